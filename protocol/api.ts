@@ -1,0 +1,119 @@
+/**
+ * The hub's REST API as types: one entry per route, `METHOD /path` → request and response.
+ * The agent panel's client and the hub's route schemas both follow this table.
+ *
+ * Every `/api/*` route except `POST /api/auth/login` needs `Authorization: Bearer <agent token>`.
+ * Errors answer with an `ErrorBody` (`{ code, message }`) and the matching HTTP status:
+ * 400 bad_request, 401 unauthorized, 403 forbidden (role or visibility), 404 not_found,
+ * 409 already_claimed / conflict, 413 too_large, 429 rate_limited.
+ */
+import type {
+  Agent,
+  ConversationDetail,
+  ConversationFilter,
+  ConversationSummary,
+  DashboardStats,
+  Faq,
+  FaqType,
+  InboxCounts,
+  Message,
+  Note,
+  QuickReply,
+  Role,
+  Settings,
+  Site,
+  TicketStatus,
+  TimeWindow,
+  Visitor,
+} from './types.js';
+
+export interface LoginRequest { email: string; password: string }
+export interface LoginResponse { token: string; expiresAt: string; agent: Agent }
+
+export interface ConversationList { items: ConversationSummary[]; total: number; counts: InboxCounts }
+
+export interface FaqInput { type: FaqType; questions: string[]; answer: string; archived?: boolean }
+export interface FaqTestResult { match: { faq: Faq; score: number; question: string } | null }
+export interface FaqImportResult { imported: number; errors: { line: number; message: string }[] }
+
+export interface QuickReplyInput {
+  name: string;
+  text: string;
+  choices?: string[];
+  timezone: string;
+  windows: TimeWindow[];
+  enabled?: boolean;
+}
+
+export interface AgentInput { email: string; name: string; role: Role; password: string }
+export interface AgentPatch { name?: string; role?: Role; password?: string; disabled?: boolean }
+
+/** `GET /api/visitors/:id/export`: everything stored about one visitor. */
+export interface VisitorExport {
+  visitor: Visitor;
+  conversations: { conversation: ConversationSummary; messages: Message[]; notes: Note[] }[];
+  exportedAt: string;
+}
+
+export interface ApiRoutes {
+  'GET /health': { response: { ok: true; store: string; uptime: number } };
+
+  'POST /api/auth/login': { body: LoginRequest; response: LoginResponse };
+  /** Revokes the token used for the call. */
+  'POST /api/auth/logout': { response: { ok: true } };
+  'GET /api/me': { response: Agent };
+
+  'GET /api/conversations': { query: ConversationFilter; response: ConversationList };
+  'GET /api/conversations/:id': { response: ConversationDetail };
+  'GET /api/conversations/:id/messages': { query: { after?: number }; response: { messages: Message[] } };
+  'POST /api/conversations/:id/notes': { body: { text: string }; response: Note };
+  'PUT /api/conversations/:id/tags': { body: { tags: string[] }; response: ConversationSummary };
+  'PUT /api/conversations/:id/assignees': { body: { agentIds: string[] }; response: ConversationSummary };
+  /** Empty list = whole team. Admin, or an agent who can see the conversation. */
+  'PUT /api/conversations/:id/visibility': { body: { agentIds: string[] }; response: ConversationSummary };
+  'PUT /api/conversations/:id/ticket-status': { body: { status: TicketStatus }; response: ConversationSummary };
+  /** Take over: first claim wins (409 already_claimed otherwise); mutes the bot. `force` (admin only) reassigns. */
+  'POST /api/conversations/:id/claim': { body: { force?: boolean }; response: ConversationSummary };
+  /** Hand back to the bot: unmutes it. Holder or admin. */
+  'POST /api/conversations/:id/release': { response: ConversationSummary };
+  'POST /api/conversations/:id/mute': { response: ConversationSummary };
+  'POST /api/conversations/:id/unmute': { response: ConversationSummary };
+  'POST /api/conversations/:id/close': { body: { ticketStatus?: TicketStatus }; response: ConversationSummary };
+  'POST /api/conversations/:id/reopen': { response: ConversationSummary };
+  /** Admin only. */
+  'DELETE /api/conversations/:id': { response: { ok: true } };
+  /** `format=json` (default) → ConversationDetail; `format=text` → plain-text transcript. Sent as an attachment. */
+  'GET /api/conversations/:id/export': { query: { format?: 'json' | 'text' }; response: ConversationDetail | string };
+
+  'GET /api/visitors/:id': { response: Visitor };
+  'GET /api/visitors/:id/export': { response: VisitorExport };
+  /** Admin only: the visitor, all their conversations, messages and notes. */
+  'DELETE /api/visitors/:id': { response: { ok: true; conversations: number } };
+
+  'GET /api/stats': { response: DashboardStats };
+
+  'GET /api/faqs': { query: { archived?: boolean }; response: { items: Faq[] } };
+  'POST /api/faqs': { body: FaqInput; response: Faq };
+  'PUT /api/faqs/:id': { body: FaqInput; response: Faq };
+  'DELETE /api/faqs/:id': { response: { ok: true } };
+  /** CSV columns: type,question,answer — one row per question; rows with the same answer and type form one FAQ. */
+  'GET /api/faqs/export.csv': { response: string };
+  'POST /api/faqs/import': { body: string; response: FaqImportResult };
+  'POST /api/faqs/test': { body: { text: string }; response: FaqTestResult };
+
+  'GET /api/quick-replies': { response: { items: QuickReply[] } };
+  'POST /api/quick-replies': { body: QuickReplyInput; response: QuickReply };
+  'PUT /api/quick-replies/:id': { body: QuickReplyInput; response: QuickReply };
+  'DELETE /api/quick-replies/:id': { response: { ok: true } };
+
+  'GET /api/settings': { response: Settings };
+  'PUT /api/settings': { body: Partial<Settings>; response: Settings };
+
+  /** Every agent may list (for assignment pickers); only admins create, change or remove. */
+  'GET /api/agents': { response: { items: Agent[] } };
+  'POST /api/agents': { body: AgentInput; response: Agent };
+  'PUT /api/agents/:id': { body: AgentPatch; response: Agent };
+  'DELETE /api/agents/:id': { response: { ok: true } };
+
+  'GET /api/sites': { response: { items: Site[] } };
+}

@@ -1,0 +1,30 @@
+/**
+ * Error codes the hub answers with, over socket acks and HTTP bodies alike.
+ * Clients switch on `code`; `message` is for people.
+ */
+export const ERROR_CODES = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  /** Another agent holds the conversation. */
+  already_claimed: 409,
+  /** The conversation is closed; reopen it first. */
+  closed: 409,
+  too_large: 413,
+  rate_limited: 429,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+}
+
+/** Every request event answers through its ack with exactly one of these. */
+export type Ack<T> = { data: T; error?: undefined } | { data?: undefined; error: ErrorBody };
+
+export type AckCallback<T> = (response: Ack<T>) => void;

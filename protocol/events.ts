@@ -1,0 +1,114 @@
+/**
+ * Socket.IO event maps, one pair per namespace. Shared by the hub and both clients
+ * so that an event name or payload can't drift between them.
+ *
+ * Conventions: names are `domain:verb`; every request event takes an ack that answers
+ * `{ data } | { error: { code, message } }` (see errors.ts). Handlers on the hub run
+ * validate → authorise → rule → store → ack → broadcast.
+ */
+import type { AckCallback } from './errors.js';
+import type {
+  ConversationSummary,
+  Message,
+  Note,
+  UserData,
+  Visitor,
+  VisitorConversation,
+} from './types.js';
+
+export const VISITOR_NAMESPACE = '/visitor';
+export const AGENT_NAMESPACE = '/agent';
+
+// ---------------------------------------------------------------- /visitor
+
+/**
+ * Handshake `auth` of a widget socket. Without `token` (or with one for a visitor that
+ * no longer exists) the hub creates a new visitor and hands its token back in `session`.
+ * A token with a bad signature is refused with connect_error `unauthorized`; the widget
+ * then forgets it and connects anew.
+ */
+export interface VisitorAuth {
+  site: string;
+  token?: string;
+  userData?: UserData;
+  /** BCP-47 tag from the browser, e.g. `en-GB`. */
+  language?: string;
+}
+
+export interface VisitorSession {
+  /** Signed token to present on every later connect (kept in IndexedDB). */
+  token: string;
+  visitor: Pick<Visitor, 'id' | 'verified'>;
+  /** The open conversation, if any. */
+  conversation: VisitorConversation | null;
+  agentsOnline: boolean;
+}
+
+export interface VisitorSendPayload {
+  /** Unique per message, chosen by the widget; resends reuse it. */
+  clientId: string;
+  text: string;
+}
+
+export interface VisitorClientToServer {
+  /** Send a message; opens a conversation when none is open. Duplicate clientIds are stored once and answered with the stored message. */
+  'message:send': (payload: VisitorSendPayload, ack: AckCallback<{ message: Message; conversation: VisitorConversation }>) => void;
+  /** Everything in the visitor's current conversation after `afterId` (0 = all), oldest first. */
+  'messages:since': (payload: { afterId: number }, ack: AckCallback<{ messages: Message[]; conversation: VisitorConversation | null }>) => void;
+  /** Replace the stored user data (SMARTLY_USER_DATA changed on the page). */
+  'user:update': (payload: { userData: UserData }, ack: AckCallback<{ verified: boolean }>) => void;
+  /** The visitor has seen messages up to this id. */
+  'messages:read': (payload: { upToId: number }, ack: AckCallback<{ ok: true }>) => void;
+  'typing': (payload: { typing: boolean }) => void;
+}
+
+export interface VisitorServerToClient {
+  'session': (session: VisitorSession) => void;
+  /** A message in the visitor's conversation (bot, agent, system, or the visitor's own from another tab). */
+  'message:new': (message: Message) => void;
+  /** Handler or state changed (agent joined / left, closed, reopened). */
+  'conversation:updated': (conversation: VisitorConversation) => void;
+  'presence': (presence: { agentsOnline: boolean }) => void;
+  'agent:typing': (typing: { typing: boolean; name: string }) => void;
+  /** The visitor was deleted by an admin: forget the session and start afresh. */
+  'session:reset': () => void;
+}
+
+// ---------------------------------------------------------------- /agent
+
+/** Handshake `auth` of a panel socket. */
+export interface AgentAuth {
+  token: string;
+}
+
+export interface AgentSendPayload {
+  conversationId: string;
+  clientId: string;
+  text: string;
+}
+
+export interface AgentClientToServer {
+  /** Watch one conversation live (typing, presence). Visibility is checked. */
+  'conversation:watch': (payload: { conversationId: string }, ack: AckCallback<{ ok: true }>) => void;
+  'conversation:unwatch': (payload: { conversationId: string }) => void;
+  /**
+   * Send a message to the visitor. If nobody holds the conversation the sender takes it over
+   * (first claim wins); if another agent holds it the answer is `already_claimed`.
+   */
+  'message:send': (payload: AgentSendPayload, ack: AckCallback<{ message: Message; conversation: ConversationSummary }>) => void;
+  /** The agent has read the conversation: resets its unread count. */
+  'conversation:read': (payload: { conversationId: string }, ack: AckCallback<{ ok: true }>) => void;
+  'typing': (payload: { conversationId: string; typing: boolean }) => void;
+}
+
+export interface AgentServerToClient {
+  'hello': (hello: { agentId: string; name: string; role: 'admin' | 'agent' }) => void;
+  /** A conversation this agent may see was created or changed (list reorders, counters). */
+  'conversation:updated': (conversation: ConversationSummary) => void;
+  'conversation:deleted': (payload: { conversationId: string; visitorId: string }) => void;
+  'message:new': (message: Message) => void;
+  'note:new': (note: Note) => void;
+  'visitor:presence': (payload: { visitorId: string; online: boolean }) => void;
+  'visitor:typing': (payload: { conversationId: string; typing: boolean }) => void;
+  'agent:presence': (payload: { agentId: string; online: boolean }) => void;
+}

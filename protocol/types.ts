@@ -1,0 +1,228 @@
+/**
+ * Domain types shared by the hub, the widget and the agent panel.
+ *
+ * These are plain types (no runtime code) so that the widget can import them
+ * with `import type` and pay nothing in bundle size. The runtime validators for
+ * everything a client sends live in `schemas.ts` and are used by the hub only.
+ */
+
+/** ISO-8601 timestamp string, e.g. `2026-08-10T09:30:00.000Z`. */
+export type IsoDate = string;
+
+export type Role = 'admin' | 'agent';
+export type Channel = 'webchat';
+export type BotStatus = 'ok' | 'not_understood' | 'need_help';
+export type TicketStatus = 'new' | 'active' | 'pending' | 'resolved' | 'inactive';
+export type ConversationState = 'open' | 'closed';
+export type MessageAuthor = 'visitor' | 'bot' | 'agent' | 'system';
+export type FaqType = 'greeting' | 'general' | 'closing' | 'filler';
+export type Inbox = 'all' | 'mine' | 'unassigned' | 'closed';
+export type Responder = 'faq' | 'quick_reply';
+
+export const BOT_STATUSES: readonly BotStatus[] = ['ok', 'not_understood', 'need_help'];
+export const TICKET_STATUSES: readonly TicketStatus[] = ['new', 'active', 'pending', 'resolved', 'inactive'];
+export const FAQ_TYPES: readonly FaqType[] = ['greeting', 'general', 'closing', 'filler'];
+export const INBOXES: readonly Inbox[] = ['all', 'mine', 'unassigned', 'closed'];
+
+/** What a site owner puts in `window.SMARTLY_USER_DATA` (every field optional). */
+export interface UserData {
+  first_name?: string;
+  last_name?: string;
+  email?: string;
+  phone_number?: string;
+  comments?: string;
+  /** The site's own id for this user; with `user_hash` it makes the identity verified. */
+  user_id?: string;
+  /** Hex HMAC-SHA256 of `user_id` keyed with the site's identity secret. */
+  user_hash?: string;
+}
+
+export interface Visitor {
+  id: string;
+  siteId: string;
+  userData: Omit<UserData, 'user_hash'>;
+  /** True only when `user_hash` matched the site's secret. */
+  verified: boolean;
+  channel: Channel;
+  language: string;
+  firstSeenAt: IsoDate;
+  lastSeenAt: IsoDate;
+  /** Live: at least one widget socket of this visitor is connected. */
+  online: boolean;
+}
+
+export interface Attachment {
+  name: string;
+  url: string;
+  contentType: string;
+}
+
+export interface Message {
+  /** Server id: increases with every stored message, so "after id N" is a total order. */
+  id: number;
+  conversationId: string;
+  /** The sender's id for de-duplication; null for bot and system messages. */
+  clientId: string | null;
+  author: MessageAuthor;
+  /** Set when author is `agent`. */
+  agentId: string | null;
+  /** Display name of the author at send time (agent's name, bot name). */
+  authorName: string | null;
+  text: string;
+  /** Choices the bot offers as buttons (quick replies). */
+  choices: string[];
+  attachments: Attachment[];
+  createdAt: IsoDate;
+  readAt: IsoDate | null;
+}
+
+export interface Note {
+  id: number;
+  conversationId: string;
+  agentId: string;
+  agentName: string;
+  text: string;
+  createdAt: IsoDate;
+}
+
+/** The agent's view of a conversation: everything the customers view and filters need. */
+export interface ConversationSummary {
+  id: string;
+  visitorId: string;
+  visitor: {
+    name: string;
+    email: string | null;
+    verified: boolean;
+    online: boolean;
+  };
+  channel: Channel;
+  language: string;
+  createdAt: IsoDate;
+  lastActivityAt: IsoDate;
+  botStatus: BotStatus;
+  ticketStatus: TicketStatus;
+  state: ConversationState;
+  muted: boolean;
+  mutedAt: IsoDate | null;
+  mutedBy: string | null;
+  /** When the hub will unmute the bot by itself (mutedAt + mute window). */
+  unmuteAt: IsoDate | null;
+  /** The agent who took the conversation over (one at a time); null = the bot handles it. */
+  holderId: string | null;
+  holderName: string | null;
+  assignees: string[];
+  /** Empty = the whole team may see it. */
+  visibleTo: string[];
+  tags: string[];
+  /** Visitor messages no agent has opened yet. */
+  unreadCount: number;
+  /** Visitor messages since the last agent reply (bot answers do not count as replies). */
+  unrepliedCount: number;
+  lastMessage: { author: MessageAuthor; text: string; createdAt: IsoDate } | null;
+}
+
+/** The visitor's view of their conversation: no internal fields. */
+export interface VisitorConversation {
+  id: string;
+  state: ConversationState;
+  /** Who answers now: the bot, or the agent who took over. */
+  handler: { kind: 'bot' } | { kind: 'agent'; name: string };
+  createdAt: IsoDate;
+}
+
+export interface Agent {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  disabled: boolean;
+  createdAt: IsoDate;
+  /** Live: the agent has a panel connected. */
+  online: boolean;
+}
+
+export interface Faq {
+  id: string;
+  type: FaqType;
+  questions: string[];
+  answer: string;
+  archived: boolean;
+  updatedAt: IsoDate;
+}
+
+/** A weekly time window in a time zone, e.g. Mon–Fri 18:00–09:00 Europe/Paris (wraps midnight). */
+export interface TimeWindow {
+  /** 0 = Sunday … 6 = Saturday, the day the window starts on. */
+  days: number[];
+  /** "HH:MM", 24 h. */
+  start: string;
+  end: string;
+}
+
+export interface QuickReply {
+  id: string;
+  name: string;
+  text: string;
+  /** Buttons offered with the reply. */
+  choices: string[];
+  timezone: string;
+  windows: TimeWindow[];
+  enabled: boolean;
+  updatedAt: IsoDate;
+}
+
+export interface Settings {
+  /** Order in which the responders are tried. */
+  responderPriority: Responder[];
+  fallbackText: string;
+  handoffText: string;
+  botName: string;
+  /** Minimum FAQ match score (0..1) to answer. */
+  faqThreshold: number;
+}
+
+export interface DashboardStats {
+  assignedToMe: number;
+  myUnreplied: number;
+  unassigned: number;
+  totalUnreplied: number;
+}
+
+export interface InboxCounts {
+  all: number;
+  mine: number;
+  unassigned: number;
+  closed: number;
+}
+
+export interface ConversationFilter {
+  inbox?: Inbox;
+  /** Searches visitor name, email and the latest message text. */
+  q?: string;
+  botStatus?: BotStatus;
+  ticketStatus?: TicketStatus;
+  language?: string;
+  channel?: Channel;
+  tag?: string;
+  /** Inclusive range on *last* activity (ISO date or date-time). */
+  from?: string;
+  to?: string;
+  /** Include conversations older than the retention window (default views hide them). */
+  includeOld?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+export interface ConversationDetail {
+  conversation: ConversationSummary;
+  visitor: Visitor;
+  messages: Message[];
+  notes: Note[];
+}
+
+export interface Site {
+  id: string;
+  name: string;
+  /** Origins allowed to load the widget for this site; `*` allows any. */
+  allowedOrigins: string[];
+}

@@ -1,0 +1,55 @@
+// Starts the real hub (server/main.ts) as a child process on a free port with a fresh SQLite
+// file, and resolves once it prints its URL. Used by the browser tests, the e2e tests and
+// the crash test, which all need a hub in its own process.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export const TEST_ADMIN = { email: 'admin@test.local', password: 'admin-password-1' };
+
+/**
+ * @param {{ env?: Record<string, string>, dir?: string, port?: number }} [options]
+ * @returns {Promise<{ url: string, dir: string, child: import('node:child_process').ChildProcess, stop: (signal?: NodeJS.Signals) => Promise<void>, cleanup: () => void }>}
+ */
+export async function spawnHub(options = {}) {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'switchboard-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(options.port ?? 0),
+      HOST: '127.0.0.1',
+      DATABASE_URL: process.env.TEST_DATABASE_URL ?? `sqlite:${join(dir, 'hub.db')}`,
+      ADMIN_EMAIL: TEST_ADMIN.email,
+      ADMIN_PASSWORD: TEST_ADMIN.password,
+      DEMO_DATA: '0',
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise((resolve, reject) => {
+    const onData = (chunk) => {
+      output += chunk;
+      const match = /Hub listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1]);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk) => { output += chunk; });
+    child.once('exit', (code) => reject(new Error(`hub exited with ${code} before listening:\n${output}`)));
+  });
+  child.stderr.on('data', (chunk) => process.stderr.write(chunk));
+  const stop = (signal = 'SIGTERM') =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  return { url, dir, child, stop, cleanup };
+}

@@ -1,0 +1,30 @@
+// Browser tests: headless Debian Chromium against a real hub started for the run.
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { spawnHub, TEST_ADMIN } from './test/helpers/spawn-hub.mjs';
+
+const hub = await spawnHub();
+process.on('exit', () => { hub.child.kill('SIGKILL'); hub.cleanup(); });
+
+export default {
+  files: ['widget/**/*.test.ts', 'agent-panel/**/*.test.ts', 'test/browser/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['production'] },
+  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'auto' })],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      },
+    }),
+  ],
+  concurrency: 1,
+  concurrentBrowsers: 1,
+  testsFinishTimeout: 300000,
+  testFramework: { config: { timeout: 20000 } },
+  // Each test page learns the hub's address and the seeded admin from window.__HUB__.
+  testRunnerHtml: (testFramework) => `<!doctype html><html><head><meta charset="utf-8"></head><body>
+<script>window.__HUB__ = ${JSON.stringify({ url: hub.url, admin: TEST_ADMIN })};</script>
+<script type="module" src="${testFramework}"></script></body></html>`,
+};
