@@ -1,0 +1,77 @@
+/**
+ * Credentials: agent passwords (scrypt), opaque agent tokens (only their SHA-256 is stored, so a
+ * database leak doesn't leak sessions), signed visitor tokens (JWT HS256), and `user_hash`
+ * identity verification (HMAC-SHA256 of user_id with the site's secret).
+ */
+import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import { createSigner, createVerifier } from 'fast-jwt';
+
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
+const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scryptAsync(password, salt, 32, SCRYPT);
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, key] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !key) return false;
+  const expected = Buffer.from(key, 'base64');
+  const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: SCRYPT.maxmem,
+  });
+  return timingSafeEqual(actual, expected);
+}
+
+export function newAgentToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, hash: hashToken(token) };
+}
+
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+export interface VisitorClaims {
+  /** Visitor id. */
+  sub: string;
+  site: string;
+}
+
+export interface VisitorTokens {
+  sign(claims: VisitorClaims): string;
+  /** The claims of a genuine token, or null for a forged, damaged or foreign one. */
+  verify(token: string): VisitorClaims | null;
+}
+
+export function visitorTokens(secret: string): VisitorTokens {
+  const signer = createSigner({ key: secret, algorithm: 'HS256', expiresIn: 365 * 86_400_000 });
+  const verifier = createVerifier({ key: secret, algorithms: ['HS256'] });
+  return {
+    sign: (claims) => signer({ ...claims }),
+    verify(token) {
+      try {
+        const payload = verifier(token) as Partial<VisitorClaims>;
+        return typeof payload.sub === 'string' && typeof payload.site === 'string' ? { sub: payload.sub, site: payload.site } : null;
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+/** The `user_hash` a site's backend computes for `user_id` (documented in the README). */
+export function userHash(userId: string, siteSecret: string): string {
+  return createHmac('sha256', siteSecret).update(userId).digest('hex');
+}
+
+export function verifyUserHash(userId: string | undefined, hash: string | undefined, siteSecret: string): boolean {
+  if (!userId || !hash || !/^[0-9a-f]{64}$/i.test(hash)) return false;
+  return timingSafeEqual(Buffer.from(userHash(userId, siteSecret), 'hex'), Buffer.from(hash, 'hex'));
+}
+
+export const randomSecret = (): string => randomBytes(32).toString('base64url');

@@ -1,0 +1,81 @@
+/**
+ * Hub configuration. `loadConfig(env)` is called once by main.ts (the only place that reads
+ * the environment); tests build a Config directly with `testConfig()`.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  /** `sqlite:/path/file.db` or `postgres://…`. */
+  databaseUrl: string;
+  redisUrl: string | null;
+  /** Signs visitor tokens. When null the hub generates one and keeps it in the database. */
+  secret: string | null;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  demoData: boolean;
+  maxMessageLength: number;
+  muteHours: number;
+  inactiveHours: number;
+  retentionDays: number;
+  agentTokenHours: number;
+  /** Messages a visitor (or an agent) may send per minute. */
+  messagesPerMinute: number;
+  /** HTTP requests per minute per IP. */
+  requestsPerMinute: number;
+  /** Identity-verification secret for the `demo` site's `user_hash` (null: generated). */
+  demoSiteSecret: string | null;
+  logLevel: string;
+  /** How often the sweeper applies auto-unmute and inactivity (ms); 0 disables the timer. */
+  sweepIntervalMs: number;
+}
+
+export const DEFAULTS: Omit<Config, 'databaseUrl'> = {
+  port: 3000,
+  host: '127.0.0.1',
+  redisUrl: null,
+  secret: null,
+  adminEmail: null,
+  adminPassword: null,
+  demoData: false,
+  maxMessageLength: 4096,
+  muteHours: 72,
+  inactiveHours: 24,
+  retentionDays: 30,
+  agentTokenHours: 12,
+  messagesPerMinute: 60,
+  requestsPerMinute: 1200,
+  demoSiteSecret: null,
+  logLevel: 'info',
+  sweepIntervalMs: 30_000,
+};
+
+function int(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${value}"`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const url = env.DATABASE_URL?.trim();
+  return {
+    port: int(env.PORT, DEFAULTS.port, 'PORT'),
+    host: env.HOST || DEFAULTS.host,
+    databaseUrl: url ? url : 'sqlite:./data/switchboard.db',
+    redisUrl: env.REDIS_URL || null,
+    secret: env.SWITCHBOARD_SECRET || null,
+    adminEmail: env.ADMIN_EMAIL || null,
+    adminPassword: env.ADMIN_PASSWORD || null,
+    demoData: env.DEMO_DATA === '1' || env.DEMO_DATA === 'true',
+    maxMessageLength: int(env.MAX_MESSAGE_LENGTH, DEFAULTS.maxMessageLength, 'MAX_MESSAGE_LENGTH'),
+    muteHours: int(env.MUTE_HOURS, DEFAULTS.muteHours, 'MUTE_HOURS'),
+    inactiveHours: int(env.INACTIVE_HOURS, DEFAULTS.inactiveHours, 'INACTIVE_HOURS'),
+    retentionDays: int(env.RETENTION_DAYS, DEFAULTS.retentionDays, 'RETENTION_DAYS'),
+    agentTokenHours: int(env.AGENT_TOKEN_HOURS, DEFAULTS.agentTokenHours, 'AGENT_TOKEN_HOURS'),
+    messagesPerMinute: int(env.MESSAGES_PER_MINUTE, DEFAULTS.messagesPerMinute, 'MESSAGES_PER_MINUTE'),
+    requestsPerMinute: int(env.REQUESTS_PER_MINUTE, DEFAULTS.requestsPerMinute, 'REQUESTS_PER_MINUTE'),
+    demoSiteSecret: env.DEMO_SITE_SECRET || null,
+    logLevel: env.LOG_LEVEL || DEFAULTS.logLevel,
+    sweepIntervalMs: int(env.SWEEP_INTERVAL_MS, DEFAULTS.sweepIntervalMs, 'SWEEP_INTERVAL_MS'),
+  };
+}

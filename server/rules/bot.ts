@@ -1,0 +1,55 @@
+/**
+ * The bot's decision for one visitor message: which answer (if any) and the resulting bot status.
+ * Pure: the caller passes FAQs, quick replies, settings and the time.
+ */
+import type { BotStatus, QuickReply, Settings } from '../../protocol/types.js';
+import type { FaqMatcher } from './faq-matcher.js';
+import { isWithinWindows } from './time-windows.js';
+
+export interface BotReply {
+  text: string;
+  choices: string[];
+  botStatus: BotStatus;
+  /** What produced the answer, for logs and tests. */
+  source: 'faq' | 'quick_reply' | 'handoff' | 'fallback';
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  responderPriority: ['faq', 'quick_reply'],
+  fallbackText: "Sorry, I didn't understand that. Could you rephrase? You can also ask for a human agent.",
+  handoffText: 'I am asking a member of our team to join. They will answer here as soon as possible.',
+  botName: 'Switchboard bot',
+  faqThreshold: 0.5,
+};
+
+/** A visitor asking for a person: "human", "agent", "talk to someone", "real person", "operator"… */
+const HUMAN_REQUEST =
+  /\b(humans?|agents?|operators?|representatives?|real person|a person|someone|somebody|support team|customer service)\b/i;
+
+export function wantsHuman(text: string): boolean {
+  return HUMAN_REQUEST.test(text);
+}
+
+export function activeQuickReply(quickReplies: readonly QuickReply[], at: Date): QuickReply | null {
+  return quickReplies.find((qr) => qr.enabled && isWithinWindows(qr.windows, qr.timezone, at)) ?? null;
+}
+
+export function decideReply(
+  text: string,
+  context: { matcher: FaqMatcher; quickReplies: readonly QuickReply[]; settings: Settings; now: Date },
+): BotReply {
+  const { matcher, quickReplies, settings, now } = context;
+  if (wantsHuman(text)) return { text: settings.handoffText, choices: [], botStatus: 'need_help', source: 'handoff' };
+  for (const responder of settings.responderPriority) {
+    if (responder === 'faq') {
+      const match = matcher.match(text);
+      if (match && match.score >= settings.faqThreshold) {
+        return { text: match.faq.answer, choices: [], botStatus: 'ok', source: 'faq' };
+      }
+    } else {
+      const qr = activeQuickReply(quickReplies, now);
+      if (qr) return { text: qr.text, choices: qr.choices, botStatus: 'ok', source: 'quick_reply' };
+    }
+  }
+  return { text: settings.fallbackText, choices: [], botStatus: 'not_understood', source: 'fallback' };
+}

@@ -1,0 +1,21 @@
+/**
+ * Ticket status transitions (SPEC §4): visitor's first message → new; agent replies → active;
+ * visitor replies to an agent → pending; agent resolves → resolved; 24 h without activity → inactive.
+ */
+import type { TicketStatus } from '../../protocol/types.js';
+
+export function afterVisitorMessage(current: TicketStatus, agentHasReplied: boolean): TicketStatus {
+  if (!agentHasReplied) return 'new';
+  return 'pending';
+}
+
+export function afterAgentReply(_current: TicketStatus): TicketStatus {
+  return 'active';
+}
+
+/** Statuses the inactivity sweep may move to `inactive`. */
+export const CAN_GO_INACTIVE: readonly TicketStatus[] = ['new', 'active', 'pending'];
+
+export function inactiveCutoff(now: Date, inactiveHours: number): string {
+  return new Date(now.getTime() - inactiveHours * 3_600_000).toISOString();
+}

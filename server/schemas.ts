@@ -1,0 +1,168 @@
+/**
+ * Runtime schemas (TypeBox) for everything a client sends: socket payloads and REST bodies.
+ * The hub validates against these before any rule runs; the widget never imports this file.
+ */
+import Type, { type Static, type TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
+import { LIMITS } from '../protocol/limits.js';
+import { HubError } from './errors.js';
+
+const Id = Type.String({ minLength: 1, maxLength: 64 });
+const ClientId = Type.String({ minLength: 1, maxLength: LIMITS.clientId });
+const Field = Type.String({ maxLength: LIMITS.userDataField });
+const Enum = <const T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
+
+export const UserDataSchema = Type.Object(
+  {
+    first_name: Type.Optional(Field),
+    last_name: Type.Optional(Field),
+    email: Type.Optional(Field),
+    phone_number: Type.Optional(Field),
+    comments: Type.Optional(Type.String({ maxLength: LIMITS.userComments })),
+    user_id: Type.Optional(Field),
+    user_hash: Type.Optional(Type.String({ maxLength: 128 })),
+  },
+  { additionalProperties: false },
+);
+
+export const VisitorAuthSchema = Type.Object({
+  site: Id,
+  token: Type.Optional(Type.String({ maxLength: 2048 })),
+  userData: Type.Optional(UserDataSchema),
+  language: Type.Optional(Type.String({ maxLength: 35 })),
+});
+
+/** Text length is checked separately so that an oversized message gets `too_large`, not `bad_request`. */
+export const VisitorSendSchema = Type.Object({ clientId: ClientId, text: Type.String() }, { additionalProperties: false });
+export const SinceSchema = Type.Object({ afterId: Type.Integer({ minimum: 0 }) });
+export const UserUpdateSchema = Type.Object({ userData: UserDataSchema });
+export const ReadSchema = Type.Object({ upToId: Type.Integer({ minimum: 0 }) });
+export const VisitorTypingSchema = Type.Object({ typing: Type.Boolean() });
+
+export const AgentSendSchema = Type.Object(
+  { conversationId: Id, clientId: ClientId, text: Type.String() },
+  { additionalProperties: false },
+);
+export const ConversationRefSchema = Type.Object({ conversationId: Id });
+export const AgentTypingSchema = Type.Object({ conversationId: Id, typing: Type.Boolean() });
+
+// ------------------------------------------------------------------ REST
+
+export const IdParams = Type.Object({ id: Id });
+export const LoginBody = Type.Object({
+  email: Type.String({ minLength: 3, maxLength: 254 }),
+  password: Type.String({ minLength: 1, maxLength: 256 }),
+});
+export const TicketStatusSchema = Enum(['new', 'active', 'pending', 'resolved', 'inactive'] as const);
+export const BotStatusSchema = Enum(['ok', 'not_understood', 'need_help'] as const);
+export const RoleSchema = Enum(['admin', 'agent'] as const);
+export const FaqTypeSchema = Enum(['greeting', 'general', 'closing', 'filler'] as const);
+
+/** `2026-08-07` or a full ISO date-time. */
+const DateOrDateTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?)?$' });
+
+export const ConversationQuery = Type.Object(
+  {
+    inbox: Type.Optional(Enum(['all', 'mine', 'unassigned', 'closed'] as const)),
+    q: Type.Optional(Type.String({ maxLength: 200 })),
+    botStatus: Type.Optional(BotStatusSchema),
+    ticketStatus: Type.Optional(TicketStatusSchema),
+    language: Type.Optional(Type.String({ maxLength: 35 })),
+    channel: Type.Optional(Enum(['webchat'] as const)),
+    tag: Type.Optional(Type.String({ maxLength: LIMITS.tag })),
+    from: Type.Optional(DateOrDateTime),
+    to: Type.Optional(DateOrDateTime),
+    includeOld: Type.Optional(Type.Boolean()),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+export const NoteBody = Type.Object({ text: Type.String({ minLength: 1, maxLength: LIMITS.noteText }) });
+export const TagsBody = Type.Object({
+  tags: Type.Array(Type.String({ minLength: 1, maxLength: LIMITS.tag }), { maxItems: LIMITS.tagsPerConversation }),
+});
+export const AgentIdsBody = Type.Object({ agentIds: Type.Array(Id, { maxItems: 100 }) });
+export const TicketStatusBody = Type.Object({ status: TicketStatusSchema });
+export const ClaimBody = Type.Object({ force: Type.Optional(Type.Boolean()) });
+export const CloseBody = Type.Object({ ticketStatus: Type.Optional(TicketStatusSchema) });
+export const ExportQuery = Type.Object({ format: Type.Optional(Enum(['json', 'text'] as const)) });
+export const AfterQuery = Type.Object({ after: Type.Optional(Type.Integer({ minimum: 0 })) });
+
+export const FaqBody = Type.Object(
+  {
+    type: FaqTypeSchema,
+    questions: Type.Array(Type.String({ minLength: 1, maxLength: LIMITS.faqQuestion }), {
+      minItems: 1,
+      maxItems: LIMITS.faqQuestions,
+    }),
+    answer: Type.String({ minLength: 1, maxLength: LIMITS.faqAnswer }),
+    archived: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export const FaqTestBody = Type.Object({ text: Type.String({ minLength: 1, maxLength: LIMITS.messageText }) });
+export const ArchivedQuery = Type.Object({ archived: Type.Optional(Type.Boolean()) });
+
+const HHMM = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' });
+export const TimeWindowSchema = Type.Object({
+  days: Type.Array(Type.Integer({ minimum: 0, maximum: 6 }), { minItems: 1, maxItems: 7 }),
+  start: HHMM,
+  end: HHMM,
+});
+export const QuickReplyBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    text: Type.String({ minLength: 1, maxLength: LIMITS.faqAnswer }),
+    choices: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { maxItems: 10 })),
+    timezone: Type.String({ minLength: 1, maxLength: 64 }),
+    windows: Type.Array(TimeWindowSchema, { maxItems: 20 }),
+    enabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export const SettingsBody = Type.Object(
+  {
+    responderPriority: Type.Optional(Type.Array(Enum(['faq', 'quick_reply'] as const), { minItems: 1, maxItems: 2 })),
+    fallbackText: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+    handoffText: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+    botName: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+    faqThreshold: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  },
+  { additionalProperties: false },
+);
+export const AgentBody = Type.Object(
+  {
+    email: Type.String({ minLength: 3, maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$' }),
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    role: RoleSchema,
+    password: Type.String({ minLength: 8, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+);
+export const AgentPatchBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    role: Type.Optional(RoleSchema),
+    password: Type.Optional(Type.String({ minLength: 8, maxLength: 256 })),
+    disabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+export type Infer<T extends TSchema> = Static<T>;
+
+const compiled = new WeakMap<TSchema, ReturnType<typeof Compile>>();
+
+/** Validates an untrusted value; throws `bad_request` naming the first problem. */
+export function parse<T extends TSchema>(schema: T, value: unknown): Static<T> {
+  let validator = compiled.get(schema);
+  if (!validator) {
+    validator = Compile(schema);
+    compiled.set(schema, validator);
+  }
+  if (validator.Check(value)) return value as Static<T>;
+  const first = [...validator.Errors(value)].find((e) => e.message !== 'schema is false') ?? validator.Errors(value)[0];
+  const where = first && 'instancePath' in first && first.instancePath ? ` at ${String(first.instancePath)}` : '';
+  throw new HubError('bad_request', `Invalid payload${where}: ${first?.message ?? 'does not match the schema'}`);
+}

@@ -1,0 +1,50 @@
+/**
+ * Keeps the bot's inputs (FAQ index, quick replies, settings) in memory and rebuilds them when an
+ * admin changes them. Other hub processes pick changes up within `maxAgeMs`.
+ */
+import type { QuickReply, Settings } from '../../protocol/types.js';
+import { type BotReply, DEFAULT_SETTINGS, decideReply } from '../rules/bot.js';
+import { FaqMatcher } from '../rules/faq-matcher.js';
+import type { Store } from '../store/store.js';
+
+interface Snapshot {
+  matcher: FaqMatcher;
+  quickReplies: QuickReply[];
+  settings: Settings;
+  loadedAt: number;
+}
+
+export class BotService {
+  #snapshot: Promise<Snapshot> | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly maxAgeMs = 10_000,
+  ) {}
+
+  /** Call after any FAQ, quick reply or settings change. */
+  invalidate(): void {
+    this.#snapshot = null;
+  }
+
+  async current(): Promise<Snapshot> {
+    const snapshot = this.#snapshot ? await this.#snapshot : null;
+    if (snapshot && Date.now() - snapshot.loadedAt < this.maxAgeMs) return snapshot;
+    this.#snapshot = this.#load();
+    return this.#snapshot;
+  }
+
+  async #load(): Promise<Snapshot> {
+    const [faqs, quickReplies, settings] = await Promise.all([
+      this.store.listFaqs(false),
+      this.store.listQuickReplies(),
+      this.store.getSettings(DEFAULT_SETTINGS),
+    ]);
+    return { matcher: new FaqMatcher(faqs), quickReplies, settings, loadedAt: Date.now() };
+  }
+
+  async reply(text: string, now: Date): Promise<BotReply & { botName: string }> {
+    const { matcher, quickReplies, settings } = await this.current();
+    return { ...decideReply(text, { matcher, quickReplies, settings, now }), botName: settings.botName };
+  }
+}

@@ -1,0 +1,40 @@
+/** Opens the database named by DATABASE_URL (SQLite file or PostgreSQL) and runs migrations. */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { type Dialect, migrationProvider } from './migrations.js';
+import type { Database } from './schema.js';
+
+export interface OpenedDb {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Human-readable description for logs and /health (no password). */
+  description: string;
+}
+
+export async function openDatabase(url: string): Promise<OpenedDb> {
+  let opened: OpenedDb;
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    opened = { db, dialect: 'postgres', description: `postgres ${new URL(url).host}${new URL(url).pathname}` };
+  } else {
+    const file = resolve(url.replace(/^sqlite:(\/\/)?/, '') || './data/switchboard.db');
+    mkdirSync(dirname(file), { recursive: true });
+    const database = new SqliteDatabase(file);
+    // WAL: readers never block the writer; NORMAL sync is durable across process crashes
+    // (a committed transaction survives SIGKILL; only an OS crash can lose the last commits).
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('busy_timeout = 5000');
+    database.pragma('foreign_keys = ON');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    opened = { db, dialect: 'sqlite', description: `sqlite ${file}` };
+  }
+  const migrator = new Migrator({ db: opened.db, provider: migrationProvider(opened.dialect) });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return opened;
+}
