@@ -1,0 +1,339 @@
+// Every REST endpoint against a real hub: the happy path and its 400/401/403/404 answers.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { ConversationList, FaqImportResult, FaqTestResult, VisitorExport } from '../../protocol/api.js';
+import type { Agent, ConversationDetail, ConversationSummary, DashboardStats, Faq, Message, Note, QuickReply, Settings } from '../../protocol/types.js';
+import { HOUR } from '../../server/clock.js';
+import { ManualClock } from '../../server/clock.js';
+import { type TestHub, clientId, next, request, startHub } from '../helpers/hub.js';
+
+let h: TestHub;
+let admin: string;
+let agent: { id: string; token: string };
+let outsider: { id: string; token: string };
+
+/** A visitor with one conversation; returns its ids. */
+async function conversation(text = 'hello', userData = {}): Promise<{ id: string; visitorId: string; socket: Awaited<ReturnType<TestHub['visitor']>>['socket']; botReply: Promise<Message> }> {
+  const { socket, session } = await h.visitor({ userData });
+  const botReply = next<Message>(socket, 'message:new', (m) => m.author === 'bot');
+  const ack = await request<{ message: Message; conversation: { id: string } }>(socket, 'message:send', { clientId: clientId(), text });
+  assert.ok(ack.data);
+  return { id: ack.data.conversation.id, visitorId: session.visitor.id, socket, botReply };
+}
+
+before(async () => {
+  h = await startHub(null, { clock: new ManualClock('2026-08-12T10:00:00.000Z') });
+  admin = await h.login();
+  agent = await h.agent('agent', 'Alice');
+  outsider = await h.agent('agent', 'Olivia');
+});
+
+after(() => h.stop());
+
+describe('auth', () => {
+  test('login, me, logout', async () => {
+    assert.equal((await h.api('POST', '/api/auth/login', { body: { email: 'admin@test.local', password: 'wrong' } })).status, 401);
+    assert.equal((await h.api('POST', '/api/auth/login', { body: { email: 'nobody@test.local', password: 'x' } })).status, 401);
+    assert.equal((await h.api('POST', '/api/auth/login', { body: { email: 'x' } })).status, 400);
+    const token = await h.login();
+    const me = await h.api<Agent>('GET', '/api/me', { token });
+    assert.equal(me.body.role, 'admin');
+    assert.equal(me.body.email, 'admin@test.local');
+    assert.ok(!('password_hash' in me.body));
+    assert.equal((await h.api('POST', '/api/auth/logout', { token })).status, 200);
+    assert.equal((await h.api('GET', '/api/me', { token })).status, 401);
+  });
+  test('every /api route needs a token', async () => {
+    for (const [method, path] of [
+      ['GET', '/api/conversations'],
+      ['GET', '/api/conversations/x'],
+      ['POST', '/api/conversations/x/claim'],
+      ['DELETE', '/api/visitors/x'],
+      ['GET', '/api/faqs'],
+      ['GET', '/api/stats'],
+      ['GET', '/api/agents'],
+      ['GET', '/api/settings'],
+    ] as const) {
+      const res = await h.api<{ code: string }>(method, path);
+      assert.equal(res.status, 401, `${method} ${path}`);
+      assert.equal(res.body.code, 'unauthorized');
+      assert.equal((await h.api(method, path, { token: 'forged' })).status, 401);
+    }
+  });
+  test('health and unknown routes', async () => {
+    const health = await h.api<{ ok: boolean; store: string }>('GET', '/health');
+    assert.deepEqual([health.status, health.body.ok], [200, true]);
+    const missing = await h.api<{ code: string }>('GET', '/api/nothing-here', { token: admin });
+    assert.deepEqual([missing.status, missing.body.code], [404, 'not_found']);
+  });
+});
+
+describe('conversations', () => {
+  test('list, search and filters', async () => {
+    const ada = await conversation('Where is my parcel?', { first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com' });
+    const bob = await conversation('I want to talk to a human', { first_name: 'Bob', email: 'bob@example.com' });
+    await bob.botReply;
+    await h.api('PUT', `/api/conversations/${ada.id}/tags`, { token: admin, body: { tags: ['vip', 'order'] } });
+    // Muted, so the visitor's message stays the latest one (search covers the latest message).
+    await ada.botReply;
+    await h.api('POST', `/api/conversations/${ada.id}/mute`, { token: admin });
+    await request(ada.socket, 'message:send', { clientId: clientId(), text: 'My tracking number is 42' });
+    const list = async (query: string) => (await h.api<ConversationList>('GET', `/api/conversations?${query}`, { token: admin })).body;
+    const ids = async (query: string) => (await list(query)).items.map((c) => c.id);
+
+    assert.ok((await ids('')).includes(ada.id));
+    assert.deepEqual(await ids('q=lovelace'), [ada.id]);
+    assert.deepEqual(await ids('q=ADA%40EXAMPLE'), [ada.id]);
+    assert.deepEqual(await ids('q=tracking number'), [ada.id]);
+    assert.deepEqual(await ids('q=%25'), [], 'LIKE wildcards are literal');
+    assert.deepEqual(await ids('tag=vip'), [ada.id]);
+    assert.ok((await ids('botStatus=need_help')).includes(bob.id));
+    assert.ok(!(await ids('botStatus=need_help')).includes(ada.id));
+    assert.ok((await ids('ticketStatus=new')).includes(ada.id));
+    assert.deepEqual(await ids('ticketStatus=resolved'), []);
+    assert.ok((await ids('language=en')).includes(ada.id));
+    assert.deepEqual(await ids('language=fr'), []);
+    assert.ok((await ids('channel=webchat')).includes(ada.id));
+    const counts = (await list('')).counts;
+    assert.ok(counts.all >= 2 && counts.unassigned >= 2);
+    for (const bad of ['botStatus=great', 'ticketStatus=x', 'from=yesterday', 'limit=0', 'limit=1000', 'inbox=trash']) {
+      assert.equal((await h.api('GET', `/api/conversations?${bad}`, { token: admin })).status, 400, bad);
+    }
+  });
+
+  test('date range on last activity: active 1–10 August is not found for 7–9 August', async () => {
+    const clock = h.clock;
+    const saved = clock.now();
+    clock.set('2026-08-01T12:00:00.000Z');
+    const { id, socket } = await conversation('first of August');
+    clock.set('2026-08-10T12:00:00.000Z');
+    await request(socket, 'message:send', { clientId: clientId(), text: 'tenth of August' });
+    clock.set(saved);
+    const ids = async (query: string) =>
+      (await h.api<ConversationList>('GET', `/api/conversations?includeOld=true&${query}`, { token: admin })).body.items.map((c) => c.id);
+    assert.ok(!(await ids('from=2026-08-07&to=2026-08-09')).includes(id));
+    assert.ok((await ids('from=2026-08-07&to=2026-08-10')).includes(id));
+    assert.ok((await ids('from=2026-08-10T00:00:00Z')).includes(id));
+    assert.ok(!(await ids('to=2026-08-09')).includes(id));
+  });
+
+  test('retention: old conversations leave the default views but stay searchable', async () => {
+    const saved = h.clock.now();
+    h.clock.set(new Date(saved.getTime() - 40 * 24 * HOUR));
+    const { id } = await conversation('an ancient question', { first_name: 'Zebulon' });
+    h.clock.set(saved);
+    const ids = async (query: string) => (await h.api<ConversationList>('GET', `/api/conversations?${query}`, { token: admin })).body.items.map((c) => c.id);
+    assert.ok(!(await ids('')).includes(id));
+    assert.ok((await ids('q=zebulon')).includes(id));
+    assert.ok((await ids('includeOld=true')).includes(id));
+  });
+
+  test('detail, messages, notes, tags, assignees, status, close/reopen, mute/unmute', async () => {
+    const { id, visitorId, socket } = await conversation('hi');
+    const detail = await h.api<ConversationDetail>('GET', `/api/conversations/${id}`, { token: agent.token });
+    assert.equal(detail.status, 200);
+    assert.equal(detail.body.visitor.id, visitorId);
+    assert.equal(detail.body.messages[0]?.text, 'hi');
+    const after = await h.api<{ messages: Message[] }>('GET', `/api/conversations/${id}/messages?after=${detail.body.messages[0]?.id}`, { token: agent.token });
+    assert.ok(after.body.messages.every((m) => m.id > (detail.body.messages[0]?.id ?? 0)));
+
+    // Notes are private: the visitor never receives them.
+    let leaked = false;
+    socket.on('message:new', (m: Message) => {
+      if (m.text.includes('private note')) leaked = true;
+    });
+    const note = await h.api<Note>('POST', `/api/conversations/${id}/notes`, { token: agent.token, body: { text: 'private note: VIP customer' } });
+    assert.equal(note.status, 201);
+    assert.equal(note.body.agentName, 'Alice');
+    assert.equal((await h.api('POST', `/api/conversations/${id}/notes`, { token: agent.token, body: { text: '' } })).status, 400);
+    const visitorView = await request<{ messages: Message[] }>(socket, 'messages:since', { afterId: 0 });
+    assert.ok(!JSON.stringify(visitorView).includes('private note'));
+    assert.equal(leaked, false);
+
+    const tags = await h.api<ConversationSummary>('PUT', `/api/conversations/${id}/tags`, { token: agent.token, body: { tags: ['billing', 'billing', ' urgent '] } });
+    assert.deepEqual(tags.body.tags, ['billing', 'urgent']);
+    assert.equal((await h.api('PUT', `/api/conversations/${id}/tags`, { token: agent.token, body: { tags: ['x'.repeat(41)] } })).status, 400);
+    const assigned = await h.api<ConversationSummary>('PUT', `/api/conversations/${id}/assignees`, { token: agent.token, body: { agentIds: [agent.id] } });
+    assert.deepEqual(assigned.body.assignees, [agent.id]);
+    assert.equal((await h.api('PUT', `/api/conversations/${id}/assignees`, { token: agent.token, body: { agentIds: ['ghost'] } })).status, 400);
+    const mine = await h.api<ConversationList>('GET', '/api/conversations?inbox=mine', { token: agent.token });
+    assert.ok(mine.body.items.some((c) => c.id === id));
+    const stats = await h.api<DashboardStats>('GET', '/api/stats', { token: agent.token });
+    assert.ok(stats.body.assignedToMe >= 1 && stats.body.myUnreplied >= 1);
+
+    const muted = await h.api<ConversationSummary>('POST', `/api/conversations/${id}/mute`, { token: agent.token });
+    assert.equal(muted.body.muted, true);
+    const unmuted = await h.api<ConversationSummary>('POST', `/api/conversations/${id}/unmute`, { token: agent.token });
+    assert.equal(unmuted.body.muted, false);
+    assert.equal((await h.api('POST', `/api/conversations/${id}/release`, { token: agent.token })).status, 409, 'nothing to hand back');
+
+    const closed = await h.api<ConversationSummary>('POST', `/api/conversations/${id}/close`, { token: agent.token, body: { ticketStatus: 'resolved' } });
+    assert.equal(closed.body.state, 'closed');
+    assert.equal((await h.api<{ code: string }>('POST', `/api/conversations/${id}/claim`, { token: agent.token, body: {} })).body.code, 'closed');
+    const reopened = await h.api<ConversationSummary>('POST', `/api/conversations/${id}/reopen`, { token: agent.token });
+    assert.equal(reopened.body.state, 'open');
+
+    for (const path of ['', '/messages', '/export']) {
+      assert.equal((await h.api('GET', `/api/conversations/no-such-id${path}`, { token: admin })).status, 404, path);
+    }
+    for (const path of ['claim', 'release', 'mute', 'unmute', 'close', 'reopen']) {
+      assert.equal((await h.api('POST', `/api/conversations/no-such-id/${path}`, { token: admin, body: {} })).status, 404, path);
+    }
+  });
+
+  test('visibility: a restricted conversation is invisible to others, on every route', async () => {
+    const { id, visitorId } = await conversation('secret stuff');
+    const restricted = await h.api<ConversationSummary>('PUT', `/api/conversations/${id}/visibility`, { token: agent.token, body: { agentIds: [agent.id] } });
+    assert.deepEqual(restricted.body.visibleTo, [agent.id]);
+    assert.equal((await h.api('GET', `/api/conversations/${id}`, { token: agent.token })).status, 200);
+    assert.equal((await h.api('GET', `/api/conversations/${id}`, { token: admin })).status, 200, 'admins see everything');
+    for (const [method, path, body] of [
+      ['GET', `/api/conversations/${id}`, undefined],
+      ['GET', `/api/conversations/${id}/messages`, undefined],
+      ['GET', `/api/conversations/${id}/export`, undefined],
+      ['POST', `/api/conversations/${id}/notes`, { text: 'x' }],
+      ['PUT', `/api/conversations/${id}/tags`, { tags: ['x'] }],
+      ['POST', `/api/conversations/${id}/claim`, {}],
+      ['POST', `/api/conversations/${id}/mute`, undefined],
+      ['POST', `/api/conversations/${id}/close`, {}],
+      ['PUT', `/api/conversations/${id}/visibility`, { agentIds: [] }],
+      ['GET', `/api/visitors/${visitorId}`, undefined],
+      ['GET', `/api/visitors/${visitorId}/export`, undefined],
+    ] as const) {
+      assert.equal((await h.api(method, path, { token: outsider.token, body })).status, 404, `${method} ${path}`);
+    }
+    const list = await h.api<ConversationList>('GET', '/api/conversations?q=secret', { token: outsider.token });
+    assert.equal(list.body.items.length, 0);
+    const outsiderSocket = await h.agentSocket(outsider.token);
+    const watch = await request(outsiderSocket, 'conversation:watch', { conversationId: id });
+    assert.equal(watch.error?.code, 'not_found');
+    const send = await request(outsiderSocket, 'message:send', { conversationId: id, clientId: clientId(), text: 'hi' });
+    assert.equal(send.error?.code, 'not_found');
+  });
+
+  test('export: JSON and text transcripts, visitor data', async () => {
+    const { id, visitorId } = await conversation('export me please', { first_name: 'Eve', email: 'eve@example.com' });
+    await h.api('POST', `/api/conversations/${id}/notes`, { token: admin, body: { text: 'note for export' } });
+    const json = await h.api<ConversationDetail>('GET', `/api/conversations/${id}/export`, { token: admin });
+    assert.match(json.headers.get('content-disposition') ?? '', /attachment; filename="conversation-.*\.json"/);
+    assert.equal(json.body.messages[0]?.text, 'export me please');
+    const text = await h.api<string>('GET', `/api/conversations/${id}/export?format=text`, { token: admin });
+    assert.match(text.headers.get('content-type') ?? '', /text\/plain/);
+    assert.match(text.body, /Eve: export me please/);
+    assert.match(text.body, /note for export/);
+    assert.equal((await h.api('GET', `/api/conversations/${id}/export?format=pdf`, { token: admin })).status, 400);
+    const visitor = await h.api<VisitorExport>('GET', `/api/visitors/${visitorId}/export`, { token: admin });
+    assert.equal(visitor.body.visitor.userData.email, 'eve@example.com');
+    assert.equal(visitor.body.conversations[0]?.messages[0]?.text, 'export me please');
+  });
+
+  test('delete: admin only; the visitor and all their data disappear and their widget session resets', async () => {
+    const { id, visitorId, socket } = await conversation('delete me', { email: 'gone@example.com' });
+    assert.equal((await h.api('DELETE', `/api/visitors/${visitorId}`, { token: agent.token })).status, 403);
+    assert.equal((await h.api('DELETE', `/api/conversations/${id}`, { token: agent.token })).status, 403);
+    const reset = new Promise<void>((resolve) => socket.once('session:reset', () => resolve()));
+    const deleted = await h.api<{ ok: boolean; conversations: number }>('DELETE', `/api/visitors/${visitorId}`, { token: admin });
+    assert.deepEqual(deleted.body, { ok: true, conversations: 1 });
+    await reset;
+    assert.equal((await h.api('GET', `/api/visitors/${visitorId}`, { token: admin })).status, 404);
+    assert.equal((await h.api('GET', `/api/conversations/${id}`, { token: admin })).status, 404);
+    assert.equal(await h.hub.store.countMessages(id), 0);
+    assert.equal((await h.api('DELETE', `/api/visitors/${visitorId}`, { token: admin })).status, 404);
+
+    const other = await conversation('delete only the conversation');
+    assert.equal((await h.api('DELETE', `/api/conversations/${other.id}`, { token: admin })).status, 200);
+    assert.equal((await h.api('GET', `/api/conversations/${other.id}`, { token: admin })).status, 404);
+  });
+});
+
+describe('FAQs, quick replies, settings', () => {
+  test('FAQ CRUD, admin only, and the test box', async () => {
+    const input = { type: 'general', questions: ['Do you ship to Canada?'], answer: 'Yes, in 5–8 days.' };
+    assert.equal((await h.api('POST', '/api/faqs', { token: agent.token, body: input })).status, 403);
+    assert.equal((await h.api('POST', '/api/faqs', { token: admin, body: { ...input, type: 'weird' } })).status, 400);
+    assert.equal((await h.api('POST', '/api/faqs', { token: admin, body: { ...input, questions: [] } })).status, 400);
+    const created = await h.api<Faq>('POST', '/api/faqs', { token: admin, body: input });
+    assert.equal(created.status, 201);
+    const tested = await h.api<FaqTestResult>('POST', '/api/faqs/test', { token: agent.token, body: { text: 'do you shipp to canada' } });
+    assert.equal(tested.body.match?.faq.id, created.body.id);
+    assert.ok((tested.body.match?.score ?? 0) > 0.5);
+    const updated = await h.api<Faq>('PUT', `/api/faqs/${created.body.id}`, { token: admin, body: { ...input, archived: true } });
+    assert.equal(updated.body.archived, true);
+    assert.equal((await h.api<FaqTestResult>('POST', '/api/faqs/test', { token: admin, body: { text: 'Do you ship to Canada?' } })).body.match?.faq.id === created.body.id, false);
+    assert.equal((await h.api('PUT', '/api/faqs/nope', { token: admin, body: input })).status, 404);
+    assert.equal((await h.api('DELETE', `/api/faqs/${created.body.id}`, { token: agent.token })).status, 403);
+    assert.equal((await h.api('DELETE', `/api/faqs/${created.body.id}`, { token: admin })).status, 200);
+    assert.equal((await h.api('DELETE', `/api/faqs/${created.body.id}`, { token: admin })).status, 404);
+  });
+
+  test('CSV import and export round-trip; formulas are neutralised', async () => {
+    const csv = 'type,question,answer\ngeneral,Can I pay with PayPal?,We take PayPal.\ngeneral,paypal accepted?,We take PayPal.\nbogus,x,y\ngeneral,"=HYPERLINK(""http://evil"")",Formula answer\n';
+    assert.equal((await h.api('POST', '/api/faqs/import', { token: agent.token, raw: csv, contentType: 'text/csv' })).status, 403);
+    const imported = await h.api<FaqImportResult>('POST', '/api/faqs/import', { token: admin, raw: csv, contentType: 'text/csv' });
+    assert.equal(imported.body.imported, 2);
+    assert.deepEqual(imported.body.errors.map((e) => e.line), [4]);
+    const faqs = await h.api<{ items: Faq[] }>('GET', '/api/faqs', { token: agent.token });
+    const paypal = faqs.body.items.find((f) => f.answer === 'We take PayPal.');
+    assert.deepEqual(paypal?.questions, ['Can I pay with PayPal?', 'paypal accepted?']);
+    const exported = await h.api<string>('GET', '/api/faqs/export.csv', { token: agent.token });
+    assert.match(exported.headers.get('content-type') ?? '', /text\/csv/);
+    assert.match(exported.body, /general,Can I pay with PayPal\?,We take PayPal\./);
+    assert.match(exported.body, /"'=HYPERLINK/);
+    assert.equal((await h.api('POST', '/api/faqs/import', { token: admin, raw: '"unterminated', contentType: 'text/csv' })).status, 400);
+  });
+
+  test('quick replies CRUD with time zones', async () => {
+    const input = { name: 'Night', text: 'We are closed', timezone: 'Europe/Paris', windows: [{ days: [1, 2], start: '18:00', end: '09:00' }] };
+    assert.equal((await h.api('POST', '/api/quick-replies', { token: agent.token, body: input })).status, 403);
+    assert.equal((await h.api('POST', '/api/quick-replies', { token: admin, body: { ...input, timezone: 'Mars/Olympus' } })).status, 400);
+    assert.equal((await h.api('POST', '/api/quick-replies', { token: admin, body: { ...input, windows: [{ days: [9], start: '25:00', end: '09:00' }] } })).status, 400);
+    const created = await h.api<QuickReply>('POST', '/api/quick-replies', { token: admin, body: input });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.enabled, true);
+    const list = await h.api<{ items: QuickReply[] }>('GET', '/api/quick-replies', { token: agent.token });
+    assert.ok(list.body.items.some((q) => q.id === created.body.id));
+    const updated = await h.api<QuickReply>('PUT', `/api/quick-replies/${created.body.id}`, { token: admin, body: { ...input, enabled: false } });
+    assert.equal(updated.body.enabled, false);
+    assert.equal((await h.api('PUT', '/api/quick-replies/nope', { token: admin, body: input })).status, 404);
+    assert.equal((await h.api('DELETE', `/api/quick-replies/${created.body.id}`, { token: admin })).status, 200);
+  });
+
+  test('settings: priority and texts; admin only', async () => {
+    assert.equal((await h.api('PUT', '/api/settings', { token: agent.token, body: { botName: 'X' } })).status, 403);
+    assert.equal((await h.api('PUT', '/api/settings', { token: admin, body: { faqThreshold: 2 } })).status, 400);
+    const saved = await h.api<Settings>('PUT', '/api/settings', { token: admin, body: { botName: 'Sam', responderPriority: ['quick_reply', 'faq'] } });
+    assert.equal(saved.body.botName, 'Sam');
+    const read = await h.api<Settings>('GET', '/api/settings', { token: agent.token });
+    assert.deepEqual(read.body.responderPriority, ['quick_reply', 'faq']);
+    await h.api('PUT', '/api/settings', { token: admin, body: { botName: 'Switchboard bot', responderPriority: ['faq', 'quick_reply'] } });
+  });
+});
+
+describe('agents and sites', () => {
+  test('admins manage agents; agents may only list them', async () => {
+    const body = { email: 'new.agent@test.local', name: 'New', role: 'agent', password: 'long-password' };
+    assert.equal((await h.api('POST', '/api/agents', { token: agent.token, body })).status, 403);
+    assert.equal((await h.api('POST', '/api/agents', { token: admin, body: { ...body, password: 'short' } })).status, 400);
+    const created = await h.api<Agent>('POST', '/api/agents', { token: admin, body });
+    assert.equal(created.status, 201);
+    assert.equal((await h.api('POST', '/api/agents', { token: admin, body })).status, 409);
+    const list = await h.api<{ items: Agent[] }>('GET', '/api/agents', { token: agent.token });
+    assert.ok(list.body.items.some((a) => a.id === created.body.id));
+    assert.ok(!JSON.stringify(list.body).includes('password'));
+    const token = await h.login(body.email, body.password);
+    assert.equal((await h.api<Agent>('PUT', `/api/agents/${created.body.id}`, { token: admin, body: { disabled: true } })).body.disabled, true);
+    assert.equal((await h.api('GET', '/api/me', { token })).status, 401, 'a disabled agent is locked out');
+    assert.equal((await h.api('PUT', `/api/agents/${created.body.id}`, { token: agent.token, body: { role: 'admin' } })).status, 403);
+    const me = await h.api<Agent>('GET', '/api/me', { token: admin });
+    assert.equal((await h.api('PUT', `/api/agents/${me.body.id}`, { token: admin, body: { role: 'agent' } })).status, 409);
+    assert.equal((await h.api('DELETE', `/api/agents/${me.body.id}`, { token: admin })).status, 409);
+    assert.equal((await h.api('DELETE', `/api/agents/${created.body.id}`, { token: admin })).status, 200);
+    assert.equal((await h.api('DELETE', `/api/agents/${created.body.id}`, { token: admin })).status, 404);
+  });
+
+  test('sites list the demo site', async () => {
+    const sites = await h.api<{ items: { id: string; allowedOrigins: string[] }[] }>('GET', '/api/sites', { token: agent.token });
+    assert.deepEqual(sites.body.items.map((s) => s.id), ['demo']);
+    assert.ok(!JSON.stringify(sites.body).includes('secret'));
+  });
+});
