@@ -8,7 +8,7 @@ process.on('exit', () => { hub.child.kill('SIGKILL'); hub.cleanup(); });
 
 export default {
   files: ['widget/**/*.test.ts', 'agent-panel/**/*.test.ts', 'test/browser/**/*.test.ts'],
-  nodeResolve: { exportConditions: ['production'] },
+  nodeResolve: { browser: true, exportConditions: ['browser', 'production'] },
   plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'auto' })],
   browsers: [
     chromeLauncher({

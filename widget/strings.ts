@@ -1,0 +1,31 @@
+/** Every text the widget shows, so a site can translate it (`strings` property or `data-strings`). */
+export const DEFAULT_STRINGS = {
+  title: 'Chat with us',
+  open: 'Open chat',
+  close: 'Close chat',
+  placeholder: 'Write a message…',
+  send: 'Send',
+  botAnswering: 'Our assistant is answering',
+  agentJoined: '{name} joined',
+  agentHandling: '{name} is here to help',
+  agentTyping: '{name} is typing…',
+  agentLeft: 'The agent left; our assistant is back',
+  agentsOffline: 'Our team is offline; we will reply as soon as we are back',
+  closed: 'This conversation is closed. Write to start a new one.',
+  connecting: 'Connecting…',
+  offline: 'You are offline. Messages will be sent when the connection returns.',
+  sending: 'Sending',
+  sent: 'Sent',
+  failed: 'Not sent',
+  you: 'You',
+  bot: 'Assistant',
+  agent: 'Agent',
+  unread: '{count} unread messages',
+  messages: 'Conversation',
+} as const;
+
+export type WidgetStrings = { [K in keyof typeof DEFAULT_STRINGS]: string };
+
+export function format(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? ''));
+}
