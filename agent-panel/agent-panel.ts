@@ -244,7 +244,7 @@ export class SwitchboardAgentPanel extends LitElement {
             <section class="detail-pane" aria-label="Conversation">
               ${this.detail
                 ? html`<sb-conversation-view .api=${this.api} .socket=${this.live.socket} .me=${this.me} .agents=${this.agents} .detail=${this.detail} .visitorTyping=${this.typing}
-                    @back=${() => { this.selectedId = null; this.detail = null; }} @error=${(e: CustomEvent<string>) => (this.error = e.detail)}></sb-conversation-view>`
+                    @back=${() => { this.selectedId = null; this.detail = null; }} @sb-error=${(e: CustomEvent<string>) => (this.error = e.detail)}></sb-conversation-view>`
                 : html`<p class="empty muted">Select a conversation</p>`}
             </section>
           </div>`}

@@ -11,7 +11,7 @@ import type { AgentSocket } from './controllers/hub-socket.js';
  * status, downloads, and (admins) deletion. Every action goes through the hub, which re-checks it.
  *
  * @fires back - the narrow layout's back button
- * @fires error - detail: message of a failed action
+ * @fires sb-error - detail: message of a failed action
  */
 @customElement('sb-conversation-view')
 export class ConversationView extends LitElement {
@@ -61,7 +61,7 @@ export class ConversationView extends LitElement {
     try {
       await run();
     } catch (error) {
-      this.dispatchEvent(new CustomEvent('error', { detail: error instanceof Error ? error.message : String(error), bubbles: true, composed: true }));
+      this.dispatchEvent(new CustomEvent('sb-error', { detail: error instanceof Error ? error.message : String(error), bubbles: true, composed: true }));
     } finally {
       this.busy = false;
     }

@@ -84,7 +84,7 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
     contentSecurityPolicy: { directives: { 'connect-src': ["'self'", 'ws:', 'wss:'], 'img-src': ["'self'", 'data:'] } },
   });
   // Bearer tokens, no cookies: any origin may call the API (the CRM embedding the panel).
-  await app.register(cors, { origin: true, exposedHeaders: ['content-disposition'] });
+  await app.register(cors, { origin: true, methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'], exposedHeaders: ['content-disposition'] });
   await app.register(rateLimit, {
     max: config.requestsPerMinute,
     timeWindow: 60_000,
