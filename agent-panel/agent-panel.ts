@@ -46,6 +46,7 @@ export class SwitchboardAgentPanel extends LitElement {
       .list-pane { border-right: 1px solid var(--sb-border); display: flex; flex-direction: column; min-height: 0; }
       .inboxes { display: flex; gap: 4px; padding: 8px; flex-wrap: wrap; }
       .inboxes button[aria-pressed='true'] { background: var(--sb-accent); color: var(--sb-accent-text); border-color: var(--sb-accent); }
+      .inboxes button[aria-pressed='true'] .muted { color: inherit; }
       .filters { display: grid; grid-template-columns: 1fr 1fr; gap: 6px; padding: 0 8px 8px; }
       .filters input[type='search'] { grid-column: 1 / -1; }
       ul[role='listbox'] { list-style: none; margin: 0; padding: 0; overflow-y: auto; flex: 1; }

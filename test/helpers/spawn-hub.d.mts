@@ -1,0 +1,13 @@
+import type { ChildProcess } from 'node:child_process';
+
+export declare const TEST_ADMIN: { email: string; password: string };
+
+export interface SpawnedHub {
+  url: string;
+  dir: string;
+  child: ChildProcess;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  cleanup(): void;
+}
+
+export declare function spawnHub(options?: { env?: Record<string, string>; dir?: string; port?: number }): Promise<SpawnedHub>;
