@@ -2,6 +2,7 @@
  * Builds the hub: Fastify (REST, static files) + Socket.IO (namespaces /visitor and /agent) over
  * one store. Reads no environment: everything comes from `config` so tests can build many hubs.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
@@ -99,7 +100,14 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
   app.get('/', (_request, reply) => reply.redirect('/demo/shop.html'));
   app.get('/crm', (_request, reply) => reply.redirect('/demo/crm.html'));
   const started = Date.now();
-  app.get('/health', async () => ({ ok: true as const, store: dialect, uptime: Math.round((Date.now() - started) / 1000) }));
+  // Event-loop delay is the first sign of an overloaded hub; exposed for monitoring and the benchmark.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  app.get('/health', async () => {
+    const eventLoopDelayMs = { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
+    loopDelay.reset();
+    return { ok: true as const, store: dialect, uptime: Math.round((Date.now() - started) / 1000), eventLoopDelayMs, rssBytes: process.memoryUsage.rss() };
+  });
 
   const io = new Server(app.server, {
     cors: { origin: true },
@@ -169,6 +177,7 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
       return address.replace('[::1]', 'localhost');
     },
     async close() {
+      loopDelay.disable();
       await app.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await Promise.all(redisClients.map((client) => client.quit().catch(() => undefined)));
