@@ -133,13 +133,14 @@ export class ChatService {
   }
 
   async publish(record: ConversationRecord, changes: { message?: Message; visitorUpdate?: boolean; exceptSocket?: string }): Promise<ConversationSummary> {
-    const summary = await this.summary(record);
     const agents = this.agents.to(this.#agentRooms(record));
+    // The message first: it is what people wait for; the list summary needs more queries.
     if (changes.message) {
       agents.emit('message:new', changes.message);
       const toVisitor = this.visitors.to(rooms.visitor(record.visitorId));
       (changes.exceptSocket ? toVisitor.except(changes.exceptSocket) : toVisitor).emit('message:new', changes.message);
     }
+    const summary = await this.summary(record);
     agents.emit('conversation:updated', summary);
     if (changes.visitorUpdate) this.visitors.to(rooms.visitor(record.visitorId)).emit('conversation:updated', await this.visitorView(record));
     return summary;
@@ -299,8 +300,6 @@ export class ChatService {
   async agentSend(actor: Actor, conversationId: string, clientId: string, text: string): Promise<{ message: Message; conversation: ConversationSummary }> {
     this.checkLength(text);
     let record = await this.visibleConversation(actor, conversationId);
-    const earlier = await this.store.findMessage(record.id, clientId);
-    if (earlier) return { message: earlier, conversation: await this.summary(record) };
     if (record.state === 'closed') throw new HubError('closed', 'The conversation is closed; reopen it first');
     // Writing to a conversation nobody holds takes it over (first claim wins).
     if (record.holderId !== actor.id) {
