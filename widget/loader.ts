@@ -1,17 +1,24 @@
 /**
  * The one-script-tag entry: `<script src="HUB/widget.js" data-site="SITE" async></script>`.
  * Mounts <switchboard-webchat> and exposes `window.SwitchboardWebchat` (update / open / close / on).
+ *
+ * This module exports nothing on purpose: the IIFE build would otherwise assign its exports to
+ * the global `SwitchboardWebchat` and overwrite the API object set here.
  */
 import type { UserData } from '../protocol/types.js';
-import { SwitchboardWebchat } from './webchat.js';
+import type { SwitchboardWebchat, WebchatEventMap } from './webchat.js';
+import './webchat.js';
+
+export type WebchatEvent = keyof WebchatEventMap;
 
 export interface WebchatApi {
-  /** Re-reads `window.SMARTLY_USER_DATA` (or uses `userData`) and sends it to the hub. */
+  /** Sends `userData` (default: re-reads `window.SMARTLY_USER_DATA`) to the hub. */
   update(userData?: UserData): void;
   open(): void;
   close(): void;
   /** Listens to `message`, `open`, `close` or `unread`; returns a function that stops listening. */
-  on(event: 'message' | 'open' | 'close' | 'unread', listener: (detail: unknown) => void): () => void;
+  on<E extends WebchatEvent>(event: E, listener: (detail: WebchatEventMap[E]) => void): () => void;
+  /** The mounted element, for advanced use. */
   element: SwitchboardWebchat;
 }
 
@@ -23,38 +30,50 @@ declare global {
 }
 
 function ownScript(): HTMLScriptElement | null {
-  if (document.currentScript instanceof HTMLScriptElement) return document.currentScript;
-  // `async` scripts have no currentScript in some browsers: find ours by its src.
-  return document.querySelector<HTMLScriptElement>('script[src*="widget.js"][data-site], script[src*="widget.js"]');
+  const current = document.currentScript;
+  if (current instanceof HTMLScriptElement) return current;
+  // An `async` script that runs after DOMContentLoaded has no currentScript: find ours by its src.
+  return document.querySelector<HTMLScriptElement>('script[src*="widget.js"][data-site]') ?? document.querySelector<HTMLScriptElement>('script[src*="widget.js"]');
 }
 
+function parseStrings(json: string | undefined): Record<string, string> {
+  if (!json) return {};
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
+// Read while the script is executing: currentScript is null once we wait for the DOM.
+const script = ownScript();
+
 function mount(): void {
-  if (window.SwitchboardWebchat) return;
-  const script = ownScript();
+  if (window.SwitchboardWebchat) return; // the script was included twice
+  const data = script?.dataset ?? {};
   const element = document.createElement('switchboard-webchat');
-  element.hub = script?.dataset['hub'] ?? (script?.src ? new URL(script.src, location.href).origin : location.origin);
-  element.site = script?.dataset['site'] ?? 'demo';
-  if (script?.dataset['strings']) element.strings = JSON.parse(script.dataset['strings']) as Record<string, string>;
+  element.hub = data['hub'] || (script?.src ? new URL(script.src, location.href).origin : location.origin);
+  element.site = data['site'] || 'demo';
+  element.strings = parseStrings(data['strings']);
   document.body.append(element);
   window.SwitchboardWebchat = {
-    update: (userData) => element.update_(userData),
+    update: (userData) => element.updateUserData(userData),
     open: () => element.show(),
     close: () => element.hide(),
     on(event, listener) {
-      const handler = (e: Event) => listener((e as CustomEvent).detail);
+      const handler = (e: Event) => listener((e as CustomEvent<WebchatEventMap[typeof event]>).detail);
       element.addEventListener(`sb-${event}`, handler);
       return () => element.removeEventListener(`sb-${event}`, handler);
     },
     element,
   };
-  const sw = script?.dataset['sw'];
+  const sw = data['sw'];
   if (sw && 'serviceWorker' in navigator) {
-    // Opt-in only: the site serves the worker from its own origin (see widget/README.md).
-    void import('workbox-window').then(({ Workbox }) => new Workbox(sw).register());
+    // Opt-in only; the worker must be served from the site's own origin (see widget/README.md).
+    navigator.serviceWorker.register(sw).catch(() => undefined);
   }
 }
 
 if (document.body) mount();
 else document.addEventListener('DOMContentLoaded', mount, { once: true });
-
-export { SwitchboardWebchat };

@@ -1,7 +1,8 @@
 /**
- * The visitor's session in IndexedDB (via idb): token, cached transcript, last seen id and the
- * outbox of messages not yet acknowledged. Shared by all tabs of the site. Falls back to memory
- * when IndexedDB is unavailable (some private modes), so the widget still works for the page.
+ * The visitor's session in IndexedDB (via idb), one entry per site: token, conversation id, cached
+ * transcript, last seen id, and the outbox of messages the hub has not acknowledged yet. Shared by
+ * every tab of the site. Falls back to memory when IndexedDB is unavailable or fails (some private
+ * modes), so the widget still works for the life of the page.
  */
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import type { Message } from '../protocol/types.js';
@@ -14,6 +15,8 @@ export interface OutboxItem {
 
 export interface SessionState {
   token: string | null;
+  visitorId: string | null;
+  conversationId: string | null;
   lastSeenId: number;
   transcript: Message[];
 }
@@ -24,22 +27,30 @@ interface WidgetDb extends DBSchema {
 }
 
 export interface SessionStore {
+  /** False when the session lives in memory only. */
+  readonly persistent: boolean;
   load(): Promise<SessionState>;
   save(state: SessionState): Promise<void>;
+  /** Unsent messages of this site, oldest first. */
   outbox(): Promise<OutboxItem[]>;
   enqueue(item: OutboxItem): Promise<void>;
   dequeue(clientId: string): Promise<void>;
+  /** Forgets everything about this site (session reset). */
   clear(): Promise<void>;
 }
 
-const EMPTY: SessionState = { token: null, lastSeenId: 0, transcript: [] };
-/** Enough history to show on reload; older messages come from the hub on demand. */
-const TRANSCRIPT_CACHE = 200;
+export const DB_NAME = 'switchboard-webchat';
+/** Enough history to show on reload; the hub has the rest. */
+export const TRANSCRIPT_CACHE = 200;
+
+const empty = (): SessionState => ({ token: null, visitorId: null, conversationId: null, lastSeenId: 0, transcript: [] });
+const byCreatedAt = (a: OutboxItem, b: OutboxItem) => a.createdAt.localeCompare(b.createdAt);
 
 export async function openSessionStore(site: string): Promise<SessionStore> {
   let db: IDBPDatabase<WidgetDb>;
   try {
-    db = await openDB<WidgetDb>('switchboard-webchat', 1, {
+    if (typeof indexedDB === 'undefined') return memoryStore();
+    db = await openDB<WidgetDb>(DB_NAME, 1, {
       upgrade(database) {
         database.createObjectStore('session');
         database.createObjectStore('outbox', { keyPath: 'clientId' }).createIndex('site', 'site');
@@ -48,41 +59,55 @@ export async function openSessionStore(site: string): Promise<SessionStore> {
   } catch {
     return memoryStore();
   }
+  const fallback = memoryStore();
+  // A database that opened but later fails (quota, closed by the browser) degrades to memory too.
+  const guard = async <T>(run: () => Promise<T>, instead: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch {
+      return instead();
+    }
+  };
   return {
-    async load() {
-      return (await db.get('session', site)) ?? { ...EMPTY };
-    },
-    async save(state) {
-      await db.put('session', { ...state, transcript: state.transcript.slice(-TRANSCRIPT_CACHE) }, site);
-    },
-    async outbox() {
-      const items = await db.getAllFromIndex('outbox', 'site', site);
-      return items.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map(({ site: _site, ...item }) => item);
-    },
-    async enqueue(item) {
-      await db.put('outbox', { ...item, site });
-    },
-    async dequeue(clientId) {
-      await db.delete('outbox', clientId);
-    },
-    async clear() {
-      const tx = db.transaction(['session', 'outbox'], 'readwrite');
-      await tx.objectStore('session').delete(site);
-      for (const key of await tx.objectStore('outbox').index('site').getAllKeys(site)) await tx.objectStore('outbox').delete(key);
-      await tx.done;
-    },
+    persistent: true,
+    load: () => guard(async () => ({ ...empty(), ...(await db.get('session', site)) }), () => fallback.load()),
+    save: (state) =>
+      guard(
+        async () => void (await db.put('session', { ...state, transcript: state.transcript.slice(-TRANSCRIPT_CACHE) }, site)),
+        () => fallback.save(state),
+      ),
+    outbox: () =>
+      guard(
+        async () => (await db.getAllFromIndex('outbox', 'site', site)).map(({ site: _site, ...item }) => item).sort(byCreatedAt),
+        () => fallback.outbox(),
+      ),
+    enqueue: (item) => guard(async () => void (await db.put('outbox', { ...item, site })), () => fallback.enqueue(item)),
+    dequeue: (clientId) => guard(async () => void (await db.delete('outbox', clientId)), () => fallback.dequeue(clientId)),
+    clear: () =>
+      guard(
+        async () => {
+          const tx = db.transaction(['session', 'outbox'], 'readwrite');
+          const outbox = tx.objectStore('outbox');
+          await tx.objectStore('session').delete(site);
+          for (const key of await outbox.index('site').getAllKeys(site)) await outbox.delete(key);
+          await tx.done;
+        },
+        () => fallback.clear(),
+      ),
   };
 }
 
+/** The session for this page only. */
 export function memoryStore(): SessionStore {
-  let state: SessionState = { ...EMPTY };
+  let state = empty();
   let queue: OutboxItem[] = [];
   return {
-    load: async () => state,
+    persistent: false,
+    load: async () => ({ ...state, transcript: [...state.transcript] }),
     save: async (next) => {
-      state = next;
+      state = { ...next, transcript: next.transcript.slice(-TRANSCRIPT_CACHE) };
     },
-    outbox: async () => [...queue],
+    outbox: async () => [...queue].sort(byCreatedAt),
     enqueue: async (item) => {
       queue = [...queue.filter((q) => q.clientId !== item.clientId), item];
     },
@@ -90,7 +115,7 @@ export function memoryStore(): SessionStore {
       queue = queue.filter((q) => q.clientId !== clientId);
     },
     clear: async () => {
-      state = { ...EMPTY };
+      state = empty();
       queue = [];
     },
   };

@@ -1,7 +1,7 @@
 import { LitElement, type PropertyValues, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Message, UserData } from '../protocol/types.js';
-import { ChatClient, type ShownMessage } from './controllers/chat-client.js';
+import { ConnectionController, type ShownMessage } from './controllers/connection.js';
 import { linkify } from './linkify.js';
 import { DEFAULT_STRINGS, type WidgetStrings, format } from './strings.js';
 import { webchatStyles } from './webchat.styles.js';
@@ -22,6 +22,14 @@ import { webchatStyles } from './webchat.styles.js';
  * @cssproperty --sb-accent-text - text on the brand colour
  * @cssproperty --sb-surface, --sb-text, --sb-muted, --sb-bubble-other, --sb-radius, --sb-font, --sb-width, --sb-height, --sb-z-index
  */
+/** Events of the element (`sb-` + key) and their `detail`. */
+export interface WebchatEventMap {
+  message: Message;
+  open: null;
+  close: null;
+  unread: { count: number };
+}
+
 @customElement('switchboard-webchat')
 export class SwitchboardWebchat extends LitElement {
   static override styles = webchatStyles;
@@ -43,17 +51,19 @@ export class SwitchboardWebchat extends LitElement {
   @query('textarea') private composer?: HTMLTextAreaElement;
   @query('.log') private log?: HTMLElement;
 
-  readonly chat: ChatClient;
+  /** The connection to the hub (state, transcript, outbox). */
+  readonly chat: ConnectionController;
   #typingSent = false;
 
   constructor() {
     super();
-    this.chat = new ChatClient(this, {
+    this.chat = new ConnectionController(this, {
       hub: () => this.hub || location.origin,
       site: () => this.site,
       storageKey: () => this.storageKey || this.site,
       userData: () => this.userData ?? (window as { SMARTLY_USER_DATA?: UserData }).SMARTLY_USER_DATA,
       onIncoming: (message) => this.#incoming(message),
+      onRead: () => this.#setUnread(0),
     });
   }
 
@@ -62,7 +72,7 @@ export class SwitchboardWebchat extends LitElement {
   }
 
   /** Sends the page's new SMARTLY_USER_DATA (or the given data) to the hub. */
-  update_(userData?: UserData): void {
+  updateUserData(userData?: UserData): void {
     if (userData) this.userData = userData;
     const data = this.userData ?? (window as { SMARTLY_USER_DATA?: UserData }).SMARTLY_USER_DATA;
     if (data) this.chat.updateUserData(data);
@@ -78,7 +88,7 @@ export class SwitchboardWebchat extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('open')) {
-      this.#emit(this.open ? 'sb-open' : 'sb-close', null);
+      this.#emit(this.open ? 'open' : 'close', null);
       if (this.open) {
         this.#setUnread(0);
         this.chat.markRead();
@@ -91,7 +101,7 @@ export class SwitchboardWebchat extends LitElement {
   }
 
   #incoming(message: Message): void {
-    this.#emit('sb-message', message);
+    this.#emit('message', message);
     if (this.open && document.visibilityState === 'visible') this.chat.markRead();
     else if (message.author !== 'system') this.#setUnread(this.unread + 1);
   }
@@ -99,11 +109,11 @@ export class SwitchboardWebchat extends LitElement {
   #setUnread(count: number): void {
     if (count === this.unread) return;
     this.unread = count;
-    this.#emit('sb-unread', { count });
+    this.#emit('unread', { count });
   }
 
-  #emit(name: string, detail: unknown): void {
-    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+  #emit<E extends keyof WebchatEventMap>(name: E, detail: WebchatEventMap[E]): void {
+    this.dispatchEvent(new CustomEvent(`sb-${name}`, { detail, bubbles: true, composed: true }));
   }
 
   override render() {
