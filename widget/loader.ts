@@ -12,8 +12,11 @@ import './webchat.js';
 export type WebchatEvent = keyof WebchatEventMap;
 
 export interface WebchatApi {
-  /** Sends `userData` (default: re-reads `window.SMARTLY_USER_DATA`) to the hub. */
-  update(userData?: UserData): void;
+  /**
+   * Sends `userData` (default: re-reads `window.SMARTLY_USER_DATA`) to the hub. Resolves with
+   * `{ verified }`, or null when offline (the data then goes with the next connect).
+   */
+  update(userData?: UserData): Promise<{ verified: boolean } | null>;
   open(): void;
   close(): void;
   /** Listens to `message`, `open`, `close` or `unread`; returns a function that stops listening. */
@@ -25,7 +28,6 @@ export interface WebchatApi {
 declare global {
   interface Window {
     SwitchboardWebchat?: WebchatApi;
-    SMARTLY_USER_DATA?: UserData;
   }
 }
 

@@ -61,7 +61,7 @@ export class SwitchboardWebchat extends LitElement {
       hub: () => this.hub || location.origin,
       site: () => this.site,
       storageKey: () => this.storageKey || this.site,
-      userData: () => this.userData ?? (window as { SMARTLY_USER_DATA?: UserData }).SMARTLY_USER_DATA,
+      userData: () => this.userData ?? window.SMARTLY_USER_DATA,
       onIncoming: (message) => this.#incoming(message),
       onRead: () => this.#setUnread(0),
     });
@@ -72,10 +72,9 @@ export class SwitchboardWebchat extends LitElement {
   }
 
   /** Sends the page's new SMARTLY_USER_DATA (or the given data) to the hub. */
-  updateUserData(userData?: UserData): void {
-    if (userData) this.userData = userData;
-    const data = this.userData ?? (window as { SMARTLY_USER_DATA?: UserData }).SMARTLY_USER_DATA;
-    if (data) this.chat.updateUserData(data);
+  updateUserData(userData?: UserData): Promise<{ verified: boolean } | null> {
+    this.userData = userData ?? window.SMARTLY_USER_DATA;
+    return this.userData ? this.chat.updateUserData(this.userData) : Promise.resolve(null);
   }
 
   show(): void {
@@ -216,6 +215,9 @@ export class SwitchboardWebchat extends LitElement {
 }
 
 declare global {
+  interface Window {
+    SMARTLY_USER_DATA?: UserData;
+  }
   interface HTMLElementTagNameMap {
     'switchboard-webchat': SwitchboardWebchat;
   }

@@ -302,8 +302,18 @@ export class ConnectionController implements ReactiveController {
     return true;
   }
 
-  updateUserData(userData: UserData): void {
-    this.#socket?.emit('user:update', { userData }, () => undefined);
+  /**
+   * Sends new identity data; resolves with whether the hub verified it, or null when offline or refused
+   * (the data still goes with the next connect's handshake).
+   */
+  async updateUserData(userData: UserData): Promise<{ verified: boolean } | null> {
+    const socket = this.#socket;
+    if (!socket?.connected) return null;
+    try {
+      return (await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('user:update', { userData })).data ?? null;
+    } catch {
+      return null;
+    }
   }
 
   /** Tells the hub (and the other tabs) that the visitor has seen everything shown. */
