@@ -18,6 +18,9 @@ import { webchatStyles } from './webchat.styles.js';
  * @csspart launcher - the round button
  * @csspart panel - the chat window
  * @csspart header - the coloured header
+ * @csspart badge - the unread count on the launcher
+ * @csspart log - the transcript
+ * @csspart composer - the form with the text box and the send button
  * @cssproperty --sb-accent - brand colour (launcher, header, visitor bubbles)
  * @cssproperty --sb-accent-text - text on the brand colour
  * @cssproperty --sb-surface, --sb-text, --sb-muted, --sb-bubble-other, --sb-radius, --sb-font, --sb-width, --sb-height, --sb-z-index
@@ -85,6 +88,24 @@ export class SwitchboardWebchat extends LitElement {
     this.open = false;
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('visibilitychange', this.#onVisibility);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('visibilitychange', this.#onVisibility);
+  }
+
+  /** Messages that arrived while the page was hidden count as read once the visitor is back. */
+  #onVisibility = (): void => {
+    if (this.open && document.visibilityState === 'visible' && this.unread > 0) {
+      this.#setUnread(0);
+      this.chat.markRead();
+    }
+  };
+
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('open')) {
       this.#emit(this.open ? 'open' : 'close', null);
@@ -124,7 +145,7 @@ export class SwitchboardWebchat extends LitElement {
     const label = this.unread > 0 ? `${t.open} (${format(t.unread, { count: this.unread })})` : t.open;
     return html`<button part="launcher" class="launcher" aria-label=${label} @click=${() => this.show()}>
       <svg viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z" /></svg>
-      ${this.unread > 0 ? html`<span class="badge" aria-hidden="true">${this.unread > 99 ? '99+' : this.unread}</span>` : nothing}
+      ${this.unread > 0 ? html`<span part="badge" class="badge" aria-hidden="true">${this.unread > 99 ? '99+' : this.unread}</span>` : nothing}
     </button>`;
   }
 
@@ -151,14 +172,14 @@ export class SwitchboardWebchat extends LitElement {
         <button aria-label=${t.close} @click=${() => this.hide()}>×</button>
       </header>
       ${this.chat.connection === 'offline' ? html`<div class="banner" role="alert">${t.offline}</div>` : nothing}
-      <div class="log" role="log" aria-live="polite" aria-label=${t.messages} tabindex="0">
+      <div part="log" class="log" role="log" aria-live="polite" aria-label=${t.messages} tabindex="0">
         ${messages.map((m) => this.#renderMessage(m))}
         ${lastIsBotWithChoices
           ? html`<div class="choices">${lastBot.choices.map((choice) => html`<button @click=${() => void this.chat.send(choice)}>${choice}</button>`)}</div>`
           : nothing}
       </div>
       <div class="typing" aria-hidden="true">${this.chat.agentTyping ? format(t.agentTyping, { name: this.chat.agentTyping }) : ''}</div>
-      <form @submit=${this.#onSubmit}>
+      <form part="composer" @submit=${this.#onSubmit}>
         <label class="sr-only" for="composer">${t.placeholder}</label>
         <textarea id="composer" rows="1" placeholder=${t.placeholder} maxlength="4096" @keydown=${this.#onComposerKey} @input=${this.#onInput}></textarea>
         <button type="submit">${t.send}</button>
