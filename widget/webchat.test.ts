@@ -1,6 +1,6 @@
 // The widget in headless Chromium against the real hub started for the test run.
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
 import { io } from 'socket.io-client';
 import type { ConversationDetail, Message } from '../protocol/types.js';
 import { api, login, testHub } from '../test/helpers/browser-hub.js';
@@ -167,5 +167,21 @@ describe('<switchboard-webchat>', () => {
     await waitUntil(() => shadow(el).activeElement?.classList.contains('launcher') ?? false, 'focus not returned to the launcher');
     const detail = await conversationOf(el, admin);
     expect(detail.messages.map((m) => m.text)).to.include('line one\nline two');
+  });
+
+  it('fills the screen on a phone and takes its colours from custom properties', async () => {
+    await setViewport({ width: 375, height: 700 });
+    try {
+      const el = await mount();
+      el.style.setProperty('--sb-accent', 'rgb(11, 122, 82)');
+      const launcher = shadow(el).querySelector<HTMLElement>('[part="launcher"]') as HTMLElement;
+      expect(getComputedStyle(launcher).backgroundColor).to.equal('rgb(11, 122, 82)');
+      el.show();
+      await el.updateComplete;
+      const panel = (shadow(el).querySelector('[part="panel"]') as HTMLElement).getBoundingClientRect();
+      expect([panel.left, panel.top, panel.width, panel.height]).to.deep.equal([0, 0, 375, 700]);
+    } finally {
+      await setViewport({ width: 1280, height: 800 });
+    }
   });
 });
