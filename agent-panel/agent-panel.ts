@@ -1,83 +1,51 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { ConversationList, LoginResponse } from '../protocol/api.js';
-import {
-  type Agent,
-  BOT_STATUSES,
-  type ConversationDetail,
-  type ConversationFilter,
-  type ConversationSummary,
-  type DashboardStats,
-  INBOXES,
-  type InboxCounts,
-  TICKET_STATUSES,
-} from '../protocol/types.js';
-import { panelStyles } from './agent-panel.styles.js';
+import type { Agent, BotStatus, ConversationDetail, ConversationFilter, ConversationSummary, DashboardStats, InboxCounts, Note } from '../protocol/types.js';
+import type { Message } from '../protocol/types.js';
+import { panelStyles, themeDefaults } from './agent-panel.styles.js';
+import { layoutStyles } from './agent-panel.layout.styles.js';
 import { ApiError, HubApi } from './api.js';
-import './admin-view.js';
-import './conversation-view.js';
-import { type AgentSocket, HubSocket } from './controllers/hub-socket.js';
+import './components/admin-view.js';
+import './components/conversation-list.js';
+import './components/conversation-view.js';
+import { HubController } from './controllers/hub.js';
+import { cleanFilter, filterFromHash, filterToParams, matchesFilter, upsert } from './filters.js';
+import { errorText } from './format.js';
 
-const FILTER_KEYS = ['inbox', 'q', 'botStatus', 'ticketStatus', 'language', 'channel', 'tag', 'from', 'to'] as const;
-const LABELS: Record<string, string> = { ok: 'OK', not_understood: 'Not understood', need_help: 'Need help' };
+const TOKEN_KEY = 'switchboard-agent-token';
+
+/** Detail of the panel's DOM events. */
+export interface PanelEventMap {
+  'conversation-selected': { conversationId: string };
+  'unread-changed': { total: number };
+  escalation: { conversationId: string; botStatus: BotStatus };
+}
 
 /**
- * The agent panel, for embedding in a CRM page: customers view with inboxes, search and filters,
- * dashboard tiles, the conversation view, and admin screens for admins.
+ * The Switchboard agent panel, for embedding in a CRM page: dashboard tiles, the customers view (inboxes,
+ * search, filters, live list), the conversation view, and admin screens for admins.
  *
- * @fires conversation-selected - detail: `{ conversationId }`
- * @fires unread-changed - detail: `{ total }` unread visitor messages across visible conversations
- * @fires escalation - detail: `{ conversationId, botStatus }` when a conversation needs a human
- * @csspart base - the wrapper
- * @cssproperty --sb-accent - brand colour; see agent-panel.styles.ts for the others
+ * @fires conversation-selected - `{ conversationId }` a conversation was opened
+ * @fires unread-changed - `{ total }` unread visitor messages across the conversations the agent can see
+ * @fires escalation - `{ conversationId, botStatus }` a conversation nobody holds now needs a human
+ * @csspart base - the panel's outer box
  */
 @customElement('switchboard-agent-panel')
 export class SwitchboardAgentPanel extends LitElement {
-  static override styles = [
-    panelStyles,
-    css`
-      .base { display: grid; grid-template-rows: auto auto 1fr; height: 100%; min-height: 560px; }
-      .top { display: flex; gap: 8px; align-items: center; padding: 8px 12px; border-bottom: 1px solid var(--sb-border); flex-wrap: wrap; }
-      .top h1 { font-size: 16px; margin: 0; flex: 1; }
-      .tiles { display: grid; grid-template-columns: repeat(4, 1fr); gap: 8px; padding: 8px 12px; }
-      .tile { background: var(--sb-surface-alt); border-radius: var(--sb-radius); padding: 6px 10px; }
-      .tile b { display: block; font-size: 20px; }
-      .main { display: grid; grid-template-columns: minmax(300px, 380px) 1fr; min-height: 0; border-top: 1px solid var(--sb-border); }
-      .list-pane { border-right: 1px solid var(--sb-border); display: flex; flex-direction: column; min-height: 0; }
-      .inboxes { display: flex; gap: 4px; padding: 8px; flex-wrap: wrap; }
-      .inboxes button[aria-pressed='true'] { background: var(--sb-accent); color: var(--sb-accent-text); border-color: var(--sb-accent); }
-      .inboxes button[aria-pressed='true'] .muted { color: inherit; }
-      .filters { display: grid; grid-template-columns: 1fr 1fr; gap: 6px; padding: 0 8px 8px; }
-      .filters input[type='search'] { grid-column: 1 / -1; }
-      ul[role='listbox'] { list-style: none; margin: 0; padding: 0; overflow-y: auto; flex: 1; }
-      li[role='option'] { padding: 8px 10px; border-bottom: 1px solid var(--sb-border); cursor: pointer; display: grid; gap: 2px; }
-      li[aria-selected='true'] { background: #e8efff; }
-      li.unread .name { font-weight: 700; }
-      .row { display: flex; gap: 6px; align-items: center; justify-content: space-between; }
-      .preview { color: var(--sb-muted); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-      .count { background: var(--sb-accent); color: var(--sb-accent-text); border-radius: 10px; padding: 0 7px; font-size: 12px; }
-      .empty { padding: 24px; text-align: center; }
-      form.login { max-width: 320px; margin: 60px auto; display: grid; gap: 10px; }
-      @container (max-width: 760px) {
-        .main { grid-template-columns: 1fr; }
-        .main.has-selection .list-pane { display: none; }
-        .main:not(.has-selection) .detail-pane { display: none; }
-        .tiles { grid-template-columns: repeat(2, 1fr); }
-      }
-    `,
-  ];
+  static override styles = [themeDefaults, panelStyles, layoutStyles];
 
   /** Base URL of the hub; defaults to this page's origin. */
   @property() hub = '';
-  /** An agent token. Without one the panel shows a sign-in form. */
+  /** An agent token (from `POST /api/auth/login`). Without one the panel shows a sign-in form. */
   @property() token = '';
-  /** Mirror the filters in `location.hash` so a CRM can deep-link to a view. */
+  /** Mirror the filters in `location.hash` (and read them from it at start) so a CRM can deep-link. */
   @property({ type: Boolean, attribute: 'sync-hash' }) syncHash = false;
 
-  @state() private me: Agent | null = null;
+  @state() me: Agent | null = null;
   @state() private agents: Agent[] = [];
   @state() private filter: ConversationFilter = { inbox: 'all' };
   @state() private items: ConversationSummary[] = [];
+  @state() private total = 0;
   @state() private counts: InboxCounts = { all: 0, mine: 0, unassigned: 0, closed: 0 };
   @state() private stats: DashboardStats | null = null;
   @state() private selectedId: string | null = null;
@@ -85,170 +53,324 @@ export class SwitchboardAgentPanel extends LitElement {
   @state() private typing = false;
   @state() private view: 'inbox' | 'admin' = 'inbox';
   @state() private error = '';
+  @state() private loading = false;
 
+  /** The REST client (typed by protocol/api.ts), usable by the host page with the same token. */
   api = new HubApi('', null);
-  readonly live = new HubSocket(this, (socket) => this.#wire(socket));
+  readonly live = new HubController(this, {
+    connect: () => void this.refresh(),
+    'conversation:updated': (c) => this.#onUpdated(c),
+    'conversation:deleted': ({ conversationId }) => this.#onDeleted(conversationId),
+    'message:new': (m) => this.#onMessage(m),
+    'note:new': (n) => this.#onNote(n),
+    'visitor:presence': ({ visitorId, online }) => this.#onPresence(visitorId, online),
+    'visitor:typing': ({ conversationId, typing }) => {
+      if (this.detail?.conversation.id === conversationId) this.typing = typing;
+    },
+    'agent:presence': ({ agentId, online }) => {
+      this.agents = this.agents.map((a) => (a.id === agentId ? { ...a, online } : a));
+    },
+  });
   #refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  #listSeq = 0;
+  #openSeq = 0;
+  #unread = new Map<string, number>();
   #unreadTotal = -1;
+  #botStatus = new Map<string, BotStatus>();
+  #startedWith = '';
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.syncHash) this.filter = this.#filterFromHash();
-    const token = this.token || sessionStorage.getItem('switchboard-agent-token') || '';
+    if (this.syncHash) {
+      this.filter = filterFromHash(location.hash);
+      window.addEventListener('hashchange', this.#onHash);
+    }
+    const token = this.token || sessionStorage.getItem(TOKEN_KEY) || '';
     if (token) void this.#start(token);
   }
 
-  /** Opens a conversation by id (CRM integration). */
-  async openConversation(id: string): Promise<void> {
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.#onHash);
+    clearTimeout(this.#refreshTimer);
+  }
+
+  override updated(changed: Map<string, unknown>): void {
+    // A CRM may hand the token (or a new one) after the element is connected.
+    if (changed.has('token') && this.token && this.token !== this.#startedWith && this.isConnected) void this.#start(this.token);
+  }
+
+  // ------------------------------------------------------------ JS API
+
+  /** Opens a conversation by id. Resolves false if the hub refuses (not found or not visible). */
+  async openConversation(id: string): Promise<boolean> {
+    const seq = ++this.#openSeq;
     this.selectedId = id;
     this.view = 'inbox';
+    this.typing = false;
     try {
-      this.detail = await this.api.get<ConversationDetail>(`/api/conversations/${id}`);
-      this.live.socket?.emit('conversation:watch', { conversationId: id }, () => undefined);
-      this.live.socket?.emit('conversation:read', { conversationId: id }, () => undefined);
+      const detail = await this.api.call('GET /api/conversations/:id', { params: { id } });
+      if (seq !== this.#openSeq) return false;
+      this.detail = detail;
+      this.live.watch(id);
+      if (detail.conversation.unreadCount > 0) this.live.markRead(id);
       this.#emit('conversation-selected', { conversationId: id });
+      return true;
     } catch (error) {
-      this.#fail(error);
+      if (seq === this.#openSeq) {
+        this.selectedId = null;
+        this.detail = null;
+        this.#fail(error);
+      }
+      return false;
     }
   }
 
-  /** Opens the latest conversation of a visitor found by email or id (CRM integration). */
-  async openByVisitor(ref: { email: string } | { visitorId: string }): Promise<boolean> {
-    const list = await this.api.get<ConversationList>(`/api/conversations?includeOld=true&limit=50&${'email' in ref ? `q=${encodeURIComponent(ref.email)}` : ''}`);
-    const match = list.items.find((c) => ('email' in ref ? c.visitor.email === ref.email.toLowerCase() : c.visitorId === ref.visitorId));
-    if (match) await this.openConversation(match.id);
-    return Boolean(match);
+  /** Opens the visitor's latest conversation (open ones first), found by email or visitor id. Resolves its id or null. */
+  async openByVisitor(ref: { email: string } | { visitorId: string }): Promise<string | null> {
+    let candidates: ConversationSummary[];
+    try {
+      if ('email' in ref) {
+        const email = ref.email.trim().toLowerCase();
+        const list = await this.api.call('GET /api/conversations', { query: { q: email, includeOld: true, limit: 100 } });
+        const closed = await this.api.call('GET /api/conversations', { query: { q: email, inbox: 'closed', includeOld: true, limit: 100 } });
+        candidates = [...list.items, ...closed.items].filter((c) => c.visitor.email?.toLowerCase() === email);
+      } else {
+        const data = await this.api.call('GET /api/visitors/:id/export', { params: { id: ref.visitorId } });
+        candidates = data.conversations.map((entry) => entry.conversation);
+      }
+    } catch (error) {
+      this.#fail(error);
+      return null;
+    }
+    const best = candidates.sort((a, b) => Number(a.state === 'closed') - Number(b.state === 'closed') || b.lastActivityAt.localeCompare(a.lastActivityAt))[0];
+    if (!best) return null;
+    return (await this.openConversation(best.id)) ? best.id : null;
   }
 
-  /** Replaces the list filter (and the URL hash with `sync-hash`). */
+  /** Replaces the customers view's filter (and the URL hash with `sync-hash`). */
   setFilter(filter: ConversationFilter): void {
-    this.filter = { inbox: 'all', ...filter };
+    this.filter = cleanFilter(filter as Record<string, unknown>);
     if (this.syncHash) {
-      const params = new URLSearchParams();
-      for (const key of FILTER_KEYS) {
-        const value = this.filter[key];
-        if (value !== undefined && value !== '' && !(key === 'inbox' && value === 'all')) params.set(key, String(value));
-      }
-      history.replaceState(null, '', `#${params}`);
+      const hash = filterToParams(this.filter, true).toString();
+      if (location.hash.slice(1) !== hash) history.replaceState(null, '', `${location.pathname}${location.search}${hash ? `#${hash}` : ''}`);
     }
     void this.refresh();
   }
 
+  getFilter(): ConversationFilter {
+    return { ...this.filter };
+  }
+
+  /** Refetches the list, the counts and the tiles. */
   async refresh(): Promise<void> {
-    const params = new URLSearchParams();
-    for (const key of FILTER_KEYS) {
-      const value = this.filter[key];
-      if (value !== undefined && value !== '') params.set(key, String(value));
-    }
+    if (!this.me) return;
+    const seq = ++this.#listSeq;
+    this.loading = true;
     try {
-      const [list, stats] = await Promise.all([this.api.get<ConversationList>(`/api/conversations?${params}`), this.api.get<DashboardStats>('/api/stats')]);
+      const [list, stats, all] = await Promise.all([
+        this.api.call('GET /api/conversations', { query: this.filter }),
+        this.api.call('GET /api/stats'),
+        this.filter.inbox === 'all' && Object.keys(this.filter).length === 1 ? null : this.api.call('GET /api/conversations', { query: { inbox: 'all', limit: 200 } }),
+      ]);
+      if (seq !== this.#listSeq) return;
       this.items = list.items;
+      this.total = list.total;
       this.counts = list.counts;
       this.stats = stats;
-      const total = list.items.reduce((sum, c) => sum + c.unreadCount, 0);
-      if (total !== this.#unreadTotal) {
-        this.#unreadTotal = total;
-        this.#emit('unread-changed', { total });
-      }
+      for (const c of [...list.items, ...(all?.items ?? [])]) this.#track(c, false);
+      this.#emitUnread();
     } catch (error) {
-      this.#fail(error);
+      if (seq === this.#listSeq) this.#fail(error);
+    } finally {
+      if (seq === this.#listSeq) this.loading = false;
     }
   }
 
+  // ------------------------------------------------------------ session
+
   async #start(token: string): Promise<void> {
-    this.api = new HubApi(this.hub || location.origin, token);
+    this.#startedWith = token;
+    this.api = new HubApi((this.hub || location.origin).replace(/\/$/, ''), token);
     try {
-      this.me = await this.api.get<Agent>('/api/me');
+      this.me = await this.api.call('GET /api/me');
+      this.agents = (await this.api.call('GET /api/agents')).items;
     } catch (error) {
+      this.me = null;
       if (error instanceof ApiError && error.status === 401) {
-        sessionStorage.removeItem('switchboard-agent-token');
-        this.me = null;
-        return;
-      }
-      throw error;
+        sessionStorage.removeItem(TOKEN_KEY);
+        this.error = 'Your session has ended. Please sign in again.';
+      } else this.#fail(error);
+      return;
     }
-    this.agents = (await this.api.get<{ items: Agent[] }>('/api/agents')).items;
+    this.error = '';
     this.live.connect(this.api.hub, token);
     await this.refresh();
   }
 
-  #wire(socket: AgentSocket): void {
-    socket.on('connect', () => void this.refresh());
-    socket.on('conversation:updated', (conversation) => {
-      if (this.detail?.conversation.id === conversation.id) this.detail = { ...this.detail, conversation };
-      if (conversation.botStatus === 'need_help' && conversation.holderId === null) this.#emit('escalation', { conversationId: conversation.id, botStatus: conversation.botStatus });
-      this.#scheduleRefresh();
-    });
-    socket.on('conversation:deleted', ({ conversationId }) => {
-      this.items = this.items.filter((c) => c.id !== conversationId);
-      if (this.selectedId === conversationId) {
-        this.selectedId = null;
-        this.detail = null;
-      }
-      this.#scheduleRefresh();
-    });
-    socket.on('message:new', (message) => {
-      if (this.detail?.conversation.id !== message.conversationId || this.detail.messages.some((m) => m.id === message.id)) return;
-      this.detail = { ...this.detail, messages: [...this.detail.messages, message] };
-      if (message.author === 'visitor') this.typing = false;
-      if (message.author === 'visitor') socket.emit('conversation:read', { conversationId: message.conversationId }, () => undefined);
-    });
-    socket.on('note:new', (note) => {
-      if (this.detail?.conversation.id !== note.conversationId || this.detail.notes.some((n) => n.id === note.id)) return;
-      this.detail = { ...this.detail, notes: [...this.detail.notes, note] };
-    });
-    socket.on('visitor:typing', ({ conversationId, typing }) => {
-      if (this.detail?.conversation.id === conversationId) this.typing = typing;
-    });
-    socket.on('visitor:presence', () => this.#scheduleRefresh());
+  #login = async (event: SubmitEvent): Promise<void> => {
+    event.preventDefault();
+    const form = new FormData(event.target as HTMLFormElement);
+    try {
+      const api = new HubApi((this.hub || location.origin).replace(/\/$/, ''), null);
+      const { token } = await api.call('POST /api/auth/login', { body: { email: String(form.get('email')), password: String(form.get('password')) } });
+      sessionStorage.setItem(TOKEN_KEY, token);
+      this.error = '';
+      await this.#start(token);
+    } catch (error) {
+      this.#fail(error);
+    }
+  };
+
+  #logout = async (): Promise<void> => {
+    await this.api.call('POST /api/auth/logout').catch(() => undefined);
+    sessionStorage.removeItem(TOKEN_KEY);
+    this.live.disconnect();
+    this.#startedWith = '';
+    this.me = null;
+    this.detail = null;
+    this.selectedId = null;
+    this.items = [];
+  };
+
+  // ------------------------------------------------------------ live events
+
+  #onUpdated(c: ConversationSummary): void {
+    if (this.detail?.conversation.id === c.id) this.detail = { ...this.detail, conversation: c };
+    this.#track(c, true);
+    if (this.me) this.items = upsert(this.items, c, matchesFilter(c, this.filter, this.me.id));
+    this.#emitUnread();
+    this.#scheduleRefresh();
   }
 
-  /** Many events can arrive at once (a busy inbox): refetch at most every 150 ms. */
+  #onDeleted(conversationId: string): void {
+    this.items = this.items.filter((c) => c.id !== conversationId);
+    this.#unread.delete(conversationId);
+    this.#botStatus.delete(conversationId);
+    if (this.selectedId === conversationId) {
+      this.selectedId = null;
+      this.detail = null;
+      this.live.watch(null);
+    }
+    this.#emitUnread();
+    this.#scheduleRefresh();
+  }
+
+  #onMessage(m: Message): void {
+    const d = this.detail;
+    if (d?.conversation.id !== m.conversationId || d.messages.some((x) => x.id === m.id)) return;
+    this.detail = { ...d, messages: [...d.messages, m] };
+    if (m.author === 'visitor') {
+      this.typing = false;
+      if (document.visibilityState === 'visible') this.live.markRead(m.conversationId);
+    }
+  }
+
+  #onNote(n: Note): void {
+    const d = this.detail;
+    if (d?.conversation.id !== n.conversationId || d.notes.some((x) => x.id === n.id)) return;
+    this.detail = { ...d, notes: [...d.notes, n] };
+  }
+
+  #onPresence(visitorId: string, online: boolean): void {
+    this.items = this.items.map((c) => (c.visitorId === visitorId ? { ...c, visitor: { ...c.visitor, online } } : c));
+    const d = this.detail;
+    if (d?.conversation.visitorId === visitorId) {
+      this.detail = { ...d, visitor: { ...d.visitor, online }, conversation: { ...d.conversation, visitor: { ...d.conversation.visitor, online } } };
+    }
+  }
+
+  /** Remembers unread counts and bot status; `live` updates may raise an escalation. */
+  #track(c: ConversationSummary, live: boolean): void {
+    this.#unread.set(c.id, c.state === 'closed' ? 0 : c.unreadCount);
+    const before = this.#botStatus.get(c.id);
+    this.#botStatus.set(c.id, c.botStatus);
+    if (live && c.botStatus === 'need_help' && before !== 'need_help' && c.holderId === null && c.state === 'open') {
+      this.#emit('escalation', { conversationId: c.id, botStatus: c.botStatus });
+    }
+  }
+
+  #emitUnread(): void {
+    let total = 0;
+    for (const n of this.#unread.values()) total += n;
+    if (total === this.#unreadTotal) return;
+    this.#unreadTotal = total;
+    this.#emit('unread-changed', { total });
+  }
+
+  /** A busy inbox sends many updates: refetch counts and tiles at most every 250 ms. */
   #scheduleRefresh(): void {
     clearTimeout(this.#refreshTimer);
-    this.#refreshTimer = setTimeout(() => void this.refresh(), 150);
+    this.#refreshTimer = setTimeout(() => void this.refresh(), 250);
   }
 
-  #filterFromHash(): ConversationFilter {
-    const params = new URLSearchParams(location.hash.slice(1));
-    const filter: Record<string, string> = { inbox: 'all' };
-    for (const key of FILTER_KEYS) {
-      const value = params.get(key);
-      if (value) filter[key] = value;
-    }
-    return filter as ConversationFilter;
-  }
+  #onHash = (): void => {
+    const filter = filterFromHash(location.hash);
+    if (filterToParams(filter).toString() !== filterToParams(this.filter).toString()) this.setFilter(filter);
+  };
 
-  #emit(name: string, detail: unknown): void {
+  #emit<K extends keyof PanelEventMap>(name: K, detail: PanelEventMap[K]): void {
     this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
   }
 
   #fail(error: unknown): void {
-    this.error = error instanceof Error ? error.message : String(error);
+    this.error = errorText(error);
   }
+
+  // ------------------------------------------------------------ render
 
   override render() {
     if (!this.me) return this.#renderLogin();
+    const admin = this.me.role === 'admin';
     return html`<div part="base" class="base">
       <div class="top">
-        <h1>Conversations</h1>
-        <span class="muted">${this.me.name} · ${this.me.role}${this.live.connected ? '' : ' · reconnecting…'}</span>
-        <button aria-pressed=${this.view === 'inbox'} @click=${() => (this.view = 'inbox')}>Inbox</button>
-        ${this.me.role === 'admin' ? html`<button class="admin-tab" aria-pressed=${this.view === 'admin'} @click=${() => (this.view = 'admin')}>Admin</button>` : nothing}
-        <button @click=${this.#logout}>Sign out</button>
+        <h1>Switchboard</h1>
+        <nav aria-label="Screens">
+          <button type="button" class="inbox-tab" aria-current=${this.view === 'inbox' ? 'page' : 'false'} @click=${() => (this.view = 'inbox')}>Inbox</button>
+          ${admin ? html`<button type="button" class="admin-tab" aria-current=${this.view === 'admin' ? 'page' : 'false'} @click=${() => (this.view = 'admin')}>Admin</button>` : nothing}
+        </nav>
+        <span class="status ${this.live.connected ? '' : 'offline'}">${this.me.name} (${this.me.role})${this.live.connected ? '' : ' · reconnecting…'}</span>
+        <button type="button" class="logout" @click=${this.#logout}>Sign out</button>
       </div>
-      ${this.error ? html`<div class="error" role="alert">${this.error} <button @click=${() => (this.error = '')}>Dismiss</button></div>` : this.#renderTiles()}
-      ${this.view === 'admin' && this.me.role === 'admin'
-        ? html`<sb-admin-view .api=${this.api} .me=${this.me}></sb-admin-view>`
+      <div>
+        ${this.error ? html`<div class="alert" role="alert"><span class="error-text">${this.error}</span><button type="button" @click=${() => (this.error = '')}>Dismiss</button></div>` : nothing}
+        ${this.view === 'inbox' ? this.#renderTiles() : nothing}
+      </div>
+      ${this.view === 'admin' && admin
+        ? html`<div class="admin-pane"><sb-admin-view .api=${this.api} .me=${this.me} @agents-changed=${(e: CustomEvent<{ agents: Agent[] }>) => (this.agents = e.detail.agents)}></sb-admin-view></div>`
         : html`<div class="main ${this.selectedId ? 'has-selection' : ''}">
-            <section class="list-pane" aria-label="Customers">${this.#renderInboxes()}${this.#renderFilters()}${this.#renderList()}</section>
+            <section class="list-pane" aria-label="Customers">
+              <sb-conversation-list .items=${this.items} .counts=${this.counts} .filter=${this.filter} .total=${this.total} .selectedId=${this.selectedId} ?loading=${this.loading}
+                @filter-change=${(e: CustomEvent<{ filter: ConversationFilter }>) => this.setFilter(e.detail.filter)}
+                @open=${(e: CustomEvent<{ conversationId: string }>) => void this.openConversation(e.detail.conversationId)}></sb-conversation-list>
+            </section>
             <section class="detail-pane" aria-label="Conversation">
               ${this.detail
-                ? html`<sb-conversation-view .api=${this.api} .socket=${this.live.socket} .me=${this.me} .agents=${this.agents} .detail=${this.detail} .visitorTyping=${this.typing}
-                    @back=${() => { this.selectedId = null; this.detail = null; }} @sb-error=${(e: CustomEvent<string>) => (this.error = e.detail)}></sb-conversation-view>`
-                : html`<p class="empty muted">Select a conversation</p>`}
+                ? html`<sb-conversation-view .api=${this.api} .hub=${this.live} .me=${this.me} .agents=${this.agents} .detail=${this.detail} ?visitorTyping=${this.typing}
+                    @back=${this.#back} @sb-error=${(e: CustomEvent<{ message: string }>) => (this.error = e.detail.message)}
+                    @sb-conversation=${(e: CustomEvent<{ conversation: ConversationSummary }>) => this.#onUpdated(e.detail.conversation)}></sb-conversation-view>`
+                : html`<p class="placeholder">${this.selectedId ? 'Loading…' : 'Select a conversation'}</p>`}
             </section>
           </div>`}
+    </div>`;
+  }
+
+  #back = (): void => {
+    this.selectedId = null;
+    this.detail = null;
+    this.live.watch(null);
+  };
+
+  #renderTiles() {
+    const s = this.stats;
+    if (!s) return nothing;
+    const tile = (label: string, value: number, cls: string, filter: ConversationFilter) =>
+      html`<button type="button" class="tile ${cls}" title="Show these conversations" @click=${() => this.setFilter(filter)}><b>${value}</b><span>${label}</span></button>`;
+    return html`<div class="tiles" role="group" aria-label="Dashboard">
+      ${tile('Assigned to me', s.assignedToMe, 'assigned', { inbox: 'mine' })}
+      ${tile('My unreplied', s.myUnreplied, 'my-unreplied', { inbox: 'mine' })}
+      ${tile('Unassigned', s.unassigned, 'unassigned', { inbox: 'unassigned' })}
+      ${tile('Total unreplied', s.totalUnreplied, 'total-unreplied', { inbox: 'all' })}
     </div>`;
   }
 
@@ -261,96 +383,15 @@ export class SwitchboardAgentPanel extends LitElement {
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
     </form>`;
   }
-
-  #login = async (event: SubmitEvent): Promise<void> => {
-    event.preventDefault();
-    const form = new FormData(event.target as HTMLFormElement);
-    try {
-      const api = new HubApi(this.hub || location.origin, null);
-      const { token } = await api.post<LoginResponse>('/api/auth/login', { email: form.get('email'), password: form.get('password') });
-      sessionStorage.setItem('switchboard-agent-token', token);
-      this.error = '';
-      await this.#start(token);
-    } catch (error) {
-      this.#fail(error);
-    }
-  };
-
-  #logout = async (): Promise<void> => {
-    await this.api.post('/api/auth/logout').catch(() => undefined);
-    sessionStorage.removeItem('switchboard-agent-token');
-    this.live.socket?.disconnect();
-    this.me = null;
-    this.detail = null;
-  };
-
-  #renderTiles() {
-    const s = this.stats;
-    if (!s) return nothing;
-    const tile = (label: string, value: number, cls: string) => html`<div class="tile ${cls}"><b>${value}</b><span class="muted">${label}</span></div>`;
-    return html`<div class="tiles" role="group" aria-label="Dashboard">
-      ${tile('Assigned to me', s.assignedToMe, 'assigned')}${tile('My unreplied', s.myUnreplied, 'my-unreplied')}${tile('Unassigned', s.unassigned, 'unassigned')}${tile('Total unreplied', s.totalUnreplied, 'total-unreplied')}
-    </div>`;
-  }
-
-  #renderInboxes() {
-    const names: Record<string, string> = { all: 'All', mine: 'Mine', unassigned: 'Unassigned', closed: 'Closed' };
-    return html`<div class="inboxes" role="group" aria-label="Inboxes">
-      ${INBOXES.map((inbox) => html`<button data-inbox=${inbox} aria-pressed=${(this.filter.inbox ?? 'all') === inbox} @click=${() => this.setFilter({ ...this.filter, inbox })}>${names[inbox]} <span class="muted">${this.counts[inbox]}</span></button>`)}
-    </div>`;
-  }
-
-  #renderFilters() {
-    const f = this.filter;
-    const set = (key: keyof ConversationFilter) => (event: Event) => {
-      const value = (event.target as HTMLInputElement).value;
-      this.setFilter({ ...this.filter, [key]: value || undefined });
-    };
-    return html`<div class="filters">
-      <input type="search" name="q" aria-label="Search name, email or latest message" placeholder="Search name, email, message…" .value=${f.q ?? ''} @change=${set('q')} />
-      <select name="botStatus" aria-label="Bot status" @change=${set('botStatus')}>
-        <option value="">Any bot status</option>${BOT_STATUSES.map((s) => html`<option value=${s} ?selected=${f.botStatus === s}>${LABELS[s]}</option>`)}
-      </select>
-      <select name="ticketStatus" aria-label="Ticket status" @change=${set('ticketStatus')}>
-        <option value="">Any ticket status</option>${TICKET_STATUSES.map((s) => html`<option value=${s} ?selected=${f.ticketStatus === s}>${s}</option>`)}
-      </select>
-      <input name="language" aria-label="Language" placeholder="Language (en, fr…)" .value=${f.language ?? ''} @change=${set('language')} />
-      <select name="channel" aria-label="Channel" @change=${set('channel')}><option value="">Any channel</option><option value="webchat" ?selected=${f.channel === 'webchat'}>Webchat</option></select>
-      <input name="tag" aria-label="Tag" placeholder="Tag" .value=${f.tag ?? ''} @change=${set('tag')} />
-      <span></span>
-      <label class="muted">From <input name="from" type="date" .value=${f.from ?? ''} @change=${set('from')} /></label>
-      <label class="muted">To <input name="to" type="date" .value=${f.to ?? ''} @change=${set('to')} /></label>
-    </div>`;
-  }
-
-  #renderList() {
-    if (this.items.length === 0) return html`<p class="empty muted">No conversations match.</p>`;
-    return html`<ul role="listbox" aria-label="Conversations" tabindex="0" @keydown=${this.#onListKey}>
-      ${this.items.map(
-        (c) => html`<li role="option" id="c-${c.id}" data-id=${c.id} aria-selected=${c.id === this.selectedId} class=${c.unreadCount > 0 ? 'unread' : ''} @click=${() => void this.openConversation(c.id)}>
-          <div class="row"><span class="name">${c.visitor.name}</span>${c.unrepliedCount > 0 ? html`<span class="count" title="Unreplied">${c.unrepliedCount}</span>` : nothing}</div>
-          <div class="preview">${c.lastMessage?.text ?? ''}</div>
-          <div class="row"><span class="chip ${c.botStatus}">${LABELS[c.botStatus]}</span><span class="chip">${c.ticketStatus}</span>${c.holderName ? html`<span class="muted">${c.holderName}</span>` : nothing}<time class="muted" datetime=${c.lastActivityAt}>${new Date(c.lastActivityAt).toLocaleString()}</time></div>
-        </li>`,
-      )}
-    </ul>`;
-  }
-
-  #onListKey = (event: KeyboardEvent): void => {
-    const index = this.items.findIndex((c) => c.id === this.selectedId);
-    const move = (to: number) => {
-      const target = this.items[Math.max(0, Math.min(this.items.length - 1, to))];
-      if (target) void this.openConversation(target.id);
-      event.preventDefault();
-    };
-    if (event.key === 'ArrowDown' || event.key === 'j') move(index + 1);
-    else if (event.key === 'ArrowUp' || event.key === 'k') move(index - 1);
-    else if (event.key === 'Enter' && index < 0) move(0);
-  };
 }
 
 declare global {
   interface HTMLElementTagNameMap {
     'switchboard-agent-panel': SwitchboardAgentPanel;
+  }
+  interface HTMLElementEventMap {
+    'conversation-selected': CustomEvent<PanelEventMap['conversation-selected']>;
+    'unread-changed': CustomEvent<PanelEventMap['unread-changed']>;
+    escalation: CustomEvent<PanelEventMap['escalation']>;
   }
 }

@@ -1,14 +1,52 @@
-/** Typed REST client for the hub (routes in protocol/api.ts). Errors become `ApiError` with the hub's code. */
-import type { ErrorBody } from '../protocol/errors.js';
+/**
+ * Typed REST client for the hub. Every call is keyed by a route of `ApiRoutes` (protocol/api.ts), so the
+ * path parameters, query, body and answer can't drift from the hub. Errors become `ApiError` with the
+ * hub's `{ code, message }`.
+ */
+import type { ApiRoutes } from '../protocol/api.js';
+import type { ErrorBody, ErrorCode } from '../protocol/errors.js';
+
+export type Route = keyof ApiRoutes;
+export type RouteBody<R extends Route> = ApiRoutes[R] extends { body: infer B } ? B : undefined;
+export type RouteQuery<R extends Route> = ApiRoutes[R] extends { query: infer Q } ? Q : undefined;
+export type RouteResponse<R extends Route> = ApiRoutes[R]['response'];
+
+/** `:id` segments of a route path, as an object. */
+type PathParams<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? { [K in Name | keyof PathParams<`/${Rest}`>]: string }
+  : P extends `${string}:${infer Name}`
+    ? { [K in Name]: string }
+    : Record<never, never>;
+type RoutePath<R extends Route> = R extends `${string} ${infer P}` ? P : never;
+export type RouteParams<R extends Route> = PathParams<RoutePath<R>>;
+
+export interface CallOptions<R extends Route> {
+  params?: RouteParams<R>;
+  query?: RouteQuery<R>;
+  body?: RouteBody<R>;
+}
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode | 'network',
     message: string,
   ) {
     super(message);
+    this.name = 'ApiError';
   }
+}
+
+/** Builds `?a=1&b=2` from an object, skipping empty values. */
+export function toQuery(query: object | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
 }
 
 export class HubApi {
@@ -17,48 +55,66 @@ export class HubApi {
     public token: string | null,
   ) {}
 
-  async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+  /** The URL of a route with its parameters and query filled in. */
+  url<R extends Route>(route: R, options: CallOptions<R> = {}): string {
+    const [, rawPath] = route.split(' ') as [string, string];
+    const params = (options.params ?? {}) as Record<string, string>;
+    const path = rawPath.replace(/:([A-Za-z]+)/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+    return `${this.hub}${path}${toQuery(options.query ?? undefined)}`;
+  }
+
+  /** Calls one route. `text/csv` bodies (FAQ import) are sent as-is; everything else as JSON. */
+  async call<R extends Route>(route: R, options: CallOptions<R> = {}): Promise<RouteResponse<R>> {
+    const method = route.slice(0, route.indexOf(' '));
     const headers: Record<string, string> = {};
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
-    if (body !== undefined) headers['content-type'] = contentType;
-    const res = await fetch(`${this.hub}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
+    if (this.token) headers['authorization'] = `Bearer ${this.token}`;
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      const isCsv = route === 'POST /api/faqs/import';
+      headers['content-type'] = isCsv ? 'text/csv' : 'application/json';
+      body = isCsv ? String(options.body) : JSON.stringify(options.body);
+    } else if (method === 'POST' || method === 'PUT') {
+      headers['content-type'] = 'application/json';
+      body = '{}';
+    }
+    let res: Response;
+    try {
+      res = await fetch(this.url(route, options), { method, headers, body });
+    } catch (error) {
+      throw new ApiError(0, 'network', error instanceof Error ? error.message : 'Network error');
+    }
     const type = res.headers.get('content-type') ?? '';
     const data: unknown = type.includes('json') ? await res.json() : await res.text();
     if (!res.ok) {
-      const error = data as Partial<ErrorBody>;
-      throw new ApiError(res.status, error.code ?? 'internal', error.message ?? res.statusText);
+      const error = (typeof data === 'object' && data !== null ? data : {}) as Partial<ErrorBody>;
+      throw new ApiError(res.status, error.code ?? 'internal', error.message ?? (res.statusText || `HTTP ${res.status}`));
     }
-    return data as T;
+    return data as RouteResponse<R>;
   }
 
-  get<T>(path: string): Promise<T> {
-    return this.request<T>('GET', path);
-  }
-  post<T>(path: string, body: unknown = {}): Promise<T> {
-    return this.request<T>('POST', path, body);
-  }
-  put<T>(path: string, body: unknown): Promise<T> {
-    return this.request<T>('PUT', path, body);
-  }
-  delete<T>(path: string): Promise<T> {
-    return this.request<T>('DELETE', path);
-  }
-
-  /** Fetches a download (export) and hands it to the browser as a file. */
-  async download(path: string, fallbackName: string): Promise<Blob> {
-    const res = await fetch(`${this.hub}${path}`, { headers: this.token ? { authorization: `Bearer ${this.token}` } : {} });
-    if (!res.ok) throw new ApiError(res.status, 'download_failed', `Download failed (${res.status})`);
+  /**
+   * Fetches an export as a Blob (with the token, which a plain link can't send) and names it from
+   * Content-Disposition. The caller turns it into an `<a download>` link.
+   */
+  async fetchFile<R extends Route>(route: R, options: CallOptions<R>, fallbackName: string): Promise<{ blob: Blob; name: string }> {
+    const headers: Record<string, string> = this.token ? { authorization: `Bearer ${this.token}` } : {};
+    const res = await fetch(this.url(route, options), { headers });
+    if (!res.ok) {
+      const error = (await res.json().catch(() => ({}))) as Partial<ErrorBody>;
+      throw new ApiError(res.status, error.code ?? 'internal', error.message ?? `Download failed (${res.status})`);
+    }
     const blob = await res.blob();
-    const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(blob);
-    link.download = name;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-    return blob;
+    const name = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
+    return { blob, name };
   }
+}
+
+/** Offers a Blob as a file (an `<a download>` clicked once). Returns the object URL; the caller revokes it. */
+export function saveBlob(blob: Blob, name: string): string {
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = name;
+  link.rel = 'noopener';
+  link.click();
+  return link.href;
 }

@@ -1,0 +1,35 @@
+import { css } from 'lit';
+
+/** Layout of the outer element: top bar, tiles, and list + conversation side by side (one column when narrow). */
+export const layoutStyles = css`
+  :host { height: 100%; min-height: 520px; }
+  .base { display: grid; grid-template-rows: auto auto minmax(0, 1fr); height: 100%; min-height: inherit; border: 1px solid var(--sb-border); border-radius: var(--sb-radius); overflow: hidden; }
+  .top { display: flex; gap: 8px; align-items: center; padding: 8px 12px; border-bottom: 1px solid var(--sb-border); flex-wrap: wrap; }
+  .top h1 { font-size: 16px; margin: 0; flex: 1; white-space: nowrap; }
+  .top nav { display: flex; gap: 4px; }
+  .top nav button[aria-current='page'] { background: var(--sb-accent); color: var(--sb-accent-text); border-color: var(--sb-accent); }
+  .status { font-size: 12px; color: var(--sb-muted); }
+  .status.offline { color: var(--sb-danger); }
+  .tiles { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 8px; padding: 8px 12px; }
+  .tile { background: var(--sb-surface-alt); border-radius: var(--sb-radius); padding: 6px 10px; border: 1px solid var(--sb-border); text-align: left; }
+  .tile b { display: block; font-size: 20px; font-variant-numeric: tabular-nums; }
+  .tile span { font-size: 12px; color: var(--sb-muted); }
+  .alert { display: flex; gap: 8px; align-items: center; justify-content: space-between; padding: 6px 12px; background: var(--sb-danger-bg); color: var(--sb-danger); }
+  .main { display: grid; grid-template-columns: minmax(300px, 360px) minmax(0, 1fr); min-height: 0; border-top: 1px solid var(--sb-border); }
+  .list-pane { border-right: 1px solid var(--sb-border); min-height: 0; }
+  .detail-pane { min-height: 0; min-width: 0; }
+  .placeholder { padding: 40px 24px; text-align: center; color: var(--sb-muted); }
+  .admin-pane { min-height: 0; overflow-y: auto; border-top: 1px solid var(--sb-border); }
+  form.login { max-width: 340px; margin: 60px auto; display: grid; gap: 10px; padding: 16px; }
+  form.login label { display: grid; gap: 4px; }
+  form.login h1 { font-size: 18px; margin: 0 0 8px; }
+  @container (max-width: 760px) {
+    .main { grid-template-columns: minmax(0, 1fr); }
+    .main.has-selection .list-pane { display: none; }
+    .main:not(.has-selection) .detail-pane { display: none; }
+    .list-pane { border-right: none; }
+    .tiles { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 4px; padding: 6px 8px; }
+    .tile b { font-size: 16px; }
+    .top h1 { display: none; }
+  }
+`;

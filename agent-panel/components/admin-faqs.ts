@@ -1,0 +1,156 @@
+import { LitElement, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { FaqInput, FaqTestResult } from '../../protocol/api.js';
+import { LIMITS } from '../../protocol/limits.js';
+import { FAQ_TYPES, type Faq, type FaqType } from '../../protocol/types.js';
+import { panelStyles } from '../agent-panel.styles.js';
+import { type HubApi, saveBlob } from '../api.js';
+import { errorText, formatFull } from '../format.js';
+import { adminStyles, announce } from './admin-view.js';
+
+/** FAQs: list (with archived), create, edit, archive/restore, CSV import/export, and the "test FAQ" box. */
+@customElement('sb-admin-faqs')
+export class AdminFaqs extends LitElement {
+  static override styles = [panelStyles, adminStyles];
+
+  @property({ attribute: false }) api!: HubApi;
+  @state() private faqs: Faq[] = [];
+  @state() private editing: Faq | null = null;
+  @state() private test: FaqTestResult | null = null;
+  @state() private showArchived = true;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.load();
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.faqs = (await this.api.call('GET /api/faqs', { query: this.showArchived ? {} : { archived: false } })).items;
+    } catch (error) {
+      announce(this, errorText(error), true);
+    }
+  }
+
+  async #do(run: () => Promise<unknown>, done: string): Promise<boolean> {
+    try {
+      await run();
+      announce(this, done);
+      await this.load();
+      return true;
+    } catch (error) {
+      announce(this, errorText(error), true);
+      return false;
+    }
+  }
+
+  override render() {
+    const e = this.editing;
+    return html`
+      <section class="faq-test-box">
+        <h2>Test FAQ</h2>
+        <form class="faq-test" @submit=${this.#testFaq}>
+          <input name="text" aria-label="A visitor question to test" placeholder="Type a visitor question…" required style="flex:1;min-width:180px" />
+          <button type="submit">Test</button>
+        </form>
+        ${this.test === null
+          ? nothing
+          : html`<div class="result test-result" role="status">${this.test.match
+              ? `Matches “${this.test.match.question}” — score ${this.test.match.score.toFixed(2)}\nAnswer: ${this.test.match.faq.answer}`
+              : 'No match: the bot would use its fallback answer.'}</div>`}
+      </section>
+      <section class="faqs">
+        <h2>FAQs</h2>
+        <label><input type="checkbox" .checked=${this.showArchived} @change=${(ev: Event) => { this.showArchived = (ev.target as HTMLInputElement).checked; void this.load(); }} /> Show archived</label>
+        <div class="table"><table>
+          <thead><tr><th>Type</th><th>Questions</th><th>Answer</th><th>Updated</th><th></th></tr></thead>
+          <tbody>${this.faqs.map(
+            (f) => html`<tr class="faq ${f.archived ? 'archived' : ''}" data-id=${f.id}><td>${f.type}</td><td>${f.questions.join(' · ')}</td><td>${f.answer}</td><td>${formatFull(f.updatedAt)}</td>
+              <td class="buttons">
+                <button type="button" class="edit" @click=${() => (this.editing = f)}>Edit</button>
+                <button type="button" class="archive" @click=${() => this.#do(() => this.api.call('PUT /api/faqs/:id', { params: { id: f.id }, body: { type: f.type, questions: f.questions, answer: f.answer, archived: !f.archived } }), f.archived ? 'FAQ restored' : 'FAQ archived')}>${f.archived ? 'Restore' : 'Archive'}</button>
+              </td></tr>`,
+          )}</tbody>
+        </table></div>
+        <h2>${e ? 'Edit FAQ' : 'New FAQ'}</h2>
+        <form class="faq-form ${e ? 'edit-faq' : 'new-faq'}" @submit=${this.#save}>
+          <label>Type<select name="type">${FAQ_TYPES.map((t) => html`<option value=${t} ?selected=${e?.type === t}>${t}</option>`)}</select></label>
+          <label>Questions (one per line)<textarea name="questions" required .value=${e?.questions.join('\n') ?? ''}></textarea></label>
+          <label>Answer<textarea name="answer" required maxlength=${LIMITS.faqAnswer} .value=${e?.answer ?? ''}></textarea></label>
+          <button type="submit" class="primary">${e ? 'Save' : 'Add FAQ'}</button>
+          ${e ? html`<button type="button" @click=${() => (this.editing = null)}>Cancel</button>` : nothing}
+        </form>
+      </section>
+      <section class="csv">
+        <h2>CSV</h2>
+        <form class="import" @submit=${this.#import}>
+          <label>Import (columns type,question,answer)<input type="file" name="csv" accept=".csv,text/csv" required /></label>
+          <button type="submit">Import</button>
+          <button type="button" class="export" @click=${this.#export}>Export CSV</button>
+        </form>
+      </section>`;
+  }
+
+  #save = (event: SubmitEvent): void => {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    const input: FaqInput = {
+      type: String(data.get('type')) as FaqType,
+      questions: String(data.get('questions') ?? '').split('\n').map((q) => q.trim()).filter(Boolean),
+      answer: String(data.get('answer') ?? '').trim(),
+    };
+    const editing = this.editing;
+    void this.#do(
+      () => (editing ? this.api.call('PUT /api/faqs/:id', { params: { id: editing.id }, body: { ...input, archived: editing.archived } }) : this.api.call('POST /api/faqs', { body: input })),
+      editing ? 'FAQ saved' : 'FAQ added',
+    ).then((ok) => {
+      if (!ok) return;
+      this.editing = null;
+      form.reset();
+    });
+  };
+
+  #testFaq = (event: SubmitEvent): void => {
+    event.preventDefault();
+    const text = String(new FormData(event.target as HTMLFormElement).get('text') ?? '');
+    this.api.call('POST /api/faqs/test', { body: { text } }).then(
+      (result) => (this.test = result),
+      (error: unknown) => announce(this, errorText(error), true),
+    );
+  };
+
+  #import = (event: SubmitEvent): void => {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const file = new FormData(form).get('csv');
+    if (!(file instanceof File)) return;
+    void (async () => {
+      try {
+        const result = await this.api.call('POST /api/faqs/import', { body: await file.text() });
+        const skipped = result.errors.map((e) => `line ${e.line}: ${e.message}`).join('; ');
+        announce(this, `Imported ${result.imported} FAQs${skipped ? `. Skipped ${skipped}` : ''}`, result.errors.length > 0);
+        form.reset();
+        await this.load();
+      } catch (error) {
+        announce(this, errorText(error), true);
+      }
+    })();
+  };
+
+  #export = async (): Promise<void> => {
+    try {
+      const { blob, name } = await this.api.fetchFile('GET /api/faqs/export.csv', {}, 'faqs.csv');
+      const url = saveBlob(blob, name);
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (error) {
+      announce(this, errorText(error), true);
+    }
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sb-admin-faqs': AdminFaqs;
+  }
+}

@@ -1,0 +1,99 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { Agent } from '../../protocol/types.js';
+import { panelStyles } from '../agent-panel.styles.js';
+import type { HubApi } from '../api.js';
+import './admin-agents.js';
+import './admin-faqs.js';
+import './admin-quick-replies.js';
+
+type Tab = 'faqs' | 'quick-replies' | 'agents';
+const TABS: [Tab, string][] = [
+  ['faqs', 'FAQs'],
+  ['quick-replies', 'Quick replies & bot'],
+  ['agents', 'Agents'],
+];
+
+/** Shared look of the admin screens. */
+export const adminStyles = css`
+  :host { display: grid; gap: 12px; align-content: start; }
+  section { border: 1px solid var(--sb-border); border-radius: var(--sb-radius); padding: 10px; display: grid; gap: 8px; }
+  h2 { font-size: 15px; margin: 0; }
+  .table { overflow-x: auto; }
+  table { width: 100%; border-collapse: collapse; }
+  td, th { text-align: left; border-bottom: 1px solid var(--sb-border); padding: 4px 6px; vertical-align: top; overflow-wrap: anywhere; }
+  th { font-size: 12px; color: var(--sb-muted); }
+  tr.archived td { color: var(--sb-muted); text-decoration: line-through; }
+  form { display: flex; gap: 6px; flex-wrap: wrap; align-items: flex-end; }
+  form label { display: grid; gap: 2px; font-size: 12px; color: var(--sb-muted); }
+  textarea { min-width: 200px; min-height: 56px; }
+  .result { padding: 6px 8px; background: var(--sb-surface-alt); border-radius: var(--sb-radius); white-space: pre-wrap; overflow-wrap: anywhere; }
+  .buttons { display: flex; gap: 4px; flex-wrap: wrap; }
+`;
+
+/** Reports the outcome of an admin action to the admin view (`admin-status`). */
+export function announce(from: HTMLElement, message: string, error = false): void {
+  from.dispatchEvent(new CustomEvent('admin-status', { detail: { message, error }, bubbles: true, composed: true }));
+}
+
+/**
+ * Admin screens (role admin only; the hub refuses them to agents too): FAQs with CSV import/export and
+ * the test box, quick replies with their time windows and the responder priority, agents and roles.
+ *
+ * @fires agents-changed - detail: `{ agents }` after the team changed
+ */
+@customElement('sb-admin-view')
+export class AdminView extends LitElement {
+  static override styles = [
+    panelStyles,
+    css`
+      :host { display: grid; gap: 12px; padding: 12px; align-content: start; }
+      [role='tablist'] { display: flex; gap: 4px; flex-wrap: wrap; }
+      [role='tab'][aria-selected='true'] { background: var(--sb-accent); color: var(--sb-accent-text); border-color: var(--sb-accent); }
+      .status { padding: 6px 10px; border-radius: var(--sb-radius); background: var(--sb-surface-alt); }
+      .status.error { background: var(--sb-danger-bg); }
+    `,
+  ];
+
+  @property({ attribute: false }) api!: HubApi;
+  @property({ attribute: false }) me!: Agent;
+  @state() private tab: Tab = 'faqs';
+  @state() private status: { message: string; error: boolean } | null = null;
+
+  override render() {
+    return html`
+      <div role="tablist" aria-label="Admin screens" @keydown=${this.#onKey}>
+        ${TABS.map(([id, label]) => html`<button type="button" role="tab" id="tab-${id}" class="tab-${id}" aria-selected=${this.tab === id} aria-controls="panel"
+          tabindex=${this.tab === id ? 0 : -1} @click=${() => this.#select(id)}>${label}</button>`)}
+      </div>
+      ${this.status ? html`<div class="status ${this.status.error ? 'error' : ''}" role=${this.status.error ? 'alert' : 'status'}>${this.status.message}</div>` : ''}
+      <div id="panel" role="tabpanel" aria-labelledby="tab-${this.tab}" @admin-status=${(e: CustomEvent<{ message: string; error: boolean }>) => (this.status = e.detail)}>
+        ${this.tab === 'faqs'
+          ? html`<sb-admin-faqs .api=${this.api}></sb-admin-faqs>`
+          : this.tab === 'quick-replies'
+            ? html`<sb-admin-quick-replies .api=${this.api}></sb-admin-quick-replies>`
+            : html`<sb-admin-agents .api=${this.api} .me=${this.me}></sb-admin-agents>`}
+      </div>`;
+  }
+
+  #select(tab: Tab): void {
+    this.tab = tab;
+    this.status = null;
+  }
+
+  #onKey = (event: KeyboardEvent): void => {
+    const index = TABS.findIndex(([id]) => id === this.tab);
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) return;
+    const next = TABS[(index + step + TABS.length) % TABS.length];
+    if (!next) return;
+    this.#select(next[0]);
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${next[0]}`)?.focus());
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sb-admin-view': AdminView;
+  }
+}

@@ -1,0 +1,57 @@
+import { css } from 'lit';
+
+export const viewStyles = css`
+  :host { display: grid; grid-template-columns: minmax(0, 1fr) 280px; height: 100%; min-height: 0; container-type: inline-size; }
+  .chat { display: flex; flex-direction: column; min-height: 0; border-right: 1px solid var(--sb-border); }
+  header { padding: 8px 12px; border-bottom: 1px solid var(--sb-border); display: grid; gap: 6px; }
+  .title { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
+  .title h2 { font-size: 16px; margin: 0; overflow-wrap: anywhere; }
+  .presence { font-size: 12px; color: var(--sb-muted); }
+  .presence.online { color: var(--sb-ok); }
+  .actions { display: flex; gap: 6px; flex-wrap: wrap; align-items: center; }
+  .handler { font-size: 12px; color: var(--sb-muted); }
+  .transcript { flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; gap: 8px; min-height: 120px; }
+  .msg { max-width: 80%; display: grid; gap: 2px; }
+  .msg .text { white-space: pre-wrap; overflow-wrap: anywhere; padding: 6px 10px; border-radius: var(--sb-radius); background: var(--sb-surface-alt); }
+  .msg.agent, .msg.bot { align-self: flex-end; }
+  .msg.agent .text { background: var(--sb-selected); }
+  .msg.bot .text { border: 1px dashed var(--sb-border); background: var(--sb-surface); }
+  .msg.system { align-self: center; font-style: italic; color: var(--sb-muted); font-size: 12px; }
+  .choices { display: flex; gap: 4px; flex-wrap: wrap; }
+  .meta { font-size: 11px; color: var(--sb-muted); }
+  .typing { font-size: 12px; color: var(--sb-muted); padding: 0 12px 4px; min-height: 18px; }
+  .composer { display: grid; gap: 4px; padding: 8px; border-top: 1px solid var(--sb-border); }
+  .composer .row { display: flex; gap: 6px; }
+  .composer textarea { flex: 1; min-height: 44px; resize: vertical; }
+  .held { font-size: 13px; color: var(--sb-warn); }
+  .back { display: none; }
+  .side { overflow-y: auto; min-height: 0; }
+  @container (max-width: 640px) {
+    :host { grid-template-columns: 1fr; grid-template-rows: minmax(320px, 1fr) auto; overflow-y: auto; }
+    .chat { border-right: none; }
+    .back { display: inline-block; }
+    .side { border-top: 1px solid var(--sb-border); }
+  }
+`;
+
+export const sideStyles = css`
+  :host { display: grid; gap: 14px; padding: 10px; align-content: start; }
+  h3 { font-size: 12px; margin: 0 0 6px; text-transform: uppercase; letter-spacing: 0.03em; color: var(--sb-muted); }
+  dl { display: grid; grid-template-columns: auto 1fr; gap: 2px 8px; margin: 0; }
+  dt { color: var(--sb-muted); }
+  dd { margin: 0; overflow-wrap: anywhere; }
+  .tags { display: flex; flex-wrap: wrap; gap: 4px; margin-bottom: 6px; }
+  .tags .chip button { border: none; background: none; padding: 0 0 0 4px; }
+  form.inline { display: flex; gap: 4px; }
+  form.inline input { flex: 1; min-width: 0; }
+  fieldset { border: none; padding: 0; margin: 0; display: grid; gap: 2px; }
+  fieldset label { display: flex; gap: 6px; align-items: center; }
+  .note { background: var(--sb-note-bg); border: 1px solid var(--sb-border); border-radius: var(--sb-radius); padding: 6px 8px; margin-bottom: 6px; }
+  .note .text { white-space: pre-wrap; overflow-wrap: anywhere; }
+  .add-note { display: grid; gap: 4px; }
+  .downloads { display: grid; gap: 4px; justify-items: start; }
+  .ready { font-size: 12px; }
+  dialog { border: 1px solid var(--sb-border); border-radius: var(--sb-radius); max-width: 340px; }
+  dialog::backdrop { background: rgb(0 0 0 / 0.3); }
+  dialog .buttons { display: flex; gap: 8px; justify-content: flex-end; margin-top: 12px; }
+`;

@@ -1,0 +1,164 @@
+import { LitElement, html, nothing } from 'lit';
+import { customElement, property, query } from 'lit/decorators.js';
+import { LIMITS } from '../../protocol/limits.js';
+import type { Agent, ConversationDetail, ConversationSummary, Message } from '../../protocol/types.js';
+import { panelStyles } from '../agent-panel.styles.js';
+import type { HubApi } from '../api.js';
+import type { HubController } from '../controllers/hub.js';
+import { BOT_LABELS, errorText, formatFull, formatTime } from '../format.js';
+import { viewStyles } from './conversation-view.styles.js';
+import './conversation-side.js';
+
+/**
+ * One conversation: header with presence and the handoff / mute / close actions, the transcript (always
+ * rendered as text), and the composer. The side panel (user, status, tags, team, notes, downloads) is
+ * `<sb-conversation-side>`. Every action goes through the hub, which checks it again.
+ *
+ * @fires back - the narrow layout's back button
+ * @fires sb-error - detail: `{ message }` of a failed action
+ * @fires sb-conversation - detail: `{ conversation }` the hub's answer to an action (the panel upserts it)
+ */
+@customElement('sb-conversation-view')
+export class ConversationView extends LitElement {
+  static override styles = [panelStyles, viewStyles];
+
+  @property({ attribute: false }) api!: HubApi;
+  @property({ attribute: false }) hub!: HubController;
+  @property({ attribute: false }) me!: Agent;
+  @property({ attribute: false }) agents: Agent[] = [];
+  @property({ attribute: false }) detail!: ConversationDetail;
+  @property({ type: Boolean }) visitorTyping = false;
+  @property({ type: Boolean }) busy = false;
+  @query('.transcript') private transcript?: HTMLElement;
+  @query('#reply') private reply?: HTMLTextAreaElement;
+  #typing = false;
+  #lastCount = 0;
+
+  get conversation(): ConversationSummary {
+    return this.detail.conversation;
+  }
+
+  /** Runs an action; a summary answer is announced to the panel; a failure shows the hub's message. */
+  async act(run: () => Promise<unknown>): Promise<void> {
+    this.busy = true;
+    try {
+      const result = await run();
+      if (result && typeof result === 'object' && 'id' in result && 'visitorId' in result) {
+        this.dispatchEvent(new CustomEvent('sb-conversation', { detail: { conversation: result as ConversationSummary }, bubbles: true, composed: true }));
+      }
+    } catch (error) {
+      this.dispatchEvent(new CustomEvent('sb-error', { detail: { message: errorText(error) }, bubbles: true, composed: true }));
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  protected override updated(): void {
+    // Keep the newest message in sight when messages arrive.
+    const count = this.detail.messages.length;
+    if (count !== this.#lastCount && this.transcript) this.transcript.scrollTop = this.transcript.scrollHeight;
+    this.#lastCount = count;
+  }
+
+  override render() {
+    const c = this.conversation;
+    const id = { id: c.id };
+    const mine = c.holderId === this.me.id;
+    const heldByOther = c.holderId !== null && !mine;
+    const admin = this.me.role === 'admin';
+    const closed = c.state === 'closed';
+    const holder = c.holderName ?? 'Another agent';
+    return html`<section class="chat" aria-label="Conversation with ${c.visitor.name}">
+        <header>
+          <div class="title">
+            <button class="back" type="button" @click=${() => this.dispatchEvent(new CustomEvent('back'))}>← Back</button>
+            <h2 class="visitor-name">${c.visitor.name}</h2>
+            <span class="chip ${c.visitor.verified ? 'verified' : 'unverified'}">${c.visitor.verified ? 'Verified' : 'Unverified'}</span>
+            <span class="presence ${c.visitor.online ? 'online' : ''}">${c.visitor.online ? '● Online' : '○ Offline'}</span>
+            <span class="chip bot ${c.botStatus}">${BOT_LABELS[c.botStatus]}</span>
+            ${closed ? html`<span class="chip state">Closed</span>` : nothing}
+          </div>
+          <div class="actions">
+            ${mine
+              ? html`<button type="button" class="release" ?disabled=${this.busy} @click=${() => this.act(() => this.api.call('POST /api/conversations/:id/release', { params: id }))}>Hand back to bot</button>`
+              : html`<button type="button" class="claim primary" ?disabled=${this.busy || closed || (heldByOther && !admin)}
+                  title=${heldByOther && !admin ? `${holder} is handling this conversation` : ''}
+                  @click=${() => this.act(() => this.api.call('POST /api/conversations/:id/claim', { params: id, body: { force: heldByOther && admin } }))}>
+                  ${heldByOther ? 'Take over from ' + holder : 'Take over'}</button>`}
+            ${c.muted
+              ? html`<button type="button" class="unmute" ?disabled=${this.busy} @click=${() => this.act(() => this.api.call('POST /api/conversations/:id/unmute', { params: id }))}>Unmute bot</button>
+                  <span class="handler unmute-at">Bot muted${c.unmuteAt ? html` until <time datetime=${c.unmuteAt}>${formatFull(c.unmuteAt)}</time>` : nothing}</span>`
+              : html`<button type="button" class="mute" ?disabled=${this.busy} @click=${() => this.act(() => this.api.call('POST /api/conversations/:id/mute', { params: id }))}>Mute bot</button>`}
+            ${closed
+              ? html`<button type="button" class="reopen" ?disabled=${this.busy} @click=${() => this.act(() => this.api.call('POST /api/conversations/:id/reopen', { params: id }))}>Reopen</button>`
+              : html`<button type="button" class="close" ?disabled=${this.busy} @click=${() => this.act(() => this.api.call('POST /api/conversations/:id/close', { params: id, body: {} }))}>Close</button>`}
+            <span class="handler">${c.holderName ? `Handled by ${c.holderName}` : 'The bot is answering'}</span>
+          </div>
+        </header>
+        <div class="transcript" role="log" aria-live="polite" aria-label="Transcript">
+          ${this.detail.messages.length === 0 ? html`<p class="muted">No messages yet.</p>` : this.detail.messages.map((m) => this.#renderMessage(m))}
+        </div>
+        <div class="typing" aria-live="polite">${this.visitorTyping ? `${c.visitor.name} is typing…` : ''}</div>
+        <form class="composer" @submit=${this.#send}>
+          ${heldByOther ? html`<div class="held" role="status">${holder} is handling this conversation</div>` : nothing}
+          <div class="row">
+            <label class="sr-only" for="reply">Reply to the visitor</label>
+            <textarea id="reply" maxlength=${LIMITS.messageText} ?disabled=${heldByOther || closed}
+              placeholder=${heldByOther ? `${holder} is handling this conversation` : closed ? 'Reopen the conversation to reply' : c.holderId ? 'Reply (Enter to send, Shift+Enter for a new line)' : 'Reply: sending takes the conversation over from the bot'}
+              @keydown=${this.#onKey} @input=${this.#onInput} @blur=${() => this.#setTyping(false)}></textarea>
+            <button class="primary send" type="submit" ?disabled=${heldByOther || closed || this.busy}>Send</button>
+          </div>
+        </form>
+      </section>
+      <sb-conversation-side class="side" .api=${this.api} .me=${this.me} .agents=${this.agents} .detail=${this.detail}
+        .act=${(run: () => Promise<unknown>) => this.act(run)}></sb-conversation-side>`;
+  }
+
+  #renderMessage(m: Message) {
+    if (m.author === 'system') return html`<div class="msg system" data-id=${m.id}>${m.text}</div>`;
+    const who = m.author === 'visitor' ? this.conversation.visitor.name : (m.authorName ?? (m.author === 'bot' ? 'Bot' : 'Agent'));
+    return html`<div class="msg ${m.author}" data-id=${m.id}>
+      <div class="text">${m.text}</div>
+      ${m.choices.length ? html`<div class="choices">${m.choices.map((choice) => html`<span class="chip">${choice}</span>`)}</div>` : nothing}
+      ${m.attachments.map((a) => html`<a href=${/^https?:/i.test(a.url) ? a.url : '#'} target="_blank" rel="noopener noreferrer">${a.name}</a>`)}
+      <div class="meta"><span class="author">${who}</span> · <time datetime=${m.createdAt} title=${formatFull(m.createdAt)}>${formatTime(m.createdAt)}</time></div>
+    </div>`;
+  }
+
+  #onKey = (event: KeyboardEvent): void => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      (event.target as HTMLTextAreaElement).form?.requestSubmit();
+    }
+  };
+
+  #onInput = (event: Event): void => {
+    this.#setTyping((event.target as HTMLTextAreaElement).value.length > 0);
+  };
+
+  #setTyping(typing: boolean): void {
+    if (typing === this.#typing) return;
+    this.#typing = typing;
+    this.hub.typing(this.conversation.id, typing);
+  }
+
+  #send = (event: SubmitEvent): void => {
+    event.preventDefault();
+    const textarea = this.reply;
+    const text = textarea?.value.trim() ?? '';
+    if (!textarea || !text) return;
+    const conversationId = this.conversation.id;
+    void this.act(async () => {
+      const { conversation } = await this.hub.send(conversationId, text);
+      textarea.value = '';
+      this.#setTyping(false);
+      return conversation;
+    });
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sb-conversation-view': ConversationView;
+  }
+}

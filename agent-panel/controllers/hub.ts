@@ -1,0 +1,109 @@
+/**
+ * The panel's live connection to the hub (`/agent` namespace), as a Lit reactive controller.
+ * It owns the socket, tracks connection state, forwards hub events to handlers, and wraps the
+ * request events (`emitWithAck`) so callers get the data or an `ApiError` with the hub's code.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { type Socket, io } from 'socket.io-client';
+import type { Ack } from '../../protocol/errors.js';
+import { AGENT_NAMESPACE, type AgentClientToServer, type AgentServerToClient } from '../../protocol/events.js';
+import type { ConversationSummary, Message } from '../../protocol/types.js';
+import { ApiError } from '../api.js';
+
+export type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>;
+export type HubHandlers = Partial<AgentServerToClient> & { connect?: () => void };
+
+const ACK_TIMEOUT_MS = 10_000;
+
+async function unwrap<T>(pending: Promise<Ack<T>>): Promise<T> {
+  let ack: Ack<T>;
+  try {
+    ack = await pending;
+  } catch {
+    throw new ApiError(0, 'network', 'The hub did not answer in time');
+  }
+  if (ack.error) throw new ApiError(0, ack.error.code, ack.error.message);
+  return ack.data;
+}
+
+export class HubController implements ReactiveController {
+  socket: AgentSocket | null = null;
+  connected = false;
+  /** Set when the hub refused the token (connect_error `unauthorized`). */
+  refused = false;
+  #watching: string | null = null;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly handlers: HubHandlers,
+  ) {
+    host.addController(this);
+  }
+
+  connect(hub: string, token: string): void {
+    this.disconnect();
+    this.refused = false;
+    const socket: AgentSocket = io(`${hub}${AGENT_NAMESPACE}`, { auth: { token }, transports: ['websocket', 'polling'] });
+    socket.on('connect', () => {
+      this.connected = true;
+      // After a reconnect the hub has forgotten what we watched.
+      if (this.#watching) socket.emit('conversation:watch', { conversationId: this.#watching }, () => undefined);
+      this.handlers.connect?.();
+      this.host.requestUpdate();
+    });
+    socket.on('disconnect', () => {
+      this.connected = false;
+      this.host.requestUpdate();
+    });
+    socket.on('connect_error', (error) => {
+      if (error.message === 'unauthorized') {
+        this.refused = true;
+        socket.disconnect();
+      }
+      this.host.requestUpdate();
+    });
+    for (const [name, handler] of Object.entries(this.handlers)) {
+      if (name === 'connect' || !handler) continue;
+      socket.on(name as keyof AgentServerToClient, handler as never);
+    }
+    this.socket = socket;
+  }
+
+  disconnect(): void {
+    this.socket?.removeAllListeners();
+    this.socket?.disconnect();
+    this.socket = null;
+    this.connected = false;
+  }
+
+  /** Watch one conversation live (typing, presence); stops watching the previous one. */
+  watch(conversationId: string | null): void {
+    const socket = this.socket;
+    if (this.#watching && this.#watching !== conversationId) socket?.emit('conversation:unwatch', { conversationId: this.#watching });
+    this.#watching = conversationId;
+    if (conversationId) socket?.emit('conversation:watch', { conversationId }, () => undefined);
+  }
+
+  markRead(conversationId: string): void {
+    this.socket?.emit('conversation:read', { conversationId }, () => undefined);
+  }
+
+  typing(conversationId: string, typing: boolean): void {
+    this.socket?.emit('typing', { conversationId, typing });
+  }
+
+  /** Sends a reply. Takes the conversation over if nobody holds it; `already_claimed` if someone else does. */
+  send(conversationId: string, text: string, clientId: string = crypto.randomUUID()): Promise<{ message: Message; conversation: ConversationSummary }> {
+    const socket = this.socket;
+    if (!socket?.connected) return Promise.reject(new ApiError(0, 'network', 'Not connected to the hub'));
+    return unwrap(socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', { conversationId, clientId, text }) as Promise<Ack<{ message: Message; conversation: ConversationSummary }>>);
+  }
+
+  hostConnected(): void {
+    if (this.socket && !this.socket.connected && !this.refused) this.socket.connect();
+  }
+
+  hostDisconnected(): void {
+    this.socket?.disconnect();
+  }
+}
