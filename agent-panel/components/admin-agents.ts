@@ -5,7 +5,7 @@ import type { Agent, Role } from '../../protocol/types.js';
 import { panelStyles } from '../agent-panel.styles.js';
 import type { HubApi } from '../api.js';
 import { errorText } from '../format.js';
-import { adminStyles, announce } from './admin-view.js';
+import { adminStyles, announce } from './admin-shared.js';
 
 /**
  * Agents and roles: list with presence, add, change role, disable, reset password, remove.

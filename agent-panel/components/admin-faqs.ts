@@ -6,7 +6,7 @@ import { FAQ_TYPES, type Faq, type FaqType } from '../../protocol/types.js';
 import { panelStyles } from '../agent-panel.styles.js';
 import { type HubApi, saveBlob } from '../api.js';
 import { errorText, formatFull } from '../format.js';
-import { adminStyles, announce } from './admin-view.js';
+import { adminStyles, announce } from './admin-shared.js';
 
 /** FAQs: list (with archived), create, edit, archive/restore, CSV import/export, and the "test FAQ" box. */
 @customElement('sb-admin-faqs')

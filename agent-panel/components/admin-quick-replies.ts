@@ -5,7 +5,7 @@ import type { QuickReply, Responder, Settings, TimeWindow } from '../../protocol
 import { panelStyles } from '../agent-panel.styles.js';
 import type { HubApi } from '../api.js';
 import { errorText } from '../format.js';
-import { adminStyles, announce } from './admin-view.js';
+import { adminStyles, announce } from './admin-shared.js';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const RESPONDERS: Record<Responder, string> = { faq: 'FAQs', quick_reply: 'Quick replies' };

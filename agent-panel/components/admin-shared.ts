@@ -1,0 +1,25 @@
+/** Look and status reporting shared by the admin screens. */
+import { css } from 'lit';
+
+/** Shared look of the admin screens. */
+export const adminStyles = css`
+  :host { display: grid; gap: 12px; align-content: start; }
+  section { border: 1px solid var(--sb-border); border-radius: var(--sb-radius); padding: 10px; display: grid; gap: 8px; }
+  h2 { font-size: 15px; margin: 0; }
+  .table { overflow-x: auto; }
+  table { width: 100%; border-collapse: collapse; }
+  td, th { text-align: left; border-bottom: 1px solid var(--sb-border); padding: 4px 6px; vertical-align: top; overflow-wrap: anywhere; }
+  th { font-size: 12px; color: var(--sb-muted); }
+  tr.archived td { color: var(--sb-muted); text-decoration: line-through; }
+  form { display: flex; gap: 6px; flex-wrap: wrap; align-items: flex-end; }
+  form label { display: grid; gap: 2px; font-size: 12px; color: var(--sb-muted); }
+  textarea { min-width: 200px; min-height: 56px; }
+  .result { padding: 6px 8px; background: var(--sb-surface-alt); border-radius: var(--sb-radius); white-space: pre-wrap; overflow-wrap: anywhere; }
+  .buttons { display: flex; gap: 4px; flex-wrap: wrap; }
+`;
+
+/** Reports the outcome of an admin action to the admin view (`admin-status`). */
+export function announce(from: HTMLElement, message: string, error = false): void {
+  from.dispatchEvent(new CustomEvent('admin-status', { detail: { message, error }, bubbles: true, composed: true }));
+}
+

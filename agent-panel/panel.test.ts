@@ -1,0 +1,212 @@
+// The panel shell and the customers view, in headless Chromium against the real hub of the test run.
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import type { ConversationList } from '../protocol/api.js';
+import type { ConversationSummary } from '../protocol/types.js';
+import type { SwitchboardAgentPanel } from './agent-panel.js';
+import { matchesFilter } from './filters.js';
+import { api, list, listRoot, listedIds, login, newAgent, panel, root, spyOnList, testHub, unique, view, visitor } from './test-helpers.js';
+
+describe('<switchboard-agent-panel> shell and customers view', () => {
+  let admin: string;
+  before(async () => {
+    admin = await login();
+  });
+
+  it('shows a sign-in form without a token, refuses a wrong password, signs in and keeps the token for the session', async () => {
+    sessionStorage.clear();
+    const el = await fixture<SwitchboardAgentPanel>(html`<switchboard-agent-panel .hub=${testHub.url}></switchboard-agent-panel>`);
+    const form = root(el).querySelector('form.login') as HTMLFormElement;
+    expect(form).to.exist;
+    expect(form.getAttribute('part')).to.equal('base');
+    (form.querySelector('[name=email]') as HTMLInputElement).value = testHub.admin.email;
+    (form.querySelector('[name=password]') as HTMLInputElement).value = 'wrong password';
+    form.requestSubmit();
+    await waitUntil(() => root(el).querySelector('.error'), 'no error shown');
+    (form.querySelector('[name=password]') as HTMLInputElement).value = testHub.admin.password;
+    form.requestSubmit();
+    await waitUntil(() => root(el).querySelector('.tiles') && list(el), 'did not sign in');
+    expect(sessionStorage.getItem('switchboard-agent-token')).to.be.a('string');
+
+    // A second element on the page picks the stored token up.
+    const again = await fixture<SwitchboardAgentPanel>(html`<switchboard-agent-panel .hub=${testHub.url}></switchboard-agent-panel>`);
+    await waitUntil(() => again.me !== null, 'stored token not used');
+    (root(again).querySelector('button.logout') as HTMLButtonElement).click();
+    await waitUntil(() => root(again).querySelector('form.login'));
+    expect(sessionStorage.getItem('switchboard-agent-token')).to.equal(null);
+  });
+
+  it('an invalid token shows the sign-in form', async () => {
+    const el = await fixture<SwitchboardAgentPanel>(html`<switchboard-agent-panel .hub=${testHub.url} .token=${'not-a-token'}></switchboard-agent-panel>`);
+    await waitUntil(() => root(el).querySelector('form.login .error'), 'no sign-in form');
+  });
+
+  it('updates the list live when a visitor writes, reorders by activity, and fires escalation and unread-changed', async () => {
+    const el = await panel(admin);
+    const escalation = oneEvent(el, 'escalation');
+    const first = await visitor('hello there', { first_name: `First${unique()}` });
+    const second = await visitor('I want to talk to a human', { first_name: `Second${unique()}` });
+    await waitUntil(() => listedIds(el).includes(first.conversationId) && listedIds(el).includes(second.conversationId), 'new conversations did not appear live');
+    const esc = (await escalation) as CustomEvent<{ conversationId: string; botStatus: string }>;
+    expect(esc.detail).to.deep.equal({ conversationId: second.conversationId, botStatus: 'need_help' });
+    expect(esc.bubbles && esc.composed).to.equal(true);
+    await waitUntil(() => listRoot(el).querySelector(`[data-id="${second.conversationId}"] .chip.need_help`), 'need help chip not shown');
+    expect(listRoot(el).querySelector(`[data-id="${second.conversationId}"]`)?.classList.contains('unread')).to.equal(true);
+
+    // The older conversation moves to the top when its visitor writes again.
+    const unread = oneEvent(el, 'unread-changed');
+    await first.say('are you there?');
+    await waitUntil(() => listedIds(el)[0] === first.conversationId, 'list did not reorder');
+    expect(((await unread) as CustomEvent<{ total: number }>).detail.total).to.be.greaterThan(0);
+    await waitUntil(() => listRoot(el).querySelector(`[data-id="${first.conversationId}"] .badge.unreplied`)?.textContent?.trim() === '2', 'unreplied count not shown');
+    first.socket.disconnect();
+    second.socket.disconnect();
+  });
+
+  it('search and every filter narrow the list (the hub answers, the panel shows exactly that)', async () => {
+    const el = await panel(admin);
+    const name = `Zed${unique()}`;
+    const v = await visitor('I want to talk to a human', { first_name: name, email: `${name}@example.com` });
+    await waitUntil(() => listedIds(el).includes(v.conversationId));
+
+    const only = async (filter: Parameters<SwitchboardAgentPanel['setFilter']>[0], expected: string[], why: string) => {
+      el.setFilter(filter);
+      await waitUntil(() => !list(el)?.loading && JSON.stringify(listedIds(el)) === JSON.stringify(expected), why);
+    };
+    await only({ q: name.toLowerCase() }, [v.conversationId], 'search by name');
+    await only({ q: `${name}@example.com` }, [v.conversationId], 'search by email');
+    await only({ q: name, botStatus: 'ok' }, [], 'bot status ok');
+    await only({ q: name, botStatus: 'need_help', ticketStatus: 'new', language: 'en', channel: 'webchat' }, [v.conversationId], 'matching filters');
+    await only({ q: name, ticketStatus: 'resolved' }, [], 'ticket status');
+    await only({ q: name, language: 'fr' }, [], 'language');
+    await api(admin, 'PUT', `/api/conversations/${v.conversationId}/tags`, { tags: ['vip'] });
+    await only({ q: name, tag: 'vip' }, [v.conversationId], 'tag vip');
+    await only({ q: name, tag: 'other' }, [], 'other tag');
+    await only({ q: name, inbox: 'unassigned' }, [v.conversationId], 'unassigned inbox');
+    await only({ q: name, inbox: 'mine' }, [], 'mine inbox');
+    await only({ q: name, inbox: 'closed' }, [], 'closed inbox');
+
+    // Inbox buttons show the hub's counts.
+    const counts = await api<ConversationList>(admin, 'GET', '/api/conversations');
+    el.setFilter({});
+    await waitUntil(() => listRoot(el).querySelector('[data-inbox="all"] .n')?.textContent === String(counts.counts.all), 'count not shown');
+
+    // The search box drives the same query.
+    const box = listRoot(el).querySelector('input[name="q"]') as HTMLInputElement;
+    box.value = name;
+    box.dispatchEvent(new Event('change'));
+    await waitUntil(() => listedIds(el).length === 1 && el.getFilter().q === name, 'search box did not filter');
+    v.socket.disconnect();
+  });
+
+  it('date range is on last activity: the August example', async () => {
+    // Client mirror of the hub's rule, with the seed's example: active 1–10 August, searched 7–9 August.
+    const august = { state: 'open', visitor: { name: 'A', email: null }, lastMessage: null, channel: 'webchat', language: 'en', tags: [], assignees: [], holderId: null,
+      botStatus: 'ok', ticketStatus: 'new', createdAt: '2026-08-01T10:00:00.000Z', lastActivityAt: '2026-08-10T15:00:00.000Z' } as unknown as ConversationSummary;
+    expect(matchesFilter(august, { from: '2026-08-07', to: '2026-08-09' }, 'me')).to.equal(false);
+    expect(matchesFilter(august, { from: '2026-08-01', to: '2026-08-10' }, 'me')).to.equal(true);
+    expect(matchesFilter(august, { from: '2026-08-10', to: '2026-08-10' }, 'me')).to.equal(true);
+
+    // The panel sends from/to to the hub, and the hub's answer respects last activity.
+    const el = await panel(admin);
+    const v = await visitor('dates please', { first_name: `Date${unique()}` });
+    await waitUntil(() => listedIds(el).includes(v.conversationId));
+    const spy = spyOnList();
+    try {
+      el.setFilter({ from: '2026-08-07', to: '2026-08-09' });
+      await waitUntil(() => spy.calls.some((c) => c.url.searchParams.get('from') === '2026-08-07' && c.url.searchParams.get('to') === '2026-08-09'), 'from/to not sent');
+      await waitUntil(() => !listedIds(el).includes(v.conversationId), 'conversation active today still listed for 7–9 August');
+      const answer = spy.calls.find((c) => c.url.searchParams.get('from') === '2026-08-07')?.body as ConversationList;
+      for (const item of answer.items) expect(item.lastActivityAt >= '2026-08-07' && item.lastActivityAt < '2026-08-10').to.equal(true);
+
+      const today = new Date().toISOString().slice(0, 10);
+      const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+      el.setFilter({ from: yesterday, to: yesterday });
+      await waitUntil(() => spy.calls.some((c) => c.url.searchParams.get('to') === yesterday) && !list(el)?.loading);
+      expect(listedIds(el)).not.to.include(v.conversationId);
+      el.setFilter({ from: yesterday, to: today });
+      await waitUntil(() => listedIds(el).includes(v.conversationId), 'not found in a range that holds its last activity');
+    } finally {
+      spy.restore();
+      v.socket.disconnect();
+    }
+  });
+
+  it('with sync-hash, reads filters from the hash at start and writes them back', async () => {
+    const tag = `t${unique()}`;
+    history.replaceState(null, '', `#inbox=unassigned&tag=${tag}&botStatus=need_help&bogus=1`);
+    try {
+      const el = await fixture<SwitchboardAgentPanel>(html`<switchboard-agent-panel sync-hash .hub=${testHub.url} .token=${admin}></switchboard-agent-panel>`);
+      await waitUntil(() => list(el), 'panel did not load');
+      expect(el.getFilter()).to.deep.equal({ inbox: 'unassigned', tag, botStatus: 'need_help' });
+      await waitUntil(() => listRoot(el).querySelector('[data-inbox="unassigned"][aria-pressed="true"]'));
+      (listRoot(el).querySelector('[data-inbox="closed"]') as HTMLButtonElement).click();
+      await waitUntil(() => new URLSearchParams(location.hash.slice(1)).get('inbox') === 'closed', 'hash not updated');
+      expect(new URLSearchParams(location.hash.slice(1)).get('tag')).to.equal(tag);
+    } finally {
+      history.replaceState(null, '', location.pathname + location.search);
+    }
+  });
+
+  it('keyboard: j/k and arrows move through the list, Enter opens; conversation-selected fires', async () => {
+    const el = await panel(admin);
+    const ids = listedIds(el);
+    expect(ids.length).to.be.greaterThan(1);
+    const box = listRoot(el).querySelector('ul[role="listbox"]') as HTMLElement;
+    const key = (k: string) => box.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, composed: true }));
+    key('j');
+    key('j');
+    key('ArrowDown');
+    key('k');
+    await waitUntil(() => box.getAttribute('aria-activedescendant') === `c-${ids[1]}`, 'active option did not move');
+    expect(view(el)).to.equal(null);
+    const selected = oneEvent(el, 'conversation-selected');
+    key('Enter');
+    expect(((await selected) as CustomEvent<{ conversationId: string }>).detail.conversationId).to.equal(ids[1]);
+    await waitUntil(() => view(el)?.detail.conversation.id === ids[1]);
+    expect(listRoot(el).querySelector(`li[data-id="${ids[1]}"]`)?.getAttribute('aria-selected')).to.equal('true');
+  });
+
+  it('openByVisitor finds the conversation by email or visitor id', async () => {
+    const email = `${unique()}@crm.example`;
+    const v = await visitor('from the CRM', { first_name: 'Cora', email });
+    const el = await panel(admin);
+    expect(await el.openByVisitor({ email: email.toUpperCase() })).to.equal(v.conversationId);
+    await el.openConversation(listedIds(el).find((id) => id !== v.conversationId) as string);
+    expect(await el.openByVisitor({ visitorId: v.visitorId })).to.equal(v.conversationId);
+    expect(view(el)?.detail.conversation.id).to.equal(v.conversationId);
+    expect(await el.openByVisitor({ email: 'nobody@nowhere.example' })).to.equal(null);
+    v.socket.disconnect();
+  });
+
+  it('dashboard tiles follow the hub live', async () => {
+    const { token } = await newAgent(admin, 'Tess');
+    const el = await panel(token);
+    const tile = (cls: string) => Number(root(el).querySelector(`.tile.${cls} b`)?.textContent);
+    const before = tile('unassigned');
+    const v = await visitor('tile me');
+    await waitUntil(() => tile('unassigned') === before + 1, 'unassigned tile did not go up');
+    await api(admin, 'PUT', `/api/conversations/${v.conversationId}/assignees`, { agentIds: [el.me?.id] });
+    await waitUntil(() => tile('assigned') === 1 && tile('my-unreplied') === 1 && tile('unassigned') === before, 'tiles did not follow the assignment');
+    v.socket.disconnect();
+  });
+
+  it('is one column with a back button at 360 px, two columns at 1280 px', async () => {
+    const narrow = await panel(admin, 360);
+    const id = listedIds(narrow)[0] as string;
+    await narrow.openConversation(id);
+    await waitUntil(() => view(narrow));
+    const listPane = root(narrow).querySelector('.list-pane') as HTMLElement;
+    expect(getComputedStyle(listPane).display).to.equal('none');
+    const back = view(narrow)?.shadowRoot?.querySelector('button.back') as HTMLButtonElement;
+    expect(getComputedStyle(back).display).not.to.equal('none');
+    expect(narrow.scrollWidth).to.be.at.most(362);
+    back.click();
+    await waitUntil(() => view(narrow) === null && getComputedStyle(listPane).display !== 'none');
+
+    const wide = await panel(admin, 1280);
+    await wide.openConversation(id);
+    await waitUntil(() => view(wide));
+    expect(getComputedStyle(root(wide).querySelector('.list-pane') as HTMLElement).display).not.to.equal('none');
+    expect(getComputedStyle(view(wide)?.shadowRoot?.querySelector('button.back') as HTMLElement).display).to.equal('none');
+  });
+});
