@@ -124,7 +124,7 @@ export class ConversationSide extends LitElement {
             <button type="button" class="danger delete-user" @click=${() => this.dialog?.showModal()}>Delete user and conversations</button>
             <dialog class="confirm-delete" aria-labelledby="confirm-title">
               <form method="dialog" @submit=${this.#confirmDelete}>
-                <p id="confirm-title">Delete <b>${c.visitor.name}</b>, all their conversations, messages and notes? This cannot be undone.</p>
+                <p id="confirm-title">Delete “${c.visitor.name}”, all their conversations, messages and notes? This cannot be undone.</p>
                 <div class="buttons"><button value="cancel" class="cancel">Cancel</button><button value="delete" class="danger confirm">Delete</button></div>
               </form>
             </dialog>
