@@ -154,14 +154,18 @@ describe('<switchboard-agent-panel> conversation view', () => {
     expect(user.conversations.length).to.equal(1);
 
     const reset = new Promise((resolve) => v.socket.once('session:reset', resolve));
-    sideRoot(el).querySelector<HTMLButtonElement>('button.delete-user')?.click();
-    const dialog = sideRoot(el).querySelector('dialog.confirm-delete') as HTMLDialogElement;
-    expect(dialog.open).to.equal(true);
-    dialog.querySelector<HTMLButtonElement>('button.cancel')?.click();
-    expect(dialog.open).to.equal(false);
-    expect((await fetch(`${testHub.url}/api/visitors/${v.visitorId}`, { headers: { authorization: `Bearer ${admin}` } })).status).to.equal(200);
-    sideRoot(el).querySelector<HTMLButtonElement>('button.delete-user')?.click();
-    dialog.querySelector<HTMLButtonElement>('button.confirm')?.click();
+    const original = window.confirm;
+    const asked: string[] = [];
+    try {
+      window.confirm = (message?: string) => (asked.push(String(message)), false);
+      sideRoot(el).querySelector<HTMLButtonElement>('button.delete-user')?.click();
+      expect(asked[0]).to.contain('Dana');
+      expect((await fetch(`${testHub.url}/api/visitors/${v.visitorId}`, { headers: { authorization: `Bearer ${admin}` } })).status).to.equal(200);
+      window.confirm = () => true;
+      sideRoot(el).querySelector<HTMLButtonElement>('button.delete-user')?.click();
+    } finally {
+      window.confirm = original;
+    }
     await reset;
     await waitUntil(() => !listedIds(el).includes(v.conversationId) && view(el) === null, 'still shown');
     expect((await fetch(`${testHub.url}/api/visitors/${v.visitorId}`, { headers: { authorization: `Bearer ${admin}` } })).status).to.equal(404);

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { LIMITS } from '../../protocol/limits.js';
 import { type Agent, type ConversationDetail, TICKET_STATUSES, type TicketStatus } from '../../protocol/types.js';
 import { panelStyles } from '../agent-panel.styles.js';
@@ -29,7 +29,6 @@ export class ConversationSide extends LitElement {
   @property({ attribute: false }) act: (run: () => Promise<unknown>) => Promise<void> = async (run) => void (await run());
   /** Files fetched for download, offered as `<a download>` links (the export needs the token, a plain link can't send it). */
   @state() private downloads: Download[] = [];
-  @query('dialog.confirm-delete') private dialog?: HTMLDialogElement;
 
   override willUpdate(changed: Map<string, unknown>): void {
     const previous = changed.get('detail') as ConversationDetail | undefined;
@@ -121,13 +120,7 @@ export class ConversationSide extends LitElement {
       ${this.me.role === 'admin'
         ? html`<section>
             <h3>Danger zone</h3>
-            <button type="button" class="danger delete-user" @click=${() => this.dialog?.showModal()}>Delete user and conversations</button>
-            <dialog class="confirm-delete" aria-labelledby="confirm-title">
-              <form method="dialog" @submit=${this.#confirmDelete}>
-                <p id="confirm-title">Delete “${c.visitor.name}”, all their conversations, messages and notes? This cannot be undone.</p>
-                <div class="buttons"><button value="cancel" class="cancel">Cancel</button><button value="delete" class="danger confirm">Delete</button></div>
-              </form>
-            </dialog>
+            <button type="button" class="danger delete-user" @click=${this.#deleteUser}>Delete user and all conversations</button>
           </section>`
         : nothing}`;
   }
@@ -172,11 +165,11 @@ export class ConversationSide extends LitElement {
     });
   }
 
-  #confirmDelete = (event: SubmitEvent): void => {
-    const submitter = event.submitter as HTMLButtonElement | null;
-    if (submitter?.value !== 'delete') return;
-    const visitorId = this.detail.conversation.visitorId;
-    void this.act(() => this.api.call('DELETE /api/visitors/:id', { params: { id: visitorId } }));
+  /** Admin only (the hub refuses agents too), after the agent confirms. */
+  #deleteUser = (): void => {
+    const c = this.detail.conversation;
+    if (!confirm(`Delete “${c.visitor.name}”, all their conversations, messages and notes? This cannot be undone.`)) return;
+    void this.act(() => this.api.call('DELETE /api/visitors/:id', { params: { id: c.visitorId } }));
   };
 }
 

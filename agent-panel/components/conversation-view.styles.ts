@@ -51,7 +51,4 @@ export const sideStyles = css`
   .add-note { display: grid; gap: 4px; }
   .downloads { display: grid; gap: 4px; justify-items: start; }
   .ready { font-size: 12px; }
-  dialog { border: 1px solid var(--sb-border); border-radius: var(--sb-radius); max-width: 340px; }
-  dialog::backdrop { background: rgb(0 0 0 / 0.3); }
-  dialog .buttons { display: flex; gap: 8px; justify-content: flex-end; margin-top: 12px; }
 `;

@@ -100,11 +100,15 @@ export class ConversationView extends LitElement {
         </div>
         <div class="typing" aria-live="polite">${this.visitorTyping ? `${c.visitor.name} is typing…` : ''}</div>
         <form class="composer" @submit=${this.#send}>
-          ${heldByOther ? html`<div class="held" role="status">${holder} is handling this conversation</div>` : nothing}
+          ${heldByOther
+            ? html`<div class="held" role="status">${holder} is handling this conversation</div>`
+            : c.holderId === null && !closed
+              ? html`<div class="handler">Sending a reply takes the conversation over from the bot. Shift+Enter for a new line.</div>`
+              : nothing}
           <div class="row">
             <label class="sr-only" for="reply">Reply to the visitor</label>
             <textarea id="reply" maxlength=${LIMITS.messageText} ?disabled=${heldByOther || closed}
-              placeholder=${heldByOther ? `${holder} is handling this conversation` : closed ? 'Reopen the conversation to reply' : c.holderId ? 'Reply (Enter to send, Shift+Enter for a new line)' : 'Reply: sending takes the conversation over from the bot'}
+              placeholder=${heldByOther ? `${holder} is handling this conversation` : closed ? 'Reopen the conversation to reply' : 'Reply to the visitor (Enter to send)'}
               @keydown=${this.#onKey} @input=${this.#onInput} @blur=${() => this.#setTyping(false)}></textarea>
             <button class="primary send" type="submit" ?disabled=${heldByOther || closed || this.busy}>Send</button>
           </div>
