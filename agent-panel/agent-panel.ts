@@ -1,7 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { Agent, BotStatus, ConversationDetail, ConversationFilter, ConversationSummary, DashboardStats, InboxCounts, Note } from '../protocol/types.js';
-import type { Message } from '../protocol/types.js';
+import type { Agent, BotStatus, ConversationDetail, ConversationFilter, ConversationSummary, DashboardStats, InboxCounts, Message, Note } from '../protocol/types.js';
 import { panelStyles, themeDefaults } from './agent-panel.styles.js';
 import { layoutStyles } from './agent-panel.layout.styles.js';
 import { ApiError, HubApi } from './api.js';
@@ -11,6 +10,7 @@ import './components/conversation-view.js';
 import { HubController } from './controllers/hub.js';
 import { cleanFilter, filterFromHash, filterToParams, matchesFilter, upsert } from './filters.js';
 import { errorText } from './format.js';
+import { InboxTracker, loginTemplate, tilesTemplate, visitorConversations } from './panel-parts.js';
 
 const TOKEN_KEY = 'switchboard-agent-token';
 
@@ -74,9 +74,7 @@ export class SwitchboardAgentPanel extends LitElement {
   #refreshTimer: ReturnType<typeof setTimeout> | undefined;
   #listSeq = 0;
   #openSeq = 0;
-  #unread = new Map<string, number>();
-  #unreadTotal = -1;
-  #botStatus = new Map<string, BotStatus>();
+  #tracker = new InboxTracker();
   #startedWith = '';
 
   override connectedCallback(): void {
@@ -130,15 +128,7 @@ export class SwitchboardAgentPanel extends LitElement {
   async openByVisitor(ref: { email: string } | { visitorId: string }): Promise<string | null> {
     let candidates: ConversationSummary[];
     try {
-      if ('email' in ref) {
-        const email = ref.email.trim().toLowerCase();
-        const list = await this.api.call('GET /api/conversations', { query: { q: email, includeOld: true, limit: 100 } });
-        const closed = await this.api.call('GET /api/conversations', { query: { q: email, inbox: 'closed', includeOld: true, limit: 100 } });
-        candidates = [...list.items, ...closed.items].filter((c) => c.visitor.email?.toLowerCase() === email);
-      } else {
-        const data = await this.api.call('GET /api/visitors/:id/export', { params: { id: ref.visitorId } });
-        candidates = data.conversations.map((entry) => entry.conversation);
-      }
+      candidates = await visitorConversations(this.api, ref);
     } catch (error) {
       this.#fail(error);
       return null;
@@ -245,8 +235,7 @@ export class SwitchboardAgentPanel extends LitElement {
 
   #onDeleted(conversationId: string): void {
     this.items = this.items.filter((c) => c.id !== conversationId);
-    this.#unread.delete(conversationId);
-    this.#botStatus.delete(conversationId);
+    this.#tracker.remove(conversationId);
     if (this.selectedId === conversationId) {
       this.selectedId = null;
       this.detail = null;
@@ -280,22 +269,13 @@ export class SwitchboardAgentPanel extends LitElement {
     }
   }
 
-  /** Remembers unread counts and bot status; `live` updates may raise an escalation. */
   #track(c: ConversationSummary, live: boolean): void {
-    this.#unread.set(c.id, c.state === 'closed' ? 0 : c.unreadCount);
-    const before = this.#botStatus.get(c.id);
-    this.#botStatus.set(c.id, c.botStatus);
-    if (live && c.botStatus === 'need_help' && before !== 'need_help' && c.holderId === null && c.state === 'open') {
-      this.#emit('escalation', { conversationId: c.id, botStatus: c.botStatus });
-    }
+    if (this.#tracker.track(c, live)) this.#emit('escalation', { conversationId: c.id, botStatus: c.botStatus });
   }
 
   #emitUnread(): void {
-    let total = 0;
-    for (const n of this.#unread.values()) total += n;
-    if (total === this.#unreadTotal) return;
-    this.#unreadTotal = total;
-    this.#emit('unread-changed', { total });
+    const total = this.#tracker.changedTotal();
+    if (total !== null) this.#emit('unread-changed', { total });
   }
 
   /** A busy inbox sends many updates: refetch counts and tiles at most every 250 ms. */
@@ -320,7 +300,7 @@ export class SwitchboardAgentPanel extends LitElement {
   // ------------------------------------------------------------ render
 
   override render() {
-    if (!this.me) return this.#renderLogin();
+    if (!this.me) return loginTemplate(this.error, this.#login);
     const admin = this.me.role === 'admin';
     return html`<div part="base" class="base">
       <div class="top">
@@ -334,7 +314,7 @@ export class SwitchboardAgentPanel extends LitElement {
       </div>
       <div>
         ${this.error ? html`<div class="alert" role="alert"><span class="error-text">${this.error}</span><button type="button" @click=${() => (this.error = '')}>Dismiss</button></div>` : nothing}
-        ${this.view === 'inbox' ? this.#renderTiles() : nothing}
+        ${this.view === 'inbox' ? tilesTemplate(this.stats, (filter) => this.setFilter(filter)) : nothing}
       </div>
       ${this.view === 'admin' && admin
         ? html`<div class="admin-pane"><sb-admin-view .api=${this.api} .me=${this.me} @agents-changed=${(e: CustomEvent<{ agents: Agent[] }>) => (this.agents = e.detail.agents)}></sb-admin-view></div>`
@@ -361,28 +341,6 @@ export class SwitchboardAgentPanel extends LitElement {
     this.live.watch(null);
   };
 
-  #renderTiles() {
-    const s = this.stats;
-    if (!s) return nothing;
-    const tile = (label: string, value: number, cls: string, filter: ConversationFilter) =>
-      html`<button type="button" class="tile ${cls}" title="Show these conversations" @click=${() => this.setFilter(filter)}><b>${value}</b><span>${label}</span></button>`;
-    return html`<div class="tiles" role="group" aria-label="Dashboard">
-      ${tile('Assigned to me', s.assignedToMe, 'assigned', { inbox: 'mine' })}
-      ${tile('My unreplied', s.myUnreplied, 'my-unreplied', { inbox: 'mine' })}
-      ${tile('Unassigned', s.unassigned, 'unassigned', { inbox: 'unassigned' })}
-      ${tile('Total unreplied', s.totalUnreplied, 'total-unreplied', { inbox: 'all' })}
-    </div>`;
-  }
-
-  #renderLogin() {
-    return html`<form class="login" part="base" @submit=${this.#login}>
-      <h1>Sign in to Switchboard</h1>
-      <label>Email <input name="email" type="email" autocomplete="username" required /></label>
-      <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
-      <button class="primary" type="submit">Sign in</button>
-      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-    </form>`;
-  }
 }
 
 declare global {

@@ -148,9 +148,11 @@ describe('<switchboard-agent-panel> shell and customers view', () => {
   });
 
   it('keyboard: j/k and arrows move through the list, Enter opens; conversation-selected fires', async () => {
+    const a = await visitor('one');
+    const b = await visitor('two');
     const el = await panel(admin);
     const ids = listedIds(el);
-    expect(ids.length).to.be.greaterThan(1);
+    expect(ids.slice(0, 2)).to.deep.equal([b.conversationId, a.conversationId]);
     const box = listRoot(el).querySelector('ul[role="listbox"]') as HTMLElement;
     const key = (k: string) => box.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, composed: true }));
     key('j');
@@ -164,6 +166,8 @@ describe('<switchboard-agent-panel> shell and customers view', () => {
     expect(((await selected) as CustomEvent<{ conversationId: string }>).detail.conversationId).to.equal(ids[1]);
     await waitUntil(() => view(el)?.detail.conversation.id === ids[1]);
     expect(listRoot(el).querySelector(`li[data-id="${ids[1]}"]`)?.getAttribute('aria-selected')).to.equal('true');
+    a.socket.disconnect();
+    b.socket.disconnect();
   });
 
   it('openByVisitor finds the conversation by email or visitor id', async () => {

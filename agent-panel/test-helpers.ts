@@ -49,7 +49,8 @@ export async function newAgent(admin: string, name: string, role: 'agent' | 'adm
 export async function panel(token: string, width = 1280): Promise<SwitchboardAgentPanel> {
   const el = await fixture<SwitchboardAgentPanel>(html`<div style="width:${width}px;height:800px"><switchboard-agent-panel .hub=${testHub.url} .token=${token}></switchboard-agent-panel></div>`);
   const p = el.querySelector('switchboard-agent-panel') as SwitchboardAgentPanel;
-  await waitUntil(() => list(p)?.shadowRoot?.querySelector('ul[role="listbox"], .empty') && p.live.connected, 'panel did not load', { timeout: 8000 });
+  // The tiles appear with the first answer of the hub; the list is then filled.
+  await waitUntil(() => p.shadowRoot?.querySelector('.tiles') && list(p)?.shadowRoot?.querySelector('ul[role="listbox"], .empty') && !list(p)?.loading && p.live.connected, 'panel did not load', { timeout: 8000 });
   return p;
 }
 
