@@ -31,5 +31,6 @@ export const layoutStyles = css`
     .tiles { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 4px; padding: 6px 8px; }
     .tile b { font-size: 16px; }
     .top h1 { display: none; }
+    .base.has-selection .tiles { display: none; }
   }
 `;

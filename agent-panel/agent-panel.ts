@@ -302,7 +302,7 @@ export class SwitchboardAgentPanel extends LitElement {
   override render() {
     if (!this.me) return loginTemplate(this.error, this.#login);
     const admin = this.me.role === 'admin';
-    return html`<div part="base" class="base">
+    return html`<div part="base" class="base ${this.selectedId && this.view === 'inbox' ? 'has-selection' : ''}">
       <div class="top">
         <h1>Switchboard</h1>
         <nav aria-label="Screens">

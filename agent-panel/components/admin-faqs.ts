@@ -5,7 +5,7 @@ import { LIMITS } from '../../protocol/limits.js';
 import { FAQ_TYPES, type Faq, type FaqType } from '../../protocol/types.js';
 import { panelStyles } from '../agent-panel.styles.js';
 import { type HubApi, saveBlob } from '../api.js';
-import { errorText, formatFull } from '../format.js';
+import { errorText, formatTime } from '../format.js';
 import { adminStyles, announce } from './admin-shared.js';
 
 /** FAQs: list (with archived), create, edit, archive/restore, CSV import/export, and the "test FAQ" box. */
@@ -65,7 +65,7 @@ export class AdminFaqs extends LitElement {
         <div class="table"><table>
           <thead><tr><th>Type</th><th>Questions</th><th>Answer</th><th>Updated</th><th></th></tr></thead>
           <tbody>${this.faqs.map(
-            (f) => html`<tr class="faq ${f.archived ? 'archived' : ''}" data-id=${f.id}><td>${f.type}</td><td>${f.questions.join(' · ')}</td><td>${f.answer}</td><td>${formatFull(f.updatedAt)}</td>
+            (f) => html`<tr class="faq ${f.archived ? 'archived' : ''}" data-id=${f.id}><td class="nowrap">${f.type}</td><td>${f.questions.join(' · ')}</td><td>${f.answer}</td><td class="nowrap">${formatTime(f.updatedAt)}</td>
               <td class="buttons">
                 <button type="button" class="edit" @click=${() => (this.editing = f)}>Edit</button>
                 <button type="button" class="archive" @click=${() => this.#do(() => this.api.call('PUT /api/faqs/:id', { params: { id: f.id }, body: { type: f.type, questions: f.questions, answer: f.answer, archived: !f.archived } }), f.archived ? 'FAQ restored' : 'FAQ archived')}>${f.archived ? 'Restore' : 'Archive'}</button>

@@ -15,7 +15,9 @@ export const adminStyles = css`
   form label { display: grid; gap: 2px; font-size: 12px; color: var(--sb-muted); }
   textarea { min-width: 200px; min-height: 56px; }
   .result { padding: 6px 8px; background: var(--sb-surface-alt); border-radius: var(--sb-radius); white-space: pre-wrap; overflow-wrap: anywhere; }
-  .buttons { display: flex; gap: 4px; flex-wrap: wrap; }
+  td.buttons { white-space: nowrap; overflow-wrap: normal; }
+  td.buttons button + button { margin-left: 4px; }
+  td.nowrap { white-space: nowrap; overflow-wrap: normal; }
 `;
 
 /** Reports the outcome of an admin action to the admin view (`admin-status`). */

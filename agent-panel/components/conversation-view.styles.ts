@@ -27,8 +27,8 @@ export const viewStyles = css`
   .back { display: none; }
   .side { overflow-y: auto; min-height: 0; }
   @container (max-width: 640px) {
-    :host { grid-template-columns: 1fr; grid-template-rows: minmax(320px, 1fr) auto; overflow-y: auto; }
-    .chat { border-right: none; }
+    :host { display: block; overflow-y: auto; }
+    .chat { border-right: none; height: max(420px, 100%); }
     .back { display: inline-block; }
     .side { border-top: 1px solid var(--sb-border); }
   }
