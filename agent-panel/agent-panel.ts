@@ -59,6 +59,8 @@ export class SwitchboardAgentPanel extends LitElement {
   api = new HubApi('', null);
   readonly live = new HubController(this, {
     connect: () => void this.refresh(),
+    // The token was revoked or expired while the panel was open.
+    refused: () => void this.#signedOut('Your session has ended. Please sign in again.'),
     'conversation:updated': (c) => this.#onUpdated(c),
     'conversation:deleted': ({ conversationId }) => this.#onDeleted(conversationId),
     'message:new': (m) => this.#onMessage(m),
@@ -214,6 +216,10 @@ export class SwitchboardAgentPanel extends LitElement {
 
   #logout = async (): Promise<void> => {
     await this.api.call('POST /api/auth/logout').catch(() => undefined);
+    this.#signedOut('');
+  };
+
+  #signedOut(message: string): void {
     sessionStorage.removeItem(TOKEN_KEY);
     this.live.disconnect();
     this.#startedWith = '';
@@ -221,7 +227,8 @@ export class SwitchboardAgentPanel extends LitElement {
     this.detail = null;
     this.selectedId = null;
     this.items = [];
-  };
+    this.error = message;
+  }
 
   // ------------------------------------------------------------ live events
 

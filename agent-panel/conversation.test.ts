@@ -69,6 +69,12 @@ describe('<switchboard-agent-panel> conversation view', () => {
     await waitUntil(() => (viewRoot(bob).querySelector('#reply') as HTMLTextAreaElement).disabled, 'other agent not locked out');
     await waitUntil(() => [...viewRoot(bob).querySelectorAll('.msg.agent .text')].some((n) => n.textContent === 'Hi, Ann here'), 'transcript not live');
 
+    // The visitor's typing shows live in the open conversation.
+    v.socket.emit('typing', { typing: true });
+    await waitUntil(() => viewRoot(alice).querySelector('.typing')?.textContent?.includes('is typing'), 'visitor typing not shown');
+    v.socket.emit('typing', { typing: false });
+    await waitUntil(() => !viewRoot(alice).querySelector('.typing')?.textContent?.includes('is typing'), 'typing did not stop');
+
     const noteForm = sideRoot(alice).querySelector<HTMLFormElement>('form.add-note') as HTMLFormElement;
     (noteForm.querySelector('textarea') as HTMLTextAreaElement).value = 'secret note: VIP customer';
     noteForm.requestSubmit();

@@ -35,6 +35,31 @@ describe('<switchboard-agent-panel> shell and customers view', () => {
     expect(sessionStorage.getItem('switchboard-agent-token')).to.equal(null);
   });
 
+  it('takes a token set after connecting, and returns to sign-in when the hub revokes it', async () => {
+    const token = await login();
+    const el = await fixture<SwitchboardAgentPanel>(html`<switchboard-agent-panel .hub=${testHub.url}></switchboard-agent-panel>`);
+    expect(root(el).querySelector('form.login')).to.exist;
+    el.token = token;
+    await waitUntil(() => el.me !== null && el.live.connected, 'token property not used');
+    await api(token, 'POST', '/api/auth/logout');
+    el.live.socket?.disconnect().connect();
+    await waitUntil(() => root(el).querySelector('form.login .error'), 'revoked token not noticed');
+  });
+
+  it('is themed through --sb-* custom properties and ::part(base)', async () => {
+    const wrapper = await fixture<HTMLElement>(html`<div>
+      <style>.themed { --sb-accent: rgb(1, 2, 3); --sb-font-size: 17px; } .themed::part(base) { border-top-width: 7px; }</style>
+      <switchboard-agent-panel class="themed" .hub=${testHub.url} .token=${admin}></switchboard-agent-panel></div>`);
+    const el = wrapper.querySelector('switchboard-agent-panel') as SwitchboardAgentPanel;
+    await waitUntil(() => root(el).querySelector('[part="base"] .tiles') && list(el), 'panel did not load');
+    const inbox = root(el).querySelector('button.inbox-tab') as HTMLElement;
+    expect(getComputedStyle(inbox).backgroundColor).to.equal('rgb(1, 2, 3)');
+    await waitUntil(() => listRoot(el)?.querySelector('[data-inbox="all"]'));
+    expect(getComputedStyle(listRoot(el).querySelector('[data-inbox="all"]') as HTMLElement).backgroundColor).to.equal('rgb(1, 2, 3)');
+    expect(getComputedStyle(el).fontSize).to.equal('17px');
+    expect(getComputedStyle(root(el).querySelector('[part="base"]') as HTMLElement).borderTopWidth).to.equal('7px');
+  });
+
   it('an invalid token shows the sign-in form', async () => {
     const el = await fixture<SwitchboardAgentPanel>(html`<switchboard-agent-panel .hub=${testHub.url} .token=${'not-a-token'}></switchboard-agent-panel>`);
     await waitUntil(() => root(el).querySelector('form.login .error'), 'no sign-in form');

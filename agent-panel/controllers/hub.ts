@@ -11,7 +11,7 @@ import type { ConversationSummary, Message } from '../../protocol/types.js';
 import { ApiError } from '../api.js';
 
 export type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>;
-export type HubHandlers = Partial<AgentServerToClient> & { connect?: () => void };
+export type HubHandlers = Partial<AgentServerToClient> & { connect?: () => void; refused?: () => void };
 
 const ACK_TIMEOUT_MS = 10_000;
 
@@ -59,11 +59,12 @@ export class HubController implements ReactiveController {
       if (error.message === 'unauthorized') {
         this.refused = true;
         socket.disconnect();
+        this.handlers.refused?.();
       }
       this.host.requestUpdate();
     });
     for (const [name, handler] of Object.entries(this.handlers)) {
-      if (name === 'connect' || !handler) continue;
+      if (name === 'connect' || name === 'refused' || !handler) continue;
       socket.on(name as keyof AgentServerToClient, handler as never);
     }
     this.socket = socket;
