@@ -54,7 +54,7 @@ export class AdminAgents extends LitElement {
     return html`<section class="agents">
       <h2>Agents</h2>
       <div class="table"><table>
-        <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Status</th><th></th></tr></thead>
+        <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Status</th><th><span class="sr-only">Actions</span></th></tr></thead>
         <tbody>${this.agents.map((a) => {
           const self = a.id === this.me.id;
           return html`<tr class="agent" data-id=${a.id}>

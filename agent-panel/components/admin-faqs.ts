@@ -63,7 +63,7 @@ export class AdminFaqs extends LitElement {
         <h2>FAQs</h2>
         <label><input type="checkbox" .checked=${this.showArchived} @change=${(ev: Event) => { this.showArchived = (ev.target as HTMLInputElement).checked; void this.load(); }} /> Show archived</label>
         <div class="table"><table>
-          <thead><tr><th>Type</th><th>Questions</th><th>Answer</th><th>Updated</th><th></th></tr></thead>
+          <thead><tr><th>Type</th><th>Questions</th><th>Answer</th><th>Updated</th><th><span class="sr-only">Actions</span></th></tr></thead>
           <tbody>${this.faqs.map(
             (f) => html`<tr class="faq ${f.archived ? 'archived' : ''}" data-id=${f.id}><td class="nowrap">${f.type}</td><td>${f.questions.join(' · ')}</td><td>${f.answer}</td><td class="nowrap">${formatTime(f.updatedAt)}</td>
               <td class="buttons">

@@ -80,7 +80,7 @@ export class AdminQuickReplies extends LitElement {
       <section class="quick-replies">
         <h2>Quick replies</h2>
         <div class="table"><table>
-          <thead><tr><th>Name</th><th>Text</th><th>Buttons</th><th>When (time zone)</th><th>Enabled</th><th></th></tr></thead>
+          <thead><tr><th>Name</th><th>Text</th><th>Buttons</th><th>When (time zone)</th><th>Enabled</th><th><span class="sr-only">Actions</span></th></tr></thead>
           <tbody>${this.items.map(
             (q) => html`<tr class="quick-reply" data-id=${q.id}><td>${q.name}</td><td>${q.text}</td><td>${q.choices.join(' · ')}</td>
               <td>${formatWindows(q.windows) || 'always'} (${q.timezone})</td>
