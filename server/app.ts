@@ -55,11 +55,12 @@ const STATUS_CODES: Record<number, ErrorCode> = { 400: 'bad_request', 401: 'unau
 
 export async function buildHub(config: Config, options: HubOptions = {}): Promise<Hub> {
   const clock = options.clock ?? systemClock;
-  const { db, dialect, description } = await openDatabase(config.databaseUrl);
+  let app: FastifyInstance | undefined;
+  const { db, dialect, description } = await openDatabase(config.databaseUrl, (error) => app?.log.warn({ err: error }, 'database connection lost; the pool reconnects'));
   const store = new Store(db, dialect);
   const secret = config.secret ?? (await storedSecret(store));
 
-  const app = Fastify({
+  app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
     bodyLimit: 1024 * 1024,
     trustProxy: true,

@@ -71,7 +71,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, 
 
   app.get('/api/agents', async (request) => {
     actor(request);
-    return { items: (await store.listAgents()).map((a) => toAgent(a, chat.agentOnline(a.id))) };
+    return { items: await Promise.all((await store.listAgents()).map(async (a) => toAgent(a, await chat.agentOnline(a.id)))) };
   });
   app.post('/api/agents', { schema: { body: AgentBody } }, async (request, reply) => {
     admin(request);
@@ -96,7 +96,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, 
     });
     if (!agent) throw notFound('Agent');
     if (disabled || role !== undefined) chat.agents.in(rooms.agent(agent.id)).disconnectSockets(true);
-    return toAgent(agent, chat.agentOnline(agent.id));
+    return toAgent(agent, await chat.agentOnline(agent.id));
   });
   app.delete('/api/agents/:id', { schema: { params: IdParams } }, async (request) => {
     const me = admin(request);

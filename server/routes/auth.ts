@@ -44,7 +44,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
       const { token, hash } = newAgentToken();
       const expiresAt = new Date(clock.now().getTime() + config.agentTokenHours * 3_600_000).toISOString();
       await store.insertToken(hash, agent.id, expiresAt);
-      return { token, expiresAt, agent: toAgent(agent, chat.agentOnline(agent.id)) };
+      return { token, expiresAt, agent: toAgent(agent, await chat.agentOnline(agent.id)) };
     },
   );
 
@@ -60,6 +60,6 @@ export const authRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
   app.get('/api/me', async (request) => {
     const agent = await store.getAgent(actor(request).id);
     if (!agent) throw new HubError('unauthorized', 'Account removed');
-    return toAgent(agent, chat.agentOnline(agent.id));
+    return toAgent(agent, await chat.agentOnline(agent.id));
   });
 };

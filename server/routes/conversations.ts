@@ -44,7 +44,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<RouteContext> = async
     const visitor = await store.getVisitor(record.visitorId);
     if (!visitor) throw notFound('Visitor');
     const [conversation, messages, notes] = await Promise.all([chat.summary(record), store.messagesAfter(record.id, 0, 100_000), store.notes(record.id)]);
-    return { conversation, visitor: toVisitor(visitor, chat.visitorOnline(visitor.id)), messages, notes };
+    return { conversation, visitor: toVisitor(visitor, conversation.visitor.online), messages, notes };
   };
 
   app.get('/api/conversations/:id', { schema: { params: IdParams } }, async (request) => detail(actor(request), request.params.id));

@@ -18,14 +18,14 @@ export const visitorRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app
 
   app.get('/api/visitors/:id', { schema: { params: IdParams } }, async (request) => {
     const { visitor } = await visibleVisitor(actor(request), request.params.id);
-    return toVisitor(visitor, chat.visitorOnline(visitor.id));
+    return toVisitor(visitor, await chat.visitorOnline(visitor.id));
   });
 
   app.get('/api/visitors/:id/export', { schema: { params: IdParams } }, async (request, reply): Promise<VisitorExport> => {
     const { visitor, conversations } = await visibleVisitor(actor(request), request.params.id);
     reply.header('content-disposition', `attachment; filename="visitor-${visitor.id}.json"`);
     return {
-      visitor: toVisitor(visitor, chat.visitorOnline(visitor.id)),
+      visitor: toVisitor(visitor, await chat.visitorOnline(visitor.id)),
       conversations: await Promise.all(
         conversations.map(async (c) => ({
           conversation: await chat.summary(c),

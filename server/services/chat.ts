@@ -53,33 +53,44 @@ export class ChatService {
     return this.clock.now().toISOString();
   }
 
-  // ------------------------------------------------------------ presence (this process's sockets)
+  // ------------------------------------------------------------ presence (every hub's sockets)
 
-  visitorOnline(visitorId: string): boolean {
-    return (this.visitors.adapter.rooms.get(rooms.visitor(visitorId))?.size ?? 0) > 0;
+  visitorOnline(visitorId: string): Promise<boolean> {
+    return this.anyoneIn(this.visitors, rooms.visitor(visitorId));
   }
 
-  agentOnline(agentId: string): boolean {
-    return (this.agents.adapter.rooms.get(rooms.agent(agentId))?.size ?? 0) > 0;
+  agentOnline(agentId: string): Promise<boolean> {
+    return this.anyoneIn(this.agents, rooms.agent(agentId));
   }
 
-  agentsOnline(): boolean {
-    return (this.agents.adapter.rooms.get(rooms.allAgents)?.size ?? 0) > 0;
+  agentsOnline(): Promise<boolean> {
+    return this.anyoneIn(this.agents, rooms.allAgents);
+  }
+
+  /**
+   * Whether any socket is in `room`. This process's rooms answer most questions; only when the room
+   * is empty here and other hubs share the adapter (Redis) do we ask them, which costs a round trip.
+   */
+  private async anyoneIn(nsp: VisitorNamespace | AgentNamespace, room: string): Promise<boolean> {
+    if ((nsp.adapter.rooms.get(room)?.size ?? 0) > 0) return true;
+    if (!this.config.redisUrl) return false;
+    return (await nsp.in(room).fetchSockets()).length > 0;
   }
 
   // ------------------------------------------------------------ views
 
   async summary(record: ConversationRecord): Promise<ConversationSummary> {
-    const [visitor, holder] = await Promise.all([
+    const [visitor, holder, online] = await Promise.all([
       this.store.getVisitor(record.visitorId),
       record.holderId ? this.store.getAgent(record.holderId) : undefined,
+      this.visitorOnline(record.visitorId),
     ]);
     const userData = visitor ? (JSON.parse(visitor.user_data) as { first_name?: string; last_name?: string; email?: string }) : {};
     const name = [userData.first_name, userData.last_name].filter(Boolean).join(' ') || userData.email || 'Visitor';
     return {
       id: record.id,
       visitorId: record.visitorId,
-      visitor: { name, email: userData.email ?? null, verified: visitor?.verified === 1, online: this.visitorOnline(record.visitorId) },
+      visitor: { name, email: userData.email ?? null, verified: visitor?.verified === 1, online },
       channel: record.channel,
       language: record.language,
       createdAt: record.createdAt,

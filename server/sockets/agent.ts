@@ -48,12 +48,17 @@ export function registerAgentNamespace(deps: AgentDeps): void {
 
   nsp.on('connection', (socket: AgentSocket) => {
     const actor = socket.data.agent;
-    const hadAgents = chat.agentsOnline();
-    const firstPanel = !chat.agentOnline(actor.id);
+    // Asked before this socket joins (local rooms are read synchronously); handlers are registered
+    // synchronously below so that nothing the panel sends right after connecting is dropped.
+    const before = Promise.all([chat.agentsOnline(), chat.agentOnline(actor.id)]);
     void socket.join([rooms.allAgents, rooms.agent(actor.id), ...(actor.role === 'admin' ? [rooms.admins] : [])]);
-    socket.emit('hello', { agentId: actor.id, name: actor.name, role: actor.role });
-    if (firstPanel) nsp.to(rooms.allAgents).emit('agent:presence', { agentId: actor.id, online: true });
-    if (!hadAgents) chat.visitors.emit('presence', { agentsOnline: true });
+    void before
+      .then(([hadAgents, otherPanel]) => {
+        socket.emit('hello', { agentId: actor.id, name: actor.name, role: actor.role });
+        if (!otherPanel) nsp.to(rooms.allAgents).emit('agent:presence', { agentId: actor.id, online: true });
+        if (!hadAgents) chat.visitors.emit('presence', { agentsOnline: true });
+      })
+      .catch(() => socket.emit('hello', { agentId: actor.id, name: actor.name, role: actor.role }));
 
     socket.on(
       'conversation:watch',
@@ -103,8 +108,10 @@ export function registerAgentNamespace(deps: AgentDeps): void {
     });
 
     socket.on('disconnect', () => {
-      if (!chat.agentOnline(actor.id)) nsp.to(rooms.allAgents).emit('agent:presence', { agentId: actor.id, online: false });
-      if (!chat.agentsOnline()) chat.visitors.emit('presence', { agentsOnline: false });
+      void (async () => {
+        if (!(await chat.agentOnline(actor.id))) nsp.to(rooms.allAgents).emit('agent:presence', { agentId: actor.id, online: false });
+        if (!(await chat.agentsOnline())) chat.visitors.emit('presence', { agentsOnline: false });
+      })().catch(() => undefined);
     });
   });
 }

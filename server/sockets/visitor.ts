@@ -87,11 +87,13 @@ export function registerVisitorNamespace(deps: VisitorDeps): void {
     socket.data = { visitorId: visitor.id, site };
   }
 
-  nsp.on('connection', async (socket: VisitorSocket) => {
+  nsp.on('connection', (socket: VisitorSocket) => {
     const { visitorId, site } = socket.data;
     const room = rooms.visitor(visitorId);
-    const firstTab = !chat.visitorOnline(visitorId);
-    await socket.join(room);
+    // Asked before this socket joins (the local rooms are read synchronously). Handlers below are
+    // registered synchronously too: an event the client sends right after connecting is never dropped.
+    const otherTabOpen = chat.visitorOnline(visitorId);
+    void socket.join(room);
     const visitorRow = async (): Promise<VisitorsTable> => {
       const row = await store.getVisitor(visitorId);
       if (!row) throw new HubError('unauthorized', 'This visitor no longer exists');
@@ -148,25 +150,28 @@ export function registerVisitorNamespace(deps: VisitorDeps): void {
     });
 
     socket.on('disconnect', () => {
-      if (chat.visitorOnline(visitorId)) return;
-      chat.agents.to(rooms.allAgents).emit('visitor:presence', { visitorId, online: false });
-      void store.touchVisitor(visitorId, clock.now().toISOString()).catch(() => undefined);
+      void (async () => {
+        if (await chat.visitorOnline(visitorId)) return; // another tab is still open
+        chat.agents.to(rooms.allAgents).emit('visitor:presence', { visitorId, online: false });
+        await store.touchVisitor(visitorId, clock.now().toISOString());
+      })().catch(() => undefined);
     });
 
-    try {
+    void (async () => {
+      const firstTab = !(await otherTabOpen);
       const visitor = await visitorRow();
       const record = await store.latestConversation(visitorId);
       socket.emit('session', {
         token: tokens.sign({ sub: visitorId, site: site.id }),
         visitor: { id: visitorId, verified: visitor.verified === 1 },
         conversation: record ? await chat.visitorView(record) : null,
-        agentsOnline: chat.agentsOnline(),
+        agentsOnline: await chat.agentsOnline(),
       });
       if (firstTab) chat.agents.to(rooms.allAgents).emit('visitor:presence', { visitorId, online: true });
       if (record) await chat.publish(record, {});
-    } catch (error) {
+    })().catch((error: unknown) => {
       deps.log.error({ err: error }, 'visitor session failed');
       socket.disconnect(true);
-    }
+    });
   });
 }

@@ -14,10 +14,16 @@ export interface OpenedDb {
   description: string;
 }
 
-export async function openDatabase(url: string): Promise<OpenedDb> {
+/**
+ * @param onConnectionLost called when PostgreSQL drops an idle pooled connection (server restart,
+ *   failover, admin terminate). The pool replaces it on the next query; without a listener the
+ *   'error' event would crash the process.
+ */
+export async function openDatabase(url: string, onConnectionLost: (error: Error) => void = () => undefined): Promise<OpenedDb> {
   let opened: OpenedDb;
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
+    pool.on('error', onConnectionLost);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     opened = { db, dialect: 'postgres', description: `postgres ${new URL(url).host}${new URL(url).pathname}` };
   } else {

@@ -1,5 +1,6 @@
 /**
- * Starts a real hub in this process on a random port with a temp SQLite file (or TEST_DATABASE_URL)
+ * Starts a real hub in this process on a random port with a temp SQLite file (or a fresh PostgreSQL
+ * database when TEST_DATABASE_URL names a server, see databases.mjs)
  * and a manual clock, plus helpers to connect real socket.io clients and call the REST API.
  */
 import { randomUUID } from 'node:crypto';
@@ -13,6 +14,7 @@ import type { Ack } from '../../protocol/errors.js';
 import { type Hub, buildHub } from '../../server/app.js';
 import { ManualClock } from '../../server/clock.js';
 import { type Config, DEFAULTS } from '../../server/config.js';
+import { dropTestDatabase, testDatabaseUrl } from './databases.mjs';
 
 export const ADMIN = { email: 'admin@test.local', password: 'admin-password-1' };
 
@@ -36,6 +38,10 @@ export interface TestHub {
   stop(): Promise<void>;
 }
 
+/** Hubs still running per data directory, and directories whose creator has finished. */
+const openHubs = new Map<string, number>();
+const ownedDirs = new Set<string>();
+
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     ...DEFAULTS,
@@ -54,7 +60,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 export async function startHub(t: TestContext | null, options: { config?: Partial<Config>; dir?: string; clock?: ManualClock } = {}): Promise<TestHub> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'switchboard-test-'));
-  const databaseUrl = process.env.TEST_DATABASE_URL ?? `sqlite:${join(dir, 'hub.db')}`;
+  const databaseUrl = await testDatabaseUrl(dir);
   const clock = options.clock ?? new ManualClock(new Date());
   const hub = await buildHub(testConfig({ databaseUrl, ...options.config }), { clock, logger: false });
   const url = await hub.listen();
@@ -122,9 +128,15 @@ export async function startHub(t: TestContext | null, options: { config?: Partia
       await hub.close();
     },
   };
+  openHubs.set(dir, (openHubs.get(dir) ?? 0) + 1);
   t?.after(async () => {
     await test.stop().catch(() => undefined);
-    if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    openHubs.set(dir, (openHubs.get(dir) ?? 1) - 1);
+    if (!options.dir) ownedDirs.add(dir); // the hub that made the directory owns it
+    // A restarted hub may still use the directory: clean up when the last one stopped.
+    if (openHubs.get(dir) !== 0 || !ownedDirs.delete(dir)) return;
+    rmSync(dir, { recursive: true, force: true });
+    await dropTestDatabase(dir);
   });
   return test;
 }

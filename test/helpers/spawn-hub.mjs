@@ -23,7 +23,8 @@ export async function spawnHub(options = {}) {
       ...process.env,
       PORT: String(options.port ?? 0),
       HOST: '127.0.0.1',
-      DATABASE_URL: process.env.TEST_DATABASE_URL ?? `sqlite:${join(dir, 'hub.db')}`,
+      // SQLite in `dir` unless the caller passes DATABASE_URL (the crash and two-hub tests do).
+      DATABASE_URL: `sqlite:${join(dir, 'hub.db')}`,
       ADMIN_EMAIL: TEST_ADMIN.email,
       ADMIN_PASSWORD: TEST_ADMIN.password,
       DEMO_DATA: '0',
