@@ -178,7 +178,9 @@ export class ChatService {
       () => this.store.findVisitorMessage(visitor.id, clientId),
       () =>
         this.store.transaction(async (tx) => {
-          record = await this.store.latestConversation(visitor.id, tx);
+          await this.store.lockVisitor(visitor.id, tx);
+          // Locked too, so an agent's reply can't interleave with this read-modify-write of the counters.
+          record = await this.store.latestConversation(visitor.id, tx, { forUpdate: true });
           if (!record || record.state === 'closed') {
             record = await this.store.createConversation(tx, { visitor, now });
             opened = true;

@@ -168,7 +168,7 @@ export class Store {
   }
 
   /** The visitor's most recent conversation (open or closed). */
-  async latestConversation(visitorId: string, db: Db = this.db): Promise<ConversationRecord | undefined> {
+  async latestConversation(visitorId: string, db: Db = this.db, options: { forUpdate?: boolean } = {}): Promise<ConversationRecord | undefined> {
     const row = await db
       .selectFrom('conversations')
       .selectAll()
@@ -176,8 +176,19 @@ export class Store {
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(1)
+      .$if(options.forUpdate === true && this.dialect === 'postgres', (q) => q.forUpdate())
       .executeTakeFirst();
     return row ? toConversation(row) : undefined;
+  }
+
+  /**
+   * Serialises the writes of one visitor inside a transaction, across hub processes: two messages
+   * sent at once must not both open a conversation, nor both compute the same unread count.
+   * PostgreSQL takes a row lock; SQLite transactions are already exclusive (one writer).
+   */
+  async lockVisitor(visitorId: string, tx: Db): Promise<void> {
+    if (this.dialect !== 'postgres') return;
+    await tx.selectFrom('visitors').select('id').where('id', '=', visitorId).forUpdate().execute();
   }
 
   async conversationsOfVisitor(visitorId: string): Promise<ConversationRecord[]> {

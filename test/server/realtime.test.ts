@@ -300,3 +300,16 @@ test('data survives a hub restart', async (t) => {
   const back = await restarted.visitor({ token: session.token });
   assert.equal(back.session.visitor.id, session.visitor.id, 'the visitor token still works after a restart');
 });
+
+test('messages sent at once by a new visitor open one conversation and count every unread message', async (t) => {
+  // Regression: on PostgreSQL two concurrent first messages each opened a conversation.
+  const h = await startHub(t);
+  const { socket } = await h.visitor();
+  const acks = await Promise.all(['one', 'two', 'three', 'four'].map((text) => say(socket, text)));
+  const ids = new Set(acks.map((a) => a.conversation.id));
+  assert.equal(ids.size, 1, 'one conversation');
+  const token = await h.login();
+  const detail = await h.api<ConversationDetail>('GET', `/api/conversations/${[...ids][0]}`, { token });
+  assert.deepEqual(detail.body.messages.filter((m) => m.author === 'visitor').map((m) => m.text).sort(), ['four', 'one', 'three', 'two']);
+  assert.equal(detail.body.conversation.unreadCount, 4);
+});
