@@ -1,5 +1,7 @@
 // `npm run bench [-- --quick]`: delivery latency vs a bare Socket.IO relay, idle-connection
 // capacity, store throughput and bundle sizes. Prints a table and writes bench/results.json.
+// With TEST_POSTGRES_URL and TEST_REDIS_URL set (eval "$(sudo bash .ci/services)") it also measures
+// the store on PostgreSQL and delivery between two hub processes sharing PostgreSQL + Redis.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +11,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { type Socket, io } from 'socket.io-client';
 import { buildHub } from '../server/app.js';
 import { DEFAULTS } from '../server/config.js';
+import { dropTestDatabase, testDatabaseUrl } from '../test/helpers/databases.mjs';
 import { spawnHub } from '../test/helpers/spawn-hub.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -161,9 +164,9 @@ async function capacity(): Promise<{ connections: number; rssMb: number; kbPerCo
 }
 
 /** The hub's real write path (ChatService.visitorSend: validate, dedupe, insert, update) on a muted conversation. */
-async function storeThroughput(): Promise<{ store: string; sequentialPerSec: number; concurrentPerSec: number }> {
+async function storeThroughput(postgres?: string): Promise<{ store: string; sequentialPerSec: number; concurrentPerSec: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
-  const databaseUrl = process.env.DATABASE_URL ?? `sqlite:${join(dir, 'bench.db')}`;
+  const databaseUrl = await testDatabaseUrl(dir, postgres);
   const hub = await buildHub({ ...DEFAULTS, databaseUrl, port: 0, logLevel: 'silent', sweepIntervalMs: 0 }, { logger: false });
   const visitors = await Promise.all(Array.from({ length: 50 }, () => hub.store.createVisitor({ siteId: 'demo', userData: {}, verified: false, language: 'en', now: new Date().toISOString() })));
   for (const v of visitors) {
@@ -178,6 +181,7 @@ async function storeThroughput(): Promise<{ store: string; sequentialPerSec: num
   const concurrentPerSec = Math.round(STORE_MESSAGES / 2 / ((performance.now() - start) / 1000));
   const store = hub.store.dialect;
   await hub.close();
+  await dropTestDatabase(dir, postgres);
   rmSync(dir, { recursive: true, force: true });
   return { store, sequentialPerSec, concurrentPerSec };
 }
@@ -201,11 +205,32 @@ const echoLatency = await latency(echoTarget(echo.url));
 echo.stop();
 log(`  echo latency done`);
 const capacityRows = await capacity();
-const store = await storeThroughput();
+const stores = [await storeThroughput()];
+const postgres = process.env.TEST_POSTGRES_URL;
+const redis = process.env.TEST_REDIS_URL;
+let twoHubs: { visitorToAgent: Stats; agentToVisitor: Stats } | null = null;
+if (postgres && redis) {
+  stores.push(await storeThroughput(postgres));
+  log('  postgres store done');
+  // Visitors on hub A, the agent on hub B: every message crosses Redis.
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-cluster-'));
+  const env = { ...BENCH_ENV, DATABASE_URL: await testDatabaseUrl(dir, postgres), REDIS_URL: redis };
+  const a = await spawnHub({ env });
+  const b = await spawnHub({ env });
+  twoHubs = await latency({ visitor: hubTarget(a.url, '').visitor, agent: hubTarget(b.url, await login(b.url)).agent });
+  await Promise.all([a.stop('SIGKILL'), b.stop('SIGKILL')]);
+  a.cleanup();
+  b.cleanup();
+  await dropTestDatabase(dir, postgres);
+  rmSync(dir, { recursive: true, force: true });
+  log('  two-hub latency done');
+} else {
+  log('  PostgreSQL store and two-hub latency skipped: TEST_POSTGRES_URL / TEST_REDIS_URL not set (eval "$(sudo bash .ci/services)")');
+}
 const bundleRows = bundles();
 
 const ratio = Number((hubLatency.visitorToAgent.p99 / echoLatency.visitorToAgent.p99).toFixed(2));
-const results = { date: new Date().toISOString(), mode: quick ? 'quick' : 'full', visitors: VISITORS, messagesEachWay: MESSAGES, latencyMs: { hub: hubLatency, echo: echoLatency, p99RatioVisitorToAgent: ratio, p99RatioAgentToVisitor: Number((hubLatency.agentToVisitor.p99 / echoLatency.agentToVisitor.p99).toFixed(2)) }, capacity: capacityRows, store, bundles: bundleRows };
+const results = { date: new Date().toISOString(), mode: quick ? 'quick' : 'full', visitors: VISITORS, messagesEachWay: MESSAGES, latencyMs: { hub: hubLatency, echo: echoLatency, p99RatioVisitorToAgent: ratio, p99RatioAgentToVisitor: Number((hubLatency.agentToVisitor.p99 / echoLatency.agentToVisitor.p99).toFixed(2)) }, capacity: capacityRows, stores, twoHubLatencyMs: twoHubs, bundles: bundleRows };
 writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
 console.log('\n## Delivery latency (ms)');
@@ -213,8 +238,12 @@ console.table({ 'hub visitor→agent': hubLatency.visitorToAgent, 'echo visitor�
 console.log(`p99 ratio hub/echo: visitor→agent ${ratio}×, agent→visitor ${results.latencyMs.p99RatioAgentToVisitor}× (target ≤ 2×)`);
 console.log('\n## Idle connections (one hub process)');
 console.table(capacityRows);
+if (twoHubs) {
+  console.log('\n## Two hubs on PostgreSQL + Redis: visitors on hub A, agent on hub B (ms)');
+  console.table({ 'visitor→agent': twoHubs.visitorToAgent, 'agent→visitor': twoHubs.agentToVisitor });
+}
 console.log('\n## Store throughput (messages/s, real write path, bot muted)');
-console.table([store]);
+console.table(stores);
 console.log('\n## Bundles (kB)');
 console.table(bundleRows);
 process.exit(0);

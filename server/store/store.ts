@@ -228,8 +228,9 @@ export class Store {
 
   /** Updates some columns; returns the new record (undefined when the conversation is gone). */
   async updateConversation(id: string, changes: Partial<ConversationsTable>, db: Db = this.db): Promise<ConversationRecord | undefined> {
-    await db.updateTable('conversations').set(changes).where('id', '=', id).execute();
-    return this.getConversation(id, db);
+    // RETURNING (SQLite ≥ 3.35 and PostgreSQL): one round trip instead of update + select.
+    const row = await db.updateTable('conversations').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
+    return row ? toConversation(row) : undefined;
   }
 
   /**
