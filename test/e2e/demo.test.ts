@@ -37,7 +37,18 @@ test('a visitor and an agent, from FAQ answer to deletion', async () => {
   const shop = await shopContext.newPage();
   const errors: string[] = [];
   shop.on('pageerror', (error) => errors.push(error.message));
-  await shop.goto(`${hub.url}/demo/shop.html`);
+  // The demo pages are served with helmet's Content-Security-Policy (script-src 'self', no eval, no
+  // inline script): the widget and the panel must work under it without a single violation.
+  const cspViolations: string[] = [];
+  const watchCsp = (page: Page) =>
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
+  watchCsp(shop);
+  const shopResponse = await shop.goto(`${hub.url}/demo/shop.html`);
+  const csp = shopResponse?.headers()['content-security-policy'] ?? '';
+  assert.match(csp, /script-src 'self'/);
+  assert.doesNotMatch(csp, /unsafe-eval|script-src[^;]*unsafe-inline/);
 
   // The visitor asks an FAQ question and gets the bot's answer.
   await shop.getByRole('button', { name: 'Open chat' }).click();
@@ -55,6 +66,7 @@ test('a visitor and an agent, from FAQ answer to deletion', async () => {
   const crmContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   const crm = await crmContext.newPage();
   crm.on('pageerror', (error) => errors.push(error.message));
+  watchCsp(crm);
   await crm.goto(`${hub.url}/demo/crm.html`);
   await crm.getByLabel('Email').fill('admin@test.local');
   await crm.getByLabel('Password').fill('admin-password-1');
@@ -101,6 +113,7 @@ test('a visitor and an agent, from FAQ answer to deletion', async () => {
   await shop.getByText('Llamas are welcome on a lead!').waitFor({ state: 'detached' });
   assert.equal(await shop.getByText('Orders ship within 24 hours').count(), 0);
   assert.deepEqual(errors, []);
+  assert.deepEqual(cspViolations, [], 'no Content-Security-Policy violation on either page');
   await shopContext.close();
   await crmContext.close();
 });
