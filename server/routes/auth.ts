@@ -1,5 +1,6 @@
 /** Sign in / out, and the bearer-token check that guards every other /api route. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Role } from '../../protocol/types.js';
 import { hashToken, newAgentToken, verifyPassword } from '../auth.js';
@@ -20,7 +21,14 @@ export const authentication = fp<RouteContext>(async (app, { store, clock }) => 
   app.decorateRequest('agent', null);
   app.decorateRequest('tokenHash', null);
 
-  app.addHook('onRequest', async (request) => {
+  // preParsing, not onRequest: the rate limit (a route-level onRequest hook) must count a request before
+  // its token is checked, or a flood of guessed tokens would only ever see 401s. Still before the body is parsed.
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    await authenticate(request);
+    return payload;
+  });
+
+  async function authenticate(request: FastifyRequest): Promise<void> {
     if (request.routeOptions.url === '/api/auth/login') return;
     const header = request.headers.authorization ?? '';
     const token = /^Bearer (\S{1,200})$/.exec(header)?.[1];
@@ -30,7 +38,7 @@ export const authentication = fp<RouteContext>(async (app, { store, clock }) => 
     if (!agent) throw new HubError('unauthorized', 'The token is invalid, expired or revoked');
     request.agent = { id: agent.id, name: agent.name, role: agent.role as Role };
     request.tokenHash = tokenHash;
-  });
+  }
 });
 
 export const authRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { store, chat, clock, config }) => {
