@@ -95,6 +95,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, 
       ...(password !== undefined && { password_hash: await hashPassword(password) }),
     });
     if (!agent) throw notFound('Agent');
+    chat.forgetAgentName(agent.id);
     if (disabled || role !== undefined) chat.agents.in(rooms.agent(agent.id)).disconnectSockets(true);
     return toAgent(agent, await chat.agentOnline(agent.id));
   });
@@ -102,6 +103,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, 
     const me = admin(request);
     if (request.params.id === me.id) throw new HubError('conflict', 'You cannot delete yourself');
     if (!(await store.deleteAgent(request.params.id))) throw notFound('Agent');
+    chat.forgetAgentName(request.params.id);
     chat.agents.in(rooms.agent(request.params.id)).disconnectSockets(true);
     return { ok: true as const };
   });

@@ -26,6 +26,9 @@ import type { BotService } from './bot-service.js';
 export type VisitorNamespace = Namespace<VisitorClientToServer, VisitorServerToClient>;
 export type AgentNamespace = Namespace<AgentClientToServer, AgentServerToClient>;
 
+/** How long a cached agent name may be shown after a rename on another hub. */
+const AGENT_NAME_TTL_MS = 10_000;
+
 export const rooms = {
   visitor: (id: string) => `visitor:${id}`,
   agent: (id: string) => `agent:${id}`,
@@ -79,10 +82,11 @@ export class ChatService {
 
   // ------------------------------------------------------------ views
 
-  async summary(record: ConversationRecord): Promise<ConversationSummary> {
-    const [visitor, holder, online] = await Promise.all([
-      this.store.getVisitor(record.visitorId),
-      record.holderId ? this.store.getAgent(record.holderId) : undefined,
+  /** @param visitorRow the visitor's row when the caller has just read it (saves a query per message). */
+  async summary(record: ConversationRecord, visitorRow?: VisitorsTable): Promise<ConversationSummary> {
+    const [visitor, holderName, online] = await Promise.all([
+      visitorRow ?? this.store.getVisitor(record.visitorId),
+      this.#agentName(record.holderId),
       this.visitorOnline(record.visitorId),
     ]);
     const userData = visitor ? (JSON.parse(visitor.user_data) as { first_name?: string; last_name?: string; email?: string }) : {};
@@ -103,7 +107,7 @@ export class ChatService {
       mutedBy: record.mutedBy,
       unmuteAt: record.muted ? unmuteAt(record.mutedAt, this.config.muteHours) : null,
       holderId: record.holderId,
-      holderName: holder?.name ?? null,
+      holderName,
       assignees: record.assignees,
       visibleTo: record.visibleTo,
       tags: record.tags,
@@ -117,13 +121,34 @@ export class ChatService {
   }
 
   async visitorView(record: ConversationRecord): Promise<VisitorConversation> {
-    const holder = record.holderId ? await this.store.getAgent(record.holderId) : undefined;
+    const holderName = await this.#agentName(record.holderId);
     return {
       id: record.id,
       state: record.state,
-      handler: holder ? { kind: 'agent', name: holder.name } : { kind: 'bot' },
+      handler: holderName !== null ? { kind: 'agent', name: holderName } : { kind: 'bot' },
       createdAt: record.createdAt,
     };
+  }
+
+  /**
+   * Agent display names, needed for every summary (the holder). Cached briefly: they change rarely,
+   * a rename on this hub clears the entry, and one on another hub shows within AGENT_NAME_TTL_MS.
+   */
+  readonly #agentNames = new Map<string, { name: string | null; at: number }>();
+
+  async #agentName(agentId: string | null): Promise<string | null> {
+    if (!agentId) return null;
+    const now = Date.now();
+    const cached = this.#agentNames.get(agentId);
+    if (cached && now - cached.at < AGENT_NAME_TTL_MS) return cached.name;
+    const name = (await this.store.getAgent(agentId))?.name ?? null;
+    if (this.#agentNames.size > 10_000) this.#agentNames.clear();
+    this.#agentNames.set(agentId, { name, at: now });
+    return name;
+  }
+
+  forgetAgentName(agentId: string): void {
+    this.#agentNames.delete(agentId);
   }
 
   canSee(actor: Actor, record: ConversationRecord): boolean {
@@ -143,7 +168,7 @@ export class ChatService {
     return record.visibleTo.length === 0 ? [rooms.allAgents] : [rooms.admins, ...record.visibleTo.map(rooms.agent)];
   }
 
-  async publish(record: ConversationRecord, changes: { message?: Message; visitorUpdate?: boolean; exceptSocket?: string }): Promise<ConversationSummary> {
+  async publish(record: ConversationRecord, changes: { message?: Message; visitorUpdate?: boolean; exceptSocket?: string; visitor?: VisitorsTable }): Promise<ConversationSummary> {
     const agents = this.agents.to(this.#agentRooms(record));
     // The message first: it is what people wait for; the list summary needs more queries.
     if (changes.message) {
@@ -151,7 +176,7 @@ export class ChatService {
       const toVisitor = this.visitors.to(rooms.visitor(record.visitorId));
       (changes.exceptSocket ? toVisitor.except(changes.exceptSocket) : toVisitor).emit('message:new', changes.message);
     }
-    const summary = await this.summary(record);
+    const summary = await this.summary(record, changes.visitor);
     agents.emit('conversation:updated', summary);
     if (changes.visitorUpdate) this.visitors.to(rooms.visitor(record.visitorId)).emit('conversation:updated', await this.visitorView(record));
     return summary;
@@ -210,7 +235,7 @@ export class ChatService {
       if (!existing) throw notFound('Conversation');
       return { message, conversation: await this.visitorView(existing) };
     }
-    await this.publish(record, { message, visitorUpdate: opened, exceptSocket: socketId });
+    await this.publish(record, { message, visitorUpdate: opened, exceptSocket: socketId, visitor });
     if (botMayAnswer(record)) void this.#botAnswer(record, text).catch(() => undefined);
     return { message, conversation: await this.visitorView(record) };
   }
