@@ -24,6 +24,7 @@ describe('widget.js from a script tag', () => {
     script.src = `${testHub.url}/widget.js`;
     script.async = true;
     script.dataset['site'] = 'demo';
+    script.dataset['sw'] = '/demo/sw.js'; // the sample worker, served from this page's origin
     const loaded = oneEvent(script, 'load');
     document.head.append(script);
     await loaded;
@@ -93,6 +94,13 @@ describe('widget.js from a script tag', () => {
     await waitUntil(() => counts.at(-1) === 0, 'unread not cleared on open');
     stop();
     widget.close();
+  });
+
+  it('registers the site’s service worker through workbox-window when data-sw is set', async () => {
+    await waitUntil(async () => (await navigator.serviceWorker.getRegistration('/demo/'))?.active, 'the service worker never became active', { timeout: 10000 });
+    const registration = await navigator.serviceWorker.getRegistration('/demo/');
+    expect(registration?.active?.scriptURL).to.equal(new URL('/demo/sw.js', location.href).href);
+    await registration?.unregister();
   });
 
   it('never runs markup from user data or messages', () => {

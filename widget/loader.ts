@@ -5,6 +5,7 @@
  * This module exports nothing on purpose: the IIFE build would otherwise assign its exports to
  * the global `SwitchboardWebchat` and overwrite the API object set here.
  */
+import { Workbox } from 'workbox-window';
 import type { UserData } from '../protocol/types.js';
 import type { SwitchboardWebchat, WebchatEventMap } from './webchat.js';
 import './webchat.js';
@@ -73,7 +74,10 @@ function mount(): void {
   const sw = data['sw'];
   if (sw && 'serviceWorker' in navigator) {
     // Opt-in only; the worker must be served from the site's own origin (see widget/README.md).
-    navigator.serviceWorker.register(sw).catch(() => undefined);
+    const workbox = new Workbox(sw);
+    // A new version of the site's worker takes over on the next page load without asking the visitor.
+    workbox.addEventListener('waiting', () => workbox.messageSkipWaiting());
+    workbox.register().catch(() => undefined);
   }
 }
 
