@@ -204,6 +204,9 @@ export class ChatService {
       () =>
         this.store.transaction(async (tx) => {
           await this.store.lockVisitor(visitor.id, tx);
+          // The resend check runs under the lock, in the same transaction: no separate round trip first.
+          const resent = await this.store.findVisitorMessage(visitor.id, clientId, tx);
+          if (resent) return { resent };
           // Locked too, so an agent's reply can't interleave with this read-modify-write of the counters.
           record = await this.store.latestConversation(visitor.id, tx, { forUpdate: true });
           if (!record || record.state === 'closed') {
@@ -229,6 +232,7 @@ export class ChatService {
           );
           return stored;
         }),
+      { checkFirst: false },
     );
     if (duplicate || !record) {
       const existing = record ?? (await this.store.getConversation(message.conversationId));
@@ -345,22 +349,34 @@ export class ChatService {
       record = await this.visibleConversation(actor, conversationId);
     }
     const now = this.now();
+    let updated: ConversationRecord | undefined;
+    // The message and the conversation's new state commit together (one commit, one fsync on PostgreSQL).
     const { message, duplicate } = await this.store.deduplicated(
       () => this.store.findMessage(record.id, clientId),
       () =>
-        this.store.insertMessage({ conversationId: record.id, clientId, author: 'agent', agentId: actor.id, authorName: actor.name, text, createdAt: now }),
+        this.store.transaction(async (tx) => {
+          const stored = await this.store.insertMessage(
+            { conversationId: record.id, clientId, author: 'agent', agentId: actor.id, authorName: actor.name, text, createdAt: now },
+            tx,
+          );
+          updated = await this.store.updateConversation(
+            record.id,
+            {
+              agent_replied: 1,
+              unread_count: 0,
+              unreplied_count: 0,
+              ticket_status: afterAgentReply(record.ticketStatus),
+              last_activity_at: now,
+              last_message_author: 'agent',
+              last_message_text: text.slice(0, 280),
+              last_message_at: now,
+            },
+            tx,
+          );
+          return stored;
+        }),
     );
     if (duplicate) return { message, conversation: await this.summary(record) };
-    const updated = await this.store.updateConversation(record.id, {
-      agent_replied: 1,
-      unread_count: 0,
-      unreplied_count: 0,
-      ticket_status: afterAgentReply(record.ticketStatus),
-      last_activity_at: now,
-      last_message_author: 'agent',
-      last_message_text: text.slice(0, 280),
-      last_message_at: now,
-    });
     if (!updated) throw notFound('Conversation');
     return { message, conversation: await this.publish(updated, { message }) };
   }

@@ -387,12 +387,20 @@ export class Store {
     return toMessage({ id: Number(id), ...values });
   }
 
-  /** Runs `work`; if it hit the (conversation, clientId) unique index, answers with the stored message instead. */
-  async deduplicated(find: () => Promise<Message | undefined>, work: () => Promise<Message>): Promise<{ message: Message; duplicate: boolean }> {
-    const existing = await find();
+  /**
+   * Runs `work`; if it hit the (conversation, clientId) unique index, answers with the stored message instead.
+   * `work` may also report a resend itself (it found the message under its own lock): then `find` isn't run first.
+   */
+  async deduplicated(
+    find: () => Promise<Message | undefined>,
+    work: () => Promise<Message | { resent: Message }>,
+    options: { checkFirst: boolean } = { checkFirst: true },
+  ): Promise<{ message: Message; duplicate: boolean }> {
+    const existing = options.checkFirst ? await find() : undefined;
     if (existing) return { message: existing, duplicate: true };
     try {
-      return { message: await work(), duplicate: false };
+      const done = await work();
+      return 'resent' in done ? { message: done.resent, duplicate: true } : { message: done, duplicate: false };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const stored = await find();
