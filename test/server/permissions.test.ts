@@ -1,0 +1,263 @@
+/**
+ * Who may do what, on every route and socket event, enforced by the hub: a table of expected HTTP
+ * statuses per role, walked against a real hub with fresh fixtures per check. Roles:
+ *   anonymous — no token;                     visitor — a widget's session token presented as a Bearer;
+ *   agent     — an agent who can see the conversation;
+ *   hidden    — an agent the conversation is not visible to (visibility restricted by an admin);
+ *   admin.
+ * A hidden conversation answers 404, never 403, so its existence doesn't leak. A route the hub serves
+ * without a row here fails the test, so a new route can't ship without deciding who may call it.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { test } from 'node:test';
+import type { ConversationSummary } from '../../protocol/types.js';
+import { ADMIN, type TestHub, clientId, request, startHub } from '../helpers/hub.js';
+
+type Role = 'anonymous' | 'visitor' | 'agent' | 'hidden' | 'admin';
+const ROLES: Role[] = ['anonymous', 'visitor', 'agent', 'hidden', 'admin'];
+
+/** What one check gets to work with: fresh ids for the resources the route touches. */
+interface Fixture {
+  conversationId: string;
+  visitorId: string;
+  faqId: string;
+  quickReplyId: string;
+  agentId: string;
+}
+
+interface Row {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  body?: (f: Fixture) => unknown;
+  raw?: { text: string; contentType: string };
+  /** Runs first with the caller's own token (e.g. take the conversation over before handing it back). */
+  setup?: (h: TestHub, f: Fixture, token: string | undefined) => Promise<unknown>;
+  /** Expected status for anonymous, visitor, agent, hidden, admin. */
+  expect: [number, number, number, number, number];
+}
+
+const U = 401; // not signed in (a visitor token is not an agent token)
+const F = 403; // signed in, not allowed (admin-only actions)
+const N = 404; // the conversation or visitor is hidden from this agent
+const quickReply = { name: 'Hours', text: 'We answer 9–17', timezone: 'Europe/Paris', windows: [{ days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' }] };
+const faq = { type: 'general', questions: ['where is my order'], answer: 'In the post' };
+
+const ROWS: Row[] = [
+  { method: 'POST', path: '/api/auth/login', body: () => ({ email: ADMIN.email, password: ADMIN.password }), expect: [200, 200, 200, 200, 200] },
+  { method: 'POST', path: '/api/auth/logout', expect: [U, U, 200, 200, 200] },
+  { method: 'GET', path: '/api/me', expect: [U, U, 200, 200, 200] },
+  { method: 'GET', path: '/api/stats', expect: [U, U, 200, 200, 200] },
+  { method: 'GET', path: '/api/sites', expect: [U, U, 200, 200, 200] },
+  { method: 'GET', path: '/api/settings', expect: [U, U, 200, 200, 200] },
+  { method: 'PUT', path: '/api/settings', body: () => ({ botName: 'Robo' }), expect: [U, U, F, F, 200] },
+  { method: 'GET', path: '/api/agents', expect: [U, U, 200, 200, 200] },
+  { method: 'POST', path: '/api/agents', body: () => ({ email: `${randomUUID().slice(0, 8)}@test.local`, name: 'New', role: 'agent', password: 'password-123' }), expect: [U, U, F, F, 201] },
+  { method: 'PUT', path: '/api/agents/:agent', body: () => ({ name: 'Renamed' }), expect: [U, U, F, F, 200] },
+  { method: 'DELETE', path: '/api/agents/:agent', expect: [U, U, F, F, 200] },
+  { method: 'GET', path: '/api/quick-replies', expect: [U, U, 200, 200, 200] },
+  { method: 'POST', path: '/api/quick-replies', body: () => quickReply, expect: [U, U, F, F, 201] },
+  { method: 'PUT', path: '/api/quick-replies/:quickReply', body: () => quickReply, expect: [U, U, F, F, 200] },
+  { method: 'DELETE', path: '/api/quick-replies/:quickReply', expect: [U, U, F, F, 200] },
+  { method: 'GET', path: '/api/faqs', expect: [U, U, 200, 200, 200] },
+  { method: 'POST', path: '/api/faqs', body: () => faq, expect: [U, U, F, F, 201] },
+  { method: 'PUT', path: '/api/faqs/:faq', body: () => faq, expect: [U, U, F, F, 200] },
+  { method: 'DELETE', path: '/api/faqs/:faq', expect: [U, U, F, F, 200] },
+  { method: 'GET', path: '/api/faqs/export.csv', expect: [U, U, 200, 200, 200] },
+  { method: 'POST', path: '/api/faqs/import', raw: { text: 'type,question,answer\ngeneral,opening hours,9 to 5\n', contentType: 'text/csv' }, expect: [U, U, F, F, 200] },
+  { method: 'POST', path: '/api/faqs/test', body: () => ({ text: 'where is my order' }), expect: [U, U, 200, 200, 200] },
+  { method: 'GET', path: '/api/conversations', expect: [U, U, 200, 200, 200] },
+  { method: 'GET', path: '/api/conversations/:conversation', expect: [U, U, 200, N, 200] },
+  { method: 'GET', path: '/api/conversations/:conversation/messages', expect: [U, U, 200, N, 200] },
+  { method: 'GET', path: '/api/conversations/:conversation/export', expect: [U, U, 200, N, 200] },
+  { method: 'POST', path: '/api/conversations/:conversation/notes', body: () => ({ text: 'private' }), expect: [U, U, 201, N, 201] },
+  { method: 'PUT', path: '/api/conversations/:conversation/tags', body: () => ({ tags: ['vip'] }), expect: [U, U, 200, N, 200] },
+  { method: 'PUT', path: '/api/conversations/:conversation/assignees', body: (f) => ({ agentIds: [f.agentId] }), expect: [U, U, 200, N, 200] },
+  { method: 'PUT', path: '/api/conversations/:conversation/visibility', body: () => ({ agentIds: [] }), expect: [U, U, 200, N, 200] },
+  { method: 'PUT', path: '/api/conversations/:conversation/ticket-status', body: () => ({ status: 'pending' }), expect: [U, U, 200, N, 200] },
+  { method: 'POST', path: '/api/conversations/:conversation/claim', body: () => ({}), expect: [U, U, 200, N, 200] },
+  {
+    method: 'POST',
+    path: '/api/conversations/:conversation/release',
+    setup: (h, f, token) => h.api('POST', `/api/conversations/${f.conversationId}/claim`, { token, body: {} }),
+    expect: [U, U, 200, N, 200],
+  },
+  { method: 'POST', path: '/api/conversations/:conversation/mute', expect: [U, U, 200, N, 200] },
+  { method: 'POST', path: '/api/conversations/:conversation/unmute', expect: [U, U, 200, N, 200] },
+  { method: 'POST', path: '/api/conversations/:conversation/close', body: () => ({}), expect: [U, U, 200, N, 200] },
+  { method: 'POST', path: '/api/conversations/:conversation/reopen', expect: [U, U, 200, N, 200] },
+  // Deleting is admin-only and checked first: any agent gets 403 whether or not the id exists (nothing leaks).
+  { method: 'DELETE', path: '/api/conversations/:conversation', expect: [U, U, F, F, 200] },
+  { method: 'GET', path: '/api/visitors/:visitor', expect: [U, U, 200, N, 200] },
+  { method: 'GET', path: '/api/visitors/:visitor/export', expect: [U, U, 200, N, 200] },
+  { method: 'DELETE', path: '/api/visitors/:visitor', expect: [U, U, F, F, 200] },
+];
+
+/** Served to anyone: the pages, scripts and health check. */
+const PUBLIC = ['GET /', 'GET /*', 'GET /widget.js', 'GET /widget.js.map', 'GET /agent-panel.js', 'GET /agent-panel.js.map', 'GET /crm', 'GET /health', 'OPTIONS *'];
+
+/** Every method + URL the hub registered, read from Fastify's route tree (HEAD twins left out). */
+function registeredRoutes(tree: string): string[] {
+  const routes: string[] = [];
+  const stack: string[] = [];
+  for (const line of tree.split('\n')) {
+    const match = /^([│ ]*)[├└]── (\S+)(?: \(([^)]+)\))?/.exec(line);
+    if (!match) continue;
+    const depth = (match[1] ?? '').length / 4;
+    stack.length = depth;
+    const parent = stack[depth - 1] ?? '';
+    const path = parent === '/' || parent === '' ? (parent === '/' ? `/${match[2]}` : (match[2] ?? '')) : `${parent}${match[2]}`;
+    stack[depth] = path;
+    for (const method of (match[3] ?? '').split(', ')) if (method && method !== 'HEAD') routes.push(`${method} ${path}`);
+  }
+  return routes;
+}
+
+test('every REST route × every role answers as the table says', async (t) => {
+  const h = await startHub(t, { config: { requestsPerMinute: 100_000 } });
+  const admin = await h.login();
+  const agent = await h.agent('agent', 'Sees it');
+  const hidden = await h.agent('agent', 'Does not');
+  const { session } = await h.visitor();
+  const visitorToken = session.token;
+
+  /** A visitor with a conversation only `agent` (and admins) may see, plus a FAQ, a quick reply and an agent. */
+  const fixture = async (row?: Row): Promise<Fixture> => {
+    const needs = (what: string) => !row || row.path.includes(what);
+    const { socket, session: s } = await h.visitor({ userData: { first_name: 'Table' } });
+    const sent = await request<{ conversation: { id: string } }>(socket, 'message:send', { clientId: clientId(), text: 'hello' });
+    const conversationId = sent.data?.conversation.id ?? '';
+    const visible = await h.api('PUT', `/api/conversations/${conversationId}/visibility`, { token: admin, body: { agentIds: [agent.id] } });
+    assert.equal(visible.status, 200);
+    socket.disconnect();
+    const create = async (needed: boolean, path: string, body: unknown) =>
+      needed ? (await h.api<{ id: string }>('POST', path, { token: admin, body })).body.id : 'not-needed';
+    return {
+      conversationId,
+      visitorId: s.visitor.id,
+      faqId: await create(needs(':faq'), '/api/faqs', faq),
+      quickReplyId: await create(needs(':quickReply'), '/api/quick-replies', quickReply),
+      // Creating an agent hashes a password (scrypt): only when the row needs one.
+      agentId: await create(needs(':agent') || needs('assignees'), '/api/agents', { email: `${randomUUID().slice(0, 8)}@test.local`, name: 'Extra', role: 'agent', password: 'password-123' }),
+    };
+  };
+
+  const tokenFor = async (role: Role, row: Row): Promise<string | undefined> => {
+    // Logging out revokes the token: give that row fresh ones so the other rows keep theirs.
+    const fresh = row.path === '/api/auth/logout';
+    switch (role) {
+      case 'anonymous':
+        return undefined;
+      case 'visitor':
+        return visitorToken;
+      case 'agent':
+        return fresh ? h.login(agent.email, 'password-123') : agent.token;
+      case 'hidden':
+        return fresh ? h.login(hidden.email, 'password-123') : hidden.token;
+      case 'admin':
+        return fresh ? h.login() : admin;
+    }
+  };
+
+  const mismatches: string[] = [];
+  let checks = 0;
+  for (const row of ROWS) {
+    for (const [index, role] of ROLES.entries()) {
+      const f = await fixture(row);
+      const path = row.path
+        .replace(':conversation', f.conversationId)
+        .replace(':visitor', f.visitorId)
+        .replace(':faq', f.faqId)
+        .replace(':quickReply', f.quickReplyId)
+        .replace(':agent', f.agentId);
+      const token = await tokenFor(role, row);
+      await row.setup?.(h, f, token);
+      const res = await h.api<{ code?: string }>(row.method, path, {
+        token,
+        ...(row.raw ? { raw: row.raw.text, contentType: row.raw.contentType } : { body: row.body?.(f) }),
+      });
+      checks += 1;
+      const expected = row.expect[index];
+      if (res.status !== expected) mismatches.push(`${row.method} ${row.path} as ${role}: ${res.status} (expected ${expected}) ${JSON.stringify(res.body).slice(0, 120)}`);
+      if (expected === U || expected === F || expected === N) {
+        const codes: Record<number, string> = { [U]: 'unauthorized', [F]: 'forbidden', [N]: 'not_found' };
+        if (res.body?.code !== codes[expected]) mismatches.push(`${row.method} ${row.path} as ${role}: error code ${res.body?.code}`);
+      }
+    }
+  }
+  assert.deepEqual(mismatches, []);
+
+  // A refused action changed nothing: the hidden agent's and the plain agent's attempts left the conversation as it was.
+  const f = await fixture();
+  for (const token of [hidden.token, agent.token, visitorToken]) {
+    await h.api('DELETE', `/api/conversations/${f.conversationId}`, { token });
+    await h.api('PUT', `/api/conversations/${f.conversationId}/tags`, { token: token === agent.token ? undefined : token, body: { tags: ['x'] } });
+  }
+  const after = await h.api<{ conversation: ConversationSummary }>('GET', `/api/conversations/${f.conversationId}`, { token: admin });
+  assert.equal(after.status, 200);
+  assert.deepEqual(after.body.conversation.tags, []);
+
+  // Admin-only deletes answer the same for an unknown id, so a 403 says nothing about existence.
+  for (const path of [`/api/conversations/${randomUUID()}`, `/api/visitors/${randomUUID()}`]) {
+    assert.equal((await h.api('DELETE', path, { token: hidden.token })).status, F);
+    assert.equal((await h.api('DELETE', path, { token: admin })).status, N);
+  }
+
+  // No route ships without a row.
+  const tabled = new Set([...ROWS.map((r) => `${r.method} ${r.path.replace(/:(conversation|visitor|faq|quickReply|agent)/, ':id')}`), ...PUBLIC]);
+  const registered = registeredRoutes(h.hub.app.printRoutes({ commonPrefix: false }));
+  assert.deepEqual(registered.filter((r) => !tabled.has(r)), [], 'routes without a row in the table');
+  assert.ok(registered.length >= ROWS.length);
+  console.log(`access table: ${ROWS.length} routes × ${ROLES.length} roles = ${checks} checks, all as expected`);
+});
+
+test('socket events: agents act only on conversations they may see; visitors reach only their own conversation', async (t) => {
+  const h = await startHub(t);
+  const admin = await h.login();
+  const agent = await h.agent('agent');
+  const hidden = await h.agent('agent');
+  const alice = await h.visitor({ userData: { first_name: 'Alice' } });
+  const sent = await request<{ conversation: { id: string } }>(alice.socket, 'message:send', { clientId: clientId(), text: 'private question' });
+  const conversationId = sent.data?.conversation.id ?? '';
+  await h.api('PUT', `/api/conversations/${conversationId}/visibility`, { token: admin, body: { agentIds: [agent.id] } });
+
+  const hiddenSocket = await h.agentSocket(hidden.token);
+  const agentSocket = await h.agentSocket(agent.token);
+  const checks: [string, Promise<{ error?: { code: string } }>, string | null][] = [
+    ['hidden agent watches', request(hiddenSocket, 'conversation:watch', { conversationId }), 'not_found'],
+    ['hidden agent sends', request(hiddenSocket, 'message:send', { conversationId, clientId: clientId(), text: 'let me in' }), 'not_found'],
+    ['hidden agent marks read', request(hiddenSocket, 'conversation:read', { conversationId }), 'not_found'],
+    ['agent watches', request(agentSocket, 'conversation:watch', { conversationId }), null],
+    ['agent marks read', request(agentSocket, 'conversation:read', { conversationId }), null],
+    ['agent on an unknown conversation', request(agentSocket, 'message:send', { conversationId: randomUUID(), clientId: clientId(), text: 'x' }), 'not_found'],
+  ];
+  for (const [label, pending, code] of checks) {
+    const ack = await pending;
+    assert.equal(ack.error?.code ?? null, code, label);
+  }
+
+  // Another visitor can't reach Alice's conversation: agent events on the visitor namespace are not handled,
+  // and their own messages open their own conversation.
+  const eve = await h.visitor({ userData: { first_name: 'Eve' } });
+  const ignored = await Promise.race([
+    request(eve.socket, 'conversation:watch', { conversationId }).then(() => 'answered'),
+    request(eve.socket, 'messages:since', { afterId: 0 }).then(() => 'since answered first'),
+  ]);
+  assert.equal(ignored, 'since answered first', 'the visitor namespace has no conversation:watch');
+  const eveSince = await request<{ messages: { text: string }[] }>(eve.socket, 'messages:since', { afterId: 0, conversationId } as never);
+  assert.deepEqual(eveSince.data?.messages ?? [], [], "a conversationId in the payload doesn't select someone else's conversation");
+  const eveSent = await request<{ conversation: { id: string } }>(eve.socket, 'message:send', { clientId: clientId(), text: 'hi', conversationId } as never);
+  assert.ok(eveSent.error || eveSent.data?.conversation.id !== conversationId, "a visitor can't write into someone else's conversation");
+
+  // An agent token is not a visitor token and vice versa.
+  const asVisitor = await new Promise<string>((resolve) => {
+    const s = h.visitor({ token: agent.token }).then(
+      ({ session }) => resolve(session.visitor.id === alice.session.visitor.id ? 'became alice' : 'new visitor'),
+      (error: Error) => resolve(error.message),
+    );
+    void s;
+  });
+  assert.notEqual(asVisitor, 'became alice');
+  await assert.rejects(h.agentSocket(alice.session.token), /unauthorized/);
+  console.log('socket events: 6 agent checks, 4 visitor checks, 2 token swaps');
+});
