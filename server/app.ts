@@ -8,6 +8,7 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import { createAdapter } from '@socket.io/redis-adapter';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createClient } from 'redis';
@@ -24,6 +25,7 @@ import { conversationRoutes } from './routes/conversations.js';
 import { faqRoutes } from './routes/faqs.js';
 import { visitorRoutes } from './routes/visitors.js';
 import { seedDefaults } from './seed.js';
+import { storable } from './text.js';
 import { BotService } from './services/bot-service.js';
 import { ChatService } from './services/chat.js';
 import { registerAgentNamespace } from './sockets/agent.js';
@@ -64,9 +66,10 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
     logger: options.logger ?? { level: config.logLevel },
     bodyLimit: 1024 * 1024,
     trustProxy: true,
-    // Query strings like ?includeOld=true arrive as strings; let the schema coerce them.
-    ajv: { customOptions: { coerceTypes: true, removeAdditional: false } },
   });
+  // REST bodies are validated by TypeBox like socket payloads: strictly (AJV's coercion turned a tag
+  // of 1 into "1"); query strings and params are converted (?includeOld=true arrives as a string).
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
   app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown; code?: string }, request, reply) => {
     if (error instanceof HubError) return reply.code(error.status).send(error.toBody());
@@ -76,6 +79,12 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
     if (code && status < 500) return reply.code(status).send({ code, message: error.message });
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ code: 'internal', message: 'Something went wrong on the hub' });
+  });
+  // Every string a client sends is made storable (see text.ts) before the schemas look at it.
+  app.addHook('preValidation', async (request) => {
+    if (request.body !== undefined) request.body = storable(request.body);
+    request.params = storable(request.params);
+    request.query = storable(request.query);
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` }));
 

@@ -6,6 +6,7 @@ import Type, { type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { LIMITS } from '../protocol/limits.js';
 import { HubError } from './errors.js';
+import { storable } from './text.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const ClientId = Type.String({ minLength: 1, maxLength: LIMITS.clientId });
@@ -161,6 +162,7 @@ export function parse<T extends TSchema>(schema: T, value: unknown): Static<T> {
     validator = Compile(schema);
     compiled.set(schema, validator);
   }
+  value = storable(value);
   if (validator.Check(value)) return value as Static<T>;
   const first = [...validator.Errors(value)].find((e) => e.message !== 'schema is false') ?? validator.Errors(value)[0];
   const where = first && 'instancePath' in first && first.instancePath ? ` at ${String(first.instancePath)}` : '';

@@ -13,6 +13,7 @@ import type { VisitorClientToServer, VisitorServerToClient, VisitorSession } fro
 import type { Ack } from '../../protocol/errors.js';
 import type { Message, UserData, VisitorConversation } from '../../protocol/types.js';
 import { type OutboxItem, type SessionStore, memoryStore, openSessionStore } from '../session-db.js';
+import { cleanUserData } from '../user-data.js';
 
 export type Delivery = 'pending' | 'sent' | 'failed';
 export type ShownMessage = Message & { delivery: Delivery };
@@ -117,7 +118,7 @@ export class ConnectionController implements ReactiveController {
     const socket: VisitorSocket = io(`${this.options.hub()}/visitor`, {
       // A function, so every reconnect presents the latest token and user data.
       auth: (cb) => {
-        const userData = this.options.userData();
+        const userData = cleanUserData(this.options.userData());
         cb({ site: this.options.site(), language: navigator.language, ...(this.#token ? { token: this.#token } : {}), ...(userData ? { userData } : {}) });
       },
       transports: ['websocket', 'polling'],
@@ -310,7 +311,7 @@ export class ConnectionController implements ReactiveController {
     const socket = this.#socket;
     if (!socket?.connected) return null;
     try {
-      return (await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('user:update', { userData })).data ?? null;
+      return (await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('user:update', { userData: cleanUserData(userData) ?? {} })).data ?? null;
     } catch {
       return null;
     }
