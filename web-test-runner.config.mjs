@@ -4,7 +4,10 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { spawnHub, TEST_ADMIN } from './test/helpers/spawn-hub.mjs';
 
 const hub = await spawnHub();
-process.on('exit', () => { hub.child.kill('SIGKILL'); hub.cleanup(); });
+process.on('exit', () => {
+  hub.child.kill('SIGKILL');
+  hub.cleanup();
+});
 
 export default {
   files: ['widget/**/*.test.ts', 'agent-panel/**/*.test.ts', 'test/browser/**/*.test.ts'],

@@ -20,7 +20,10 @@ describe('<switchboard-agent-panel> accessibility', () => {
     await waitUntil(() => root(el).querySelector('sb-admin-view')?.shadowRoot?.querySelector('sb-admin-faqs')?.shadowRoot?.querySelector('form'));
     await expect(el).to.be.accessible();
     const adminRoot = root(el).querySelector('sb-admin-view')?.shadowRoot as ShadowRoot;
-    for (const [tab, tag] of [['quick-replies', 'sb-admin-quick-replies'], ['agents', 'sb-admin-agents']] as const) {
+    for (const [tab, tag] of [
+      ['quick-replies', 'sb-admin-quick-replies'],
+      ['agents', 'sb-admin-agents'],
+    ] as const) {
       adminRoot.querySelector<HTMLButtonElement>(`.tab-${tab}`)?.click();
       await waitUntil(() => adminRoot.querySelector(tag)?.shadowRoot?.querySelector('form'), `${tab} not loaded`);
       await expect(el).to.be.accessible();

@@ -26,7 +26,11 @@ describe('<switchboard-agent-panel> admin screens', () => {
     const faqs = () => screen(el, 'sb-admin-faqs');
     const word = `zorblax${unique()}`;
 
-    fill(faqs().querySelector('form.new-faq') as HTMLFormElement, { type: 'general', questions: `How do I ${word} my order?\nCan I ${word}?`, answer: `You can ${word} it in your account.` });
+    fill(faqs().querySelector('form.new-faq') as HTMLFormElement, {
+      type: 'general',
+      questions: `How do I ${word} my order?\nCan I ${word}?`,
+      answer: `You can ${word} it in your account.`,
+    });
     (faqs().querySelector('form.new-faq') as HTMLFormElement).requestSubmit();
     await waitUntil(() => [...faqs().querySelectorAll('tr.faq')].some((tr) => tr.textContent?.includes(`How do I ${word}`)), 'FAQ not listed');
     expect(status(el)).to.contain('FAQ added');
@@ -49,7 +53,6 @@ describe('<switchboard-agent-panel> admin screens', () => {
     await waitUntil(() => row()?.classList.contains('archived'), 'not archived');
     const stored = (await api<{ items: Faq[] }>(admin, 'GET', '/api/faqs')).items.find((f) => f.answer === `Edited ${word} answer`);
     expect(stored?.archived).to.equal(true);
-
 
     const imported = `quxil${unique()}`;
     const file = new File([`type,question,answer\ngeneral,What is ${imported}?,${imported} is a thing\nbogus,x,y\n`], 'faqs.csv', { type: 'text/csv' });
@@ -75,11 +78,19 @@ describe('<switchboard-agent-panel> admin screens', () => {
     (root(el).querySelector('button.admin-tab') as HTMLButtonElement).click();
     await waitUntil(() => admin$(el)?.querySelector('.tab-quick-replies'));
     admin$(el).querySelector<HTMLButtonElement>('.tab-quick-replies')?.click();
-    await waitUntil(() => screen(el, 'sb-admin-quick-replies')?.querySelector('form.quick-reply-form') && screen(el, 'sb-admin-quick-replies').querySelector('.priority'));
+    await waitUntil(
+      () => screen(el, 'sb-admin-quick-replies')?.querySelector('form.quick-reply-form') && screen(el, 'sb-admin-quick-replies').querySelector('.priority'),
+    );
     const qr = () => screen(el, 'sb-admin-quick-replies');
     const name = `Night ${unique()}`;
     const form = qr().querySelector('form.quick-reply-form') as HTMLFormElement;
-    fill(form, { name, text: 'We are closed, back at 9.', choices: 'Leave a message, FAQ', timezone: 'Europe/Paris', windows: 'Mon,Tue,Wed,Thu,Fri 18:00-09:00' });
+    fill(form, {
+      name,
+      text: 'We are closed, back at 9.',
+      choices: 'Leave a message, FAQ',
+      timezone: 'Europe/Paris',
+      windows: 'Mon,Tue,Wed,Thu,Fri 18:00-09:00',
+    });
     form.requestSubmit();
     await waitUntil(() => [...qr().querySelectorAll('tr.quick-reply')].some((tr) => tr.textContent?.includes(name)), `quick reply not listed: ${status(el)}`);
     const stored = (await api<{ items: QuickReply[] }>(admin, 'GET', '/api/quick-replies')).items.find((q) => q.name === name);
@@ -88,7 +99,10 @@ describe('<switchboard-agent-panel> admin screens', () => {
 
     const before = (await api<{ responderPriority: string[] }>(admin, 'GET', '/api/settings')).responderPriority;
     qr().querySelector<HTMLButtonElement>('.priority button.up')?.click();
-    await waitUntil(async () => (await api<{ responderPriority: string[] }>(admin, 'GET', '/api/settings')).responderPriority.join() === [...before].reverse().join(), 'priority not saved');
+    await waitUntil(
+      async () => (await api<{ responderPriority: string[] }>(admin, 'GET', '/api/settings')).responderPriority.join() === [...before].reverse().join(),
+      'priority not saved',
+    );
     await api(admin, 'PUT', '/api/settings', { responderPriority: before });
 
     admin$(el).querySelector<HTMLButtonElement>('.tab-agents')?.click();
@@ -102,7 +116,10 @@ describe('<switchboard-agent-panel> admin screens', () => {
     const role = agents().querySelector(`tr[data-id="${nina.id}"] select`) as HTMLSelectElement;
     role.value = 'admin';
     role.dispatchEvent(new Event('change'));
-    await waitUntil(async () => (await api<{ items: Agent[] }>(admin, 'GET', '/api/agents')).items.find((a) => a.id === nina.id)?.role === 'admin', 'role not changed');
+    await waitUntil(
+      async () => (await api<{ items: Agent[] }>(admin, 'GET', '/api/agents')).items.find((a) => a.id === nina.id)?.role === 'admin',
+      'role not changed',
+    );
   });
 
   it('an agent sees no admin screens nor conversations outside its visibility, and the hub refuses both', async () => {
@@ -118,7 +135,11 @@ describe('<switchboard-agent-panel> admin screens', () => {
     await waitUntil(() => root(el).querySelector('.alert'), 'refusal not shown');
 
     const call = (method: string, path: string, body?: unknown) =>
-      fetch(`${testHub.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      fetch(`${testHub.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     expect((await call('POST', '/api/faqs', { type: 'general', questions: ['x'], answer: 'y' })).status).to.equal(403);
     expect((await call('POST', '/api/agents', { email: 'x@y.z', name: 'x', role: 'admin', password: 'password-123' })).status).to.equal(403);
     expect((await call('PUT', '/api/settings', { botName: 'Evil' })).status).to.equal(403);

@@ -1,6 +1,16 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { Agent, BotStatus, ConversationDetail, ConversationFilter, ConversationSummary, DashboardStats, InboxCounts, Message, Note } from '../protocol/types.js';
+import type {
+  Agent,
+  BotStatus,
+  ConversationDetail,
+  ConversationFilter,
+  ConversationSummary,
+  DashboardStats,
+  InboxCounts,
+  Message,
+  Note,
+} from '../protocol/types.js';
 import { panelStyles, themeDefaults } from './agent-panel.styles.js';
 import { layoutStyles } from './agent-panel.layout.styles.js';
 import { ApiError, HubApi } from './api.js';
@@ -163,7 +173,9 @@ export class SwitchboardAgentPanel extends LitElement {
       const [list, stats, all] = await Promise.all([
         this.api.call('GET /api/conversations', { query: this.filter }),
         this.api.call('GET /api/stats'),
-        this.filter.inbox === 'all' && Object.keys(this.filter).length === 1 ? null : this.api.call('GET /api/conversations', { query: { inbox: 'all', limit: 200 } }),
+        this.filter.inbox === 'all' && Object.keys(this.filter).length === 1
+          ? null
+          : this.api.call('GET /api/conversations', { query: { inbox: 'all', limit: 200 } }),
       ]);
       if (seq !== this.#listSeq) return;
       this.items = list.items;
@@ -323,22 +335,26 @@ export class SwitchboardAgentPanel extends LitElement {
         ${this.error ? html`<div class="alert" role="alert"><span class="error-text">${this.error}</span><button type="button" @click=${() => (this.error = '')}>Dismiss</button></div>` : nothing}
         ${this.view === 'inbox' ? tilesTemplate(this.stats, (filter) => this.setFilter(filter)) : nothing}
       </div>
-      ${this.view === 'admin' && admin
-        ? html`<div class="admin-pane"><sb-admin-view .api=${this.api} .me=${this.me} @agents-changed=${(e: CustomEvent<{ agents: Agent[] }>) => (this.agents = e.detail.agents)}></sb-admin-view></div>`
-        : html`<div class="main ${this.selectedId ? 'has-selection' : ''}">
+      ${
+        this.view === 'admin' && admin
+          ? html`<div class="admin-pane"><sb-admin-view .api=${this.api} .me=${this.me} @agents-changed=${(e: CustomEvent<{ agents: Agent[] }>) => (this.agents = e.detail.agents)}></sb-admin-view></div>`
+          : html`<div class="main ${this.selectedId ? 'has-selection' : ''}">
             <section class="list-pane" aria-label="Customers">
               <sb-conversation-list .items=${this.items} .counts=${this.counts} .filter=${this.filter} .total=${this.total} .selectedId=${this.selectedId} ?loading=${this.loading}
                 @filter-change=${(e: CustomEvent<{ filter: ConversationFilter }>) => this.setFilter(e.detail.filter)}
                 @open=${(e: CustomEvent<{ conversationId: string }>) => void this.openConversation(e.detail.conversationId)}></sb-conversation-list>
             </section>
             <section class="detail-pane" aria-label="Conversation">
-              ${this.detail
-                ? html`<sb-conversation-view .api=${this.api} .hub=${this.live} .me=${this.me} .agents=${this.agents} .detail=${this.detail} ?visitorTyping=${this.typing}
+              ${
+                this.detail
+                  ? html`<sb-conversation-view .api=${this.api} .hub=${this.live} .me=${this.me} .agents=${this.agents} .detail=${this.detail} ?visitorTyping=${this.typing}
                     @back=${this.#back} @sb-error=${(e: CustomEvent<{ message: string }>) => (this.error = e.detail.message)}
                     @sb-conversation=${(e: CustomEvent<{ conversation: ConversationSummary }>) => this.#onUpdated(e.detail.conversation)}></sb-conversation-view>`
-                : html`<p class="placeholder">${this.selectedId ? 'Loading…' : 'Select a conversation'}</p>`}
+                  : html`<p class="placeholder">${this.selectedId ? 'Loading…' : 'Select a conversation'}</p>`
+              }
             </section>
-          </div>`}
+          </div>`
+      }
     </div>`;
   }
 
@@ -347,7 +363,6 @@ export class SwitchboardAgentPanel extends LitElement {
     this.detail = null;
     this.live.watch(null);
   };
-
 }
 
 declare global {

@@ -93,7 +93,13 @@ describe('<switchboard-agent-panel> conversation view', () => {
     const get = async () => (await api<ConversationDetail>(admin, 'GET', `/api/conversations/${v.conversationId}`)).conversation;
     const until = async (check: (c: ConversationSummary) => boolean, why: string) => {
       let last: ConversationSummary | null = null;
-      await waitUntil(async () => check((last = await get())), `${why}: ${JSON.stringify(last)}`);
+      await waitUntil(
+        async () => {
+          last = await get();
+          return check(last);
+        },
+        `${why}: ${JSON.stringify(last)}`,
+      );
     };
     const s = () => sideRoot(el);
 
@@ -145,7 +151,10 @@ describe('<switchboard-agent-panel> conversation view', () => {
 
     const fetchLink = async (button: string, label: string): Promise<{ name: string; text: string }> => {
       sideRoot(el).querySelector<HTMLButtonElement>(`button.${button}`)?.click();
-      await waitUntil(() => [...sideRoot(el).querySelectorAll<HTMLAnchorElement>('a[download]')].some((a) => a.textContent?.startsWith(label)), `${label} link missing`);
+      await waitUntil(
+        () => [...sideRoot(el).querySelectorAll<HTMLAnchorElement>('a[download]')].some((a) => a.textContent?.startsWith(label)),
+        `${label} link missing`,
+      );
       const link = [...sideRoot(el).querySelectorAll<HTMLAnchorElement>('a[download]')].find((a) => a.textContent?.startsWith(label)) as HTMLAnchorElement;
       return { name: link.download, text: await (await fetch(link.href)).text() };
     };
@@ -163,7 +172,10 @@ describe('<switchboard-agent-panel> conversation view', () => {
     const original = window.confirm;
     const asked: string[] = [];
     try {
-      window.confirm = (message?: string) => (asked.push(String(message)), false);
+      window.confirm = (message?: string) => {
+        asked.push(String(message));
+        return false;
+      };
       sideRoot(el).querySelector<HTMLButtonElement>('button.delete-user')?.click();
       expect(asked[0]).to.contain('Dana');
       expect((await fetch(`${testHub.url}/api/visitors/${v.visitorId}`, { headers: { authorization: `Bearer ${admin}` } })).status).to.equal(200);

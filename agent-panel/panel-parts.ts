@@ -60,7 +60,8 @@ export class InboxTracker {
 
 /** Every conversation of a visitor found by email (exact, case-insensitive) or by visitor id. */
 export async function visitorConversations(api: HubApi, ref: { email: string } | { visitorId: string }): Promise<ConversationSummary[]> {
-  if ('visitorId' in ref) return (await api.call('GET /api/visitors/:id/export', { params: { id: ref.visitorId } })).conversations.map((entry) => entry.conversation);
+  if ('visitorId' in ref)
+    return (await api.call('GET /api/visitors/:id/export', { params: { id: ref.visitorId } })).conversations.map((entry) => entry.conversation);
   const email = ref.email.trim().toLowerCase();
   const [open, closed] = await Promise.all([
     api.call('GET /api/conversations', { query: { q: email, includeOld: true, limit: 100 } }),

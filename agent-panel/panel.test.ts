@@ -70,7 +70,10 @@ describe('<switchboard-agent-panel> shell and customers view', () => {
     const escalation = oneEvent(el, 'escalation');
     const first = await visitor('hello there', { first_name: `First${unique()}` });
     const second = await visitor('I want to talk to a human', { first_name: `Second${unique()}` });
-    await waitUntil(() => listedIds(el).includes(first.conversationId) && listedIds(el).includes(second.conversationId), 'new conversations did not appear live');
+    await waitUntil(
+      () => listedIds(el).includes(first.conversationId) && listedIds(el).includes(second.conversationId),
+      'new conversations did not appear live',
+    );
     const esc = (await escalation) as CustomEvent<{ conversationId: string; botStatus: string }>;
     expect(esc.detail).to.deep.equal({ conversationId: second.conversationId, botStatus: 'need_help' });
     expect(esc.bubbles && esc.composed).to.equal(true);
@@ -82,7 +85,10 @@ describe('<switchboard-agent-panel> shell and customers view', () => {
     await first.say('are you there?');
     await waitUntil(() => listedIds(el)[0] === first.conversationId, 'list did not reorder');
     expect(((await unread) as CustomEvent<{ total: number }>).detail.total).to.be.greaterThan(0);
-    await waitUntil(() => listRoot(el).querySelector(`[data-id="${first.conversationId}"] .badge.unreplied`)?.textContent?.trim() === '2', 'unreplied count not shown');
+    await waitUntil(
+      () => listRoot(el).querySelector(`[data-id="${first.conversationId}"] .badge.unreplied`)?.textContent?.trim() === '2',
+      'unreplied count not shown',
+    );
     first.socket.disconnect();
     second.socket.disconnect();
   });
@@ -125,8 +131,20 @@ describe('<switchboard-agent-panel> shell and customers view', () => {
 
   it('date range is on last activity: the August example', async () => {
     // Client mirror of the hub's rule, with the seed's example: active 1–10 August, searched 7–9 August.
-    const august = { state: 'open', visitor: { name: 'A', email: null }, lastMessage: null, channel: 'webchat', language: 'en', tags: [], assignees: [], holderId: null,
-      botStatus: 'ok', ticketStatus: 'new', createdAt: '2026-08-01T10:00:00.000Z', lastActivityAt: '2026-08-10T15:00:00.000Z' } as unknown as ConversationSummary;
+    const august = {
+      state: 'open',
+      visitor: { name: 'A', email: null },
+      lastMessage: null,
+      channel: 'webchat',
+      language: 'en',
+      tags: [],
+      assignees: [],
+      holderId: null,
+      botStatus: 'ok',
+      ticketStatus: 'new',
+      createdAt: '2026-08-01T10:00:00.000Z',
+      lastActivityAt: '2026-08-10T15:00:00.000Z',
+    } as unknown as ConversationSummary;
     expect(matchesFilter(august, { from: '2026-08-07', to: '2026-08-09' }, 'me')).to.equal(false);
     expect(matchesFilter(august, { from: '2026-08-01', to: '2026-08-10' }, 'me')).to.equal(true);
     expect(matchesFilter(august, { from: '2026-08-10', to: '2026-08-10' }, 'me')).to.equal(true);
@@ -138,7 +156,10 @@ describe('<switchboard-agent-panel> shell and customers view', () => {
     const spy = spyOnList();
     try {
       el.setFilter({ from: '2026-08-07', to: '2026-08-09' });
-      await waitUntil(() => spy.calls.some((c) => c.url.searchParams.get('from') === '2026-08-07' && c.url.searchParams.get('to') === '2026-08-09'), 'from/to not sent');
+      await waitUntil(
+        () => spy.calls.some((c) => c.url.searchParams.get('from') === '2026-08-07' && c.url.searchParams.get('to') === '2026-08-09'),
+        'from/to not sent',
+      );
       await waitUntil(() => !listedIds(el).includes(v.conversationId), 'conversation active today still listed for 7–9 August');
       const answer = spy.calls.find((c) => c.url.searchParams.get('from') === '2026-08-07')?.body as ConversationList;
       for (const item of answer.items) expect(item.lastActivityAt >= '2026-08-07' && item.lastActivityAt < '2026-08-10').to.equal(true);

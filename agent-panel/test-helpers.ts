@@ -47,10 +47,16 @@ export async function newAgent(admin: string, name: string, role: 'agent' | 'adm
 
 /** A signed-in panel whose list has loaded. */
 export async function panel(token: string, width = 1280): Promise<SwitchboardAgentPanel> {
-  const el = await fixture<SwitchboardAgentPanel>(html`<div style="width:${width}px;height:800px"><switchboard-agent-panel .hub=${testHub.url} .token=${token}></switchboard-agent-panel></div>`);
+  const el = await fixture<SwitchboardAgentPanel>(
+    html`<div style="width:${width}px;height:800px"><switchboard-agent-panel .hub=${testHub.url} .token=${token}></switchboard-agent-panel></div>`,
+  );
   const p = el.querySelector('switchboard-agent-panel') as SwitchboardAgentPanel;
   // The tiles appear with the first answer of the hub; the list is then filled.
-  await waitUntil(() => p.shadowRoot?.querySelector('.tiles') && list(p)?.shadowRoot?.querySelector('ul[role="listbox"], .empty') && !list(p)?.loading && p.live.connected, 'panel did not load', { timeout: 8000 });
+  await waitUntil(
+    () => p.shadowRoot?.querySelector('.tiles') && list(p)?.shadowRoot?.querySelector('ul[role="listbox"], .empty') && !list(p)?.loading && p.live.connected,
+    'panel did not load',
+    { timeout: 8000 },
+  );
   return p;
 }
 

@@ -3,7 +3,9 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { api, listRoot, listedIds, login, open, panel, root, sideRoot, viewRoot, visitor } from './test-helpers.js';
 
 declare global {
-  interface Window { __pwned?: number }
+  interface Window {
+    __pwned?: number;
+  }
 }
 
 const EVIL = '<img src=x onerror=window.__pwned=1>';
@@ -12,7 +14,12 @@ describe('<switchboard-agent-panel> XSS', () => {
   it('renders injection in names, messages, comments, tags and notes as text', async () => {
     delete window.__pwned;
     const admin = await login();
-    const v = await visitor(`<script>window.__pwned=1</script>${EVIL}`, { first_name: EVIL, last_name: '<b>bold</b>', email: 'x@example.com', comments: '<svg onload=window.__pwned=1>' });
+    const v = await visitor(`<script>window.__pwned=1</script>${EVIL}`, {
+      first_name: EVIL,
+      last_name: '<b>bold</b>',
+      email: 'x@example.com',
+      comments: '<svg onload=window.__pwned=1>',
+    });
     const el = await panel(admin);
     await waitUntil(() => listedIds(el).includes(v.conversationId));
     await open(el, v.conversationId);
@@ -23,7 +30,10 @@ describe('<switchboard-agent-panel> XSS', () => {
     const reply = viewRoot(el).querySelector<HTMLTextAreaElement>('#reply') as HTMLTextAreaElement;
     reply.value = `agent ${EVIL}`;
     reply.form?.requestSubmit();
-    await waitUntil(() => sideRoot(el).querySelector('.note') && viewRoot(el).querySelector('.msg.agent') && sideRoot(el).querySelector('.tags .chip'), 'not all rendered');
+    await waitUntil(
+      () => sideRoot(el).querySelector('.note') && viewRoot(el).querySelector('.msg.agent') && sideRoot(el).querySelector('.tags .chip'),
+      'not all rendered',
+    );
 
     const roots = [root(el), listRoot(el), viewRoot(el), sideRoot(el)];
     for (const r of roots) {

@@ -55,12 +55,11 @@ async function latency(target: Target): Promise<{ visitorToAgent: Stats; agentTo
   const targets = await Promise.all(visitors.map((v, i) => v.send(`warm-up ${i}`)));
   // Warm-up: the agent's first message to each visitor takes the conversation over.
   await inBatches(VISITORS, 100, (i) => agent.send(targets[i] ?? '', `hello ${i}`));
-  visitors.forEach((v) =>
+  for (const v of visitors)
     v.socket.on('message:new', (m: { text: string }) => {
       const t = sentAt.get(m.text);
       if (t !== undefined && m.text.startsWith('a')) a2v.push(performance.now() - t);
-    }),
-  );
+    });
   for (let round = 0; round < MESSAGES; round++) {
     // Spread each round over one second, as real visitors would type.
     await Promise.all(
@@ -90,7 +89,10 @@ function hubTarget(url: string, token: string): Target {
       return {
         socket,
         async send(text) {
-          const ack = (await socket.emitWithAck('message:send', { clientId: crypto.randomUUID(), text })) as { data?: { conversation: { id: string } }; error?: unknown };
+          const ack = (await socket.emitWithAck('message:send', { clientId: crypto.randomUUID(), text })) as {
+            data?: { conversation: { id: string } };
+            error?: unknown;
+          };
           if (!ack.data) throw new Error(`send failed: ${JSON.stringify(ack.error)}`);
           return ack.data.conversation.id;
         },
@@ -115,7 +117,13 @@ function echoTarget(url: string): Target {
     async visitor(i) {
       const socket = io(url, { auth: { role: 'visitor', id: String(i) }, transports: ['websocket'], forceNew: true });
       await new Promise<void>((r) => socket.once('connect', () => r()));
-      return { socket, send: async (text) => (await socket.emitWithAck('message:send', { text }), String(i)) };
+      return {
+        socket,
+        send: async (text) => {
+          await socket.emitWithAck('message:send', { text });
+          return String(i);
+        },
+      };
     },
     async agent() {
       const socket = io(url, { auth: { role: 'agent' }, transports: ['websocket'], forceNew: true });
@@ -127,12 +135,21 @@ function echoTarget(url: string): Target {
 
 async function startEcho(): Promise<{ url: string; stop(): void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/echo-server.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve) => child.stdout.on('data', (d: Buffer) => { const m = /listening on (\S+)/.exec(String(d)); if (m?.[1]) resolve(m[1]); }));
+  const url = await new Promise<string>((resolve) =>
+    child.stdout.on('data', (d: Buffer) => {
+      const m = /listening on (\S+)/.exec(String(d));
+      if (m?.[1]) resolve(m[1]);
+    }),
+  );
   return { url, stop: () => child.kill('SIGKILL') };
 }
 
 async function login(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@test.local', password: 'admin-password-1' }) });
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'admin@test.local', password: 'admin-password-1' }),
+  });
   return ((await res.json()) as { token: string }).token;
 }
 
@@ -146,15 +163,25 @@ async function capacity(): Promise<{ connections: number; rssMb: number; kbPerCo
   const sockets: Socket[] = [];
   const rows = [];
   for (const step of CAPACITY_STEPS) {
-    sockets.push(...(await inBatches(step - sockets.length, 200, async () => {
-      const socket = io(`${hub.url}/visitor`, { auth: { site: 'demo' }, transports: ['websocket'], forceNew: true, reconnection: false });
-      await new Promise((r, j) => { socket.once('session', r); socket.once('connect_error', j); });
-      return socket;
-    })));
+    sockets.push(
+      ...(await inBatches(step - sockets.length, 200, async () => {
+        const socket = io(`${hub.url}/visitor`, { auth: { site: 'demo' }, transports: ['websocket'], forceNew: true, reconnection: false });
+        await new Promise((r, j) => {
+          socket.once('session', r);
+          socket.once('connect_error', j);
+        });
+        return socket;
+      })),
+    );
     await health(hub.url); // reset the delay histogram, then measure a quiet second
     await new Promise((r) => setTimeout(r, 1000));
     const h = await health(hub.url);
-    rows.push({ connections: sockets.length, rssMb: Math.round(h.rssBytes / 1e6), kbPerConnection: Number(((h.rssBytes - base) / sockets.length / 1024).toFixed(1)), eventLoopP99Ms: Number(h.eventLoopDelayMs.p99.toFixed(1)) });
+    rows.push({
+      connections: sockets.length,
+      rssMb: Math.round(h.rssBytes / 1e6),
+      kbPerConnection: Number(((h.rssBytes - base) / sockets.length / 1024).toFixed(1)),
+      eventLoopP99Ms: Number(h.eventLoopDelayMs.p99.toFixed(1)),
+    });
     log(`  capacity ${sockets.length}: ${JSON.stringify(rows.at(-1))}`);
   }
   for (const s of sockets) s.disconnect();
@@ -168,16 +195,19 @@ async function storeThroughput(postgres?: string): Promise<{ store: string; sequ
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   const databaseUrl = await testDatabaseUrl(dir, postgres);
   const hub = await buildHub({ ...DEFAULTS, databaseUrl, port: 0, logLevel: 'silent', sweepIntervalMs: 0 }, { logger: false });
-  const visitors = await Promise.all(Array.from({ length: 50 }, () => hub.store.createVisitor({ siteId: 'demo', userData: {}, verified: false, language: 'en', now: new Date().toISOString() })));
+  const visitors = await Promise.all(
+    Array.from({ length: 50 }, () => hub.store.createVisitor({ siteId: 'demo', userData: {}, verified: false, language: 'en', now: new Date().toISOString() })),
+  );
   for (const v of visitors) {
     const { conversation } = await hub.chat.visitorSend(v, crypto.randomUUID(), 'first');
     await hub.store.updateConversation(conversation.id, { muted: 1, muted_at: new Date().toISOString() });
   }
+  const visitorAt = (i: number) => visitors[i % visitors.length] as (typeof visitors)[number];
   let start = performance.now();
-  for (let i = 0; i < STORE_MESSAGES / 2; i++) await hub.chat.visitorSend(visitors[i % visitors.length]!, crypto.randomUUID(), `message ${i}`);
+  for (let i = 0; i < STORE_MESSAGES / 2; i++) await hub.chat.visitorSend(visitorAt(i), crypto.randomUUID(), `message ${i}`);
   const sequentialPerSec = Math.round(STORE_MESSAGES / 2 / ((performance.now() - start) / 1000));
   start = performance.now();
-  await inBatches(STORE_MESSAGES / 2, 50, (i) => hub.chat.visitorSend(visitors[i % visitors.length]!, crypto.randomUUID(), `concurrent ${i}`));
+  await inBatches(STORE_MESSAGES / 2, 50, (i) => hub.chat.visitorSend(visitorAt(i), crypto.randomUUID(), `concurrent ${i}`));
   const concurrentPerSec = Math.round(STORE_MESSAGES / 2 / ((performance.now() - start) / 1000));
   const store = hub.store.dialect;
   await hub.close();
@@ -230,11 +260,31 @@ if (postgres && redis) {
 const bundleRows = bundles();
 
 const ratio = Number((hubLatency.visitorToAgent.p99 / echoLatency.visitorToAgent.p99).toFixed(2));
-const results = { date: new Date().toISOString(), mode: quick ? 'quick' : 'full', visitors: VISITORS, messagesEachWay: MESSAGES, latencyMs: { hub: hubLatency, echo: echoLatency, p99RatioVisitorToAgent: ratio, p99RatioAgentToVisitor: Number((hubLatency.agentToVisitor.p99 / echoLatency.agentToVisitor.p99).toFixed(2)) }, capacity: capacityRows, stores, twoHubLatencyMs: twoHubs, bundles: bundleRows };
+const results = {
+  date: new Date().toISOString(),
+  mode: quick ? 'quick' : 'full',
+  visitors: VISITORS,
+  messagesEachWay: MESSAGES,
+  latencyMs: {
+    hub: hubLatency,
+    echo: echoLatency,
+    p99RatioVisitorToAgent: ratio,
+    p99RatioAgentToVisitor: Number((hubLatency.agentToVisitor.p99 / echoLatency.agentToVisitor.p99).toFixed(2)),
+  },
+  capacity: capacityRows,
+  stores,
+  twoHubLatencyMs: twoHubs,
+  bundles: bundleRows,
+};
 writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
 console.log('\n## Delivery latency (ms)');
-console.table({ 'hub visitor→agent': hubLatency.visitorToAgent, 'echo visitor→agent': echoLatency.visitorToAgent, 'hub agent→visitor': hubLatency.agentToVisitor, 'echo agent→visitor': echoLatency.agentToVisitor });
+console.table({
+  'hub visitor→agent': hubLatency.visitorToAgent,
+  'echo visitor→agent': echoLatency.visitorToAgent,
+  'hub agent→visitor': hubLatency.agentToVisitor,
+  'echo agent→visitor': echoLatency.agentToVisitor,
+});
 console.log(`p99 ratio hub/echo: visitor→agent ${ratio}×, agent→visitor ${results.latencyMs.p99RatioAgentToVisitor}× (target ≤ 2×)`);
 console.log('\n## Idle connections (one hub process)');
 console.table(capacityRows);

@@ -27,14 +27,35 @@ import type {
   Visitor,
 } from './types.js';
 
-export interface LoginRequest { email: string; password: string }
-export interface LoginResponse { token: string; expiresAt: string; agent: Agent }
+export interface LoginRequest {
+  email: string;
+  password: string;
+}
+export interface LoginResponse {
+  token: string;
+  expiresAt: string;
+  agent: Agent;
+}
 
-export interface ConversationList { items: ConversationSummary[]; total: number; counts: InboxCounts }
+export interface ConversationList {
+  items: ConversationSummary[];
+  total: number;
+  counts: InboxCounts;
+}
 
-export interface FaqInput { type: FaqType; questions: string[]; answer: string; archived?: boolean }
-export interface FaqTestResult { match: { faq: Faq; score: number; question: string } | null }
-export interface FaqImportResult { imported: number; errors: { line: number; message: string }[] }
+export interface FaqInput {
+  type: FaqType;
+  questions: string[];
+  answer: string;
+  archived?: boolean;
+}
+export interface FaqTestResult {
+  match: { faq: Faq; score: number; question: string } | null;
+}
+export interface FaqImportResult {
+  imported: number;
+  errors: { line: number; message: string }[];
+}
 
 export interface QuickReplyInput {
   name: string;
@@ -45,8 +66,18 @@ export interface QuickReplyInput {
   enabled?: boolean;
 }
 
-export interface AgentInput { email: string; name: string; role: Role; password: string }
-export interface AgentPatch { name?: string; role?: Role; password?: string; disabled?: boolean }
+export interface AgentInput {
+  email: string;
+  name: string;
+  role: Role;
+  password: string;
+}
+export interface AgentPatch {
+  name?: string;
+  role?: Role;
+  password?: string;
+  disabled?: boolean;
+}
 
 /** `GET /api/visitors/:id/export`: everything stored about one visitor. */
 export interface VisitorExport {

@@ -7,14 +7,7 @@
  * validate → authorise → rule → store → ack → broadcast.
  */
 import type { AckCallback } from './errors.js';
-import type {
-  ConversationSummary,
-  Message,
-  Note,
-  UserData,
-  Visitor,
-  VisitorConversation,
-} from './types.js';
+import type { ConversationSummary, Message, Note, UserData, Visitor, VisitorConversation } from './types.js';
 
 export const VISITOR_NAMESPACE = '/visitor';
 export const AGENT_NAMESPACE = '/agent';
@@ -59,16 +52,16 @@ export interface VisitorClientToServer {
   'user:update': (payload: { userData: UserData }, ack: AckCallback<{ verified: boolean }>) => void;
   /** The visitor has seen messages up to this id. */
   'messages:read': (payload: { upToId: number }, ack: AckCallback<{ ok: true }>) => void;
-  'typing': (payload: { typing: boolean }) => void;
+  typing: (payload: { typing: boolean }) => void;
 }
 
 export interface VisitorServerToClient {
-  'session': (session: VisitorSession) => void;
+  session: (session: VisitorSession) => void;
   /** A message in the visitor's conversation (bot, agent, system, or the visitor's own from another tab). */
   'message:new': (message: Message) => void;
   /** Handler or state changed (agent joined / left, closed, reopened). */
   'conversation:updated': (conversation: VisitorConversation) => void;
-  'presence': (presence: { agentsOnline: boolean }) => void;
+  presence: (presence: { agentsOnline: boolean }) => void;
   'agent:typing': (typing: { typing: boolean; name: string }) => void;
   /** The visitor was deleted by an admin: forget the session and start afresh. */
   'session:reset': () => void;
@@ -98,11 +91,11 @@ export interface AgentClientToServer {
   'message:send': (payload: AgentSendPayload, ack: AckCallback<{ message: Message; conversation: ConversationSummary }>) => void;
   /** The agent has read the conversation: resets its unread count. */
   'conversation:read': (payload: { conversationId: string }, ack: AckCallback<{ ok: true }>) => void;
-  'typing': (payload: { conversationId: string; typing: boolean }) => void;
+  typing: (payload: { conversationId: string; typing: boolean }) => void;
 }
 
 export interface AgentServerToClient {
-  'hello': (hello: { agentId: string; name: string; role: 'admin' | 'agent' }) => void;
+  hello: (hello: { agentId: string; name: string; role: 'admin' | 'agent' }) => void;
   /** A conversation this agent may see was created or changed (list reorders, counters). */
   'conversation:updated': (conversation: ConversationSummary) => void;
   'conversation:deleted': (payload: { conversationId: string; visitorId: string }) => void;

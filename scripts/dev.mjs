@@ -43,8 +43,14 @@ const server = await createServer({
   esbuild: { tsconfigRaw: { compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false } } },
 });
 await server.listen();
-console.log(`\nDemo shop:  http://localhost:5173/shop.html\nDemo CRM:   http://localhost:5173/crm.html\n(${Object.keys(sources).join(', ')} served from source; hub on ${hubUrl})`);
+console.log(
+  `\nDemo shop:  http://localhost:5173/shop.html\nDemo CRM:   http://localhost:5173/crm.html\n(${Object.keys(sources).join(', ')} served from source; hub on ${hubUrl})`,
+);
 
-const stop = async () => { hub.kill('SIGTERM'); await server.close(); process.exit(0); };
+const stop = async () => {
+  hub.kill('SIGTERM');
+  await server.close();
+  process.exit(0);
+};
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

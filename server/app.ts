@@ -53,12 +53,23 @@ export interface Hub {
   close(): Promise<void>;
 }
 
-const STATUS_CODES: Record<number, ErrorCode> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'too_large', 415: 'bad_request', 429: 'rate_limited' };
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'too_large',
+  415: 'bad_request',
+  429: 'rate_limited',
+};
 
 export async function buildHub(config: Config, options: HubOptions = {}): Promise<Hub> {
   const clock = options.clock ?? systemClock;
   let app: FastifyInstance | undefined;
-  const { db, dialect, description } = await openDatabase(config.databaseUrl, (error) => app?.log.warn({ err: error }, 'database connection lost; the pool reconnects'));
+  const { db, dialect, description } = await openDatabase(config.databaseUrl, (error) =>
+    app?.log.warn({ err: error }, 'database connection lost; the pool reconnects'),
+  );
   const store = new Store(db, dialect);
   const secret = config.secret ?? (await storedSecret(store));
 

@@ -11,10 +11,26 @@ export const DEMO_LOGINS = {
 };
 
 const FAQS = [
-  { type: 'general', questions: ['What are your opening hours?', 'When are you open?', 'business hours'], answer: 'Our team is here Monday to Friday, 9:00 to 18:00 (Paris time). The bot answers around the clock.' },
-  { type: 'general', questions: ['How long does delivery take?', 'shipping time', 'when will my order arrive'], answer: 'Orders ship within 24 hours and arrive in 2–4 working days in France, 3–7 days elsewhere in Europe.' },
-  { type: 'general', questions: ['How can I return an item?', 'return policy', 'refund'], answer: 'You can return any item within 30 days. Start from “My orders” and print the free return label.' },
-  { type: 'general', questions: ['What payment methods do you accept?', 'can I pay by card', 'paypal'], answer: 'We accept Visa, Mastercard, American Express, PayPal and bank transfer.' },
+  {
+    type: 'general',
+    questions: ['What are your opening hours?', 'When are you open?', 'business hours'],
+    answer: 'Our team is here Monday to Friday, 9:00 to 18:00 (Paris time). The bot answers around the clock.',
+  },
+  {
+    type: 'general',
+    questions: ['How long does delivery take?', 'shipping time', 'when will my order arrive'],
+    answer: 'Orders ship within 24 hours and arrive in 2–4 working days in France, 3–7 days elsewhere in Europe.',
+  },
+  {
+    type: 'general',
+    questions: ['How can I return an item?', 'return policy', 'refund'],
+    answer: 'You can return any item within 30 days. Start from “My orders” and print the free return label.',
+  },
+  {
+    type: 'general',
+    questions: ['What payment methods do you accept?', 'can I pay by card', 'paypal'],
+    answer: 'We accept Visa, Mastercard, American Express, PayPal and bank transfer.',
+  },
   { type: 'filler', questions: ['ok', 'okay', 'I see', 'alright'], answer: 'Anything else I can help with?' },
 ] as const;
 
@@ -31,13 +47,113 @@ interface PastConversation {
 }
 
 const PAST: PastConversation[] = [
-  { name: ['Camille', 'Durand'], email: 'camille.durand@example.com', language: 'fr-FR', daysAgo: 0.02, botStatus: 'need_help', ticketStatus: 'new', state: 'open', tags: ['order'], lines: [['visitor', 'Bonjour, my parcel is late'], ['bot', 'I am asking a member of our team to join. They will answer here as soon as possible.'], ['visitor', 'Can a human help me please?']] },
-  { name: ['Liam', 'Walsh'], email: 'liam.walsh@example.com', language: 'en-GB', daysAgo: 0.1, botStatus: 'not_understood', ticketStatus: 'new', state: 'open', tags: [], lines: [['visitor', 'Do you sell gift cards for the Dublin shop?'], ['bot', "Sorry, I didn't understand that. Could you rephrase? You can also ask for a human agent."]] },
-  { name: ['Sofia', 'Rossi'], email: 'sofia.rossi@example.com', language: 'it-IT', daysAgo: 0.3, botStatus: 'ok', ticketStatus: 'active', state: 'open', tags: ['vip', 'returns'], lines: [['visitor', 'How can I return an item?'], ['bot', 'You can return any item within 30 days. Start from “My orders” and print the free return label.'], ['visitor', 'The label does not print'], ['agent', 'Sorry about that! I have emailed you a new label.']] },
-  { name: ['Noah', 'Müller'], email: 'noah.mueller@example.com', language: 'de-DE', daysAgo: 1, botStatus: 'ok', ticketStatus: 'pending', state: 'open', tags: ['billing'], lines: [['visitor', 'What payment methods do you accept?'], ['bot', 'We accept Visa, Mastercard, American Express, PayPal and bank transfer.'], ['agent', 'Hi Noah, can I help with anything else?'], ['visitor', 'Yes, I need an invoice for my company']] },
-  { name: ['Emma', 'Martin'], email: 'emma.martin@example.com', language: 'fr-FR', daysAgo: 2, botStatus: 'ok', ticketStatus: 'inactive', state: 'open', tags: [], lines: [['visitor', 'When are you open?'], ['bot', 'Our team is here Monday to Friday, 9:00 to 18:00 (Paris time). The bot answers around the clock.']] },
-  { name: ['Lucas', 'Bernard'], email: 'lucas.bernard@example.com', language: 'fr-FR', daysAgo: 4, botStatus: 'ok', ticketStatus: 'resolved', state: 'closed', tags: ['order'], lines: [['visitor', 'How long does delivery take?'], ['bot', 'Orders ship within 24 hours and arrive in 2–4 working days in France, 3–7 days elsewhere in Europe.'], ['visitor', 'thanks'], ['bot', 'You are welcome! Have a nice day.']] },
-  { name: ['Ava', 'Johnson'], email: 'ava.johnson@example.com', language: 'en-US', daysAgo: 6, botStatus: 'need_help', ticketStatus: 'resolved', state: 'closed', tags: ['complaint'], lines: [['visitor', 'I want to talk to a person'], ['bot', 'I am asking a member of our team to join. They will answer here as soon as possible.'], ['agent', 'Hello Ava, I am here. What happened?'], ['visitor', 'All sorted now, thank you']] },
+  {
+    name: ['Camille', 'Durand'],
+    email: 'camille.durand@example.com',
+    language: 'fr-FR',
+    daysAgo: 0.02,
+    botStatus: 'need_help',
+    ticketStatus: 'new',
+    state: 'open',
+    tags: ['order'],
+    lines: [
+      ['visitor', 'Bonjour, my parcel is late'],
+      ['bot', 'I am asking a member of our team to join. They will answer here as soon as possible.'],
+      ['visitor', 'Can a human help me please?'],
+    ],
+  },
+  {
+    name: ['Liam', 'Walsh'],
+    email: 'liam.walsh@example.com',
+    language: 'en-GB',
+    daysAgo: 0.1,
+    botStatus: 'not_understood',
+    ticketStatus: 'new',
+    state: 'open',
+    tags: [],
+    lines: [
+      ['visitor', 'Do you sell gift cards for the Dublin shop?'],
+      ['bot', "Sorry, I didn't understand that. Could you rephrase? You can also ask for a human agent."],
+    ],
+  },
+  {
+    name: ['Sofia', 'Rossi'],
+    email: 'sofia.rossi@example.com',
+    language: 'it-IT',
+    daysAgo: 0.3,
+    botStatus: 'ok',
+    ticketStatus: 'active',
+    state: 'open',
+    tags: ['vip', 'returns'],
+    lines: [
+      ['visitor', 'How can I return an item?'],
+      ['bot', 'You can return any item within 30 days. Start from “My orders” and print the free return label.'],
+      ['visitor', 'The label does not print'],
+      ['agent', 'Sorry about that! I have emailed you a new label.'],
+    ],
+  },
+  {
+    name: ['Noah', 'Müller'],
+    email: 'noah.mueller@example.com',
+    language: 'de-DE',
+    daysAgo: 1,
+    botStatus: 'ok',
+    ticketStatus: 'pending',
+    state: 'open',
+    tags: ['billing'],
+    lines: [
+      ['visitor', 'What payment methods do you accept?'],
+      ['bot', 'We accept Visa, Mastercard, American Express, PayPal and bank transfer.'],
+      ['agent', 'Hi Noah, can I help with anything else?'],
+      ['visitor', 'Yes, I need an invoice for my company'],
+    ],
+  },
+  {
+    name: ['Emma', 'Martin'],
+    email: 'emma.martin@example.com',
+    language: 'fr-FR',
+    daysAgo: 2,
+    botStatus: 'ok',
+    ticketStatus: 'inactive',
+    state: 'open',
+    tags: [],
+    lines: [
+      ['visitor', 'When are you open?'],
+      ['bot', 'Our team is here Monday to Friday, 9:00 to 18:00 (Paris time). The bot answers around the clock.'],
+    ],
+  },
+  {
+    name: ['Lucas', 'Bernard'],
+    email: 'lucas.bernard@example.com',
+    language: 'fr-FR',
+    daysAgo: 4,
+    botStatus: 'ok',
+    ticketStatus: 'resolved',
+    state: 'closed',
+    tags: ['order'],
+    lines: [
+      ['visitor', 'How long does delivery take?'],
+      ['bot', 'Orders ship within 24 hours and arrive in 2–4 working days in France, 3–7 days elsewhere in Europe.'],
+      ['visitor', 'thanks'],
+      ['bot', 'You are welcome! Have a nice day.'],
+    ],
+  },
+  {
+    name: ['Ava', 'Johnson'],
+    email: 'ava.johnson@example.com',
+    language: 'en-US',
+    daysAgo: 6,
+    botStatus: 'need_help',
+    ticketStatus: 'resolved',
+    state: 'closed',
+    tags: ['complaint'],
+    lines: [
+      ['visitor', 'I want to talk to a person'],
+      ['bot', 'I am asking a member of our team to join. They will answer here as soon as possible.'],
+      ['agent', 'Hello Ava, I am here. What happened?'],
+      ['visitor', 'All sorted now, thank you'],
+    ],
+  },
 ];
 
 export async function seedDemoData(store: Store): Promise<void> {
@@ -53,7 +169,10 @@ export async function seedDemoData(store: Store): Promise<void> {
       text: 'Our team is away right now (we are here Mon–Fri 9:00–18:00, Paris time). Leave your question and we will answer first thing.',
       choices: ['Opening hours', 'Delivery times'],
       timezone: 'Europe/Paris',
-      windows: [{ days: [1, 2, 3, 4, 5], start: '18:00', end: '09:00' }, { days: [0, 6], start: '00:00', end: '00:00' }],
+      windows: [
+        { days: [1, 2, 3, 4, 5], start: '18:00', end: '09:00' },
+        { days: [0, 6], start: '00:00', end: '00:00' },
+      ],
       enabled: false,
     },
     iso(10),
@@ -82,7 +201,15 @@ export async function seedDemoData(store: Store): Promise<void> {
       for (const [i, [author, text]] of past.lines.entries()) {
         last = iso(past.daysAgo, (i - past.lines.length) * 2);
         await store.insertMessage(
-          { conversationId: conversation.id, clientId: author === 'visitor' ? `demo-${conversation.id}-${i}` : null, author, agentId: author === 'agent' ? agent.id : null, authorName: author === 'agent' ? agent.name : author === 'bot' ? 'Switchboard bot' : null, text, createdAt: last },
+          {
+            conversationId: conversation.id,
+            clientId: author === 'visitor' ? `demo-${conversation.id}-${i}` : null,
+            author,
+            agentId: author === 'agent' ? agent.id : null,
+            authorName: author === 'agent' ? agent.name : author === 'bot' ? 'Switchboard bot' : null,
+            text,
+            createdAt: last,
+          },
           tx,
         );
       }

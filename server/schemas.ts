@@ -40,10 +40,7 @@ export const UserUpdateSchema = Type.Object({ userData: UserDataSchema });
 export const ReadSchema = Type.Object({ upToId: Type.Integer({ minimum: 0 }) });
 export const VisitorTypingSchema = Type.Object({ typing: Type.Boolean() });
 
-export const AgentSendSchema = Type.Object(
-  { conversationId: Id, clientId: ClientId, text: Type.String() },
-  { additionalProperties: false },
-);
+export const AgentSendSchema = Type.Object({ conversationId: Id, clientId: ClientId, text: Type.String() }, { additionalProperties: false });
 export const ConversationRefSchema = Type.Object({ conversationId: Id });
 export const AgentTypingSchema = Type.Object({ conversationId: Id, typing: Type.Boolean() });
 

@@ -31,6 +31,14 @@ export async function seedDefaults(store: Store, config: Config, clock: Clock): 
   }
   const first = await store.initSetting('starter_faqs', now);
   if (first !== now) return;
-  await store.saveFaq(null, { type: 'greeting', questions: ['hello', 'hi', 'hey', 'good morning', 'good evening', 'bonjour'], answer: 'Hello! 👋 How can I help you today?' }, now);
-  await store.saveFaq(null, { type: 'closing', questions: ['bye', 'goodbye', 'thanks', 'thank you', 'that is all'], answer: 'You are welcome! Have a nice day.' }, now);
+  await store.saveFaq(
+    null,
+    { type: 'greeting', questions: ['hello', 'hi', 'hey', 'good morning', 'good evening', 'bonjour'], answer: 'Hello! 👋 How can I help you today?' },
+    now,
+  );
+  await store.saveFaq(
+    null,
+    { type: 'closing', questions: ['bye', 'goodbye', 'thanks', 'thank you', 'that is all'], answer: 'You are welcome! Have a nice day.' },
+    now,
+  );
 }

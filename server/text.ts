@@ -4,6 +4,7 @@
  * only). Both become U+FFFD, the replacement character, in every string a client sends, before
  * validation: the same text on every store, and a message reads back exactly as it was acknowledged.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what this pattern exists to find (PostgreSQL text cannot hold it)
 const UNSTORABLE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/g;
 const HAS_UNSTORABLE = new RegExp(UNSTORABLE.source);
 

@@ -25,7 +25,10 @@ describe('linkify', () => {
 
   it('never links other schemes', () => {
     for (const text of ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'vbscript:x', 'file:///etc/passwd', 'ftp://example.com']) {
-      expect(linkify(text).every((part) => typeof part === 'string'), text).to.equal(true);
+      expect(
+        linkify(text).every((part) => typeof part === 'string'),
+        text,
+      ).to.equal(true);
       expect(linkify(text).join('')).to.equal(text);
     }
   });

@@ -97,7 +97,9 @@ describe('widget.js from a script tag', () => {
   });
 
   it('registers the site’s service worker through workbox-window when data-sw is set', async () => {
-    await waitUntil(async () => (await navigator.serviceWorker.getRegistration('/demo/'))?.active, 'the service worker never became active', { timeout: 10000 });
+    await waitUntil(async () => (await navigator.serviceWorker.getRegistration('/demo/'))?.active, 'the service worker never became active', {
+      timeout: 10000,
+    });
     const registration = await navigator.serviceWorker.getRegistration('/demo/');
     expect(registration?.active?.scriptURL).to.equal(new URL('/demo/sw.js', location.href).href);
     await registration?.unregister();

@@ -36,7 +36,9 @@ function ownScript(): HTMLScriptElement | null {
   const current = document.currentScript;
   if (current instanceof HTMLScriptElement) return current;
   // An `async` script that runs after DOMContentLoaded has no currentScript: find ours by its src.
-  return document.querySelector<HTMLScriptElement>('script[src*="widget.js"][data-site]') ?? document.querySelector<HTMLScriptElement>('script[src*="widget.js"]');
+  return (
+    document.querySelector<HTMLScriptElement>('script[src*="widget.js"][data-site]') ?? document.querySelector<HTMLScriptElement>('script[src*="widget.js"]')
+  );
 }
 
 function parseStrings(json: string | undefined): Record<string, string> {

@@ -70,7 +70,11 @@ export async function openSessionStore(site: string): Promise<SessionStore> {
   };
   return {
     persistent: true,
-    load: () => guard(async () => ({ ...empty(), ...(await db.get('session', site)) }), () => fallback.load()),
+    load: () =>
+      guard(
+        async () => ({ ...empty(), ...(await db.get('session', site)) }),
+        () => fallback.load(),
+      ),
     save: (state) =>
       guard(
         async () => void (await db.put('session', { ...state, transcript: state.transcript.slice(-TRANSCRIPT_CACHE) }, site)),
@@ -81,8 +85,16 @@ export async function openSessionStore(site: string): Promise<SessionStore> {
         async () => (await db.getAllFromIndex('outbox', 'site', site)).map(({ site: _site, ...item }) => item).sort(byCreatedAt),
         () => fallback.outbox(),
       ),
-    enqueue: (item) => guard(async () => void (await db.put('outbox', { ...item, site })), () => fallback.enqueue(item)),
-    dequeue: (clientId) => guard(async () => void (await db.delete('outbox', clientId)), () => fallback.dequeue(clientId)),
+    enqueue: (item) =>
+      guard(
+        async () => void (await db.put('outbox', { ...item, site })),
+        () => fallback.enqueue(item),
+      ),
+    dequeue: (clientId) =>
+      guard(
+        async () => void (await db.delete('outbox', clientId)),
+        () => fallback.dequeue(clientId),
+      ),
     clear: () =>
       guard(
         async () => {

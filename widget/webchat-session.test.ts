@@ -103,7 +103,10 @@ describe('<switchboard-webchat> session', () => {
     const last = el.chat.messages.at(-1) as Message;
     // Another tab reports a bot message with choices (the same path as a hub message seen by that tab).
     const tab = new BroadcastChannel(`switchboard-${key}`);
-    tab.postMessage({ kind: 'message', message: { ...last, id: last.id + 100_000, author: 'bot', clientId: null, text: 'Pick one', choices: ['Opening hours', '<b>Delivery</b>'] } });
+    tab.postMessage({
+      kind: 'message',
+      message: { ...last, id: last.id + 100_000, author: 'bot', clientId: null, text: 'Pick one', choices: ['Opening hours', '<b>Delivery</b>'] },
+    });
     tab.close();
     await waitUntil(() => root(el).querySelectorAll('.choices button').length === 2, 'no choice buttons');
     const buttons = [...root(el).querySelectorAll<HTMLButtonElement>('.choices button')];

@@ -126,7 +126,12 @@ describe('<switchboard-webchat>', () => {
   });
 
   it('renders script injection in messages and user data as inert text', async () => {
-    const payloads = ['<img src=x onerror="window.__pwned=1">', '<script>window.__pwned=1</script>', '<svg onload="window.__pwned=1">', 'javascript:window.__pwned=1'];
+    const payloads = [
+      '<img src=x onerror="window.__pwned=1">',
+      '<script>window.__pwned=1</script>',
+      '<svg onload="window.__pwned=1">',
+      'javascript:window.__pwned=1',
+    ];
     const el = await mount(undefined, { first_name: '<img src=x onerror="window.__pwned=1">' });
     el.show();
     for (const text of payloads) await el.chat.send(text);
@@ -134,7 +139,11 @@ describe('<switchboard-webchat>', () => {
     await api(admin, 'POST', `/api/conversations/${conversation.id}/claim`, {});
     const agent = io(`${testHub.url}/agent`, { auth: { token: admin }, transports: ['websocket'] });
     await new Promise((resolve) => agent.once('hello', resolve));
-    await agent.emitWithAck('message:send', { conversationId: conversation.id, clientId: unique(), text: '<b onmouseover=alert(1)>bold</b> https://example.com/x?a=<i> javascript:alert(1)' });
+    await agent.emitWithAck('message:send', {
+      conversationId: conversation.id,
+      clientId: unique(),
+      text: '<b onmouseover=alert(1)>bold</b> https://example.com/x?a=<i> javascript:alert(1)',
+    });
     await waitUntil(() => bubbles(el).some((t) => t.includes('<b onmouseover')));
     await el.updateComplete;
     const root = shadow(el);

@@ -174,9 +174,11 @@ export class SwitchboardWebchat extends LitElement {
       ${this.chat.connection === 'offline' ? html`<div class="banner" role="alert">${t.offline}</div>` : nothing}
       <div part="log" class="log" role="log" aria-live="polite" aria-label=${t.messages} tabindex="0">
         ${messages.map((m) => this.#renderMessage(m))}
-        ${lastIsBotWithChoices
-          ? html`<div class="choices">${lastBot.choices.map((choice) => html`<button @click=${() => void this.chat.send(choice)}>${choice}</button>`)}</div>`
-          : nothing}
+        ${
+          lastIsBotWithChoices
+            ? html`<div class="choices">${lastBot.choices.map((choice) => html`<button @click=${() => void this.chat.send(choice)}>${choice}</button>`)}</div>`
+            : nothing
+        }
       </div>
       <div class="typing" aria-hidden="true">${this.chat.agentTyping ? format(t.agentTyping, { name: this.chat.agentTyping }) : ''}</div>
       <form part="composer" @submit=${this.#onSubmit}>

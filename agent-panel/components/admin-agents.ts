@@ -63,11 +63,13 @@ export class AdminAgents extends LitElement {
               <option value="agent" ?selected=${a.role === 'agent'}>agent</option><option value="admin" ?selected=${a.role === 'admin'}>admin</option>
             </select></td>
             <td>${a.disabled ? 'disabled' : a.online ? '● online' : 'offline'}</td>
-            <td class="buttons">${self
-              ? html`<span class="muted">you</span>`
-              : html`<button type="button" class="toggle" @click=${() => this.#patch(a, { disabled: !a.disabled }, a.disabled ? 'Enabled' : 'Disabled')}>${a.disabled ? 'Enable' : 'Disable'}</button>
+            <td class="buttons">${
+              self
+                ? html`<span class="muted">you</span>`
+                : html`<button type="button" class="toggle" @click=${() => this.#patch(a, { disabled: !a.disabled }, a.disabled ? 'Enabled' : 'Disabled')}>${a.disabled ? 'Enable' : 'Disable'}</button>
                   <button type="button" class="password" @click=${() => this.#resetPassword(a)}>Set password</button>
-                  <button type="button" class="danger remove" @click=${() => confirm(`Remove ${a.name}?`) && this.#do(() => this.api.call('DELETE /api/agents/:id', { params: { id: a.id } }), 'Agent removed')}>Remove</button>`}</td>
+                  <button type="button" class="danger remove" @click=${() => confirm(`Remove ${a.name}?`) && this.#do(() => this.api.call('DELETE /api/agents/:id', { params: { id: a.id } }), 'Agent removed')}>Remove</button>`
+            }</td>
           </tr>`;
         })}</tbody>
       </table></div>

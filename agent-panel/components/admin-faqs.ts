@@ -53,19 +53,28 @@ export class AdminFaqs extends LitElement {
           <input name="text" aria-label="A visitor question to test" placeholder="Type a visitor question…" required style="flex:1;min-width:180px" />
           <button type="submit">Test</button>
         </form>
-        ${this.test === null
-          ? nothing
-          : html`<div class="result test-result" role="status">${this.test.match
-              ? `Matches “${this.test.match.question}” — score ${this.test.match.score.toFixed(2)}\nAnswer: ${this.test.match.faq.answer}`
-              : 'No match: the bot would use its fallback answer.'}</div>`}
+        ${
+          this.test === null
+            ? nothing
+            : html`<div class="result test-result" role="status">${
+                this.test.match
+                  ? `Matches “${this.test.match.question}” — score ${this.test.match.score.toFixed(2)}\nAnswer: ${this.test.match.faq.answer}`
+                  : 'No match: the bot would use its fallback answer.'
+              }</div>`
+        }
       </section>
       <section class="faqs">
         <h2>FAQs</h2>
-        <label><input type="checkbox" .checked=${this.showArchived} @change=${(ev: Event) => { this.showArchived = (ev.target as HTMLInputElement).checked; void this.load(); }} /> Show archived</label>
+        <label><input type="checkbox" .checked=${this.showArchived} @change=${(ev: Event) => {
+          this.showArchived = (ev.target as HTMLInputElement).checked;
+          void this.load();
+        }} /> Show archived</label>
         <div class="table"><table>
           <thead><tr><th>Type</th><th>Questions</th><th>Answer</th><th>Updated</th><th><span class="sr-only">Actions</span></th></tr></thead>
           <tbody>${this.faqs.map(
-            (f) => html`<tr class="faq ${f.archived ? 'archived' : ''}" data-id=${f.id}><td class="nowrap">${f.type}</td><td>${f.questions.join(' · ')}</td><td>${f.answer}</td><td class="nowrap">${formatTime(f.updatedAt)}</td>
+            (
+              f,
+            ) => html`<tr class="faq ${f.archived ? 'archived' : ''}" data-id=${f.id}><td class="nowrap">${f.type}</td><td>${f.questions.join(' · ')}</td><td>${f.answer}</td><td class="nowrap">${formatTime(f.updatedAt)}</td>
               <td class="buttons">
                 <button type="button" class="edit" @click=${() => (this.editing = f)}>Edit</button>
                 <button type="button" class="archive" @click=${() => this.#do(() => this.api.call('PUT /api/faqs/:id', { params: { id: f.id }, body: { type: f.type, questions: f.questions, answer: f.answer, archived: !f.archived } }), f.archived ? 'FAQ restored' : 'FAQ archived')}>${f.archived ? 'Restore' : 'Archive'}</button>
@@ -97,12 +106,18 @@ export class AdminFaqs extends LitElement {
     const data = new FormData(form);
     const input: FaqInput = {
       type: String(data.get('type')) as FaqType,
-      questions: String(data.get('questions') ?? '').split('\n').map((q) => q.trim()).filter(Boolean),
+      questions: String(data.get('questions') ?? '')
+        .split('\n')
+        .map((q) => q.trim())
+        .filter(Boolean),
       answer: String(data.get('answer') ?? '').trim(),
     };
     const editing = this.editing;
     void this.#do(
-      () => (editing ? this.api.call('PUT /api/faqs/:id', { params: { id: editing.id }, body: { ...input, archived: editing.archived } }) : this.api.call('POST /api/faqs', { body: input })),
+      () =>
+        editing
+          ? this.api.call('PUT /api/faqs/:id', { params: { id: editing.id }, body: { ...input, archived: editing.archived } })
+          : this.api.call('POST /api/faqs', { body: input }),
       editing ? 'FAQ saved' : 'FAQ added',
     ).then((ok) => {
       if (!ok) return;

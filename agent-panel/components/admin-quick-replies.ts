@@ -17,7 +17,10 @@ export function formatWindows(windows: TimeWindow[]): string {
 
 export function parseWindows(text: string): TimeWindow[] {
   const windows: TimeWindow[] = [];
-  for (const part of text.split(';').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const match = /^([A-Za-z,\s]+)\s+(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})$/.exec(part);
     if (!match) throw new Error(`Can't read the time window “${part}” (e.g. Mon,Tue 18:00-09:00)`);
     const days = (match[1] ?? '').split(',').map((d) => DAYS.findIndex((name) => name.toLowerCase() === d.trim().slice(0, 3).toLowerCase()));
@@ -69,14 +72,18 @@ export class AdminQuickReplies extends LitElement {
     const e = this.editing;
     const s = this.settings;
     return html`
-      ${s
-        ? html`<section class="priority">
+      ${
+        s
+          ? html`<section class="priority">
             <h2>Bot answers with</h2>
-            <ol>${s.responderPriority.map((r, i) => html`<li>${RESPONDERS[r]}
-              ${i > 0 ? html`<button type="button" class="up" aria-label="Try ${RESPONDERS[r]} first" @click=${() => this.#move(i)}>↑</button>` : nothing}</li>`)}</ol>
+            <ol>${s.responderPriority.map(
+              (r, i) => html`<li>${RESPONDERS[r]}
+              ${i > 0 ? html`<button type="button" class="up" aria-label="Try ${RESPONDERS[r]} first" @click=${() => this.#move(i)}>↑</button>` : nothing}</li>`,
+            )}</ol>
             <span class="muted">FAQ match threshold ${s.faqThreshold} · bot name “${s.botName}”</span>
           </section>`
-        : nothing}
+          : nothing
+      }
       <section class="quick-replies">
         <h2>Quick replies</h2>
         <div class="table"><table>
@@ -124,7 +131,10 @@ export class AdminQuickReplies extends LitElement {
       input = {
         name: String(data.get('name') ?? '').trim(),
         text: String(data.get('text') ?? '').trim(),
-        choices: String(data.get('choices') ?? '').split(',').map((c) => c.trim()).filter(Boolean),
+        choices: String(data.get('choices') ?? '')
+          .split(',')
+          .map((c) => c.trim())
+          .filter(Boolean),
         timezone: String(data.get('timezone') ?? '').trim(),
         windows: parseWindows(String(data.get('windows') ?? '')),
         enabled: data.get('enabled') === 'on',
@@ -135,7 +145,10 @@ export class AdminQuickReplies extends LitElement {
     }
     const editing = this.editing;
     void this.#do(
-      () => (editing ? this.api.call('PUT /api/quick-replies/:id', { params: { id: editing.id }, body: input }) : this.api.call('POST /api/quick-replies', { body: input })),
+      () =>
+        editing
+          ? this.api.call('PUT /api/quick-replies/:id', { params: { id: editing.id }, body: input })
+          : this.api.call('POST /api/quick-replies', { body: input }),
       editing ? 'Quick reply saved' : 'Quick reply added',
     ).then((ok) => {
       if (!ok) return;

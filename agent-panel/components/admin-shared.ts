@@ -24,4 +24,3 @@ export const adminStyles = css`
 export function announce(from: HTMLElement, message: string, error = false): void {
   from.dispatchEvent(new CustomEvent('admin-status', { detail: { message, error }, bubbles: true, composed: true }));
 }
-

@@ -41,16 +41,20 @@ export class AdminView extends LitElement {
   override render() {
     return html`
       <div role="tablist" aria-label="Admin screens" @keydown=${this.#onKey}>
-        ${TABS.map(([id, label]) => html`<button type="button" role="tab" id="tab-${id}" class="tab-${id}" aria-selected=${this.tab === id} aria-controls="panel"
-          tabindex=${this.tab === id ? 0 : -1} @click=${() => this.#select(id)}>${label}</button>`)}
+        ${TABS.map(
+          ([id, label]) => html`<button type="button" role="tab" id="tab-${id}" class="tab-${id}" aria-selected=${this.tab === id} aria-controls="panel"
+          tabindex=${this.tab === id ? 0 : -1} @click=${() => this.#select(id)}>${label}</button>`,
+        )}
       </div>
       ${this.status ? html`<div class="status ${this.status.error ? 'error' : ''}" role=${this.status.error ? 'alert' : 'status'}>${this.status.message}</div>` : ''}
       <div id="panel" role="tabpanel" aria-labelledby="tab-${this.tab}" @admin-status=${(e: CustomEvent<{ message: string; error: boolean }>) => (this.status = e.detail)}>
-        ${this.tab === 'faqs'
-          ? html`<sb-admin-faqs .api=${this.api}></sb-admin-faqs>`
-          : this.tab === 'quick-replies'
-            ? html`<sb-admin-quick-replies .api=${this.api}></sb-admin-quick-replies>`
-            : html`<sb-admin-agents .api=${this.api} .me=${this.me}></sb-admin-agents>`}
+        ${
+          this.tab === 'faqs'
+            ? html`<sb-admin-faqs .api=${this.api}></sb-admin-faqs>`
+            : this.tab === 'quick-replies'
+              ? html`<sb-admin-quick-replies .api=${this.api}></sb-admin-quick-replies>`
+              : html`<sb-admin-agents .api=${this.api} .me=${this.me}></sb-admin-agents>`
+        }
       </div>`;
   }
 

@@ -71,7 +71,10 @@ export class ConversationListView extends LitElement {
           </button>`,
         )}
       </div>
-      <form class="search" role="search" @submit=${(e: Event) => { e.preventDefault(); this.#change({ q: this.#value('q') }); }}>
+      <form class="search" role="search" @submit=${(e: Event) => {
+        e.preventDefault();
+        this.#change({ q: this.#value('q') });
+      }}>
         <input type="search" name="q" aria-label="Search name, email or latest message" placeholder="Search name, email, message…" .value=${f.q ?? ''}
           @change=${(e: Event) => this.#change({ q: (e.target as HTMLInputElement).value })} />
         <button type="button" class="toggle-filters" aria-expanded=${this.showFilters} aria-controls="filters" @click=${() => (this.showFilters = !this.showFilters)}>
@@ -96,11 +99,13 @@ export class ConversationListView extends LitElement {
         ${filterCount ? html`<button type="button" class="clear-filters" @click=${() => this.#change({ botStatus: undefined, ticketStatus: undefined, language: undefined, channel: undefined, tag: undefined, from: undefined, to: undefined })}>Clear filters</button>` : nothing}
       </div>
       <div class="summary" aria-live="polite"><span class="total">${this.loading ? 'Loading…' : `${this.total} conversation${this.total === 1 ? '' : 's'}`}</span></div>
-      ${this.items.length === 0
-        ? html`<p class="empty">No conversations match.</p>`
-        : html`<ul role="listbox" aria-label="Conversations" tabindex="0" aria-activedescendant=${this.activeId ? `c-${this.activeId}` : nothing} @keydown=${this.#onKey}>
+      ${
+        this.items.length === 0
+          ? html`<p class="empty">No conversations match.</p>`
+          : html`<ul role="listbox" aria-label="Conversations" tabindex="0" aria-activedescendant=${this.activeId ? `c-${this.activeId}` : nothing} @keydown=${this.#onKey}>
             ${this.items.map((c) => this.#renderItem(c))}
-          </ul>`}
+          </ul>`
+      }
     `;
   }
 

@@ -89,8 +89,10 @@ export class ConversationSide extends LitElement {
       <section>
         <h3>Assigned to</h3>
         <fieldset class="assignees" aria-label="Assignees">
-          ${canTeam.map((a) => html`<label><input type="checkbox" value=${a.id} .checked=${c.assignees.includes(a.id)}
-            @change=${() => this.act(() => this.api.call('PUT /api/conversations/:id/assignees', { params: this.#id, body: { agentIds: this.#checked('.assignees') } }))} />${a.name}${a.online ? ' ●' : ''}</label>`)}
+          ${canTeam.map(
+            (a) => html`<label><input type="checkbox" value=${a.id} .checked=${c.assignees.includes(a.id)}
+            @change=${() => this.act(() => this.api.call('PUT /api/conversations/:id/assignees', { params: this.#id, body: { agentIds: this.#checked('.assignees') } }))} />${a.name}${a.online ? ' ●' : ''}</label>`,
+          )}
         </fieldset>
       </section>
       <section>
@@ -98,8 +100,10 @@ export class ConversationSide extends LitElement {
         <fieldset class="visibility" aria-label="Visible to">
           <label><input type="checkbox" class="everyone" .checked=${c.visibleTo.length === 0}
             @change=${(e: Event) => (e.target as HTMLInputElement).checked && this.#setVisibility([])} />Whole team</label>
-          ${canTeam.map((a) => html`<label><input type="checkbox" value=${a.id} .checked=${c.visibleTo.includes(a.id)}
-            @change=${() => this.#setVisibility(this.#checked('.visibility'))} />${a.name}</label>`)}
+          ${canTeam.map(
+            (a) => html`<label><input type="checkbox" value=${a.id} .checked=${c.visibleTo.includes(a.id)}
+            @change=${() => this.#setVisibility(this.#checked('.visibility'))} />${a.name}</label>`,
+          )}
         </fieldset>
       </section>
       <section class="notes" aria-label="Private notes">
@@ -117,12 +121,14 @@ export class ConversationSide extends LitElement {
         <button type="button" class="download-user" @click=${() => this.#download('User data (JSON)', 'GET /api/visitors/:id/export', { params: { id: c.visitorId } }, `visitor-${c.visitorId}.json`)}>User data (JSON)</button>
         ${this.downloads.map((d) => html`<a class="ready" href=${d.url} download=${d.name}>${d.label}: ${d.name} (${Math.ceil(d.size / 1024)} kB)</a>`)}
       </section>
-      ${this.me.role === 'admin'
-        ? html`<section>
+      ${
+        this.me.role === 'admin'
+          ? html`<section>
             <h3>Danger zone</h3>
             <button type="button" class="danger delete-user" @click=${this.#deleteUser}>Delete user and all conversations</button>
           </section>`
-        : nothing}`;
+          : nothing
+      }`;
   }
 
   #checked(selector: string): string[] {

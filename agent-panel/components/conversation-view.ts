@@ -79,19 +79,25 @@ export class ConversationView extends LitElement {
             ${closed ? html`<span class="chip state">Closed</span>` : nothing}
           </div>
           <div class="actions">
-            ${mine
-              ? html`<button type="button" class="release" ?disabled=${this.busy} @click=${() => this.act(() => this.api.call('POST /api/conversations/:id/release', { params: id }))}>Hand back to bot</button>`
-              : html`<button type="button" class="claim primary" ?disabled=${this.busy || closed || (heldByOther && !admin)}
+            ${
+              mine
+                ? html`<button type="button" class="release" ?disabled=${this.busy} @click=${() => this.act(() => this.api.call('POST /api/conversations/:id/release', { params: id }))}>Hand back to bot</button>`
+                : html`<button type="button" class="claim primary" ?disabled=${this.busy || closed || (heldByOther && !admin)}
                   title=${heldByOther && !admin ? `${holder} is handling this conversation` : ''}
                   @click=${() => this.act(() => this.api.call('POST /api/conversations/:id/claim', { params: id, body: { force: heldByOther && admin } }))}>
-                  ${heldByOther ? 'Take over from ' + holder : 'Take over'}</button>`}
-            ${c.muted
-              ? html`<button type="button" class="unmute" ?disabled=${this.busy} @click=${() => this.act(() => this.api.call('POST /api/conversations/:id/unmute', { params: id }))}>Unmute bot</button>
+                  ${heldByOther ? `Take over from ${holder}` : 'Take over'}</button>`
+            }
+            ${
+              c.muted
+                ? html`<button type="button" class="unmute" ?disabled=${this.busy} @click=${() => this.act(() => this.api.call('POST /api/conversations/:id/unmute', { params: id }))}>Unmute bot</button>
                   <span class="handler unmute-at">Bot muted${c.unmuteAt ? html` until <time datetime=${c.unmuteAt}>${formatFull(c.unmuteAt)}</time>` : nothing}</span>`
-              : html`<button type="button" class="mute" ?disabled=${this.busy} @click=${() => this.act(() => this.api.call('POST /api/conversations/:id/mute', { params: id }))}>Mute bot</button>`}
-            ${closed
-              ? html`<button type="button" class="reopen" ?disabled=${this.busy} @click=${() => this.act(() => this.api.call('POST /api/conversations/:id/reopen', { params: id }))}>Reopen</button>`
-              : html`<button type="button" class="close" ?disabled=${this.busy} @click=${() => this.act(() => this.api.call('POST /api/conversations/:id/close', { params: id, body: {} }))}>Close</button>`}
+                : html`<button type="button" class="mute" ?disabled=${this.busy} @click=${() => this.act(() => this.api.call('POST /api/conversations/:id/mute', { params: id }))}>Mute bot</button>`
+            }
+            ${
+              closed
+                ? html`<button type="button" class="reopen" ?disabled=${this.busy} @click=${() => this.act(() => this.api.call('POST /api/conversations/:id/reopen', { params: id }))}>Reopen</button>`
+                : html`<button type="button" class="close" ?disabled=${this.busy} @click=${() => this.act(() => this.api.call('POST /api/conversations/:id/close', { params: id, body: {} }))}>Close</button>`
+            }
             <span class="handler">${c.holderName ? `Handled by ${c.holderName}` : 'The bot is answering'}</span>
           </div>
         </header>
@@ -100,11 +106,13 @@ export class ConversationView extends LitElement {
         </div>
         <div class="typing" aria-live="polite">${this.visitorTyping ? `${c.visitor.name} is typing…` : ''}</div>
         <form class="composer" @submit=${this.#send}>
-          ${heldByOther
-            ? html`<div class="held" role="status">${holder} is handling this conversation</div>`
-            : c.holderId === null && !closed
-              ? html`<div class="handler">Sending a reply takes the conversation over from the bot. Shift+Enter for a new line.</div>`
-              : nothing}
+          ${
+            heldByOther
+              ? html`<div class="held" role="status">${holder} is handling this conversation</div>`
+              : c.holderId === null && !closed
+                ? html`<div class="handler">Sending a reply takes the conversation over from the bot. Shift+Enter for a new line.</div>`
+                : nothing
+          }
           <div class="row">
             <label class="sr-only" for="reply">Reply to the visitor</label>
             <textarea id="reply" maxlength=${LIMITS.messageText} ?disabled=${heldByOther || closed}

@@ -97,7 +97,11 @@ export class HubController implements ReactiveController {
   send(conversationId: string, text: string, clientId: string = crypto.randomUUID()): Promise<{ message: Message; conversation: ConversationSummary }> {
     const socket = this.socket;
     if (!socket?.connected) return Promise.reject(new ApiError(0, 'network', 'Not connected to the hub'));
-    return unwrap(socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', { conversationId, clientId, text }) as Promise<Ack<{ message: Message; conversation: ConversationSummary }>>);
+    return unwrap(
+      socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', { conversationId, clientId, text }) as Promise<
+        Ack<{ message: Message; conversation: ConversationSummary }>
+      >,
+    );
   }
 
   hostConnected(): void {

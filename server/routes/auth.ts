@@ -42,19 +42,15 @@ export const authentication = fp<RouteContext>(async (app, { store, clock }) => 
 });
 
 export const authRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { store, chat, clock, config }) => {
-  app.post(
-    '/api/auth/login',
-    { schema: { body: LoginBody }, config: { rateLimit: { max: 20, timeWindow: 60_000 } } },
-    async (request) => {
-      const agent = await store.getAgentByEmail(request.body.email);
-      const ok = await verifyPassword(request.body.password, agent?.password_hash ?? DUMMY_HASH);
-      if (!agent || !ok || agent.disabled === 1) throw new HubError('unauthorized', 'Wrong email or password');
-      const { token, hash } = newAgentToken();
-      const expiresAt = new Date(clock.now().getTime() + config.agentTokenHours * 3_600_000).toISOString();
-      await store.insertToken(hash, agent.id, expiresAt);
-      return { token, expiresAt, agent: toAgent(agent, await chat.agentOnline(agent.id)) };
-    },
-  );
+  app.post('/api/auth/login', { schema: { body: LoginBody }, config: { rateLimit: { max: 20, timeWindow: 60_000 } } }, async (request) => {
+    const agent = await store.getAgentByEmail(request.body.email);
+    const ok = await verifyPassword(request.body.password, agent?.password_hash ?? DUMMY_HASH);
+    if (!agent || !ok || agent.disabled === 1) throw new HubError('unauthorized', 'Wrong email or password');
+    const { token, hash } = newAgentToken();
+    const expiresAt = new Date(clock.now().getTime() + config.agentTokenHours * 3_600_000).toISOString();
+    await store.insertToken(hash, agent.id, expiresAt);
+    return { token, expiresAt, agent: toAgent(agent, await chat.agentOnline(agent.id)) };
+  });
 
   app.post('/api/auth/logout', async (request) => {
     actor(request);

@@ -2,18 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ConversationDetail, InboxCounts } from '../../protocol/types.js';
 import { notFound } from '../errors.js';
-import {
-  AfterQuery,
-  AgentIdsBody,
-  ClaimBody,
-  CloseBody,
-  ConversationQuery,
-  ExportQuery,
-  IdParams,
-  NoteBody,
-  TagsBody,
-  TicketStatusBody,
-} from '../schemas.js';
+import { AfterQuery, AgentIdsBody, ClaimBody, CloseBody, ConversationQuery, ExportQuery, IdParams, NoteBody, TagsBody, TicketStatusBody } from '../schemas.js';
 import { toConversation, toVisitor } from '../store/mappers.js';
 import { type RouteContext, actor } from './context.js';
 import { transcriptText } from './export.js';

@@ -13,9 +13,7 @@ import { type RouteContext, actor, admin } from './context.js';
 const neutralise = (cell: string): string => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
 
 export const faqRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { store, bot, clock }) => {
-  app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string', bodyLimit: 2 * 1024 * 1024 }, (_req, body, done) =>
-    done(null, body),
-  );
+  app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string', bodyLimit: 2 * 1024 * 1024 }, (_req, body, done) => done(null, body));
   const changed = () => bot.invalidate();
   const now = () => clock.now().toISOString();
 
@@ -66,20 +64,27 @@ export const faqRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
     }
     const errors: FaqImportResult['errors'] = [];
     const groups = new Map<string, FaqInput>();
-    records.forEach((record, index) => {
+    for (const [index, record] of records.entries()) {
       const line = index + 1;
       const [type = '', question = '', answer = ''] = record;
-      if (line === 1 && type.toLowerCase() === 'type') return;
+      if (line === 1 && type.toLowerCase() === 'type') continue;
       const cleanType = type.toLowerCase() as FaqType;
-      if (!FAQ_TYPES.includes(cleanType)) return errors.push({ line, message: `Unknown type "${type.slice(0, 40)}"` });
-      if (!question || !answer) return errors.push({ line, message: 'Question and answer are required' });
-      if (question.length > LIMITS.faqQuestion || answer.length > LIMITS.faqAnswer) return errors.push({ line, message: 'Too long' });
+      const problem = !FAQ_TYPES.includes(cleanType)
+        ? `Unknown type "${type.slice(0, 40)}"`
+        : !question || !answer
+          ? 'Question and answer are required'
+          : question.length > LIMITS.faqQuestion || answer.length > LIMITS.faqAnswer
+            ? 'Too long'
+            : null;
+      if (problem) {
+        errors.push({ line, message: problem });
+        continue;
+      }
       const key = `${cleanType}\u0000${answer}`;
       const group = groups.get(key) ?? { type: cleanType, questions: [], answer };
       if (group.questions.length < LIMITS.faqQuestions && !group.questions.includes(question)) group.questions.push(question);
       groups.set(key, group);
-      return undefined;
-    });
+    }
     if (groups.size > 0) {
       const at = now();
       await store.transaction(async (tx) => {

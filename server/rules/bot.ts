@@ -23,8 +23,7 @@ export const DEFAULT_SETTINGS: Settings = {
 };
 
 /** A visitor asking for a person: "human", "agent", "talk to someone", "real person", "operator"… */
-const HUMAN_REQUEST =
-  /\b(humans?|agents?|operators?|representatives?|real person|a person|someone|somebody|support team|customer service)\b/i;
+const HUMAN_REQUEST = /\b(humans?|agents?|operators?|representatives?|real person|a person|someone|somebody|support team|customer service)\b/i;
 
 export function wantsHuman(text: string): boolean {
   return HUMAN_REQUEST.test(text);
@@ -34,10 +33,7 @@ export function activeQuickReply(quickReplies: readonly QuickReply[], at: Date):
   return quickReplies.find((qr) => qr.enabled && isWithinWindows(qr.windows, qr.timezone, at)) ?? null;
 }
 
-export function decideReply(
-  text: string,
-  context: { matcher: FaqMatcher; quickReplies: readonly QuickReply[]; settings: Settings; now: Date },
-): BotReply {
+export function decideReply(text: string, context: { matcher: FaqMatcher; quickReplies: readonly QuickReply[]; settings: Settings; now: Date }): BotReply {
   const { matcher, quickReplies, settings, now } = context;
   if (wantsHuman(text)) return { text: settings.handoffText, choices: [], botStatus: 'need_help', source: 'handoff' };
   for (const responder of settings.responderPriority) {

@@ -51,7 +51,7 @@ export class FaqMatcher {
     for (const faq of faqs) {
       if (faq.archived) continue;
       this.#faqs.set(faq.id, faq);
-      faq.questions.forEach((question, i) => docs.push({ id: `${faq.id}#${i}`, faqId: faq.id, question }));
+      for (const [i, question] of faq.questions.entries()) docs.push({ id: `${faq.id}#${i}`, faqId: faq.id, question });
     }
     this.#index.addAll(docs);
   }
@@ -73,8 +73,7 @@ export class FaqMatcher {
       const questionWords = meaningful(tokenize(question));
       const matchedQuery = new Set(result.queryTerms).size;
       const matchedQuestion = Object.keys(result.match).length;
-      const score =
-        (Math.min(1, matchedQuery / queryWords.length) + Math.min(1, matchedQuestion / questionWords.length)) / 2;
+      const score = (Math.min(1, matchedQuery / queryWords.length) + Math.min(1, matchedQuestion / questionWords.length)) / 2;
       if (!best || score > best.score) best = { faq, question, score: Math.round(score * 1000) / 1000 };
     }
     return best;

@@ -4,12 +4,13 @@
  */
 import type { TicketStatus } from '../../protocol/types.js';
 
-export function afterVisitorMessage(current: TicketStatus, agentHasReplied: boolean): TicketStatus {
+export function afterVisitorMessage(agentHasReplied: boolean): TicketStatus {
   if (!agentHasReplied) return 'new';
   return 'pending';
 }
 
-export function afterAgentReply(_current: TicketStatus): TicketStatus {
+/** An agent's reply makes any status active: the team is on it again. */
+export function afterAgentReply(): TicketStatus {
   return 'active';
 }
 

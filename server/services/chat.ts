@@ -4,13 +4,7 @@
  */
 import type { Namespace, Server } from 'socket.io';
 import type { AgentClientToServer, AgentServerToClient, VisitorClientToServer, VisitorServerToClient } from '../../protocol/events.js';
-import type {
-  ConversationSummary,
-  Message,
-  Note,
-  TicketStatus,
-  VisitorConversation,
-} from '../../protocol/types.js';
+import type { ConversationSummary, Message, Note, TicketStatus, VisitorConversation } from '../../protocol/types.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { HubError, forbidden, notFound } from '../errors.js';
@@ -168,7 +162,10 @@ export class ChatService {
     return record.visibleTo.length === 0 ? [rooms.allAgents] : [rooms.admins, ...record.visibleTo.map(rooms.agent)];
   }
 
-  async publish(record: ConversationRecord, changes: { message?: Message; visitorUpdate?: boolean; exceptSocket?: string; visitor?: VisitorsTable }): Promise<ConversationSummary> {
+  async publish(
+    record: ConversationRecord,
+    changes: { message?: Message; visitorUpdate?: boolean; exceptSocket?: string; visitor?: VisitorsTable },
+  ): Promise<ConversationSummary> {
     const agents = this.agents.to(this.#agentRooms(record));
     // The message first: it is what people wait for; the list summary needs more queries.
     if (changes.message) {
@@ -194,7 +191,12 @@ export class ChatService {
   }
 
   /** A visitor message: stored exactly once, answered by the bot unless muted or taken over. */
-  async visitorSend(visitor: VisitorsTable, clientId: string, text: string, socketId?: string): Promise<{ message: Message; conversation: VisitorConversation }> {
+  async visitorSend(
+    visitor: VisitorsTable,
+    clientId: string,
+    text: string,
+    socketId?: string,
+  ): Promise<{ message: Message; conversation: VisitorConversation }> {
     this.checkLength(text);
     const now = this.now();
     let record: ConversationRecord | undefined;
@@ -226,7 +228,7 @@ export class ChatService {
               last_message_at: now,
               unread_count: record.unreadCount + 1,
               unreplied_count: record.unrepliedCount + 1,
-              ticket_status: afterVisitorMessage(record.ticketStatus, record.agentReplied),
+              ticket_status: afterVisitorMessage(record.agentReplied),
             },
             tx,
           );
@@ -365,7 +367,7 @@ export class ChatService {
               agent_replied: 1,
               unread_count: 0,
               unreplied_count: 0,
-              ticket_status: afterAgentReply(record.ticketStatus),
+              ticket_status: afterAgentReply(),
               last_activity_at: now,
               last_message_author: 'agent',
               last_message_text: text.slice(0, 280),

@@ -4,29 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type ExpressionBuilder, type Kysely, type SqlBool, type Transaction, sql } from 'kysely';
-import type {
-  BotStatus,
-  ConversationFilter,
-  Faq,
-  MessageAuthor,
-  Message,
-  Note,
-  QuickReply,
-  Settings,
-  TicketStatus,
-  UserData,
-} from '../../protocol/types.js';
+import type { BotStatus, ConversationFilter, Faq, MessageAuthor, Message, Note, QuickReply, Settings, TicketStatus, UserData } from '../../protocol/types.js';
 import type { FaqInput, QuickReplyInput } from '../../protocol/api.js';
 import type { Dialect } from './migrations.js';
-import {
-  type ConversationRecord,
-  json,
-  toConversation,
-  toFaq,
-  toMessage,
-  toNote,
-  toQuickReply,
-} from './mappers.js';
+import { type ConversationRecord, json, toConversation, toFaq, toMessage, toNote, toQuickReply } from './mappers.js';
 import type { AgentsTable, ConversationsTable, Database, SitesTable, VisitorsTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -94,7 +75,11 @@ export class Store {
 
   /** Stores `value` unless `key` is already set (first writer wins across hub processes); returns the stored value. */
   async initSetting<T>(key: string, value: T): Promise<T> {
-    await this.db.insertInto('settings').values({ key, value: JSON.stringify(value) }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    await this.db
+      .insertInto('settings')
+      .values({ key, value: JSON.stringify(value) })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
     return (await this.getSetting<T>(key)) ?? value;
   }
 
@@ -111,7 +96,11 @@ export class Store {
   }
 
   async ensureSite(site: SitesTable): Promise<void> {
-    await this.db.insertInto('sites').values(site).onConflict((oc) => oc.column('id').doNothing()).execute();
+    await this.db
+      .insertInto('sites')
+      .values(site)
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
   }
 
   // ------------------------------------------------------------ visitors
@@ -238,10 +227,7 @@ export class Store {
    * The conditional UPDATE is what makes "first claim wins" hold across hub processes.
    */
   async claim(id: string, agentId: string, now: string, force: boolean, db: Db = this.db): Promise<boolean> {
-    let query = db
-      .updateTable('conversations')
-      .set({ holder_id: agentId, muted: 1, muted_at: now, muted_by: agentId })
-      .where('id', '=', id);
+    let query = db.updateTable('conversations').set({ holder_id: agentId, muted: 1, muted_at: now, muted_by: agentId }).where('id', '=', id);
     if (!force) query = query.where((eb) => eb.or([eb('holder_id', 'is', null), eb('holder_id', '=', agentId)]));
     const result = await query.executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
@@ -334,16 +320,14 @@ export class Store {
   }
 
   /** Open conversations visible to the viewer within the retention window, for counters and dashboard tiles. */
-  async openConversations(viewer: Viewer, retentionCutoff: string): Promise<Pick<ConversationsTable, 'holder_id' | 'assignees' | 'unreplied_count' | 'state'>[]> {
+  async openConversations(
+    viewer: Viewer,
+    retentionCutoff: string,
+  ): Promise<Pick<ConversationsTable, 'holder_id' | 'assignees' | 'unreplied_count' | 'state'>[]> {
     return this.db
       .selectFrom('conversations as c')
       .select(['c.holder_id', 'c.assignees', 'c.unreplied_count', 'c.state'])
-      .where((eb) =>
-        eb.and([
-          ...(viewer.role === 'admin' ? [] : [this.#visible(eb as never, viewer)]),
-          eb('c.last_activity_at', '>=', retentionCutoff),
-        ]),
-      )
+      .where((eb) => eb.and([...(viewer.role === 'admin' ? [] : [this.#visible(eb as never, viewer)]), eb('c.last_activity_at', '>=', retentionCutoff)]))
       .execute();
   }
 
@@ -362,12 +346,7 @@ export class Store {
   }
 
   async findMessage(conversationId: string, clientId: string, db: Db = this.db): Promise<Message | undefined> {
-    const row = await db
-      .selectFrom('messages')
-      .selectAll()
-      .where('conversation_id', '=', conversationId)
-      .where('client_id', '=', clientId)
-      .executeTakeFirst();
+    const row = await db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).where('client_id', '=', clientId).executeTakeFirst();
     return row ? toMessage(row) : undefined;
   }
 
@@ -473,7 +452,14 @@ export class Store {
   }
 
   async countAgents(): Promise<number> {
-    return Number((await this.db.selectFrom('agents').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()).n);
+    return Number(
+      (
+        await this.db
+          .selectFrom('agents')
+          .select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   }
 
   async createAgent(input: Omit<AgentsTable, 'id'>): Promise<AgentsTable> {

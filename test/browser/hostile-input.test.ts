@@ -11,7 +11,9 @@ import { UNICODE_CASES, XSS_PAYLOADS } from '../fixtures/hostile.js';
 import { api, login, testHub } from '../helpers/browser-hub.js';
 
 declare global {
-  interface Window { __pwned?: number }
+  interface Window {
+    __pwned?: number;
+  }
 }
 
 const unique = () => Math.random().toString(36).slice(2, 10);
@@ -56,19 +58,30 @@ describe('hostile input, rendered', () => {
   const question = `zebra hostile question ${unique()}`;
   const botAnswer = XSS_PAYLOADS.join('\n');
   const agentReply = `${XSS_PAYLOADS.slice(0, 8).join(' ')} https://example.com/ok`;
-  const userData = { first_name: XSS_PAYLOADS[1], last_name: UNICODE_CASES[1], email: `${unique()}@example.com`, comments: XSS_PAYLOADS[0], phone_number: 33123456789, tier: 'gold' };
+  const userData = {
+    first_name: XSS_PAYLOADS[1],
+    last_name: UNICODE_CASES[1],
+    email: `${unique()}@example.com`,
+    comments: XSS_PAYLOADS[0],
+    phone_number: 33123456789,
+    tier: 'gold',
+  };
 
   before(async () => {
     delete window.__pwned;
     admin = await login();
     await api<Faq>(admin, 'POST', '/api/faqs', { type: 'general', questions: [question], answer: botAnswer });
     // SMARTLY_USER_DATA as a careless site might write it: markup, a number and a field of its own.
-    widget = await fixture<SwitchboardWebchat>(html`<switchboard-webchat .hub=${testHub.url} site="demo" storage-key=${unique()} .userData=${userData as never}></switchboard-webchat>`);
+    widget = await fixture<SwitchboardWebchat>(
+      html`<switchboard-webchat .hub=${testHub.url} site="demo" storage-key=${unique()} .userData=${userData as never}></switchboard-webchat>`,
+    );
     await widget.chat.ready;
     widget.show();
     for (const text of [...XSS_PAYLOADS, ...UNICODE_CASES.slice(0, 4)]) await widget.chat.send(text);
     await widget.chat.send(question);
-    await waitUntil(() => widget.chat.messages.some((m) => m.author === 'bot' && m.text === botAnswer), 'the bot did not answer with the FAQ', { timeout: 8000 });
+    await waitUntil(() => widget.chat.messages.some((m) => m.author === 'bot' && m.text === botAnswer), 'the bot did not answer with the FAQ', {
+      timeout: 8000,
+    });
     conversationId = widget.chat.conversation?.id ?? '';
     const agent = io(`${testHub.url}/agent`, { auth: { token: admin }, transports: ['websocket'] });
     await new Promise((resolve) => agent.once('hello', resolve));
@@ -112,7 +125,11 @@ describe('hostile input, rendered', () => {
     const view = viewRoot(el).textContent ?? '';
     for (const text of [XSS_PAYLOADS[5] ?? '', botAnswer.split('\n')[3] ?? '', agentReply.slice(0, 60)]) expect(view, text).to.include(text);
     const notes = [...sideRoot(el).querySelectorAll('.note')].map((n) => n.textContent ?? '');
-    for (const text of XSS_PAYLOADS) expect(notes.some((n) => n.includes(text)), text).to.equal(true);
+    for (const text of XSS_PAYLOADS)
+      expect(
+        notes.some((n) => n.includes(text)),
+        text,
+      ).to.equal(true);
     expect(sideRoot(el).textContent).to.include(userData.comments);
     expect(list(el)?.shadowRoot?.textContent).to.include(userData.first_name);
     expect(injected(root(el))).to.deep.equal([]);

@@ -136,7 +136,10 @@ test('a visitor on hub A and agents on hub B: messages, presence, typing and the
 
   // Visitor → agent across hubs, and the bot (on A) answers.
   const arrivesOnB = next<Message>(adminOnB, 'message:new', (m) => m.author === 'visitor');
-  const first = await request<{ message: Message; conversation: { id: string } }>(visitor, 'message:send', { clientId: randomUUID(), text: 'Hello from hub A' });
+  const first = await request<{ message: Message; conversation: { id: string } }>(visitor, 'message:send', {
+    clientId: randomUUID(),
+    text: 'Hello from hub A',
+  });
   assert.ok(first.data, JSON.stringify(first));
   const conversationId = first.data.conversation.id;
   assert.equal((await arrivesOnB).text, 'Hello from hub A');

@@ -5,7 +5,9 @@ export interface TestHub {
 }
 
 declare global {
-  interface Window { __HUB__: TestHub }
+  interface Window {
+    __HUB__: TestHub;
+  }
 }
 
 export const testHub: TestHub = window.__HUB__;

@@ -55,7 +55,7 @@ export async function testDatabaseUrl(dir, base = testPostgresUrl()) {
  */
 export async function dropTestDatabase(dir, base = testPostgresUrl()) {
   if (!base) return;
-  await withServer(base, (client) => client.query(`DROP DATABASE IF EXISTS ${databaseName(dir)} WITH (FORCE)`).then(() => undefined)).catch(
-    (error) => process.stderr.write(`note: test database ${databaseName(dir)} left behind (${error.message})\n`),
+  await withServer(base, (client) => client.query(`DROP DATABASE IF EXISTS ${databaseName(dir)} WITH (FORCE)`).then(() => undefined)).catch((error) =>
+    process.stderr.write(`note: test database ${databaseName(dir)} left behind (${error.message})\n`),
   );
 }

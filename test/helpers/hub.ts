@@ -9,7 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { type Socket, io } from 'socket.io-client';
-import type { AgentClientToServer, AgentServerToClient, VisitorAuth, VisitorClientToServer, VisitorServerToClient, VisitorSession } from '../../protocol/events.js';
+import type {
+  AgentClientToServer,
+  AgentServerToClient,
+  VisitorAuth,
+  VisitorClientToServer,
+  VisitorServerToClient,
+  VisitorSession,
+} from '../../protocol/events.js';
 import type { Ack } from '../../protocol/errors.js';
 import { type Hub, buildHub } from '../../server/app.js';
 import { ManualClock } from '../../server/clock.js';
@@ -28,7 +35,11 @@ export interface TestHub {
   dir: string;
   databaseUrl: string;
   /** REST call as `token` (or anonymous); returns status and parsed body. */
-  api<T = unknown>(method: string, path: string, options?: { token?: string; body?: unknown; raw?: string; contentType?: string }): Promise<{ status: number; body: T; headers: Headers }>;
+  api<T = unknown>(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; raw?: string; contentType?: string },
+  ): Promise<{ status: number; body: T; headers: Headers }>;
   login(email?: string, password?: string): Promise<string>;
   /** Creates an agent (as admin) and returns its id and token. */
   agent(role?: 'admin' | 'agent', name?: string): Promise<{ id: string; token: string; email: string }>;

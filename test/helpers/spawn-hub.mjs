@@ -41,7 +41,9 @@ export async function spawnHub(options = {}) {
       if (match) resolve(match[1]);
     };
     child.stdout.on('data', onData);
-    child.stderr.on('data', (chunk) => { output += chunk; });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
     child.once('exit', (code) => reject(new Error(`hub exited with ${code} before listening:\n${output}`)));
   });
   child.stderr.on('data', (chunk) => process.stderr.write(chunk));

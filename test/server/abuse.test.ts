@@ -55,7 +55,13 @@ test('a visitor token only opens its own site, and a site only accepts its allow
   // A demo-site visitor's token presented to the shop site is not honoured as that visitor.
   const demo = await h.visitor();
   const reused = await new Promise<{ visitorId?: string; error?: string }>((resolve) => {
-    const socket = io(`${h.url}/visitor`, { auth: { site: 'shop', token: demo.session.token }, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { origin: 'https://shop.example' } });
+    const socket = io(`${h.url}/visitor`, {
+      auth: { site: 'shop', token: demo.session.token },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      extraHeaders: { origin: 'https://shop.example' },
+    });
     socket.once('session', (session) => {
       socket.disconnect();
       resolve({ visitorId: session.visitor.id });
@@ -69,7 +75,8 @@ test('message rate limits: the message over the limit is refused with rate_limit
   const h = await startHub(t, { config: { messagesPerMinute: 5 } });
   const { socket } = await h.visitor();
   const acks = [];
-  for (let i = 0; i < 7; i++) acks.push(await request<{ message: Message; conversation: { id: string } }>(socket, 'message:send', { clientId: clientId(), text: `message ${i}` }));
+  for (let i = 0; i < 7; i++)
+    acks.push(await request<{ message: Message; conversation: { id: string } }>(socket, 'message:send', { clientId: clientId(), text: `message ${i}` }));
   assert.deepEqual(
     acks.map((a) => a.error?.code ?? 'ok'),
     ['ok', 'ok', 'ok', 'ok', 'ok', 'rate_limited', 'rate_limited'],
@@ -133,7 +140,11 @@ test('security headers on the pages and scripts the hub serves; oversized bodies
   assert.equal(api.headers.get('x-content-type-options'), 'nosniff');
 
   const token = await h.login();
-  const huge = await h.api<{ code: string }>('POST', '/api/faqs', { token, raw: JSON.stringify({ answer: 'x'.repeat(2 * 1024 * 1024) }), contentType: 'application/json' });
+  const huge = await h.api<{ code: string }>('POST', '/api/faqs', {
+    token,
+    raw: JSON.stringify({ answer: 'x'.repeat(2 * 1024 * 1024) }),
+    contentType: 'application/json',
+  });
   assert.equal(huge.status, 413);
   assert.equal(huge.body.code, 'too_large');
 });

@@ -35,7 +35,11 @@ test('SIGKILL mid-stream and network drops: every acknowledged message stored on
   });
 
   const login = async (email: string, password: string) => {
-    const res = await fetch(`${hub.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+    const res = await fetch(`${hub.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
     return ((await res.json()) as { token: string }).token;
   };
   const adminToken = await login(TEST_ADMIN.email, TEST_ADMIN.password);

@@ -10,7 +10,16 @@ import { test } from 'node:test';
 import { stringify } from 'csv-stringify/sync';
 import { LIMITS } from '../../protocol/limits.js';
 import type { ConversationDetail, Faq, Message, Visitor } from '../../protocol/types.js';
-import { BAD_IDS, HUGE_USER_DATA, MALFORMED_JSON_BODIES, MALFORMED_SEND_PAYLOADS, UNICODE_CASES, UNSTORABLE_CASES, XSS_PAYLOADS, text } from '../fixtures/hostile.js';
+import {
+  BAD_IDS,
+  HUGE_USER_DATA,
+  MALFORMED_JSON_BODIES,
+  MALFORMED_SEND_PAYLOADS,
+  UNICODE_CASES,
+  UNSTORABLE_CASES,
+  XSS_PAYLOADS,
+  text,
+} from '../fixtures/hostile.js';
 import { type TestHub, type VisitorSocket, clientId, request, startHub } from '../helpers/hub.js';
 
 const CORPUS = [...XSS_PAYLOADS, ...UNICODE_CASES];
@@ -63,9 +72,10 @@ test('user data: stored as sent within the limits; oversized or unknown fields r
   for (const payload of CORPUS.filter((p) => p.length <= LIMITS.userDataField)) {
     const userData = { first_name: payload, last_name: payload, email: payload, phone_number: payload, comments: payload };
     const { session } = await h.visitor({ userData });
-    await request(( await h.visitor({ token: session.token })).socket, 'message:send', { clientId: clientId(), text: 'hi' });
+    await request((await h.visitor({ token: session.token })).socket, 'message:send', { clientId: clientId(), text: 'hi' });
     const visitor = await h.api<Visitor>('GET', `/api/visitors/${session.visitor.id}`, { token: admin });
-    for (const field of ['first_name', 'last_name', 'email', 'phone_number', 'comments'] as const) storedExactly(visitor.body.userData[field], payload, `user data ${field}`);
+    for (const field of ['first_name', 'last_name', 'email', 'phone_number', 'comments'] as const)
+      storedExactly(visitor.body.userData[field], payload, `user data ${field}`);
   }
 
   const connect = (auth: Record<string, unknown>) =>
@@ -141,7 +151,10 @@ test('notes, tags, FAQs (and the bot answering with them), CSV import, quick rep
     storedExactly((name.body as { text?: string }).text, payload, 'quick reply text');
 
     const agentName = payload.slice(0, 100);
-    const created = await h.api<{ name: string }>('POST', '/api/agents', { token: admin, body: { email: `${clientId().slice(0, 8)}@test.local`, name: agentName, role: 'agent', password: 'password-123' } });
+    const created = await h.api<{ name: string }>('POST', '/api/agents', {
+      token: admin,
+      body: { email: `${clientId().slice(0, 8)}@test.local`, name: agentName, role: 'agent', password: 'password-123' },
+    });
     storedExactly(created.body.name, agentName, 'agent name');
   }
   const detail = await h.api<ConversationDetail>('GET', `/api/conversations/${conversationId}`, { token: admin });
@@ -160,11 +173,15 @@ test('notes, tags, FAQs (and the bot answering with them), CSV import, quick rep
   }
 
   // CSV import: quoted payloads (commas, quotes, newlines) come back as sent; a broken file is refused whole.
-  const csv = stringify([['type', 'question', 'answer'], ...UNICODE_CASES.filter((p) => p.length <= LIMITS.faqQuestion && p.trim() === p).map((p, i) => ['general', `csv question ${i} ${p}`, p])]);
+  const csv = stringify([
+    ['type', 'question', 'answer'],
+    ...UNICODE_CASES.filter((p) => p.length <= LIMITS.faqQuestion && p.trim() === p).map((p, i) => ['general', `csv question ${i} ${p}`, p]),
+  ]);
   const imported = await h.api<{ imported: number; errors: unknown[] }>('POST', '/api/faqs/import', { token: admin, raw: csv, contentType: 'text/csv' });
   assert.equal(imported.status, 200, JSON.stringify(imported.body));
   const faqs = await h.api<{ items: Faq[] }>('GET', '/api/faqs', { token: admin });
-  for (const p of UNICODE_CASES.filter((x) => x.length <= LIMITS.faqQuestion && x.trim() === x)) storedExactly(faqs.body.items.find((f) => f.answer === p)?.answer, p, 'CSV answer');
+  for (const p of UNICODE_CASES.filter((x) => x.length <= LIMITS.faqQuestion && x.trim() === x))
+    storedExactly(faqs.body.items.find((f) => f.answer === p)?.answer, p, 'CSV answer');
   const before = faqs.body.items.length;
   const broken = await h.api('POST', '/api/faqs/import', { token: admin, raw: 'type,question,answer\n"general,"unterminated', contentType: 'text/csv' });
   refused(broken.status, broken.body, 'broken CSV');
@@ -177,8 +194,9 @@ test('malformed socket payloads, malformed REST bodies and bad ids: a clear erro
   const { socket, conversationId, visitorId } = await conversationWith(h);
   // Visitor and agent messages only: the bot's answer to the first message may land at any moment.
   const count = async () =>
-    (await h.api<ConversationDetail>('GET', `/api/conversations/${conversationId}`, { token: admin })).body.messages.filter((m) => m.author === 'visitor' || m.author === 'agent')
-      .length;
+    (await h.api<ConversationDetail>('GET', `/api/conversations/${conversationId}`, { token: admin })).body.messages.filter(
+      (m) => m.author === 'visitor' || m.author === 'agent',
+    ).length;
   const messagesBefore = await count();
 
   for (const payload of MALFORMED_SEND_PAYLOADS) {
@@ -201,7 +219,11 @@ test('malformed socket payloads, malformed REST bodies and bad ids: a clear erro
     const res = await h.api('PUT', `/api/conversations/${conversationId}/tags`, { token: admin, raw, contentType: 'application/json' });
     refused(res.status, res.body, `tags body ${raw.slice(0, 30)}`);
   }
-  const wrongType = await h.api('PUT', `/api/conversations/${conversationId}/tags`, { token: admin, raw: 'tags=vip', contentType: 'application/x-www-form-urlencoded' });
+  const wrongType = await h.api('PUT', `/api/conversations/${conversationId}/tags`, {
+    token: admin,
+    raw: 'tags=vip',
+    contentType: 'application/x-www-form-urlencoded',
+  });
   refused(wrongType.status, wrongType.body, 'form body');
   const detail = await h.api<ConversationDetail>('GET', `/api/conversations/${conversationId}`, { token: admin });
   assert.deepEqual(detail.body.conversation.tags, ['kept'], 'tags unchanged by every refused body');

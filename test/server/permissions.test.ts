@@ -52,7 +52,12 @@ const ROWS: Row[] = [
   { method: 'GET', path: '/api/settings', expect: [U, U, 200, 200, 200] },
   { method: 'PUT', path: '/api/settings', body: () => ({ botName: 'Robo' }), expect: [U, U, F, F, 200] },
   { method: 'GET', path: '/api/agents', expect: [U, U, 200, 200, 200] },
-  { method: 'POST', path: '/api/agents', body: () => ({ email: `${randomUUID().slice(0, 8)}@test.local`, name: 'New', role: 'agent', password: 'password-123' }), expect: [U, U, F, F, 201] },
+  {
+    method: 'POST',
+    path: '/api/agents',
+    body: () => ({ email: `${randomUUID().slice(0, 8)}@test.local`, name: 'New', role: 'agent', password: 'password-123' }),
+    expect: [U, U, F, F, 201],
+  },
   { method: 'PUT', path: '/api/agents/:agent', body: () => ({ name: 'Renamed' }), expect: [U, U, F, F, 200] },
   { method: 'DELETE', path: '/api/agents/:agent', expect: [U, U, F, F, 200] },
   { method: 'GET', path: '/api/quick-replies', expect: [U, U, 200, 200, 200] },
@@ -64,7 +69,12 @@ const ROWS: Row[] = [
   { method: 'PUT', path: '/api/faqs/:faq', body: () => faq, expect: [U, U, F, F, 200] },
   { method: 'DELETE', path: '/api/faqs/:faq', expect: [U, U, F, F, 200] },
   { method: 'GET', path: '/api/faqs/export.csv', expect: [U, U, 200, 200, 200] },
-  { method: 'POST', path: '/api/faqs/import', raw: { text: 'type,question,answer\ngeneral,opening hours,9 to 5\n', contentType: 'text/csv' }, expect: [U, U, F, F, 200] },
+  {
+    method: 'POST',
+    path: '/api/faqs/import',
+    raw: { text: 'type,question,answer\ngeneral,opening hours,9 to 5\n', contentType: 'text/csv' },
+    expect: [U, U, F, F, 200],
+  },
   { method: 'POST', path: '/api/faqs/test', body: () => ({ text: 'where is my order' }), expect: [U, U, 200, 200, 200] },
   { method: 'GET', path: '/api/conversations', expect: [U, U, 200, 200, 200] },
   { method: 'GET', path: '/api/conversations/:conversation', expect: [U, U, 200, N, 200] },
@@ -94,7 +104,17 @@ const ROWS: Row[] = [
 ];
 
 /** Served to anyone: the pages, scripts and health check. */
-const PUBLIC = ['GET /', 'GET /*', 'GET /widget.js', 'GET /widget.js.map', 'GET /agent-panel.js', 'GET /agent-panel.js.map', 'GET /crm', 'GET /health', 'OPTIONS *'];
+const PUBLIC = [
+  'GET /',
+  'GET /*',
+  'GET /widget.js',
+  'GET /widget.js.map',
+  'GET /agent-panel.js',
+  'GET /agent-panel.js.map',
+  'GET /crm',
+  'GET /health',
+  'OPTIONS *',
+];
 
 /** Every method + URL the hub registered, read from Fastify's route tree (HEAD twins left out). */
 function registeredRoutes(tree: string): string[] {
@@ -138,7 +158,12 @@ test('every REST route × every role answers as the table says', async (t) => {
       faqId: await create(needs(':faq'), '/api/faqs', faq),
       quickReplyId: await create(needs(':quickReply'), '/api/quick-replies', quickReply),
       // Creating an agent hashes a password (scrypt): only when the row needs one.
-      agentId: await create(needs(':agent') || needs('assignees'), '/api/agents', { email: `${randomUUID().slice(0, 8)}@test.local`, name: 'Extra', role: 'agent', password: 'password-123' }),
+      agentId: await create(needs(':agent') || needs('assignees'), '/api/agents', {
+        email: `${randomUUID().slice(0, 8)}@test.local`,
+        name: 'Extra',
+        role: 'agent',
+        password: 'password-123',
+      }),
     };
   };
 
@@ -178,7 +203,8 @@ test('every REST route × every role answers as the table says', async (t) => {
       });
       checks += 1;
       const expected = row.expect[index];
-      if (res.status !== expected) mismatches.push(`${row.method} ${row.path} as ${role}: ${res.status} (expected ${expected}) ${JSON.stringify(res.body).slice(0, 120)}`);
+      if (res.status !== expected)
+        mismatches.push(`${row.method} ${row.path} as ${role}: ${res.status} (expected ${expected}) ${JSON.stringify(res.body).slice(0, 120)}`);
       if (expected === U || expected === F || expected === N) {
         const codes: Record<number, string> = { [U]: 'unauthorized', [F]: 'forbidden', [N]: 'not_found' };
         if (res.body?.code !== codes[expected]) mismatches.push(`${row.method} ${row.path} as ${role}: error code ${res.body?.code}`);
@@ -206,7 +232,11 @@ test('every REST route × every role answers as the table says', async (t) => {
   // No route ships without a row.
   const tabled = new Set([...ROWS.map((r) => `${r.method} ${r.path.replace(/:(conversation|visitor|faq|quickReply|agent)/, ':id')}`), ...PUBLIC]);
   const registered = registeredRoutes(h.hub.app.printRoutes({ commonPrefix: false }));
-  assert.deepEqual(registered.filter((r) => !tabled.has(r)), [], 'routes without a row in the table');
+  assert.deepEqual(
+    registered.filter((r) => !tabled.has(r)),
+    [],
+    'routes without a row in the table',
+  );
   assert.ok(registered.length >= ROWS.length);
   console.log(`access table: ${ROWS.length} routes × ${ROLES.length} roles = ${checks} checks, all as expected`);
 });

@@ -68,7 +68,11 @@ test('take over: bot muted, visitor sees the agent join and gets agent messages 
   await say(visitor, 'hello? what are your opening hours');
   await seenByAgent;
   const live = next<Message>(visitor, 'message:new', (m) => m.author === 'agent');
-  const sent = await request<{ message: Message }>(aliceSocket, 'message:send', { conversationId: conversation.id, clientId: clientId(), text: 'Hi, Alice here' });
+  const sent = await request<{ message: Message }>(aliceSocket, 'message:send', {
+    conversationId: conversation.id,
+    clientId: clientId(),
+    text: 'Hi, Alice here',
+  });
   assert.ok(sent.data);
   const received = await live;
   assert.equal(received.text, 'Hi, Alice here');
@@ -144,7 +148,11 @@ test('ticket status: new → active → pending → resolved, and inactive after
   assert.equal((await status()).ticketStatus, 'new');
   assert.equal((await status()).unrepliedCount, 1);
 
-  const reply = await request<{ conversation: ConversationSummary }>(aliceSocket, 'message:send', { conversationId: conversation.id, clientId: clientId(), text: 'Hello!' });
+  const reply = await request<{ conversation: ConversationSummary }>(aliceSocket, 'message:send', {
+    conversationId: conversation.id,
+    clientId: clientId(),
+    text: 'Hello!',
+  });
   assert.equal(reply.data?.conversation.ticketStatus, 'active');
   assert.equal(reply.data?.conversation.holderId, alice.id, 'writing takes the conversation over');
   assert.equal(reply.data?.conversation.unrepliedCount, 0);
@@ -152,7 +160,10 @@ test('ticket status: new → active → pending → resolved, and inactive after
   await say(socket, 'thanks, one more question');
   assert.equal((await status()).ticketStatus, 'pending');
 
-  const resolved = await h.api<ConversationSummary>('PUT', `/api/conversations/${conversation.id}/ticket-status`, { token: alice.token, body: { status: 'resolved' } });
+  const resolved = await h.api<ConversationSummary>('PUT', `/api/conversations/${conversation.id}/ticket-status`, {
+    token: alice.token,
+    body: { status: 'resolved' },
+  });
   assert.equal(resolved.body.ticketStatus, 'resolved');
   assert.equal((await h.api('PUT', `/api/conversations/${conversation.id}/ticket-status`, { token: alice.token, body: { status: 'done' } })).status, 400);
 
@@ -247,7 +258,10 @@ test('malformed and oversized events are refused with an error ack and nothing i
   socket.emit('typing', 'junk' as never);
   const since = await request<{ messages: Message[] }>(socket, 'messages:since', { afterId: 0 });
   const visitorMessages = since.data?.messages.filter((m) => m.author === 'visitor') ?? [];
-  assert.deepEqual(visitorMessages.map((m) => m.text.slice(0, 6)), ['yyyyyy']);
+  assert.deepEqual(
+    visitorMessages.map((m) => m.text.slice(0, 6)),
+    ['yyyyyy'],
+  );
   assert.equal((await request(socket, 'messages:since', { afterId: -1 })).error?.code, 'bad_request');
 });
 
@@ -281,8 +295,14 @@ test('after a reconnect, messages:since returns exactly the missed messages', as
   assert.equal(back.session.conversation?.id, conversation.id);
   const since = await request<{ messages: Message[] }>(back.socket, 'messages:since', { afterId: lastSeen });
   const agentMessages = since.data?.messages.filter((m) => m.author === 'agent') ?? [];
-  assert.deepEqual(agentMessages.map((m) => m.text), ['one', 'two', 'three']);
-  assert.deepEqual(agentMessages.map((m) => m.id), missed);
+  assert.deepEqual(
+    agentMessages.map((m) => m.text),
+    ['one', 'two', 'three'],
+  );
+  assert.deepEqual(
+    agentMessages.map((m) => m.id),
+    missed,
+  );
   assert.ok(since.data?.messages.every((m) => m.id > lastSeen));
 });
 
@@ -310,6 +330,12 @@ test('messages sent at once by a new visitor open one conversation and count eve
   assert.equal(ids.size, 1, 'one conversation');
   const token = await h.login();
   const detail = await h.api<ConversationDetail>('GET', `/api/conversations/${[...ids][0]}`, { token });
-  assert.deepEqual(detail.body.messages.filter((m) => m.author === 'visitor').map((m) => m.text).sort(), ['four', 'one', 'three', 'two']);
+  assert.deepEqual(
+    detail.body.messages
+      .filter((m) => m.author === 'visitor')
+      .map((m) => m.text)
+      .sort(),
+    ['four', 'one', 'three', 'two'],
+  );
   assert.equal(detail.body.conversation.unreadCount, 4);
 });

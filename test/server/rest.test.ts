@@ -13,7 +13,10 @@ let agent: { id: string; token: string };
 let outsider: { id: string; token: string };
 
 /** A visitor with one conversation; returns its ids. */
-async function conversation(text = 'hello', userData = {}): Promise<{ id: string; visitorId: string; socket: Awaited<ReturnType<TestHub['visitor']>>['socket']; botReply: Promise<Message> }> {
+async function conversation(
+  text = 'hello',
+  userData = {},
+): Promise<{ id: string; visitorId: string; socket: Awaited<ReturnType<TestHub['visitor']>>['socket']; botReply: Promise<Message> }> {
   const { socket, session } = await h.visitor({ userData });
   const botReply = next<Message>(socket, 'message:new', (m) => m.author === 'bot');
   const ack = await request<{ message: Message; conversation: { id: string } }>(socket, 'message:send', { clientId: clientId(), text });
@@ -150,7 +153,10 @@ describe('conversations', () => {
     assert.ok(!JSON.stringify(visitorView).includes('private note'));
     assert.equal(leaked, false);
 
-    const tags = await h.api<ConversationSummary>('PUT', `/api/conversations/${id}/tags`, { token: agent.token, body: { tags: ['billing', 'billing', ' urgent '] } });
+    const tags = await h.api<ConversationSummary>('PUT', `/api/conversations/${id}/tags`, {
+      token: agent.token,
+      body: { tags: ['billing', 'billing', ' urgent '] },
+    });
     assert.deepEqual(tags.body.tags, ['billing', 'urgent']);
     assert.equal((await h.api('PUT', `/api/conversations/${id}/tags`, { token: agent.token, body: { tags: ['x'.repeat(41)] } })).status, 400);
     const assigned = await h.api<ConversationSummary>('PUT', `/api/conversations/${id}/assignees`, { token: agent.token, body: { agentIds: [agent.id] } });
@@ -259,7 +265,10 @@ describe('FAQs, quick replies, settings', () => {
     assert.ok((tested.body.match?.score ?? 0) > 0.5);
     const updated = await h.api<Faq>('PUT', `/api/faqs/${created.body.id}`, { token: admin, body: { ...input, archived: true } });
     assert.equal(updated.body.archived, true);
-    assert.equal((await h.api<FaqTestResult>('POST', '/api/faqs/test', { token: admin, body: { text: 'Do you ship to Canada?' } })).body.match?.faq.id === created.body.id, false);
+    assert.equal(
+      (await h.api<FaqTestResult>('POST', '/api/faqs/test', { token: admin, body: { text: 'Do you ship to Canada?' } })).body.match?.faq.id === created.body.id,
+      false,
+    );
     assert.equal((await h.api('PUT', '/api/faqs/nope', { token: admin, body: input })).status, 404);
     assert.equal((await h.api('DELETE', `/api/faqs/${created.body.id}`, { token: agent.token })).status, 403);
     assert.equal((await h.api('DELETE', `/api/faqs/${created.body.id}`, { token: admin })).status, 200);
@@ -267,11 +276,15 @@ describe('FAQs, quick replies, settings', () => {
   });
 
   test('CSV import and export round-trip; formulas are neutralised', async () => {
-    const csv = 'type,question,answer\ngeneral,Can I pay with PayPal?,We take PayPal.\ngeneral,paypal accepted?,We take PayPal.\nbogus,x,y\ngeneral,"=HYPERLINK(""http://evil"")",Formula answer\n';
+    const csv =
+      'type,question,answer\ngeneral,Can I pay with PayPal?,We take PayPal.\ngeneral,paypal accepted?,We take PayPal.\nbogus,x,y\ngeneral,"=HYPERLINK(""http://evil"")",Formula answer\n';
     assert.equal((await h.api('POST', '/api/faqs/import', { token: agent.token, raw: csv, contentType: 'text/csv' })).status, 403);
     const imported = await h.api<FaqImportResult>('POST', '/api/faqs/import', { token: admin, raw: csv, contentType: 'text/csv' });
     assert.equal(imported.body.imported, 2);
-    assert.deepEqual(imported.body.errors.map((e) => e.line), [4]);
+    assert.deepEqual(
+      imported.body.errors.map((e) => e.line),
+      [4],
+    );
     const faqs = await h.api<{ items: Faq[] }>('GET', '/api/faqs', { token: agent.token });
     const paypal = faqs.body.items.find((f) => f.answer === 'We take PayPal.');
     assert.deepEqual(paypal?.questions, ['Can I pay with PayPal?', 'paypal accepted?']);
@@ -286,7 +299,10 @@ describe('FAQs, quick replies, settings', () => {
     const input = { name: 'Night', text: 'We are closed', timezone: 'Europe/Paris', windows: [{ days: [1, 2], start: '18:00', end: '09:00' }] };
     assert.equal((await h.api('POST', '/api/quick-replies', { token: agent.token, body: input })).status, 403);
     assert.equal((await h.api('POST', '/api/quick-replies', { token: admin, body: { ...input, timezone: 'Mars/Olympus' } })).status, 400);
-    assert.equal((await h.api('POST', '/api/quick-replies', { token: admin, body: { ...input, windows: [{ days: [9], start: '25:00', end: '09:00' }] } })).status, 400);
+    assert.equal(
+      (await h.api('POST', '/api/quick-replies', { token: admin, body: { ...input, windows: [{ days: [9], start: '25:00', end: '09:00' }] } })).status,
+      400,
+    );
     const created = await h.api<QuickReply>('POST', '/api/quick-replies', { token: admin, body: input });
     assert.equal(created.status, 201);
     assert.equal(created.body.enabled, true);
@@ -333,7 +349,10 @@ describe('agents and sites', () => {
 
   test('sites list the demo site', async () => {
     const sites = await h.api<{ items: { id: string; allowedOrigins: string[] }[] }>('GET', '/api/sites', { token: agent.token });
-    assert.deepEqual(sites.body.items.map((s) => s.id), ['demo']);
+    assert.deepEqual(
+      sites.body.items.map((s) => s.id),
+      ['demo'],
+    );
     assert.ok(!JSON.stringify(sites.body).includes('secret'));
   });
 });

@@ -36,7 +36,10 @@ test(`soak: ${VISITORS} visitors for ${SECONDS} s with random disconnects; nothi
     rmSync(dir, { recursive: true, force: true });
   });
   const call = async <T>(path: string, token: string, init: RequestInit = {}): Promise<T> => {
-    const res = await fetch(`${hub.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } });
+    const res = await fetch(`${hub.url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
+    });
     assert.ok(res.ok, `${path}: ${res.status}`);
     return (await res.json()) as T;
   };
@@ -56,7 +59,9 @@ test(`soak: ${VISITORS} visitors for ${SECONDS} s with random disconnects; nothi
   // Connect in batches of 50 so the connection storm itself isn't what we measure.
   const visitors: OutboxClient[] = [];
   for (let i = 0; i < VISITORS; i += 50) {
-    const batch = await Promise.all(Array.from({ length: Math.min(50, VISITORS - i) }, (_, j) => OutboxClient.visitor(hub.url, { userData: { first_name: `Soak ${i + j}` } })));
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(50, VISITORS - i) }, (_, j) => OutboxClient.visitor(hub.url, { userData: { first_name: `Soak ${i + j}` } })),
+    );
     visitors.push(...batch);
   }
   clients.push(...visitors);
@@ -94,15 +99,18 @@ test(`soak: ${VISITORS} visitors for ${SECONDS} s with random disconnects; nothi
   const samples: number[] = [];
   await new Promise<void>((resolve) => {
     const started = Date.now();
-    const sample = setInterval(() => {
-      void health().then((h) => {
-        samples.push(h.rssBytes);
-        if (Date.now() - started >= SECONDS * 1000) {
-          clearInterval(sample);
-          resolve();
-        }
-      });
-    }, Math.max(1000, (SECONDS * 1000) / 15));
+    const sample = setInterval(
+      () => {
+        void health().then((h) => {
+          samples.push(h.rssBytes);
+          if (Date.now() - started >= SECONDS * 1000) {
+            clearInterval(sample);
+            resolve();
+          }
+        });
+      },
+      Math.max(1000, (SECONDS * 1000) / 15),
+    );
     timers.push(sample);
   });
   for (const timer of timers) clearInterval(timer);

@@ -182,9 +182,7 @@ export class ConnectionController implements ReactiveController {
     else this.messages.push(shown);
     if (existing < 0 && message.author !== 'visitor') this.options.onIncoming?.(message);
     if (message.author === 'agent' && existing < 0) this.agentTyping = null;
-    this.messages.sort(
-      (a, b) => Number(a.delivery !== 'sent') - Number(b.delivery !== 'sent') || a.id - b.id || a.createdAt.localeCompare(b.createdAt),
-    );
+    this.messages.sort((a, b) => Number(a.delivery !== 'sent') - Number(b.delivery !== 'sent') || a.id - b.id || a.createdAt.localeCompare(b.createdAt));
     this.#lastSeenId = Math.max(this.#lastSeenId, message.id);
     this.host.requestUpdate();
     if (!isNew) return;
