@@ -1,28 +1,33 @@
 /**
  * Domain types shared by the hub, the widget and the agent panel.
  *
- * These are plain types (no runtime code) so that the widget can import them
- * with `import type` and pay nothing in bundle size. The runtime validators for
- * everything a client sends live in `schemas.ts` and are used by the hub only.
+ * Types, plus the few value lists they are derived from (the status vocabularies): the hub's
+ * TypeBox schemas (server/schemas.ts) are built from the same lists, so a status can't be added
+ * in one place and forgotten in another. The widget imports this file with `import type` only.
  */
 
 /** ISO-8601 timestamp string, e.g. `2026-08-10T09:30:00.000Z`. */
 export type IsoDate = string;
 
-export type Role = 'admin' | 'agent';
-export type Channel = 'webchat';
-export type BotStatus = 'ok' | 'not_understood' | 'need_help';
-export type TicketStatus = 'new' | 'active' | 'pending' | 'resolved' | 'inactive';
-export type ConversationState = 'open' | 'closed';
-export type MessageAuthor = 'visitor' | 'bot' | 'agent' | 'system';
-export type FaqType = 'greeting' | 'general' | 'closing' | 'filler';
-export type Inbox = 'all' | 'mine' | 'unassigned' | 'closed';
-export type Responder = 'faq' | 'quick_reply';
+export const ROLES = ['admin', 'agent'] as const;
+export const CHANNELS = ['webchat'] as const;
+export const BOT_STATUSES = ['ok', 'not_understood', 'need_help'] as const;
+export const TICKET_STATUSES = ['new', 'active', 'pending', 'resolved', 'inactive'] as const;
+export const CONVERSATION_STATES = ['open', 'closed'] as const;
+export const MESSAGE_AUTHORS = ['visitor', 'bot', 'agent', 'system'] as const;
+export const FAQ_TYPES = ['greeting', 'general', 'closing', 'filler'] as const;
+export const INBOXES = ['all', 'mine', 'unassigned', 'closed'] as const;
+export const RESPONDERS = ['faq', 'quick_reply'] as const;
 
-export const BOT_STATUSES: readonly BotStatus[] = ['ok', 'not_understood', 'need_help'];
-export const TICKET_STATUSES: readonly TicketStatus[] = ['new', 'active', 'pending', 'resolved', 'inactive'];
-export const FAQ_TYPES: readonly FaqType[] = ['greeting', 'general', 'closing', 'filler'];
-export const INBOXES: readonly Inbox[] = ['all', 'mine', 'unassigned', 'closed'];
+export type Role = (typeof ROLES)[number];
+export type Channel = (typeof CHANNELS)[number];
+export type BotStatus = (typeof BOT_STATUSES)[number];
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export type ConversationState = (typeof CONVERSATION_STATES)[number];
+export type MessageAuthor = (typeof MESSAGE_AUTHORS)[number];
+export type FaqType = (typeof FAQ_TYPES)[number];
+export type Inbox = (typeof INBOXES)[number];
+export type Responder = (typeof RESPONDERS)[number];
 
 /** What a site owner puts in `window.SMARTLY_USER_DATA` (every field optional). */
 export interface UserData {

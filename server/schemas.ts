@@ -5,6 +5,7 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { LIMITS } from '../protocol/limits.js';
+import { BOT_STATUSES, CHANNELS, FAQ_TYPES, INBOXES, RESPONDERS, ROLES, TICKET_STATUSES } from '../protocol/types.js';
 import { HubError } from './errors.js';
 import { storable } from './text.js';
 
@@ -51,22 +52,22 @@ export const LoginBody = Type.Object({
   email: Type.String({ minLength: 3, maxLength: 254 }),
   password: Type.String({ minLength: 1, maxLength: 256 }),
 });
-export const TicketStatusSchema = Enum(['new', 'active', 'pending', 'resolved', 'inactive'] as const);
-export const BotStatusSchema = Enum(['ok', 'not_understood', 'need_help'] as const);
-export const RoleSchema = Enum(['admin', 'agent'] as const);
-export const FaqTypeSchema = Enum(['greeting', 'general', 'closing', 'filler'] as const);
+export const TicketStatusSchema = Enum(TICKET_STATUSES);
+export const BotStatusSchema = Enum(BOT_STATUSES);
+export const RoleSchema = Enum(ROLES);
+export const FaqTypeSchema = Enum(FAQ_TYPES);
 
 /** `2026-08-07` or a full ISO date-time. */
 const DateOrDateTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?)?$' });
 
 export const ConversationQuery = Type.Object(
   {
-    inbox: Type.Optional(Enum(['all', 'mine', 'unassigned', 'closed'] as const)),
+    inbox: Type.Optional(Enum(INBOXES)),
     q: Type.Optional(Type.String({ maxLength: 200 })),
     botStatus: Type.Optional(BotStatusSchema),
     ticketStatus: Type.Optional(TicketStatusSchema),
     language: Type.Optional(Type.String({ maxLength: 35 })),
-    channel: Type.Optional(Enum(['webchat'] as const)),
+    channel: Type.Optional(Enum(CHANNELS)),
     tag: Type.Optional(Type.String({ maxLength: LIMITS.tag })),
     from: Type.Optional(DateOrDateTime),
     to: Type.Optional(DateOrDateTime),
@@ -121,7 +122,7 @@ export const QuickReplyBody = Type.Object(
 );
 export const SettingsBody = Type.Object(
   {
-    responderPriority: Type.Optional(Type.Array(Enum(['faq', 'quick_reply'] as const), { minItems: 1, maxItems: 2 })),
+    responderPriority: Type.Optional(Type.Array(Enum(RESPONDERS), { minItems: 1, maxItems: 2 })),
     fallbackText: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
     handoffText: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
     botName: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),

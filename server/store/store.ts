@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { type ExpressionBuilder, type Kysely, type SqlBool, type Transaction, sql } from 'kysely';
 import type { BotStatus, ConversationFilter, Faq, MessageAuthor, Message, Note, QuickReply, Settings, TicketStatus, UserData } from '../../protocol/types.js';
 import type { FaqInput, QuickReplyInput } from '../../protocol/api.js';
+import { rangeEnd, rangeStart } from '../../protocol/inbox.js';
 import type { Dialect } from './migrations.js';
 import { type ConversationRecord, json, toConversation, toFaq, toMessage, toNote, toQuickReply } from './mappers.js';
 import type { AgentsTable, ConversationsTable, Database, SitesTable, VisitorsTable } from './schema.js';
@@ -568,17 +569,6 @@ function visitorDataColumns(userData: UserData, verified: boolean): Pick<Visitor
   const { user_hash: _hash, ...stored } = userData;
   const name = [userData.first_name, userData.last_name].filter(Boolean).join(' ').trim().toLowerCase();
   return { user_data: JSON.stringify(stored), name, email: userData.email?.toLowerCase() ?? null, verified: verified ? 1 : 0 };
-}
-
-/** `2026-08-07` → start of that day (UTC); a date-time stays as it is. */
-export function rangeStart(value: string): string {
-  return value.length === 10 ? `${value}T00:00:00.000Z` : new Date(value).toISOString();
-}
-
-/** Exclusive end: `2026-08-09` → start of 10 August, so the whole 9th is included. */
-export function rangeEnd(value: string): string {
-  if (value.length === 10) return new Date(new Date(`${value}T00:00:00.000Z`).getTime() + 86_400_000).toISOString();
-  return new Date(new Date(value).getTime() + 1).toISOString();
 }
 
 export type { BotStatus };

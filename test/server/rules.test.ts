@@ -8,7 +8,7 @@ import { checkClaim, checkRelease } from '../../server/rules/handoff.js';
 import { autoUnmuteCutoff, botMayAnswer, unmuteAt } from '../../server/rules/mute.js';
 import { afterAgentReply, afterVisitorMessage } from '../../server/rules/ticket-status.js';
 import { isWithinWindows, localTime } from '../../server/rules/time-windows.js';
-import { rangeEnd, rangeStart } from '../../server/store/store.js';
+import { rangeEnd, rangeStart } from '../../protocol/inbox.js';
 
 const faq = (id: string, type: Faq['type'], questions: string[], answer: string, archived = false): Faq => ({
   id,

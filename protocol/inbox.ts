@@ -1,0 +1,124 @@
+/**
+ * What the inbox filters mean, written once. The hub's SQL implements the same filter (server/store),
+ * the panel applies these predicates to live updates so that a pushed summary lands in (or leaves)
+ * the right list without a refetch, and the counts on both sides come from `isMine`/`isUnassigned`.
+ * A test (test/server/inbox-semantics.test.ts) runs the hub's query and these predicates over the
+ * same conversations and requires the same answer.
+ */
+import {
+  BOT_STATUSES,
+  type BotStatus,
+  CHANNELS,
+  type Channel,
+  type ConversationFilter,
+  type ConversationSummary,
+  INBOXES,
+  type Inbox,
+  TICKET_STATUSES,
+  type TicketStatus,
+} from './types.js';
+
+export const FILTER_KEYS = ['inbox', 'q', 'botStatus', 'ticketStatus', 'language', 'channel', 'tag', 'from', 'to'] as const;
+export type FilterKey = (typeof FILTER_KEYS)[number];
+
+/** `2026-08-07`, or an ISO date-time. */
+const DATE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/;
+
+/** The fields the inbox predicates read. */
+export type InboxFields = Pick<ConversationSummary, 'state' | 'holderId' | 'assignees'>;
+
+/** Mine: I hold it (took it over) or I am one of its assignees. */
+export const isMine = (c: InboxFields, agentId: string): boolean => c.holderId === agentId || c.assignees.includes(agentId);
+
+/** Unassigned: nobody holds it and nobody is assigned. */
+export const isUnassigned = (c: InboxFields): boolean => c.holderId === null && c.assignees.length === 0;
+
+/** Is `c` in inbox tab `inbox` for agent `agentId`? (Visibility is the hub's job, not a filter.) */
+export function inInbox(c: InboxFields, inbox: Inbox, agentId: string): boolean {
+  if ((inbox === 'closed') !== (c.state === 'closed')) return false;
+  if (inbox === 'mine') return isMine(c, agentId);
+  if (inbox === 'unassigned') return isUnassigned(c);
+  return true;
+}
+
+const oneOf = <T extends string>(list: readonly T[], value: string): value is T => (list as readonly string[]).includes(value);
+
+/** A real calendar date or date-time (`2026-02-31` and `T99:99` are not). */
+export function isValidDate(value: string): boolean {
+  if (!DATE.test(value)) return false;
+  const time = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(time)) return false;
+  // Date.parse rolls 2026-02-31 over to March: require the day to survive the round trip.
+  return new Date(time).toISOString().slice(0, 10) === value.slice(0, 10) || value.length > 10;
+}
+
+/** Keeps only known keys with valid values (a URL hash or a CRM may hand us anything). */
+export function cleanFilter(input: Partial<Record<FilterKey, unknown>>): ConversationFilter {
+  const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+  const inbox = str(input.inbox);
+  const filter: ConversationFilter = { inbox: oneOf(INBOXES, inbox) ? inbox : 'all' };
+  const q = str(input.q);
+  if (q) filter.q = q;
+  const bot = str(input.botStatus);
+  if (oneOf<BotStatus>(BOT_STATUSES, bot)) filter.botStatus = bot;
+  const ticket = str(input.ticketStatus);
+  if (oneOf<TicketStatus>(TICKET_STATUSES, ticket)) filter.ticketStatus = ticket;
+  const language = str(input.language);
+  if (language) filter.language = language;
+  const channel = str(input.channel);
+  if (oneOf<Channel>(CHANNELS, channel)) filter.channel = channel;
+  const tag = str(input.tag);
+  if (tag) filter.tag = tag;
+  const from = str(input.from);
+  if (isValidDate(from)) filter.from = from;
+  const to = str(input.to);
+  if (isValidDate(to)) filter.to = to;
+  return filter;
+}
+
+/** Start of a `from` value: a bare date covers its whole UTC day. */
+export function rangeStart(value: string): string {
+  return value.length === 10 ? `${value}T00:00:00.000Z` : new Date(value).toISOString();
+}
+
+/** Exclusive end of a `to` value: `2026-08-09` → start of 10 August, so the whole 9th is included. */
+export function rangeEnd(value: string): string {
+  if (value.length !== 10) return new Date(new Date(value).getTime() + 1).toISOString();
+  const end = new Date(`${value}T00:00:00.000Z`);
+  end.setUTCDate(end.getUTCDate() + 1);
+  return end.toISOString();
+}
+
+/** A language filter matches the tag itself and its regional variants (`en` matches `en-GB`). */
+export const languageMatches = (language: string, wanted: string): boolean => language === wanted || language.startsWith(`${wanted}-`);
+
+/** Does a conversation belong in the list for this filter? The hub's list query means the same. */
+export function matchesFilter(c: ConversationSummary, filter: ConversationFilter, agentId: string): boolean {
+  if (!inInbox(c, filter.inbox ?? 'all', agentId)) return false;
+  if (filter.q) {
+    const q = filter.q.toLowerCase();
+    const hay = [c.visitor.name, c.visitor.email ?? '', c.lastMessage?.text ?? ''].map((s) => s.toLowerCase());
+    if (!hay.some((s) => s.includes(q))) return false;
+  }
+  if (filter.botStatus && c.botStatus !== filter.botStatus) return false;
+  if (filter.ticketStatus && c.ticketStatus !== filter.ticketStatus) return false;
+  if (filter.channel && c.channel !== filter.channel) return false;
+  if (filter.language && !languageMatches(c.language, filter.language)) return false;
+  if (filter.tag && !c.tags.includes(filter.tag)) return false;
+  const last = new Date(c.lastActivityAt).toISOString();
+  if (filter.from && last < rangeStart(filter.from)) return false;
+  if (filter.to && last >= rangeEnd(filter.to)) return false;
+  return true;
+}
+
+/** Newest activity first, then id: the hub's order. */
+export function byActivity(a: ConversationSummary, b: ConversationSummary): number {
+  return b.lastActivityAt.localeCompare(a.lastActivityAt) || a.id.localeCompare(b.id);
+}
+
+/** Inserts, replaces or removes one conversation and keeps the order. */
+export function upsert(items: ConversationSummary[], c: ConversationSummary, keep: boolean): ConversationSummary[] {
+  const rest = items.filter((item) => item.id !== c.id);
+  if (keep) rest.push(c);
+  return rest.sort(byActivity);
+}
