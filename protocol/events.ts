@@ -7,7 +7,13 @@
  * validate → authorise → rule → store → ack → broadcast.
  */
 import type { AckCallback } from './errors.js';
+import type { InboxFields } from './inbox.js';
 import type { ConversationSummary, Message, Note, UserData, Visitor, VisitorConversation } from './types.js';
+
+/** What came with a live conversation update (see AgentServerToClient). */
+export interface ConversationChange {
+  previous: InboxFields | null;
+}
 
 export const VISITOR_NAMESPACE = '/visitor';
 export const AGENT_NAMESPACE = '/agent';
@@ -96,9 +102,14 @@ export interface AgentClientToServer {
 
 export interface AgentServerToClient {
   hello: (hello: { agentId: string; name: string; role: 'admin' | 'agent' }) => void;
-  /** A conversation this agent may see was created or changed (list reorders, counters). */
-  'conversation:updated': (conversation: ConversationSummary) => void;
-  'conversation:deleted': (payload: { conversationId: string; visitorId: string }) => void;
+  /**
+   * A conversation this agent may see was created or changed. `change.previous` is its inbox state
+   * before the change (null when it is new), so the panel updates its list, tab counts and tiles
+   * from the push alone (protocol/inbox.ts `applyCountChange`), with no REST round trip.
+   */
+  'conversation:updated': (conversation: ConversationSummary, change: ConversationChange) => void;
+  /** Deleted, or hidden from this agent: `previous` is its last inbox state, for the counts. */
+  'conversation:deleted': (payload: { conversationId: string; visitorId: string; previous: InboxFields | null }) => void;
   'message:new': (message: Message) => void;
   'note:new': (note: Note) => void;
   'visitor:presence': (payload: { visitorId: string; online: boolean }) => void;

@@ -12,7 +12,9 @@ import {
   type Channel,
   type ConversationFilter,
   type ConversationSummary,
+  type DashboardStats,
   INBOXES,
+  type InboxCounts,
   type Inbox,
   TICKET_STATUSES,
   type TicketStatus,
@@ -24,8 +26,8 @@ export type FilterKey = (typeof FILTER_KEYS)[number];
 /** `2026-08-07`, or an ISO date-time. */
 const DATE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/;
 
-/** The fields the inbox predicates read. */
-export type InboxFields = Pick<ConversationSummary, 'state' | 'holderId' | 'assignees'>;
+/** The fields the inbox predicates and counters read. */
+export type InboxFields = Pick<ConversationSummary, 'state' | 'holderId' | 'assignees' | 'unrepliedCount'>;
 
 /** Mine: I hold it (took it over) or I am one of its assignees. */
 export const isMine = (c: InboxFields, agentId: string): boolean => c.holderId === agentId || c.assignees.includes(agentId);
@@ -121,4 +123,47 @@ export function upsert(items: ConversationSummary[], c: ConversationSummary, kee
   const rest = items.filter((item) => item.id !== c.id);
   if (keep) rest.push(c);
   return rest.sort(byActivity);
+}
+
+/** The tab counts over a set of conversations (the hub counts within the retention window). */
+export function inboxCounts(items: Iterable<InboxFields>, agentId: string): InboxCounts {
+  const counts: InboxCounts = { all: 0, mine: 0, unassigned: 0, closed: 0 };
+  for (const c of items) for (const inbox of INBOXES) if (inInbox(c, inbox, agentId)) counts[inbox] += 1;
+  return counts;
+}
+
+/** The dashboard tiles over a set of conversations: open ones only. */
+export function dashboardStats(items: Iterable<InboxFields>, agentId: string): DashboardStats {
+  const stats: DashboardStats = { assignedToMe: 0, myUnreplied: 0, unassigned: 0, totalUnreplied: 0 };
+  for (const c of items) {
+    if (c.state !== 'open') continue;
+    const mine = isMine(c, agentId);
+    const unreplied = c.unrepliedCount > 0;
+    if (mine) stats.assignedToMe += 1;
+    if (mine && unreplied) stats.myUnreplied += 1;
+    if (isUnassigned(c)) stats.unassigned += 1;
+    if (unreplied) stats.totalUnreplied += 1;
+  }
+  return stats;
+}
+
+/**
+ * Counts after one conversation changed from `previous` (null: it is new to this agent) to `next`
+ * (null: it was deleted or hidden). The hub sends `previous` with every live update, so a panel keeps
+ * its tab counts and tiles exact without asking the hub again.
+ */
+export function applyCountChange<T extends InboxCounts | DashboardStats>(
+  counts: T,
+  previous: InboxFields | null,
+  next: InboxFields | null,
+  agentId: string,
+  count: (items: InboxFields[], agentId: string) => T,
+): T {
+  const removed = count(previous ? [previous] : [], agentId);
+  const added = count(next ? [next] : [], agentId);
+  const result = { ...counts };
+  for (const key of Object.keys(result) as (keyof T)[]) {
+    (result[key] as number) = Math.max(0, (counts[key] as number) - (removed[key] as number) + (added[key] as number));
+  }
+  return result;
 }
