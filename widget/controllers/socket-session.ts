@@ -18,6 +18,8 @@ export type ConnectionState = 'connecting' | 'online' | 'offline';
 
 type VisitorSocket = Socket<VisitorServerToClient, VisitorClientToServer>;
 
+/** A catch-up reads at most this many pages (of LIMITS.historyPage) per connect. */
+const MAX_HISTORY_PAGES = 50;
 const ACK_TIMEOUT_MS = 10_000;
 /** A lost "stopped typing" must not leave the indicator on forever. */
 const TYPING_TIMEOUT_MS = 8_000;
@@ -177,10 +179,14 @@ export class SocketSession {
     const socket = this.#socket;
     if (!socket) return;
     try {
-      const since = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('messages:since', { afterId: this.hooks.lastSeenId() });
-      if (since.data) {
+      // The hub answers a page at a time; ask again from the last id while it says there is more.
+      for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
+        const afterId = this.hooks.lastSeenId();
+        const since = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('messages:since', { afterId });
+        if (!since.data) break;
         for (const message of since.data.messages) this.hooks.message(message);
         if (since.data.conversation) this.conversation = since.data.conversation;
+        if (!since.data.more || this.hooks.lastSeenId() === afterId) break;
       }
     } catch {
       // No answer in time: the next connect catches up.
