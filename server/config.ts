@@ -22,6 +22,8 @@ export interface Config {
   messagesPerMinute: number;
   /** HTTP requests per minute per IP. */
   requestsPerMinute: number;
+  /** Sign-in attempts per minute per client address (the per-account throttle is separate). */
+  signInsPerMinute: number;
   /** Identity-verification secret for the `demo` site's `user_hash` (null: generated). */
   demoSiteSecret: string | null;
   logLevel: string;
@@ -51,6 +53,7 @@ export const DEFAULTS: Omit<Config, 'databaseUrl'> = {
   agentTokenHours: 12,
   messagesPerMinute: 60,
   requestsPerMinute: 1200,
+  signInsPerMinute: 20,
   demoSiteSecret: null,
   logLevel: 'info',
   sweepIntervalMs: 30_000,
@@ -95,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     agentTokenHours: int(env.AGENT_TOKEN_HOURS, DEFAULTS.agentTokenHours, 'AGENT_TOKEN_HOURS'),
     messagesPerMinute: int(env.MESSAGES_PER_MINUTE, DEFAULTS.messagesPerMinute, 'MESSAGES_PER_MINUTE'),
     requestsPerMinute: int(env.REQUESTS_PER_MINUTE, DEFAULTS.requestsPerMinute, 'REQUESTS_PER_MINUTE'),
+    signInsPerMinute: int(env.SIGN_INS_PER_MINUTE, DEFAULTS.signInsPerMinute, 'SIGN_INS_PER_MINUTE'),
     demoSiteSecret: env.DEMO_SITE_SECRET || null,
     logLevel: env.LOG_LEVEL || DEFAULTS.logLevel,
     sweepIntervalMs: int(env.SWEEP_INTERVAL_MS, DEFAULTS.sweepIntervalMs, 'SWEEP_INTERVAL_MS'),

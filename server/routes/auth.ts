@@ -34,10 +34,10 @@ export const authentication = fp(async (app) => {
 });
 
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { accounts } = app.services;
+  const { accounts, config } = app.services;
 
   // request.ip is the socket's peer unless TRUST_PROXY names the proxies allowed to say otherwise.
-  app.post('/api/auth/login', { schema: { body: LoginBody }, config: { rateLimit: { max: 20, timeWindow: 60_000 } } }, async (request) =>
+  app.post('/api/auth/login', { schema: { body: LoginBody }, config: { rateLimit: { max: config.signInsPerMinute, timeWindow: 60_000 } } }, async (request) =>
     accounts.login(request.body.email, request.body.password, request.ip),
   );
 

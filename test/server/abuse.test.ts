@@ -131,7 +131,8 @@ test('password guessing: sign-in is limited to 20 attempts a minute per address'
   const h = await startHub(t, { config: { requestsPerMinute: 1000 } });
   const statuses: number[] = [];
   // A different account each time: this is the per-address limit (the per-account one is in security-hardening.test.ts).
-  for (let i = 0; i < 21; i++) statuses.push((await h.api('POST', '/api/auth/login', { body: { email: `user-${i}@test.local`, password: `guess-${i}` } })).status);
+  for (let i = 0; i < 21; i++)
+    statuses.push((await h.api('POST', '/api/auth/login', { body: { email: `user-${i}@test.local`, password: `guess-${i}` } })).status);
   assert.deepEqual(statuses, [...Array(20).fill(401), 429]);
 });
 
