@@ -65,9 +65,9 @@ describe('<switchboard-agent-panel> shell and customers view', () => {
     await waitUntil(() => root(el).querySelector('form.login .error'), 'no sign-in form');
   });
 
-  it('updates the list live when a visitor writes, reorders by activity, and fires escalation and unread-changed', async () => {
+  it('updates the list live when a visitor writes, reorders by activity, and fires switchboard-escalation and switchboard-unread-changed', async () => {
     const el = await panel(admin);
-    const escalation = oneEvent(el, 'escalation');
+    const escalation = oneEvent(el, 'switchboard-escalation');
     const first = await visitor('hello there', { first_name: `First${unique()}` });
     const second = await visitor('I want to talk to a human', { first_name: `Second${unique()}` });
     await waitUntil(
@@ -81,7 +81,7 @@ describe('<switchboard-agent-panel> shell and customers view', () => {
     expect(listRoot(el).querySelector(`[data-id="${second.conversationId}"]`)?.classList.contains('unread')).to.equal(true);
 
     // The older conversation moves to the top when its visitor writes again.
-    const unread = oneEvent(el, 'unread-changed');
+    const unread = oneEvent(el, 'switchboard-unread-changed');
     await first.say('are you there?');
     await waitUntil(() => listedIds(el)[0] === first.conversationId, 'list did not reorder');
     expect(((await unread) as CustomEvent<{ total: number }>).detail.total).to.be.greaterThan(0);
@@ -193,7 +193,7 @@ describe('<switchboard-agent-panel> shell and customers view', () => {
     }
   });
 
-  it('keyboard: j/k and arrows move through the list, Enter opens; conversation-selected fires', async () => {
+  it('keyboard: j/k and arrows move through the list, Enter opens; switchboard-conversation-selected fires', async () => {
     const a = await visitor('one');
     const b = await visitor('two');
     const el = await panel(admin);
@@ -207,7 +207,7 @@ describe('<switchboard-agent-panel> shell and customers view', () => {
     key('k');
     await waitUntil(() => box.getAttribute('aria-activedescendant') === `c-${ids[1]}`, 'active option did not move');
     expect(view(el)).to.equal(null);
-    const selected = oneEvent(el, 'conversation-selected');
+    const selected = oneEvent(el, 'switchboard-conversation-selected');
     key('Enter');
     expect(((await selected) as CustomEvent<{ conversationId: string }>).detail.conversationId).to.equal(ids[1]);
     await waitUntil(() => view(el)?.detail.conversation.id === ids[1]);
