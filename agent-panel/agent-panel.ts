@@ -152,6 +152,7 @@ export class SwitchboardAgentPanel extends LitElement {
   #signedOut(message: string): void {
     sessionStorage.removeItem(TOKEN_KEY);
     this.inbox.stop();
+    this.admin.reset();
     this.#startedWith = '';
     this.me = null;
     if (message) this.inbox.fail(new Error(message));

@@ -22,6 +22,8 @@ export interface AdminState {
   status: { message: string; error: boolean } | null;
 }
 
+const EMPTY: AdminState = { faqs: [], showArchived: true, faqTest: null, quickReplies: [], settings: null, agents: [], status: null };
+
 type Outcome = { message: string; error?: boolean } | null;
 
 export interface AdminOptions {
@@ -30,7 +32,7 @@ export interface AdminOptions {
 }
 
 export class AdminController implements ReactiveController {
-  state: AdminState = { faqs: [], showArchived: true, faqTest: null, quickReplies: [], settings: null, agents: [], status: null };
+  state: AdminState = EMPTY;
   api: HubApi | null = null;
 
   constructor(
@@ -40,7 +42,13 @@ export class AdminController implements ReactiveController {
     host.addController(this);
   }
 
+  /** Nothing to set up: a screen's data is loaded when the screen opens (intent `screen`). */
   hostConnected(): void {}
+
+  /** Forgets everything (sign-out): the next admin starts from empty screens. */
+  reset(): void {
+    this.state = EMPTY;
+  }
 
   /** Runs an intent; resolves whether the hub accepted it. A failure becomes the status line. */
   async act(intent: AdminIntent): Promise<boolean> {

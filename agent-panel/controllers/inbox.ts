@@ -75,8 +75,6 @@ export class InboxController implements ReactiveController {
     });
   }
 
-  hostConnected(): void {}
-
   hostDisconnected(): void {
     this.#clearDownloads();
   }
