@@ -196,18 +196,20 @@ async function storeThroughput(postgres?: string): Promise<{ store: string; sequ
   const databaseUrl = await testDatabaseUrl(dir, postgres);
   const hub = await buildHub({ ...DEFAULTS, databaseUrl, port: 0, logLevel: 'silent', sweepIntervalMs: 0 }, { logger: false });
   const visitors = await Promise.all(
-    Array.from({ length: 50 }, () => hub.store.createVisitor({ siteId: 'demo', userData: {}, verified: false, language: 'en', now: new Date().toISOString() })),
+    Array.from({ length: 50 }, () =>
+      hub.store.visitors.create({ siteId: 'demo', userData: {}, verified: false, language: 'en', now: new Date().toISOString() }),
+    ),
   );
   for (const v of visitors) {
-    const { conversation } = await hub.chat.visitorSend(v, crypto.randomUUID(), 'first');
-    await hub.store.updateConversation(conversation.id, { muted: 1, muted_at: new Date().toISOString() });
+    const { conversation } = await hub.services.messaging.visitorSend(v, crypto.randomUUID(), 'first');
+    await hub.store.conversations.update(conversation.id, { muted: 1, muted_at: new Date().toISOString() });
   }
   const visitorAt = (i: number) => visitors[i % visitors.length] as (typeof visitors)[number];
   let start = performance.now();
-  for (let i = 0; i < STORE_MESSAGES / 2; i++) await hub.chat.visitorSend(visitorAt(i), crypto.randomUUID(), `message ${i}`);
+  for (let i = 0; i < STORE_MESSAGES / 2; i++) await hub.services.messaging.visitorSend(visitorAt(i), crypto.randomUUID(), `message ${i}`);
   const sequentialPerSec = Math.round(STORE_MESSAGES / 2 / ((performance.now() - start) / 1000));
   start = performance.now();
-  await inBatches(STORE_MESSAGES / 2, 50, (i) => hub.chat.visitorSend(visitorAt(i), crypto.randomUUID(), `concurrent ${i}`));
+  await inBatches(STORE_MESSAGES / 2, 50, (i) => hub.services.messaging.visitorSend(visitorAt(i), crypto.randomUUID(), `concurrent ${i}`));
   const concurrentPerSec = Math.round(STORE_MESSAGES / 2 / ((performance.now() - start) / 1000));
   const store = hub.store.dialect;
   await hub.close();

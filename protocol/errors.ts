@@ -14,6 +14,8 @@ export const ERROR_CODES = {
   closed: 409,
   too_large: 413,
   rate_limited: 429,
+  /** The widget's site key is unknown (a connect refusal). */
+  unknown_site: 404,
   internal: 500,
 } as const;
 

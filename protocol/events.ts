@@ -52,8 +52,8 @@ export interface VisitorSendPayload {
 export interface VisitorClientToServer {
   /** Send a message; opens a conversation when none is open. Duplicate clientIds are stored once and answered with the stored message. */
   'message:send': (payload: VisitorSendPayload, ack: AckCallback<{ message: Message; conversation: VisitorConversation }>) => void;
-  /** Everything in the visitor's current conversation after `afterId` (0 = all), oldest first. */
-  'messages:since': (payload: { afterId: number }, ack: AckCallback<{ messages: Message[]; conversation: VisitorConversation | null }>) => void;
+  /** The visitor's current conversation after `afterId` (0 = from the start), oldest first, one page of at most LIMITS.historyPage; `more` = ask again from the last id. */
+  'messages:since': (payload: { afterId: number }, ack: AckCallback<{ messages: Message[]; conversation: VisitorConversation | null; more: boolean }>) => void;
   /** Replace the stored user data (SMARTLY_USER_DATA changed on the page). */
   'user:update': (payload: { userData: UserData }, ack: AckCallback<{ verified: boolean }>) => void;
   /** The visitor has seen messages up to this id. */

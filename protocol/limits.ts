@@ -11,4 +11,6 @@ export const LIMITS = {
   faqQuestion: 500,
   faqAnswer: 4096,
   faqQuestions: 50,
+  /** Messages per `messages:since` answer; the widget asks again while `more` is true. */
+  historyPage: 100,
 } as const;

@@ -1,40 +1,33 @@
 /**
- * Builds the hub: Fastify (REST, static files) + Socket.IO (namespaces /visitor and /agent) over
- * one store. Reads no environment: everything comes from `config` so tests can build many hubs.
+ * Builds the hub: Fastify (REST, static files) + Socket.IO (namespaces /visitor and /agent) over one
+ * store, assembled from plugins. Reads no environment: everything comes from `config`, so tests can
+ * build many hubs. See docs/architecture.md for the parts and the path of a message.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import { createAdapter } from '@socket.io/redis-adapter';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
-import { ERROR_CODES, type ErrorCode } from '../protocol/errors.js';
 import { randomSecret, visitorTokens } from './auth.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
-import { HubError } from './errors.js';
+import { assets } from './plugins/assets.js';
+import { health } from './plugins/health.js';
+import { httpBasics } from './plugins/http-basics.js';
+import { servicesPlugin } from './plugins/services.js';
 import { adminRoutes } from './routes/admin.js';
-import { authRoutes, authentication } from './routes/auth.js';
-import type { RouteContext } from './routes/context.js';
+import { authentication, authRoutes } from './routes/auth.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { faqRoutes } from './routes/faqs.js';
 import { visitorRoutes } from './routes/visitors.js';
 import { seedDefaults } from './seed.js';
-import { storable } from './text.js';
-import { BotService } from './services/bot-service.js';
-import { ChatService } from './services/chat.js';
+import { createServices, type HubServices } from './services/hub-services.js';
+import type { SweepResult } from './services/sweeper.js';
 import { registerAgentNamespace } from './sockets/agent.js';
 import { RateLimiter } from './sockets/rate-limit.js';
 import { registerVisitorNamespace } from './sockets/visitor.js';
 import { openDatabase } from './store/db.js';
 import { Store } from './store/store.js';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
 
 export interface HubOptions {
   clock?: Clock;
@@ -45,24 +38,13 @@ export interface Hub {
   app: FastifyInstance;
   io: Server;
   store: Store;
-  chat: ChatService;
+  services: HubServices;
   config: Config;
   /** Applies time-driven rules now (auto-unmute, inactivity). The hub also runs it on a timer. */
-  sweep: ChatService['sweep'];
+  sweep(): Promise<SweepResult>;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
-
-const STATUS_CODES: Record<number, ErrorCode> = {
-  400: 'bad_request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  409: 'conflict',
-  413: 'too_large',
-  415: 'bad_request',
-  429: 'rate_limited',
-};
 
 export async function buildHub(config: Config, options: HubOptions = {}): Promise<Hub> {
   const clock = options.clock ?? systemClock;
@@ -71,108 +53,46 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
     app?.log.warn({ err: error }, 'database connection lost; the pool reconnects'),
   );
   const store = new Store(db, dialect);
-  const secret = config.secret ?? (await storedSecret(store));
+  // The visitor-token key: SWITCHBOARD_SECRET, or one generated once and kept in the database.
+  const secret = config.secret ?? (await store.settings.init('visitor_token_secret', randomSecret()));
 
+  const trustProxy = config.trustProxy;
   app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
-  });
+    // A hop count trusts that many proxies nearest to us (the function form of Fastify's numeric option).
+    trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
+  }) as unknown as FastifyInstance;
   // REST bodies are validated by TypeBox like socket payloads: strictly (AJV's coercion turned a tag
   // of 1 into "1"); query strings and params are converted (?includeOld=true arrives as a string).
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
-  app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown; code?: string }, request, reply) => {
-    if (error instanceof HubError) return reply.code(error.status).send(error.toBody());
-    if (error.validation) return reply.code(400).send({ code: 'bad_request', message: error.message });
-    const status = error.statusCode ?? 500;
-    const code = STATUS_CODES[status];
-    if (code && status < 500) return reply.code(status).send({ code, message: error.message });
-    request.log.error({ err: error }, 'request failed');
-    return reply.code(500).send({ code: 'internal', message: 'Something went wrong on the hub' });
-  });
-  // Every string a client sends is made storable (see text.ts) before the schemas look at it.
-  app.addHook('preValidation', async (request) => {
-    if (request.body !== undefined) request.body = storable(request.body);
-    request.params = storable(request.params);
-    request.query = storable(request.query);
-  });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` }));
+  const io = new Server(app.server, { cors: { origin: true }, maxHttpBufferSize: 64 * 1024, pingInterval: 20_000, pingTimeout: 20_000 });
+  const redisClients = config.redisUrl ? await useRedisAdapter(io, config.redisUrl) : [];
+  const services = createServices(store, io, visitorTokens(secret), clock, config);
 
-  await app.register(helmet, {
-    // The widget and panel scripts are loaded by other sites' pages.
-    crossOriginResourcePolicy: { policy: 'cross-origin' },
-    crossOriginEmbedderPolicy: false,
-    contentSecurityPolicy: { directives: { 'connect-src': ["'self'", 'ws:', 'wss:'], 'img-src': ["'self'", 'data:'] } },
-  });
-  // Bearer tokens, no cookies: any origin may call the API (the CRM embedding the panel).
-  await app.register(cors, { origin: true, methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'], exposedHeaders: ['content-disposition'] });
-  await app.register(rateLimit, {
-    max: config.requestsPerMinute,
-    timeWindow: 60_000,
-    errorResponseBuilder: (_request, context) => ({ statusCode: 429, code: 'rate_limited', message: `Too many requests; retry in ${context.after}` }),
-  });
-  await app.register(fastifyStatic, { root: `${root}demo`, prefix: '/demo/' });
-
-  const scriptFile = (file: string) => (_request: unknown, reply: { sendFile: (f: string, r: string, o: object) => unknown }) =>
-    // Short cache + ETag: the loader URL never changes, so sites pick up new versions within minutes.
-    reply.sendFile(file, `${root}dist`, { maxAge: 300_000, immutable: false });
-  for (const file of ['widget.js', 'widget.js.map', 'agent-panel.js', 'agent-panel.js.map']) app.get(`/${file}`, scriptFile(file));
-  app.get('/', (_request, reply) => reply.redirect('/demo/shop.html'));
-  app.get('/crm', (_request, reply) => reply.redirect('/demo/crm.html'));
-  const started = Date.now();
-  // Event-loop delay is the first sign of an overloaded hub; exposed for monitoring and the benchmark.
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-  loopDelay.enable();
-  app.get('/health', async () => {
-    const eventLoopDelayMs = { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
-    loopDelay.reset();
-    return { ok: true as const, store: dialect, uptime: Math.round((Date.now() - started) / 1000), eventLoopDelayMs, rssBytes: process.memoryUsage.rss() };
-  });
-
-  const io = new Server(app.server, {
-    cors: { origin: true },
-    maxHttpBufferSize: 64 * 1024,
-    pingInterval: 20_000,
-    pingTimeout: 20_000,
-  });
-  const redisClients: { quit(): Promise<unknown> }[] = [];
-  if (config.redisUrl) {
-    const pub = createClient({ url: config.redisUrl });
-    const sub = pub.duplicate();
-    await Promise.all([pub.connect(), sub.connect()]);
-    redisClients.push(pub, sub);
-    io.adapter(createAdapter(pub, sub));
-  }
-
-  const bot = new BotService(store);
-  const chat = new ChatService(store, bot, clock, config, io);
-  const log = { error: (obj: unknown, msg: string) => app.log.error(obj, msg) };
-  registerVisitorNamespace({
-    store,
-    chat,
-    tokens: visitorTokens(secret),
-    clock,
-    messageLimiter: new RateLimiter(config.messagesPerMinute),
-    connectionLimiter: new RateLimiter(config.messagesPerMinute * 20),
-    log,
-  });
-  registerAgentNamespace({ store, chat, clock, messageLimiter: new RateLimiter(config.messagesPerMinute * 2), log });
-
-  const context: RouteContext = { store, chat, bot, clock, config };
+  await app.register(httpBasics, { requestsPerMinute: config.requestsPerMinute });
+  await app.register(servicesPlugin, { services });
+  await app.register(assets);
+  await app.register(health, { store: dialect });
   await app.register(async (api) => {
-    await api.register(authentication, context);
-    await api.register(authRoutes, context);
-    await api.register(conversationRoutes, context);
-    await api.register(visitorRoutes, context);
-    await api.register(faqRoutes, context);
-    await api.register(adminRoutes, context);
+    await api.register(authentication);
+    for (const routes of [authRoutes, conversationRoutes, visitorRoutes, faqRoutes, adminRoutes]) await api.register(routes);
   });
+
+  const log = { error: (obj: unknown, msg: string) => app.log.error(obj, msg) };
+  const perMinute = config.messagesPerMinute;
+  registerVisitorNamespace(
+    services,
+    { messages: new RateLimiter(perMinute), events: new RateLimiter(perMinute * 4), connections: new RateLimiter(perMinute * 20) },
+    log,
+  );
+  registerAgentNamespace(services, { messages: new RateLimiter(perMinute * 2), events: new RateLimiter(perMinute * 10) }, log);
 
   await seedDefaults(store, config, clock);
 
   let sweeper: NodeJS.Timeout | null = null;
-  const runSweep = () => chat.sweep().catch((error: unknown) => app.log.error({ err: error }, 'sweep failed'));
+  const runSweep = () => services.sweeper.sweep().catch((error: unknown) => app.log.error({ err: error }, 'sweep failed'));
   app.addHook('onClose', async () => {
     if (sweeper) clearInterval(sweeper);
   });
@@ -184,9 +104,9 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
     app,
     io,
     store,
-    chat,
+    services,
     config,
-    sweep: () => chat.sweep(),
+    sweep: () => services.sweeper.sweep(),
     async listen() {
       const address = await app.listen({ port: config.port, host: config.host });
       app.log.info({ store: description }, 'hub ready');
@@ -198,7 +118,6 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
       return address.replace('[::1]', 'localhost');
     },
     async close() {
-      loopDelay.disable();
       await app.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await Promise.all(redisClients.map((client) => client.quit().catch(() => undefined)));
@@ -207,9 +126,11 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
   };
 }
 
-/** The visitor-token key: SWITCHBOARD_SECRET, or one generated once and kept in the database. */
-async function storedSecret(store: Store): Promise<string> {
-  return store.initSetting('visitor_token_secret', randomSecret());
+/** Several hub processes share rooms through Redis pub/sub. */
+async function useRedisAdapter(io: Server, url: string): Promise<{ quit(): Promise<unknown> }[]> {
+  const pub = createClient({ url });
+  const sub = pub.duplicate();
+  await Promise.all([pub.connect(), sub.connect()]);
+  io.adapter(createAdapter(pub, sub));
+  return [pub, sub];
 }
-
-export { ERROR_CODES };

@@ -27,6 +27,13 @@ export interface Config {
   logLevel: string;
   /** How often the sweeper applies auto-unmute and inactivity (ms); 0 disables the timer. */
   sweepIntervalMs: number;
+  /**
+   * Which proxies may set the client address (X-Forwarded-For): false (default: none, the socket's
+   * peer is the client), a hop count, or a list of addresses/CIDRs. See docs/security.md.
+   */
+  trustProxy: false | number | string[];
+  /** Visitors who never wrote (identified only) and were last seen this many days ago are removed. */
+  emptyVisitorDays: number;
 }
 
 export const DEFAULTS: Omit<Config, 'databaseUrl'> = {
@@ -47,7 +54,21 @@ export const DEFAULTS: Omit<Config, 'databaseUrl'> = {
   demoSiteSecret: null,
   logLevel: 'info',
   sweepIntervalMs: 30_000,
+  trustProxy: false,
+  emptyVisitorDays: 30,
 };
+
+/** `TRUST_PROXY`: unset/empty/0/false → off; a number → that many hops; else a comma list of addresses or CIDRs. */
+export function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
+  const text = value?.trim() ?? '';
+  if (text === '' || text === '0' || text === 'false') return false;
+  if (/^\d+$/.test(text)) return Number(text);
+  if (text === 'true') throw new Error('TRUST_PROXY=true would trust any client to name its own address: give a hop count or the proxy addresses');
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
 
 function int(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback;
@@ -77,5 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     demoSiteSecret: env.DEMO_SITE_SECRET || null,
     logLevel: env.LOG_LEVEL || DEFAULTS.logLevel,
     sweepIntervalMs: int(env.SWEEP_INTERVAL_MS, DEFAULTS.sweepIntervalMs, 'SWEEP_INTERVAL_MS'),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    emptyVisitorDays: int(env.EMPTY_VISITOR_DAYS, DEFAULTS.emptyVisitorDays, 'EMPTY_VISITOR_DAYS'),
   };
 }

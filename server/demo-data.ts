@@ -157,12 +157,12 @@ const PAST: PastConversation[] = [
 ];
 
 export async function seedDemoData(store: Store): Promise<void> {
-  if (await store.getSetting<boolean>('demo_seeded')) return;
-  await store.putSetting('demo_seeded', true);
+  if (await store.settings.get<boolean>('demo_seeded')) return;
+  await store.settings.put('demo_seeded', true);
   const now = Date.now();
   const iso = (daysAgo: number, offsetMinutes = 0) => new Date(now - daysAgo * 86_400_000 + offsetMinutes * 60_000).toISOString();
-  for (const faq of FAQS) await store.saveFaq(null, { type: faq.type, questions: [...faq.questions], answer: faq.answer }, iso(10));
-  await store.saveQuickReply(
+  for (const faq of FAQS) await store.content.saveFaq(null, { type: faq.type, questions: [...faq.questions], answer: faq.answer }, iso(10));
+  await store.content.saveQuickReply(
     null,
     {
       name: 'Out of office hours',
@@ -177,8 +177,8 @@ export async function seedDemoData(store: Store): Promise<void> {
     },
     iso(10),
   );
-  let agent = await store.getAgentByEmail(DEMO_LOGINS.agent.email);
-  agent ??= await store.createAgent({
+  let agent = await store.agents.byEmail(DEMO_LOGINS.agent.email);
+  agent ??= await store.agents.create({
     email: DEMO_LOGINS.agent.email,
     name: 'Jordan (support)',
     role: 'agent',
@@ -188,7 +188,7 @@ export async function seedDemoData(store: Store): Promise<void> {
   });
   for (const past of PAST) {
     const start = iso(past.daysAgo, -past.lines.length * 2);
-    const visitor = await store.createVisitor({
+    const visitor = await store.visitors.create({
       siteId: 'demo',
       userData: { first_name: past.name[0], last_name: past.name[1], email: past.email },
       verified: false,
@@ -196,11 +196,11 @@ export async function seedDemoData(store: Store): Promise<void> {
       now: start,
     });
     await store.transaction(async (tx) => {
-      const conversation = await store.createConversation(tx, { visitor, now: start });
+      const conversation = await store.conversations.create(tx, { visitor, now: start });
       let last = start;
       for (const [i, [author, text]] of past.lines.entries()) {
         last = iso(past.daysAgo, (i - past.lines.length) * 2);
-        await store.insertMessage(
+        await store.messages.insert(
           {
             conversationId: conversation.id,
             clientId: author === 'visitor' ? `demo-${conversation.id}-${i}` : null,
@@ -216,7 +216,7 @@ export async function seedDemoData(store: Store): Promise<void> {
       const lastLine = past.lines.at(-1);
       const agentIndex = past.lines.findLastIndex(([author]) => author === 'agent');
       const unreplied = past.lines.slice(agentIndex + 1).filter(([author]) => author === 'visitor').length;
-      await store.updateConversation(
+      await store.conversations.update(
         conversation.id,
         {
           bot_status: past.botStatus,

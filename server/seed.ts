@@ -9,15 +9,15 @@ import type { Store } from './store/store.js';
 
 export async function seedDefaults(store: Store, config: Config, clock: Clock): Promise<void> {
   const now = clock.now().toISOString();
-  await store.ensureSite({
+  await store.settings.ensureSite({
     id: 'demo',
     name: 'Demo shop',
     allowed_origins: JSON.stringify(['*']),
     identity_secret: config.demoSiteSecret ?? randomSecret(),
   });
-  if (config.adminEmail && config.adminPassword && !(await store.getAgentByEmail(config.adminEmail))) {
+  if (config.adminEmail && config.adminPassword && !(await store.agents.byEmail(config.adminEmail))) {
     try {
-      await store.createAgent({
+      await store.agents.create({
         email: config.adminEmail,
         name: 'Admin',
         role: 'admin',
@@ -29,14 +29,14 @@ export async function seedDefaults(store: Store, config: Config, clock: Clock): 
       // Another hub process created it at the same moment (unique email).
     }
   }
-  const first = await store.initSetting('starter_faqs', now);
+  const first = await store.settings.init('starter_faqs', now);
   if (first !== now) return;
-  await store.saveFaq(
+  await store.content.saveFaq(
     null,
     { type: 'greeting', questions: ['hello', 'hi', 'hey', 'good morning', 'good evening', 'bonjour'], answer: 'Hello! 👋 How can I help you today?' },
     now,
   );
-  await store.saveFaq(
+  await store.content.saveFaq(
     null,
     { type: 'closing', questions: ['bye', 'goodbye', 'thanks', 'thank you', 'that is all'], answer: 'You are welcome! Have a nice day.' },
     now,

@@ -1,22 +1,13 @@
-/** What every route plugin receives: the hub's services. */
+/** What every route needs: the services (an app decorator, see plugins/services.ts) and who is asking. */
 import type { FastifyRequest } from 'fastify';
-import type { BotService } from '../services/bot-service.js';
-import type { ChatService } from '../services/chat.js';
-import type { Clock } from '../clock.js';
-import type { Config } from '../config.js';
 import { HubError } from '../errors.js';
 import type { Actor } from '../rules/handoff.js';
-import type { Store } from '../store/store.js';
-
-export interface RouteContext {
-  store: Store;
-  chat: ChatService;
-  bot: BotService;
-  clock: Clock;
-  config: Config;
-}
+import type { HubServices } from '../services/hub-services.js';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    services: HubServices;
+  }
   interface FastifyRequest {
     /** The authenticated agent (set by the auth hook on every /api route but login). */
     agent: Actor | null;

@@ -25,3 +25,16 @@ export function checkRelease(holderId: string | null, actor: Actor): void {
     throw new HubError('forbidden', 'Only the agent handling the conversation or an admin can hand it back');
   }
 }
+
+/**
+ * Closing ends someone's work: when an agent holds the conversation or agents are assigned to it,
+ * only they or an admin may close it (else closing, reopening and claiming would take it from them).
+ * A conversation nobody is responsible for may be closed by any agent who can see it.
+ */
+export function checkClose(conversation: { holderId: string | null; assignees: string[] }, actor: Actor): void {
+  if (actor.role === 'admin') return;
+  const responsible = [...(conversation.holderId ? [conversation.holderId] : []), ...conversation.assignees];
+  if (responsible.length > 0 && !responsible.includes(actor.id)) {
+    throw new HubError('forbidden', 'Only the agent handling the conversation, an assignee or an admin can close it');
+  }
+}

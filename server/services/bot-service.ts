@@ -36,9 +36,9 @@ export class BotService {
 
   async #load(): Promise<Snapshot> {
     const [faqs, quickReplies, settings] = await Promise.all([
-      this.store.listFaqs(false),
-      this.store.listQuickReplies(),
-      this.store.getSettings(DEFAULT_SETTINGS),
+      this.store.content.listFaqs(false),
+      this.store.content.listQuickReplies(),
+      this.store.settings.bot(DEFAULT_SETTINGS),
     ]);
     return { matcher: new FaqMatcher(faqs), quickReplies, settings, loadedAt: Date.now() };
   }

@@ -1,45 +1,42 @@
-/** The `/agent` namespace: agent panels. Every event re-checks the agent's visibility on the server. */
+/**
+ * The `/agent` namespace: agent panels. Every event re-checks the agent's visibility on the server
+ * (through the services) and is rate-limited per agent.
+ */
 import type { Socket } from 'socket.io';
 import type { AgentClientToServer, AgentServerToClient } from '../../protocol/events.js';
-import type { Role } from '../../protocol/types.js';
-import { hashToken } from '../auth.js';
-import type { Clock } from '../clock.js';
 import { HubError } from '../errors.js';
+import type { Actor } from '../rules/handoff.js';
 import { AgentSendSchema, AgentTypingSchema, ConversationRefSchema, parse } from '../schemas.js';
-import { type ChatService, rooms } from '../services/chat.js';
-import type { Store } from '../store/store.js';
+import { rooms } from '../services/broadcaster.js';
+import type { HubServices } from '../services/hub-services.js';
 import { handle } from './ack.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { SocketLog } from './visitor.js';
 
 interface AgentSocketData {
-  agent: { id: string; name: string; role: Role };
+  agent: Actor;
 }
 
 type AgentSocket = Socket<AgentClientToServer, AgentServerToClient, Record<string, never>, AgentSocketData>;
 
-export interface AgentDeps {
-  store: Store;
-  chat: ChatService;
-  clock: Clock;
-  messageLimiter: RateLimiter;
-  log: { error: (obj: unknown, msg: string) => void };
+export interface AgentLimits {
+  messages: RateLimiter;
+  /** Watch, read marks, typing. */
+  events: RateLimiter;
 }
 
-/** Room of all sockets opened with one token, so logging out closes them. */
-export const tokenRoom = (tokenHash: string): string => `token:${tokenHash}`;
-
-export function registerAgentNamespace(deps: AgentDeps): void {
-  const { store, chat, clock } = deps;
-  const nsp = chat.agents;
+export function registerAgentNamespace(services: HubServices, limits: AgentLimits, log: SocketLog): void {
+  const { accounts, messaging, broadcaster, inbox } = services;
+  const nsp = broadcaster.agents;
 
   nsp.use((socket: AgentSocket, next) => {
     const token = (socket.handshake.auth as { token?: unknown }).token;
     if (typeof token !== 'string' || token.length === 0 || token.length > 200) return next(new Error('unauthorized'));
-    store.findAgentByToken(hashToken(token), clock.now().toISOString()).then(
-      (agent) => {
-        if (!agent) return next(new Error('unauthorized'));
-        socket.data = { agent: { id: agent.id, name: agent.name, role: agent.role as Role } };
-        void socket.join(tokenRoom(hashToken(token)));
+    accounts.authenticate(token).then(
+      (found) => {
+        if (!found) return next(new Error('unauthorized'));
+        socket.data = { agent: found.actor };
+        void socket.join(rooms.token(found.tokenHash));
         next();
       },
       () => next(new Error('internal')),
@@ -50,21 +47,26 @@ export function registerAgentNamespace(deps: AgentDeps): void {
     const actor = socket.data.agent;
     // Asked before this socket joins (local rooms are read synchronously); handlers are registered
     // synchronously below so that nothing the panel sends right after connecting is dropped.
-    const before = Promise.all([chat.agentsOnline(), chat.agentOnline(actor.id)]);
+    const before = Promise.all([broadcaster.agentsOnline(), broadcaster.agentOnline(actor.id)]);
     void socket.join([rooms.allAgents, rooms.agent(actor.id), ...(actor.role === 'admin' ? [rooms.admins] : [])]);
+    const hello = () => socket.emit('hello', { agentId: actor.id, name: actor.name, role: actor.role });
     void before
       .then(([hadAgents, otherPanel]) => {
-        socket.emit('hello', { agentId: actor.id, name: actor.name, role: actor.role });
-        if (!otherPanel) nsp.to(rooms.allAgents).emit('agent:presence', { agentId: actor.id, online: true });
-        if (!hadAgents) chat.visitors.emit('presence', { agentsOnline: true });
+        hello();
+        if (!otherPanel) broadcaster.agentPresence(actor.id, true);
+        if (!hadAgents) broadcaster.agentsPresence(true);
       })
-      .catch(() => socket.emit('hello', { agentId: actor.id, name: actor.name, role: actor.role }));
+      .catch(hello);
+    const limited = (limiter: RateLimiter, what: string) => {
+      if (!limiter.take(`a:${actor.id}`)) throw new HubError('rate_limited', `Too many ${what}; wait a moment`);
+    };
 
     socket.on(
       'conversation:watch',
-      handle(deps.log, async (payload) => {
+      handle(log, async (payload) => {
         const { conversationId } = parse(ConversationRefSchema, payload);
-        await chat.visibleConversation(actor, conversationId);
+        limited(limits.events, 'requests');
+        await inbox.checkVisible(actor, conversationId);
         await socket.join(rooms.watch(conversationId));
         return { ok: true as const };
       }),
@@ -80,18 +82,19 @@ export function registerAgentNamespace(deps: AgentDeps): void {
 
     socket.on(
       'message:send',
-      handle(deps.log, async (payload) => {
+      handle(log, async (payload) => {
         const { conversationId, clientId, text } = parse(AgentSendSchema, payload);
-        if (!deps.messageLimiter.take(`a:${actor.id}`)) throw new HubError('rate_limited', 'Too many messages; wait a moment');
-        return chat.agentSend(actor, conversationId, clientId, text);
+        limited(limits.messages, 'messages');
+        return messaging.agentSend(actor, conversationId, clientId, text);
       }),
     );
 
     socket.on(
       'conversation:read',
-      handle(deps.log, async (payload) => {
+      handle(log, async (payload) => {
         const { conversationId } = parse(ConversationRefSchema, payload);
-        await chat.markRead(actor, conversationId);
+        limited(limits.events, 'requests');
+        await messaging.markRead(actor, conversationId);
         return { ok: true as const };
       }),
     );
@@ -99,18 +102,15 @@ export function registerAgentNamespace(deps: AgentDeps): void {
     socket.on('typing', (payload) => {
       void (async () => {
         const { conversationId, typing } = parse(AgentTypingSchema, payload);
-        const record = await chat.visibleConversation(actor, conversationId);
-        // The visitor only sees the agent who is handling the conversation typing.
-        if (record.holderId === actor.id) {
-          chat.visitors.to(rooms.visitor(record.visitorId)).emit('agent:typing', { typing, name: actor.name });
-        }
+        limited(limits.events, 'requests');
+        await messaging.agentTyping(actor, conversationId, typing);
       })().catch(() => undefined);
     });
 
     socket.on('disconnect', () => {
       void (async () => {
-        if (!(await chat.agentOnline(actor.id))) nsp.to(rooms.allAgents).emit('agent:presence', { agentId: actor.id, online: false });
-        if (!(await chat.agentsOnline())) chat.visitors.emit('presence', { agentsOnline: false });
+        if (!(await broadcaster.agentOnline(actor.id))) broadcaster.agentPresence(actor.id, false);
+        if (!(await broadcaster.agentsOnline())) broadcaster.agentsPresence(false);
       })().catch(() => undefined);
     });
   });

@@ -1,142 +1,105 @@
-/** The `/visitor` namespace: widget connections. A visitor only ever touches their own conversation. */
+/**
+ * The `/visitor` namespace: widget connections. A visitor only ever touches their own conversation.
+ * Every event a stranger can send is rate-limited per visitor; handlers call the hub's services only.
+ */
 import type { Socket } from 'socket.io';
 import type { VisitorClientToServer, VisitorServerToClient } from '../../protocol/events.js';
-import type { UserData } from '../../protocol/types.js';
-import { type VisitorTokens, verifyUserHash } from '../auth.js';
-import type { Clock } from '../clock.js';
+import { LIMITS } from '../../protocol/limits.js';
 import { HubError } from '../errors.js';
 import { ReadSchema, SinceSchema, UserUpdateSchema, VisitorAuthSchema, VisitorSendSchema, VisitorTypingSchema, parse } from '../schemas.js';
-import { type ChatService, rooms } from '../services/chat.js';
-import type { SitesTable, VisitorsTable } from '../store/schema.js';
-import type { Store } from '../store/store.js';
+import { rooms } from '../services/broadcaster.js';
+import type { HubServices } from '../services/hub-services.js';
+import type { VisitorIdentity } from '../services/visitor-sessions.js';
 import { handle } from './ack.js';
+import { latestWins } from './coalesce.js';
 import type { RateLimiter } from './rate-limit.js';
 
-interface VisitorSocketData {
-  visitorId: string;
-  site: SitesTable;
+type VisitorSocket = Socket<VisitorClientToServer, VisitorServerToClient, Record<string, never>, VisitorIdentity>;
+
+export interface VisitorLimits {
+  messages: RateLimiter;
+  /** Every other event (history, profile, read marks, typing): a stranger must not be able to flood any of them. */
+  events: RateLimiter;
+  connections: RateLimiter;
 }
 
-type VisitorSocket = Socket<VisitorClientToServer, VisitorServerToClient, Record<string, never>, VisitorSocketData>;
-
-export interface VisitorDeps {
-  store: Store;
-  chat: ChatService;
-  tokens: VisitorTokens;
-  clock: Clock;
-  messageLimiter: RateLimiter;
-  connectionLimiter: RateLimiter;
-  log: { error: (obj: unknown, msg: string) => void };
+export interface SocketLog {
+  error: (obj: unknown, msg: string) => void;
 }
 
-/** Connect errors carry a code the widget switches on: unauthorized → forget the token and retry. */
-class Refused extends Error {}
-const refuse = (code: string): Error => new Refused(code);
-
-export function allowedOrigin(site: SitesTable, origin: string | undefined): boolean {
-  const allowed = JSON.parse(site.allowed_origins) as string[];
-  return allowed.includes('*') || (origin !== undefined && allowed.includes(origin));
-}
-
-function verified(site: SitesTable, userData: UserData | undefined): boolean {
-  return userData ? verifyUserHash(userData.user_id, userData.user_hash, site.identity_secret) : false;
-}
-
-export function registerVisitorNamespace(deps: VisitorDeps): void {
-  const { store, chat, tokens, clock } = deps;
-  const nsp = chat.visitors;
+export function registerVisitorNamespace(services: HubServices, limits: VisitorLimits, log: SocketLog): void {
+  const { visitorSessions, messaging, broadcaster } = services;
+  const nsp = broadcaster.visitors;
 
   nsp.use((socket: VisitorSocket, next) => {
-    authenticate(socket).then(
-      () => next(),
+    const refuse = (code: string) => next(new Error(code));
+    if (!limits.connections.take(socket.handshake.address)) return refuse('rate_limited');
+    let auth: ReturnType<typeof parse<typeof VisitorAuthSchema>>;
+    try {
+      auth = parse(VisitorAuthSchema, socket.handshake.auth);
+    } catch {
+      return refuse('bad_request');
+    }
+    visitorSessions.connect({ ...auth, origin: socket.handshake.headers.origin }).then(
+      (identity) => {
+        socket.data = identity;
+        next();
+      },
       (error: unknown) => {
-        if (error instanceof Refused) return next(error);
-        if (error instanceof HubError) return next(refuse(error.code));
-        deps.log.error({ err: error }, 'visitor connect failed');
-        next(refuse('internal'));
+        if (error instanceof HubError) return refuse(error.code);
+        log.error({ err: error }, 'visitor connect failed');
+        refuse('internal');
       },
     );
   });
 
-  async function authenticate(socket: VisitorSocket): Promise<void> {
-    if (!deps.connectionLimiter.take(socket.handshake.address)) throw refuse('rate_limited');
-    const auth = parse(VisitorAuthSchema, socket.handshake.auth);
-    const site = await store.getSite(auth.site);
-    if (!site) throw refuse('unknown_site');
-    if (!allowedOrigin(site, socket.handshake.headers.origin)) throw refuse('forbidden');
-    const now = clock.now().toISOString();
-    let visitor: VisitorsTable | undefined;
-    if (auth.token) {
-      const claims = tokens.verify(auth.token);
-      if (!claims || claims.site !== site.id) throw refuse('unauthorized');
-      visitor = await store.getVisitor(claims.sub);
-    }
-    if (visitor) {
-      if (auth.userData) await store.updateVisitorData(visitor.id, auth.userData, verified(site, auth.userData));
-      await store.touchVisitor(visitor.id, now, auth.language);
-    } else {
-      // No token, or the visitor was deleted: a fresh identity.
-      visitor = await store.createVisitor({
-        siteId: site.id,
-        userData: auth.userData ?? {},
-        verified: verified(site, auth.userData),
-        language: auth.language ?? 'en',
-        now,
-      });
-    }
-    socket.data = { visitorId: visitor.id, site };
-  }
-
   nsp.on('connection', (socket: VisitorSocket) => {
-    const { visitorId, site } = socket.data;
-    const room = rooms.visitor(visitorId);
+    const identity = socket.data;
+    const { visitorId } = identity;
     // Asked before this socket joins (the local rooms are read synchronously). Handlers below are
     // registered synchronously too: an event the client sends right after connecting is never dropped.
-    const otherTabOpen = chat.visitorOnline(visitorId);
-    void socket.join(room);
-    const visitorRow = async (): Promise<VisitorsTable> => {
-      const row = await store.getVisitor(visitorId);
-      if (!row) throw new HubError('unauthorized', 'This visitor no longer exists');
-      return row;
+    const otherTabOpen = broadcaster.visitorOnline(visitorId);
+    void socket.join(rooms.visitor(visitorId));
+    const limited = (limiter: RateLimiter, what: string) => {
+      if (!limiter.take(`v:${visitorId}`)) throw new HubError('rate_limited', `Too many ${what}; wait a moment`);
     };
+    // Profile updates are coalesced: while one is applied, only the newest of those that arrive waits.
+    const updateProfile = latestWins((userData: Parameters<typeof visitorSessions.updateUserData>[1]) => visitorSessions.updateUserData(identity, userData));
 
     socket.on(
       'message:send',
-      handle(deps.log, async (payload) => {
+      handle(log, async (payload) => {
         const { clientId, text } = parse(VisitorSendSchema, payload);
-        if (!deps.messageLimiter.take(`v:${visitorId}`)) throw new HubError('rate_limited', 'Too many messages; wait a moment');
-        return chat.visitorSend(await visitorRow(), clientId, text, socket.id);
+        limited(limits.messages, 'messages');
+        return messaging.visitorSend(await visitorSessions.ensureVisitor(identity), clientId, text, socket.id);
       }),
     );
 
     socket.on(
       'messages:since',
-      handle(deps.log, async (payload) => {
+      handle(log, async (payload) => {
         const { afterId } = parse(SinceSchema, payload);
-        const record = await store.latestConversation(visitorId);
-        if (!record) return { messages: [], conversation: null };
-        return { messages: await store.messagesAfter(record.id, afterId), conversation: await chat.visitorView(record) };
+        limited(limits.events, 'requests');
+        const page = await messaging.visitorHistory(visitorId, afterId, LIMITS.historyPage + 1);
+        return { ...page, messages: page.messages.slice(0, LIMITS.historyPage), more: page.messages.length > LIMITS.historyPage };
       }),
     );
 
     socket.on(
       'user:update',
-      handle(deps.log, async (payload) => {
+      handle(log, async (payload) => {
         const { userData } = parse(UserUpdateSchema, payload);
-        const isVerified = verified(site, userData);
-        await store.updateVisitorData(visitorId, userData, isVerified);
-        const record = await store.latestConversation(visitorId);
-        if (record) await chat.publish(record, {});
-        return { verified: isVerified };
+        limited(limits.events, 'requests');
+        return updateProfile(userData);
       }),
     );
 
     socket.on(
       'messages:read',
-      handle(deps.log, async (payload) => {
+      handle(log, async (payload) => {
         const { upToId } = parse(ReadSchema, payload);
-        const record = await store.latestConversation(visitorId);
-        if (record) await store.markReadByVisitor(record.id, upToId, clock.now().toISOString());
+        limited(limits.events, 'requests');
+        await messaging.visitorRead(visitorId, upToId);
         return { ok: true as const };
       }),
     );
@@ -144,33 +107,20 @@ export function registerVisitorNamespace(deps: VisitorDeps): void {
     socket.on('typing', (payload) => {
       void (async () => {
         const { typing } = parse(VisitorTypingSchema, payload);
-        const record = await store.latestConversation(visitorId);
-        if (record) chat.agents.to(rooms.watch(record.id)).emit('visitor:typing', { conversationId: record.id, typing });
+        limited(limits.events, 'requests');
+        await messaging.visitorTyping(visitorId, typing);
       })().catch(() => undefined);
     });
 
     socket.on('disconnect', () => {
-      void (async () => {
-        if (await chat.visitorOnline(visitorId)) return; // another tab is still open
-        chat.agents.to(rooms.allAgents).emit('visitor:presence', { visitorId, online: false });
-        await store.touchVisitor(visitorId, clock.now().toISOString());
-      })().catch(() => undefined);
+      void visitorSessions.disconnected(visitorId).catch(() => undefined);
     });
 
     void (async () => {
       const firstTab = !(await otherTabOpen);
-      const visitor = await visitorRow();
-      const record = await store.latestConversation(visitorId);
-      socket.emit('session', {
-        token: tokens.sign({ sub: visitorId, site: site.id }),
-        visitor: { id: visitorId, verified: visitor.verified === 1 },
-        conversation: record ? await chat.visitorView(record) : null,
-        agentsOnline: await chat.agentsOnline(),
-      });
-      if (firstTab) chat.agents.to(rooms.allAgents).emit('visitor:presence', { visitorId, online: true });
-      if (record) await chat.publish(record, {});
+      socket.emit('session', await visitorSessions.welcome(identity, firstTab));
     })().catch((error: unknown) => {
-      deps.log.error({ err: error }, 'visitor session failed');
+      log.error({ err: error }, 'visitor session failed');
       socket.disconnect(true);
     });
   });

@@ -37,7 +37,12 @@ test('user_hash: the right HMAC verifies the visitor; a forged or missing one do
 
 test('a visitor token only opens its own site, and a site only accepts its allowed origins', async (t) => {
   const h = await startHub(t);
-  await h.hub.store.ensureSite({ id: 'shop', name: 'Shop', allowed_origins: JSON.stringify(['https://shop.example']), identity_secret: 'shop-secret' });
+  await h.hub.store.settings.ensureSite({
+    id: 'shop',
+    name: 'Shop',
+    allowed_origins: JSON.stringify(['https://shop.example']),
+    identity_secret: 'shop-secret',
+  });
   const connect = (auth: Record<string, unknown>, origin?: string) =>
     new Promise<string>((resolve) => {
       const socket = io(`${h.url}/visitor`, { auth, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: origin ? { origin } : {} });
@@ -125,7 +130,8 @@ test('connection and HTTP rate limits per address', async (t) => {
 test('password guessing: sign-in is limited to 20 attempts a minute per address', async (t) => {
   const h = await startHub(t, { config: { requestsPerMinute: 1000 } });
   const statuses: number[] = [];
-  for (let i = 0; i < 21; i++) statuses.push((await h.api('POST', '/api/auth/login', { body: { email: 'admin@test.local', password: `guess-${i}` } })).status);
+  // A different account each time: this is the per-address limit (the per-account one is in security-hardening.test.ts).
+  for (let i = 0; i < 21; i++) statuses.push((await h.api('POST', '/api/auth/login', { body: { email: `user-${i}@test.local`, password: `guess-${i}` } })).status);
   assert.deepEqual(statuses, [...Array(20).fill(401), 429]);
 });
 

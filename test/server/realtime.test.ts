@@ -273,7 +273,7 @@ test('a resent message (same clientId) is stored once and answered with the stor
   const again = await say(socket, 'hello', id);
   const concurrent = await Promise.all([1, 2, 3].map(() => say(socket, 'hello', id)));
   for (const copy of [again, ...concurrent]) assert.equal(copy.message.id, first.message.id);
-  assert.equal(await h.hub.store.countMessages(first.conversation.id), 2, 'the message once, and one bot answer');
+  assert.equal(await h.hub.store.messages.count(first.conversation.id), 2, 'the message once, and one bot answer');
 });
 
 test('after a reconnect, messages:since returns exactly the missed messages', async (t) => {

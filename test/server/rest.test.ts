@@ -243,7 +243,7 @@ describe('conversations', () => {
     await reset;
     assert.equal((await h.api('GET', `/api/visitors/${visitorId}`, { token: admin })).status, 404);
     assert.equal((await h.api('GET', `/api/conversations/${id}`, { token: admin })).status, 404);
-    assert.equal(await h.hub.store.countMessages(id), 0);
+    assert.equal(await h.hub.store.messages.count(id), 0);
     assert.equal((await h.api('DELETE', `/api/visitors/${visitorId}`, { token: admin })).status, 404);
 
     const other = await conversation('delete only the conversation');

@@ -1,6 +1,7 @@
 /**
- * The widget's connection to the hub (a Lit reactive controller): session, transcript, outbox,
- * presence and sync between tabs.
+ * The widget's connection to the hub (a Lit reactive controller): composes the socket session
+ * (socket-session.ts), the outbox (outbox.ts) and the notes between tabs (tab-sync.ts), and keeps the
+ * transcript they all feed. The element reads its state and calls its methods; nothing else.
  * Delivery: every message goes to the IndexedDB outbox before it is sent and leaves it only when
  * the hub acknowledges it; on every (re)connect the outbox is resent in order with the same
  * clientIds (the hub stores each clientId once) and the transcript catches up from the last seen id.
@@ -8,19 +9,15 @@
  * each other about new messages and outbox changes over BroadcastChannel('switchboard-' + site).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { type Socket, io } from 'socket.io-client';
-import type { VisitorClientToServer, VisitorServerToClient, VisitorSession } from '../../protocol/events.js';
-import type { Ack } from '../../protocol/errors.js';
 import type { Message, UserData, VisitorConversation } from '../../protocol/types.js';
 import { type OutboxItem, type SessionStore, memoryStore, openSessionStore } from '../session-db.js';
-import { cleanUserData } from '../user-data.js';
+import { Outbox } from './outbox.js';
+import { type ConnectionState, SocketSession } from './socket-session.js';
+import { type TabNote, TabSync } from './tab-sync.js';
 
+export type { ConnectionState } from './socket-session.js';
 export type Delivery = 'pending' | 'sent' | 'failed';
 export type ShownMessage = Message & { delivery: Delivery };
-export type ConnectionState = 'connecting' | 'online' | 'offline';
-
-/** What one tab tells the others. */
-type TabNote = { kind: 'message'; message: Message } | { kind: 'outbox' } | { kind: 'failed'; clientId: string } | { kind: 'read' };
 
 export interface ConnectionOptions {
   /** Read at connect time, so attributes set after construction count. */
@@ -35,47 +32,77 @@ export interface ConnectionOptions {
   onRead?: () => void;
 }
 
-type VisitorSocket = Socket<VisitorServerToClient, VisitorClientToServer>;
-
-const ACK_TIMEOUT_MS = 10_000;
-/** A lost "stopped typing" must not leave the indicator on forever. */
-const TYPING_TIMEOUT_MS = 8_000;
-/** Refusals that won't change on retry: the message is shown as not sent. */
-const PERMANENT = new Set(['bad_request', 'too_large', 'forbidden', 'closed']);
-
 export class ConnectionController implements ReactiveController {
-  connection: ConnectionState = 'connecting';
-  conversation: VisitorConversation | null = null;
-  agentsOnline = false;
-  /** Name of the agent typing now. */
-  agentTyping: string | null = null;
-  /** The agent handed the conversation back to the bot (until the next change). */
-  agentLeft = false;
   messages: ShownMessage[] = [];
-  visitorId: string | null = null;
   /** Resolves after the first session and catch-up. */
   readonly ready: Promise<void>;
 
   #store: SessionStore = memoryStore();
-  #socket: VisitorSocket | null = null;
-  #channel: BroadcastChannel | null = null;
-  #token: string | null = null;
-  #savedVisitorId: string | null = null;
   #lastSeenId = 0;
-  #flushing = false;
-  #flushAgain = false;
-  #lastCreatedAt = 0;
   /** Bumped on disconnect so a start still in progress gives up. */
   #generation = 0;
-  #typingTimer: ReturnType<typeof setTimeout> | undefined;
   #resolveReady!: () => void;
+  readonly #tabs = new TabSync();
+  readonly #session: SocketSession;
+  readonly #outbox: Outbox;
 
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly options: ConnectionOptions,
   ) {
     this.ready = new Promise((resolve) => (this.#resolveReady = resolve));
+    this.#session = new SocketSession(options, {
+      changed: () => host.requestUpdate(),
+      persist: () => this.#persist(),
+      newVisitor: () => this.#forgetTranscript(),
+      lastSeenId: () => this.#lastSeenId,
+      message: (message) => this.#onMessage(message),
+      caughtUp: async () => {
+        await this.#persist();
+        this.#resolveReady();
+        await this.flush();
+      },
+      reset: () => void this.#reset(),
+    });
+    this.#outbox = new Outbox({
+      store: () => this.#store,
+      send: (item) => this.#session.sendMessage(item),
+      queued: (item) => {
+        this.#showPending(item);
+        host.requestUpdate();
+        this.#tabs.post({ kind: 'outbox' });
+      },
+      delivered: (message, conversation) => {
+        this.#session.conversation = conversation;
+        this.#onMessage(message);
+      },
+      failed: (clientId) => {
+        this.#markFailed(clientId);
+        this.#tabs.post({ kind: 'failed', clientId });
+      },
+    });
     host.addController(this);
+  }
+
+  get connection(): ConnectionState {
+    return this.#session.connection;
+  }
+  get conversation(): VisitorConversation | null {
+    return this.#session.conversation;
+  }
+  get agentsOnline(): boolean {
+    return this.#session.agentsOnline;
+  }
+  /** Name of the agent typing now. */
+  get agentTyping(): string | null {
+    return this.#session.agentTyping;
+  }
+  /** The agent handed the conversation back to the bot (until the next change). */
+  get agentLeft(): boolean {
+    return this.#session.agentLeft;
+  }
+  get visitorId(): string | null {
+    return this.#session.visitorId;
   }
 
   hostConnected(): void {
@@ -84,11 +111,8 @@ export class ConnectionController implements ReactiveController {
 
   hostDisconnected(): void {
     this.#generation++;
-    this.#socket?.disconnect();
-    this.#socket = null;
-    this.#channel?.close();
-    this.#channel = null;
-    clearTimeout(this.#typingTimer);
+    this.#session.close();
+    this.#tabs.close();
   }
 
   get #key(): string {
@@ -101,79 +125,15 @@ export class ConnectionController implements ReactiveController {
     const outbox = await store.outbox();
     if (generation !== this.#generation) return;
     this.#store = store;
-    this.#token = saved.token;
-    this.#savedVisitorId = saved.visitorId;
     this.#lastSeenId = saved.lastSeenId;
     this.messages = saved.transcript.map((m) => ({ ...m, delivery: 'sent' as const }));
     for (const item of outbox) this.#showPending(item);
     this.host.requestUpdate();
-    if (typeof BroadcastChannel !== 'undefined') {
-      this.#channel = new BroadcastChannel(`switchboard-${this.#key}`);
-      this.#channel.onmessage = (event: MessageEvent<TabNote>) => void this.#onTabNote(event.data);
-    }
-    this.#connect();
+    this.#tabs.open(this.#key, (note) => void this.#onTabNote(note));
+    this.#session.connect(saved);
   }
 
-  #connect(): void {
-    const socket: VisitorSocket = io(`${this.options.hub()}/visitor`, {
-      // A function, so every reconnect presents the latest token and user data.
-      auth: (cb) => {
-        const userData = cleanUserData(this.options.userData());
-        cb({ site: this.options.site(), language: navigator.language, ...(this.#token ? { token: this.#token } : {}), ...(userData ? { userData } : {}) });
-      },
-      transports: ['websocket', 'polling'],
-    });
-    this.#socket = socket;
-    socket.on('session', (session) => void this.#onSession(session));
-    socket.on('message:new', (message) => this.#onMessage(message));
-    socket.on('conversation:updated', (conversation) => this.#onConversation(conversation));
-    socket.on('presence', ({ agentsOnline }) => this.#set(() => (this.agentsOnline = agentsOnline)));
-    socket.on('agent:typing', ({ typing, name }) => {
-      clearTimeout(this.#typingTimer);
-      this.#set(() => (this.agentTyping = typing ? name : null));
-      if (typing) this.#typingTimer = setTimeout(() => this.#set(() => (this.agentTyping = null)), TYPING_TIMEOUT_MS);
-    });
-    socket.on('session:reset', () => void this.#reset());
-    socket.on('disconnect', () => this.#set(() => (this.connection = 'offline')));
-    socket.on('connect_error', (error) => {
-      this.#set(() => (this.connection = 'offline'));
-      if (error.message === 'unauthorized') {
-        // The hub no longer accepts our token (e.g. its secret changed): start a new session.
-        this.#token = null;
-        void this.#persist();
-        socket.connect();
-      }
-    });
-  }
-
-  async #onSession(session: VisitorSession): Promise<void> {
-    if (this.#savedVisitorId && this.#savedVisitorId !== session.visitor.id) {
-      // The hub did not know our visitor any more and made a new one: the cached transcript is not theirs.
-      this.#forgetTranscript();
-    }
-    this.#savedVisitorId = session.visitor.id;
-    this.#token = session.token;
-    this.visitorId = session.visitor.id;
-    this.agentsOnline = session.agentsOnline;
-    this.conversation = session.conversation;
-    this.connection = 'online';
-    this.host.requestUpdate();
-    const socket = this.#socket;
-    if (!socket) return;
-    try {
-      const since = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('messages:since', { afterId: this.#lastSeenId });
-      if (since.data) {
-        for (const message of since.data.messages) this.#onMessage(message);
-        if (since.data.conversation) this.conversation = since.data.conversation;
-      }
-    } catch {
-      // No answer in time: the next connect catches up.
-    }
-    await this.#persist();
-    this.#resolveReady();
-    await this.flush();
-  }
-
+  /** Adds or updates a message of the transcript (from the hub, an ack or another tab). */
   #onMessage(message: Message, fromTab = false): void {
     const existing = this.messages.findIndex((m) => m.id === message.id || (message.clientId !== null && m.clientId === message.clientId));
     const isNew = existing < 0 || this.messages[existing]?.delivery !== 'sent';
@@ -181,21 +141,12 @@ export class ConnectionController implements ReactiveController {
     if (existing >= 0) this.messages[existing] = shown;
     else this.messages.push(shown);
     if (existing < 0 && message.author !== 'visitor') this.options.onIncoming?.(message);
-    if (message.author === 'agent' && existing < 0) this.agentTyping = null;
+    if (message.author === 'agent' && existing < 0) this.#session.agentTyping = null;
     this.messages.sort((a, b) => Number(a.delivery !== 'sent') - Number(b.delivery !== 'sent') || a.id - b.id || a.createdAt.localeCompare(b.createdAt));
     this.#lastSeenId = Math.max(this.#lastSeenId, message.id);
     this.host.requestUpdate();
     if (!isNew) return;
-    if (!fromTab) this.#post({ kind: 'message', message });
-    void this.#persist();
-  }
-
-  #onConversation(conversation: VisitorConversation): void {
-    const wasAgent = this.conversation?.handler.kind === 'agent';
-    this.agentLeft = wasAgent && conversation.handler.kind === 'bot';
-    if (conversation.handler.kind === 'bot') this.agentTyping = null;
-    this.conversation = conversation;
-    this.host.requestUpdate();
+    if (!fromTab) this.#tabs.post({ kind: 'message', message });
     void this.#persist();
   }
 
@@ -210,15 +161,9 @@ export class ConnectionController implements ReactiveController {
     }
   }
 
-  #post(note: TabNote): void {
-    this.#channel?.postMessage(note);
-  }
-
   async #persist(): Promise<void> {
     await this.#store.save({
-      token: this.#token,
-      visitorId: this.#savedVisitorId,
-      conversationId: this.conversation?.id ?? null,
+      ...this.#session.saved,
       lastSeenId: this.#lastSeenId,
       transcript: this.messages.filter((m) => m.delivery === 'sent').map(({ delivery: _delivery, ...m }) => m),
     });
@@ -244,95 +189,9 @@ export class ConnectionController implements ReactiveController {
 
   #markFailed(clientId: string): void {
     const shown = this.messages.find((m) => m.clientId === clientId && m.delivery === 'pending');
-    if (shown) this.#set(() => (shown.delivery = 'failed'));
-  }
-
-  /** Queues a message and sends it when possible. Resolves once it is in the outbox (not when delivered). */
-  async send(text: string): Promise<void> {
-    // Strictly increasing within the tab, so the outbox keeps the typing order.
-    this.#lastCreatedAt = Math.max(Date.now(), this.#lastCreatedAt + 1);
-    const item: OutboxItem = { clientId: crypto.randomUUID(), text, createdAt: new Date(this.#lastCreatedAt).toISOString() };
-    await this.#store.enqueue(item);
-    this.#showPending(item);
+    if (!shown) return;
+    shown.delivery = 'failed';
     this.host.requestUpdate();
-    this.#post({ kind: 'outbox' });
-    void this.flush();
-  }
-
-  /** Sends the outbox in order; stops at the first message the hub doesn't acknowledge. */
-  async flush(): Promise<void> {
-    if (this.#flushing) {
-      this.#flushAgain = true;
-      return;
-    }
-    this.#flushing = true;
-    try {
-      do {
-        this.#flushAgain = false;
-        for (const item of await this.#store.outbox()) {
-          if (!(await this.#deliver(item))) return;
-        }
-      } while (this.#flushAgain);
-    } finally {
-      this.#flushing = false;
-    }
-  }
-
-  /** One outbox item; false when delivery should stop for now (offline, no answer, rate limit). */
-  async #deliver(item: OutboxItem): Promise<boolean> {
-    const socket = this.#socket;
-    if (!socket?.connected || this.connection !== 'online') return false;
-    let ack: Ack<{ message: Message; conversation: VisitorConversation }>;
-    try {
-      ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', { clientId: item.clientId, text: item.text });
-    } catch {
-      return false; // No answer: it stays queued and the next connect resends it.
-    }
-    if (ack.data) {
-      await this.#store.dequeue(item.clientId);
-      this.conversation = ack.data.conversation;
-      this.#onMessage(ack.data.message);
-      return true;
-    }
-    if (!PERMANENT.has(ack.error.code)) return false;
-    await this.#store.dequeue(item.clientId);
-    this.#markFailed(item.clientId);
-    this.#post({ kind: 'failed', clientId: item.clientId });
-    return true;
-  }
-
-  /**
-   * Sends new identity data; resolves with whether the hub verified it, or null when offline or refused
-   * (the data still goes with the next connect's handshake).
-   */
-  async updateUserData(userData: UserData): Promise<{ verified: boolean } | null> {
-    const socket = this.#socket;
-    if (!socket?.connected) return null;
-    try {
-      return (await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('user:update', { userData: cleanUserData(userData) ?? {} })).data ?? null;
-    } catch {
-      return null;
-    }
-  }
-
-  /** Tells the hub (and the other tabs) that the visitor has seen everything shown. */
-  markRead(): void {
-    const last = this.messages.findLast((m) => m.author !== 'visitor' && m.delivery === 'sent');
-    if (last && this.#socket?.connected) this.#socket.emit('messages:read', { upToId: last.id }, () => undefined);
-    this.#post({ kind: 'read' });
-  }
-
-  typing(typing: boolean): void {
-    if (this.#socket?.connected) this.#socket.emit('typing', { typing });
-  }
-
-  /** Drops the connection as a network failure would (tests, or a page that wants the widget quiet). */
-  goOffline(): void {
-    this.#socket?.disconnect();
-  }
-
-  goOnline(): void {
-    this.#socket?.connect();
   }
 
   #forgetTranscript(): void {
@@ -340,22 +199,51 @@ export class ConnectionController implements ReactiveController {
     this.#lastSeenId = 0;
   }
 
+  /** The hub forgot the visitor: forget everything here too and connect as a new one. */
   async #reset(): Promise<void> {
     await this.#store.clear();
-    this.#token = null;
-    this.visitorId = null;
-    this.#savedVisitorId = null;
-    this.conversation = null;
-    this.agentTyping = null;
-    this.agentLeft = false;
+    this.#session.forget();
     this.messages = [];
     this.#lastSeenId = 0;
     this.host.requestUpdate();
-    this.#socket?.disconnect().connect();
+    this.#session.reconnect();
   }
 
-  #set(change: () => void): void {
-    change();
-    this.host.requestUpdate();
+  /** Queues a message and sends it when possible. Resolves once it is in the outbox (not when delivered). */
+  send(text: string): Promise<void> {
+    return this.#outbox.send(text);
+  }
+
+  /** Sends the outbox in order; stops at the first message the hub doesn't acknowledge. */
+  flush(): Promise<void> {
+    return this.#outbox.flush();
+  }
+
+  /**
+   * Sends new identity data; resolves with whether the hub verified it, or null when offline or refused
+   * (the data still goes with the next connect's handshake).
+   */
+  updateUserData(userData: UserData): Promise<{ verified: boolean } | null> {
+    return this.#session.updateUserData(userData);
+  }
+
+  /** Tells the hub (and the other tabs) that the visitor has seen everything shown. */
+  markRead(): void {
+    const last = this.messages.findLast((m) => m.author !== 'visitor' && m.delivery === 'sent');
+    if (last) this.#session.markRead(last.id);
+    this.#tabs.post({ kind: 'read' });
+  }
+
+  typing(typing: boolean): void {
+    this.#session.typing(typing);
+  }
+
+  /** Drops the connection as a network failure would (tests, or a page that wants the widget quiet). */
+  goOffline(): void {
+    this.#session.goOffline();
+  }
+
+  goOnline(): void {
+    this.#session.goOnline();
   }
 }

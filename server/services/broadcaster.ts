@@ -1,0 +1,151 @@
+/**
+ * Who hears what, across every hub: Socket.IO rooms (with the Redis adapter they span processes),
+ * presence questions, and one method per kind of push. Services decide what happened; this module
+ * only knows where each kind of news goes (visitor room, the agents who may see a conversation,
+ * the agents watching it).
+ */
+import type { Namespace, Server } from 'socket.io';
+import type { AgentClientToServer, AgentServerToClient, VisitorClientToServer, VisitorServerToClient } from '../../protocol/events.js';
+import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '../../protocol/events.js';
+import type { InboxFields } from '../../protocol/inbox.js';
+import type { ConversationSummary, Message, Note, VisitorConversation } from '../../protocol/types.js';
+import type { ConversationRecord } from '../store/mappers.js';
+
+export type VisitorNamespace = Namespace<VisitorClientToServer, VisitorServerToClient>;
+export type AgentNamespace = Namespace<AgentClientToServer, AgentServerToClient>;
+
+export const rooms = {
+  visitor: (id: string) => `visitor:${id}`,
+  agent: (id: string) => `agent:${id}`,
+  /** The agents with this conversation open (typing, collision). */
+  watch: (conversationId: string) => `watch:${conversationId}`,
+  /** Every socket opened with one agent token, so revoking it closes them. */
+  token: (tokenHash: string) => `token:${tokenHash}`,
+  allAgents: 'agents',
+  admins: 'admins',
+};
+
+/** The part of a conversation that decides who may hear about it. */
+type Audience = Pick<ConversationRecord, 'id' | 'visitorId' | 'visibleTo'>;
+
+export class Broadcaster {
+  readonly visitors: VisitorNamespace;
+  readonly agents: AgentNamespace;
+
+  /** @param clustered other hubs share the adapter (Redis): presence must ask them too. */
+  constructor(
+    io: Server,
+    private readonly clustered: boolean,
+  ) {
+    this.visitors = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
+    this.agents = io.of(AGENT_NAMESPACE) as AgentNamespace;
+  }
+
+  // ------------------------------------------------------------ presence
+
+  visitorOnline(visitorId: string): Promise<boolean> {
+    return this.#anyoneIn(this.visitors, rooms.visitor(visitorId));
+  }
+
+  agentOnline(agentId: string): Promise<boolean> {
+    return this.#anyoneIn(this.agents, rooms.agent(agentId));
+  }
+
+  agentsOnline(): Promise<boolean> {
+    return this.#anyoneIn(this.agents, rooms.allAgents);
+  }
+
+  /**
+   * Whether any socket is in `room`. This process's rooms answer most questions; only when the room
+   * is empty here and other hubs share the adapter do we ask them, which costs a round trip.
+   */
+  async #anyoneIn(nsp: VisitorNamespace | AgentNamespace, room: string): Promise<boolean> {
+    if ((nsp.adapter.rooms.get(room)?.size ?? 0) > 0) return true;
+    if (!this.clustered) return false;
+    return (await nsp.in(room).fetchSockets()).length > 0;
+  }
+
+  visitorPresence(visitorId: string, online: boolean): void {
+    this.agents.to(rooms.allAgents).emit('visitor:presence', { visitorId, online });
+  }
+
+  agentPresence(agentId: string, online: boolean): void {
+    this.agents.to(rooms.allAgents).emit('agent:presence', { agentId, online });
+  }
+
+  /** Tells every widget whether a human could answer now. */
+  agentsPresence(agentsOnline: boolean): void {
+    this.visitors.emit('presence', { agentsOnline });
+  }
+
+  // ------------------------------------------------------------ conversation news
+
+  /** The agents who may see the conversation: everyone when it is team-wide, else admins and the listed agents. */
+  #agentRooms(audience: Audience): string[] {
+    return audience.visibleTo.length === 0 ? [rooms.allAgents] : [rooms.admins, ...audience.visibleTo.map(rooms.agent)];
+  }
+
+  /** A message reaches its agents and the visitor's tabs (except the tab that sent it, which has it already). */
+  message(audience: Audience, message: Message, exceptSocket?: string): void {
+    this.agents.to(this.#agentRooms(audience)).emit('message:new', message);
+    const toVisitor = this.visitors.to(rooms.visitor(audience.visitorId));
+    (exceptSocket ? toVisitor.except(exceptSocket) : toVisitor).emit('message:new', message);
+  }
+
+  conversationUpdated(audience: Audience, summary: ConversationSummary, previous: InboxFields | null): void {
+    this.agents.to(this.#agentRooms(audience)).emit('conversation:updated', summary, { previous });
+  }
+
+  visitorConversation(visitorId: string, view: VisitorConversation): void {
+    this.visitors.to(rooms.visitor(visitorId)).emit('conversation:updated', view);
+  }
+
+  /** Notes are private: agent rooms only, never the visitor's. */
+  note(audience: Audience, note: Note): void {
+    this.agents.to(this.#agentRooms(audience)).emit('note:new', note);
+  }
+
+  deleted(audience: Audience, previous: InboxFields | null): void {
+    this.agents.to(this.#agentRooms(audience)).emit('conversation:deleted', { conversationId: audience.id, visitorId: audience.visitorId, previous });
+  }
+
+  /**
+   * Visibility narrowed: the agents in `before` but not in `after` drop the conversation (and leave
+   * its watch room, so typing stops reaching them). `before` empty = it was team-wide.
+   */
+  async lostSight(audience: Audience, before: string[], previous: InboxFields): Promise<void> {
+    const after = audience.visibleTo;
+    if (after.length === 0) return;
+    const payload = { conversationId: audience.id, visitorId: audience.visitorId, previous };
+    const lost = before.length > 0 ? before.filter((id) => !after.includes(id)) : null;
+    if (lost && lost.length === 0) return;
+    const target = lost ? this.agents.to(lost.map(rooms.agent)) : this.agents.to(rooms.allAgents).except([rooms.admins, ...after.map(rooms.agent)]);
+    target.emit('conversation:deleted', payload);
+    target.socketsLeave(rooms.watch(audience.id));
+  }
+
+  visitorTyping(conversationId: string, typing: boolean): void {
+    this.agents.to(rooms.watch(conversationId)).emit('visitor:typing', { conversationId, typing });
+  }
+
+  agentTyping(visitorId: string, name: string, typing: boolean): void {
+    this.visitors.to(rooms.visitor(visitorId)).emit('agent:typing', { typing, name });
+  }
+
+  // ------------------------------------------------------------ sessions
+
+  /** The visitor was erased: every tab forgets its session and is disconnected. */
+  resetVisitor(visitorId: string): void {
+    const room = this.visitors.to(rooms.visitor(visitorId));
+    room.emit('session:reset');
+    room.disconnectSockets(true);
+  }
+
+  disconnectAgent(agentId: string): void {
+    this.agents.in(rooms.agent(agentId)).disconnectSockets(true);
+  }
+
+  disconnectToken(tokenHash: string): void {
+    this.agents.in(rooms.token(tokenHash)).disconnectSockets(true);
+  }
+}

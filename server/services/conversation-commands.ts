@@ -1,0 +1,153 @@
+/**
+ * What agents do to a conversation besides writing: take over, hand back, mute, tag, assign,
+ * restrict, set the ticket status, close, reopen, delete. Each runs authorise → rule → store → publish.
+ */
+import type { ConversationSummary, Message, TicketStatus } from '../../protocol/types.js';
+import type { Clock } from '../clock.js';
+import { forbidden, HubError, notFound } from '../errors.js';
+import { type Actor, checkClaim, checkClose, checkRelease } from '../rules/handoff.js';
+import type { ConversationRecord } from '../store/mappers.js';
+import type { ConversationsTable } from '../store/schema.js';
+import type { Store } from '../store/store.js';
+import { visibleConversation } from './access.js';
+import type { Broadcaster } from './broadcaster.js';
+import type { Publisher } from './publisher.js';
+import { inboxFields, type Views } from './views.js';
+
+export class ConversationCommands {
+  constructor(
+    private readonly store: Store,
+    private readonly views: Views,
+    private readonly publisher: Publisher,
+    private readonly broadcaster: Broadcaster,
+    private readonly clock: Clock,
+  ) {}
+
+  #now(): string {
+    return this.clock.now().toISOString();
+  }
+
+  /** Take over: the bot is muted and the visitor sees "‹Agent› joined". */
+  async claim(actor: Actor, conversationId: string, force = false): Promise<ConversationSummary> {
+    const record = await visibleConversation(this.store, actor, conversationId);
+    if (record.state === 'closed') throw new HubError('closed', 'The conversation is closed; reopen it first');
+    const holder = record.holderId ? await this.store.agents.get(record.holderId) : undefined;
+    checkClaim(record.holderId, holder?.name ?? null, actor, force);
+    if (record.holderId === actor.id) return this.views.summary(record);
+    const claimed = await this.store.conversations.claim(record.id, actor.id, this.#now(), force);
+    if (!claimed) {
+      const now = await this.store.conversations.get(record.id);
+      const winner = now?.holderId ? await this.store.agents.get(now.holderId) : undefined;
+      throw new HubError('already_claimed', `${winner?.name ?? 'Another agent'} is already handling this conversation`);
+    }
+    if (holder) await this.#announce(record, `${holder.name} left the conversation`);
+    await this.#announce(record, `${actor.name} joined the conversation`);
+    return this.publisher.publish(claimed, record, { visitorUpdate: true });
+  }
+
+  /** A system line both sides see ("Ana joined the conversation"). */
+  async #announce(record: ConversationRecord, text: string): Promise<Message> {
+    const message = await this.store.messages.insert({
+      conversationId: record.id,
+      clientId: null,
+      author: 'system',
+      agentId: null,
+      authorName: null,
+      text,
+      createdAt: this.#now(),
+    });
+    this.broadcaster.message(record, message);
+    return message;
+  }
+
+  /** Hand back to the bot: unmutes it. */
+  async release(actor: Actor, conversationId: string): Promise<ConversationSummary> {
+    const record = await visibleConversation(this.store, actor, conversationId);
+    checkRelease(record.holderId, actor);
+    const holder = record.holderId ? await this.store.agents.get(record.holderId) : undefined;
+    const updated = await this.#update(record, { holder_id: null, muted: 0, muted_at: null, muted_by: null });
+    await this.#announce(record, `${holder?.name ?? actor.name} left the conversation`);
+    return this.publisher.publish(updated, record, { visitorUpdate: true });
+  }
+
+  async mute(actor: Actor, conversationId: string): Promise<ConversationSummary> {
+    const record = await visibleConversation(this.store, actor, conversationId);
+    if (record.muted) return this.views.summary(record);
+    return this.#change(record, { muted: 1, muted_at: this.#now(), muted_by: actor.id });
+  }
+
+  /** Unmuting lets the bot answer again, so it also hands a taken-over conversation back. */
+  async unmute(actor: Actor, conversationId: string): Promise<ConversationSummary> {
+    const record = await visibleConversation(this.store, actor, conversationId);
+    if (record.holderId) return this.release(actor, conversationId);
+    return this.#change(record, { muted: 0, muted_at: null, muted_by: null });
+  }
+
+  async setTags(actor: Actor, conversationId: string, tags: string[]): Promise<ConversationSummary> {
+    const record = await visibleConversation(this.store, actor, conversationId);
+    const clean = [...new Set(tags.map((t) => t.trim()).filter(Boolean))];
+    return this.#change(record, { tags: JSON.stringify(clean) });
+  }
+
+  async setAssignees(actor: Actor, conversationId: string, agentIds: string[]): Promise<ConversationSummary> {
+    const record = await visibleConversation(this.store, actor, conversationId);
+    return this.#change(record, { assignees: JSON.stringify(await this.#knownAgents(agentIds)) });
+  }
+
+  async setVisibility(actor: Actor, conversationId: string, agentIds: string[]): Promise<ConversationSummary> {
+    const record = await visibleConversation(this.store, actor, conversationId);
+    const ids = await this.#knownAgents(agentIds);
+    // An agent restricting visibility keeps it for themself, or they would lock themselves out.
+    if (actor.role !== 'admin' && ids.length > 0 && !ids.includes(actor.id)) ids.push(actor.id);
+    const updated = await this.#update(record, { visible_to: JSON.stringify(ids) });
+    const summary = await this.publisher.publish(updated, record);
+    // Agents who lost sight of it drop it from their lists and stop hearing its typing.
+    await this.broadcaster.lostSight(updated, record.visibleTo, inboxFields(record));
+    return summary;
+  }
+
+  async #knownAgents(agentIds: string[]): Promise<string[]> {
+    const ids = [...new Set(agentIds)];
+    const known = await this.store.agents.many(ids);
+    const unknown = ids.find((id) => !known.has(id));
+    if (unknown) throw new HubError('bad_request', `Unknown agent ${unknown}`);
+    return ids;
+  }
+
+  async setTicketStatus(actor: Actor, conversationId: string, status: TicketStatus): Promise<ConversationSummary> {
+    const record = await visibleConversation(this.store, actor, conversationId);
+    return this.#change(record, { ticket_status: status });
+  }
+
+  /** Only the holder, an assignee or an admin may close a conversation someone is responsible for. */
+  async close(actor: Actor, conversationId: string, ticketStatus: TicketStatus = 'resolved'): Promise<ConversationSummary> {
+    const record = await visibleConversation(this.store, actor, conversationId);
+    checkClose(record, actor);
+    if (record.state === 'closed') return this.views.summary(record);
+    return this.#change(record, { state: 'closed', ticket_status: ticketStatus, holder_id: null, muted: 0, muted_at: null, muted_by: null }, true);
+  }
+
+  async reopen(actor: Actor, conversationId: string): Promise<ConversationSummary> {
+    const record = await visibleConversation(this.store, actor, conversationId);
+    if (record.state === 'open') return this.views.summary(record);
+    return this.#change(record, { state: 'open', ticket_status: record.agentReplied ? 'active' : 'new', last_activity_at: this.#now() }, true);
+  }
+
+  async delete(actor: Actor, conversationId: string): Promise<void> {
+    if (actor.role !== 'admin') throw forbidden('Only an admin can delete conversations');
+    const record = await visibleConversation(this.store, actor, conversationId);
+    await this.store.conversations.delete(record.id);
+    this.broadcaster.deleted(record, inboxFields(record));
+    this.broadcaster.visitorConversation(record.visitorId, { ...(await this.views.visitorView(record)), state: 'closed' });
+  }
+
+  async #update(record: ConversationRecord, changes: Partial<ConversationsTable>): Promise<ConversationRecord> {
+    const updated = await this.store.conversations.update(record.id, changes);
+    if (!updated) throw notFound('Conversation');
+    return updated;
+  }
+
+  async #change(record: ConversationRecord, changes: Partial<ConversationsTable>, visitorUpdate = false): Promise<ConversationSummary> {
+    return this.publisher.publish(await this.#update(record, changes), record, { visitorUpdate });
+  }
+}

@@ -1,0 +1,49 @@
+/** FAQ spreadsheets: CSV export (formula-safe) and import (validated line by line). */
+import { parse as parseCsv } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import type { FaqImportResult, FaqInput } from '../../protocol/api.js';
+import { LIMITS } from '../../protocol/limits.js';
+import { FAQ_TYPES, type Faq, type FaqType } from '../../protocol/types.js';
+import { HubError } from '../errors.js';
+
+/** Spreadsheet apps run cells starting with these as formulas; prefix them so an export is inert. */
+const neutralise = (cell: string): string => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
+
+export function faqsToCsv(faqs: Faq[]): string {
+  const rows = faqs.flatMap((faq) => faq.questions.map((q) => [faq.type, neutralise(q), neutralise(faq.answer)]));
+  return stringify([['type', 'question', 'answer'], ...rows]);
+}
+
+/** Lines with the same type and answer become one FAQ with several questions. */
+export function parseFaqCsv(text: string): { faqs: FaqInput[]; errors: FaqImportResult['errors'] } {
+  let records: string[][];
+  try {
+    records = parseCsv(text, { relax_column_count: true, skip_empty_lines: true, trim: true, bom: true }) as string[][];
+  } catch (error) {
+    throw new HubError('bad_request', `Not a valid CSV file: ${(error as Error).message}`);
+  }
+  const errors: FaqImportResult['errors'] = [];
+  const groups = new Map<string, FaqInput>();
+  for (const [index, record] of records.entries()) {
+    const line = index + 1;
+    const [type = '', question = '', answer = ''] = record;
+    if (line === 1 && type.toLowerCase() === 'type') continue;
+    const cleanType = type.toLowerCase() as FaqType;
+    const problem = !FAQ_TYPES.includes(cleanType)
+      ? `Unknown type "${type.slice(0, 40)}"`
+      : !question || !answer
+        ? 'Question and answer are required'
+        : question.length > LIMITS.faqQuestion || answer.length > LIMITS.faqAnswer
+          ? 'Too long'
+          : null;
+    if (problem) {
+      errors.push({ line, message: problem });
+      continue;
+    }
+    const key = `${cleanType}\u0000${answer}`;
+    const group = groups.get(key) ?? { type: cleanType, questions: [], answer };
+    if (group.questions.length < LIMITS.faqQuestions && !group.questions.includes(question)) group.questions.push(question);
+    groups.set(key, group);
+  }
+  return { faqs: [...groups.values()], errors };
+}

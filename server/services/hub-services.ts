@@ -1,0 +1,55 @@
+/**
+ * The hub's services, built once over one store and one Socket.IO server. Routes and socket handlers
+ * receive this object and call it; none of them touches the store (a lint rule enforces it).
+ */
+import type { Server } from 'socket.io';
+import type { VisitorTokens } from '../auth.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Store } from '../store/store.js';
+import { Accounts } from './accounts.js';
+import { BotService } from './bot-service.js';
+import { Broadcaster } from './broadcaster.js';
+import { Content } from './content.js';
+import { ConversationCommands } from './conversation-commands.js';
+import { Inbox } from './inbox.js';
+import { Messaging } from './messaging.js';
+import { Publisher } from './publisher.js';
+import { Sweeper } from './sweeper.js';
+import { VisitorSessions } from './visitor-sessions.js';
+import { Views } from './views.js';
+
+export interface HubServices {
+  broadcaster: Broadcaster;
+  views: Views;
+  inbox: Inbox;
+  commands: ConversationCommands;
+  messaging: Messaging;
+  visitorSessions: VisitorSessions;
+  accounts: Accounts;
+  content: Content;
+  sweeper: Sweeper;
+  config: Config;
+  clock: Clock;
+}
+
+export function createServices(store: Store, io: Server, tokens: VisitorTokens, clock: Clock, config: Config): HubServices {
+  const broadcaster = new Broadcaster(io, config.redisUrl !== null);
+  const views = new Views(store, broadcaster, config);
+  const publisher = new Publisher(views, broadcaster);
+  const bot = new BotService(store);
+  const commands = new ConversationCommands(store, views, publisher, broadcaster, clock);
+  return {
+    broadcaster,
+    views,
+    inbox: new Inbox(store, views, broadcaster, clock, config),
+    commands,
+    messaging: new Messaging(store, views, publisher, broadcaster, commands, bot, clock, config),
+    visitorSessions: new VisitorSessions(store, views, publisher, broadcaster, tokens, clock),
+    accounts: new Accounts(store, views, broadcaster, clock, config),
+    content: new Content(store, bot, clock),
+    sweeper: new Sweeper(store, publisher, clock, config),
+    config,
+    clock,
+  };
+}

@@ -1,0 +1,108 @@
+/** The agent's reads: the inbox list with its tab counts, the dashboard tiles, one conversation in full. */
+import type { ConversationList, VisitorExport } from '../../protocol/api.js';
+import { dashboardStats, inboxCounts, type InboxFields } from '../../protocol/inbox.js';
+import type { ConversationDetail, ConversationFilter, DashboardStats, Message, Visitor } from '../../protocol/types.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import { notFound } from '../errors.js';
+import type { Actor } from '../rules/handoff.js';
+import { retentionCutoff } from '../rules/retention.js';
+import { canSee } from '../rules/visibility.js';
+import { json, toConversation, toVisitor } from '../store/mappers.js';
+import type { ConversationsTable } from '../store/schema.js';
+import type { Store } from '../store/store.js';
+import { visibleConversation } from './access.js';
+import type { Broadcaster } from './broadcaster.js';
+import type { Views } from './views.js';
+
+/** A transcript is read whole for the detail view and exports (bounded, so one request can't read without end). */
+const TRANSCRIPT_LIMIT = 100_000;
+
+const countable = (row: Pick<ConversationsTable, 'holder_id' | 'assignees' | 'unreplied_count' | 'state'>): InboxFields => ({
+  state: row.state as InboxFields['state'],
+  holderId: row.holder_id,
+  assignees: json<string[]>(row.assignees, []),
+  unrepliedCount: Number(row.unreplied_count),
+});
+
+export class Inbox {
+  constructor(
+    private readonly store: Store,
+    private readonly views: Views,
+    private readonly broadcaster: Broadcaster,
+    private readonly clock: Clock,
+    private readonly config: Config,
+  ) {}
+
+  retentionCutoff(): string {
+    return retentionCutoff(this.clock.now(), this.config.retentionDays);
+  }
+
+  async list(viewer: Actor, filter: ConversationFilter): Promise<ConversationList> {
+    const cutoff = this.retentionCutoff();
+    const [{ rows, total }, counted] = await Promise.all([
+      this.store.inbox.list(viewer, { ...filter, retentionCutoff: cutoff }),
+      this.store.inbox.countable(viewer, cutoff),
+    ]);
+    const items = await this.views.summaries(rows.map(toConversation));
+    return { items, total, counts: inboxCounts(counted.map(countable), viewer.id) };
+  }
+
+  async stats(viewer: Actor): Promise<DashboardStats> {
+    const counted = await this.store.inbox.countable(viewer, this.retentionCutoff());
+    return dashboardStats(counted.map(countable), viewer.id);
+  }
+
+  async detail(viewer: Actor, id: string): Promise<ConversationDetail> {
+    const record = await visibleConversation(this.store, viewer, id);
+    const visitor = await this.store.visitors.get(record.visitorId);
+    if (!visitor) throw notFound('Visitor');
+    const [conversation, messages, notes] = await Promise.all([
+      this.views.summary(record, visitor),
+      this.store.messages.after(record.id, 0, TRANSCRIPT_LIMIT),
+      this.store.messages.notes(record.id),
+    ]);
+    return { conversation, visitor: toVisitor(visitor, conversation.visitor.online), messages, notes };
+  }
+
+  /** Throws not_found unless the viewer may see the conversation. */
+  async checkVisible(viewer: Actor, id: string): Promise<void> {
+    await visibleConversation(this.store, viewer, id);
+  }
+
+  async messagesAfter(viewer: Actor, id: string, afterId: number): Promise<Message[]> {
+    const record = await visibleConversation(this.store, viewer, id);
+    return this.store.messages.after(record.id, afterId);
+  }
+
+  /** A visitor is visible to an agent who can see at least one of their conversations (admins: all). */
+  async #visibleVisitor(viewer: Actor, id: string) {
+    const visitor = await this.store.visitors.get(id);
+    if (!visitor) throw notFound('Visitor');
+    const conversations = (await this.store.conversations.ofVisitor(id)).filter((c) => canSee(viewer, c));
+    if (viewer.role !== 'admin' && conversations.length === 0) throw notFound('Visitor');
+    return { visitor, conversations };
+  }
+
+  async visitor(viewer: Actor, id: string): Promise<Visitor> {
+    const { visitor } = await this.#visibleVisitor(viewer, id);
+    return toVisitor(visitor, await this.broadcaster.visitorOnline(visitor.id));
+  }
+
+  /** Everything about a visitor that this agent may see (GDPR access request). */
+  async visitorExport(viewer: Actor, id: string): Promise<VisitorExport> {
+    const { visitor, conversations } = await this.#visibleVisitor(viewer, id);
+    const summaries = await this.views.summaries(conversations, new Map([[visitor.id, visitor]]));
+    return {
+      visitor: toVisitor(visitor, await this.broadcaster.visitorOnline(visitor.id)),
+      conversations: await Promise.all(
+        conversations.map(async (c, i) => ({
+          conversation: summaries[i] ?? (await this.views.summary(c, visitor)),
+          messages: await this.store.messages.after(c.id, 0, TRANSCRIPT_LIMIT),
+          notes: await this.store.messages.notes(c.id),
+        })),
+      ),
+      exportedAt: this.clock.now().toISOString(),
+    };
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * Messages in and out: the visitor's (stored exactly once, answered by the bot unless muted or taken
+ * over), the agent's (taking the conversation over if nobody holds it), notes, read marks and typing.
+ */
+import type { ConversationSummary, Message, Note, VisitorConversation } from '../../protocol/types.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import { HubError, notFound } from '../errors.js';
+import type { Actor } from '../rules/handoff.js';
+import { botMayAnswer } from '../rules/mute.js';
+import { afterAgentReply, afterVisitorMessage } from '../rules/ticket-status.js';
+import type { ConversationRecord } from '../store/mappers.js';
+import type { VisitorsTable } from '../store/schema.js';
+import type { Store } from '../store/store.js';
+import { visibleConversation } from './access.js';
+import type { BotService } from './bot-service.js';
+import type { Broadcaster } from './broadcaster.js';
+import type { ConversationCommands } from './conversation-commands.js';
+import type { Publisher } from './publisher.js';
+import type { Views } from './views.js';
+
+/** How many characters of the last message a list row keeps. */
+const PREVIEW_LENGTH = 280;
+
+export class Messaging {
+  constructor(
+    private readonly store: Store,
+    private readonly views: Views,
+    private readonly publisher: Publisher,
+    private readonly broadcaster: Broadcaster,
+    private readonly commands: ConversationCommands,
+    private readonly bot: BotService,
+    private readonly clock: Clock,
+    private readonly config: Config,
+  ) {}
+
+  #now(): string {
+    return this.clock.now().toISOString();
+  }
+
+  checkLength(text: string): string {
+    if (text.trim().length === 0) throw new HubError('bad_request', 'Message text is empty');
+    if (text.length > this.config.maxMessageLength) throw new HubError('too_large', `Message is longer than ${this.config.maxMessageLength} characters`);
+    return text;
+  }
+
+  /** A visitor message: stored exactly once, answered by the bot unless muted or taken over. */
+  async visitorSend(
+    visitor: VisitorsTable,
+    clientId: string,
+    text: string,
+    socketId?: string,
+  ): Promise<{ message: Message; conversation: VisitorConversation }> {
+    this.checkLength(text);
+    const now = this.#now();
+    let before = null as ConversationRecord | null;
+    let record: ConversationRecord | undefined;
+    const { message, duplicate } = await this.store.messages.deduplicated(
+      () => this.store.messages.findVisitorMessage(visitor.id, clientId),
+      () =>
+        this.store.transaction(async (tx) => {
+          await this.store.visitors.lock(visitor.id, tx);
+          // The resend check runs under the lock, in the same transaction: no separate round trip first.
+          const resent = await this.store.messages.findVisitorMessage(visitor.id, clientId, tx);
+          if (resent) return { resent };
+          // Locked too, so an agent's reply can't interleave with this read-modify-write of the counters.
+          let current = await this.store.conversations.latest(visitor.id, tx, { forUpdate: true });
+          if (!current || current.state === 'closed') current = await this.store.conversations.create(tx, { visitor, now });
+          else before = current;
+          const stored = await this.store.messages.insert(
+            { conversationId: current.id, clientId, author: 'visitor', agentId: null, authorName: null, text, createdAt: now },
+            tx,
+          );
+          record = await this.store.conversations.update(
+            current.id,
+            {
+              last_activity_at: now,
+              last_message_author: 'visitor',
+              last_message_text: text.slice(0, PREVIEW_LENGTH),
+              last_message_at: now,
+              unread_count: current.unreadCount + 1,
+              unreplied_count: current.unrepliedCount + 1,
+              ticket_status: afterVisitorMessage(current.agentReplied),
+            },
+            tx,
+          );
+          return stored;
+        }),
+      { checkFirst: false },
+    );
+    if (duplicate || !record) {
+      const existing = record ?? (await this.store.conversations.get(message.conversationId));
+      if (!existing) throw notFound('Conversation');
+      return { message, conversation: await this.views.visitorView(existing) };
+    }
+    await this.publisher.publish(record, before, { message, visitorUpdate: before === null, exceptSocket: socketId, visitor });
+    if (botMayAnswer(record)) void this.#botAnswer(record, text).catch(() => undefined);
+    return { message, conversation: await this.views.visitorView(record) };
+  }
+
+  async #botAnswer(record: ConversationRecord, text: string): Promise<void> {
+    const reply = await this.bot.reply(text, this.clock.now());
+    const now = this.#now();
+    // Re-read: an agent may have taken over while the bot was thinking.
+    const fresh = await this.store.conversations.get(record.id);
+    if (!fresh || !botMayAnswer(fresh)) return;
+    const message = await this.store.messages.insert({
+      conversationId: record.id,
+      clientId: null,
+      author: 'bot',
+      agentId: null,
+      authorName: reply.botName,
+      text: reply.text,
+      choices: reply.choices,
+      createdAt: now,
+    });
+    const updated = await this.store.conversations.update(record.id, {
+      bot_status: reply.botStatus,
+      last_activity_at: now,
+      last_message_author: 'bot',
+      last_message_text: reply.text.slice(0, PREVIEW_LENGTH),
+      last_message_at: now,
+    });
+    if (updated) await this.publisher.publish(updated, fresh, { message });
+  }
+
+  async agentSend(actor: Actor, conversationId: string, clientId: string, text: string): Promise<{ message: Message; conversation: ConversationSummary }> {
+    this.checkLength(text);
+    let record = await visibleConversation(this.store, actor, conversationId);
+    if (record.state === 'closed') throw new HubError('closed', 'The conversation is closed; reopen it first');
+    // Writing to a conversation nobody holds takes it over (first claim wins).
+    if (record.holderId !== actor.id) {
+      await this.commands.claim(actor, record.id);
+      record = await visibleConversation(this.store, actor, conversationId);
+    }
+    const now = this.#now();
+    let updated: ConversationRecord | undefined;
+    // The message and the conversation's new state commit together (one commit, one fsync on PostgreSQL).
+    const { message, duplicate } = await this.store.messages.deduplicated(
+      () => this.store.messages.find(record.id, clientId),
+      () =>
+        this.store.transaction(async (tx) => {
+          const stored = await this.store.messages.insert(
+            { conversationId: record.id, clientId, author: 'agent', agentId: actor.id, authorName: actor.name, text, createdAt: now },
+            tx,
+          );
+          updated = await this.store.conversations.update(
+            record.id,
+            {
+              agent_replied: 1,
+              unread_count: 0,
+              unreplied_count: 0,
+              ticket_status: afterAgentReply(),
+              last_activity_at: now,
+              last_message_author: 'agent',
+              last_message_text: text.slice(0, PREVIEW_LENGTH),
+              last_message_at: now,
+            },
+            tx,
+          );
+          return stored;
+        }),
+    );
+    if (duplicate) return { message, conversation: await this.views.summary(record) };
+    if (!updated) throw notFound('Conversation');
+    return { message, conversation: await this.publisher.publish(updated, record, { message }) };
+  }
+
+  async markRead(actor: Actor, conversationId: string): Promise<void> {
+    const record = await visibleConversation(this.store, actor, conversationId);
+    if (record.unreadCount === 0) return;
+    const updated = await this.store.conversations.update(record.id, { unread_count: 0 });
+    if (updated) await this.publisher.publish(updated, record);
+  }
+
+  async addNote(actor: Actor, conversationId: string, text: string): Promise<Note> {
+    const record = await visibleConversation(this.store, actor, conversationId);
+    const note = await this.store.messages.addNote({ conversationId: record.id, agentId: actor.id, agentName: actor.name, text, createdAt: this.#now() });
+    this.broadcaster.note(record, note);
+    return note;
+  }
+
+  /** The agent's typing reaches the visitor only from the agent handling the conversation. */
+  async agentTyping(actor: Actor, conversationId: string, typing: boolean): Promise<void> {
+    const record = await visibleConversation(this.store, actor, conversationId);
+    if (record.holderId === actor.id) this.broadcaster.agentTyping(record.visitorId, actor.name, typing);
+  }
+
+  // ------------------------------------------------------------ the visitor's own conversation
+
+  /** Up to `limit` messages of the visitor's latest conversation after `afterId`, oldest first. */
+  async visitorHistory(visitorId: string, afterId: number, limit: number): Promise<{ messages: Message[]; conversation: VisitorConversation | null }> {
+    const record = await this.store.conversations.latest(visitorId);
+    if (!record) return { messages: [], conversation: null };
+    return { messages: await this.store.messages.after(record.id, afterId, limit), conversation: await this.views.visitorView(record) };
+  }
+
+  async visitorRead(visitorId: string, upToId: number): Promise<void> {
+    const record = await this.store.conversations.latest(visitorId);
+    if (record) await this.store.messages.markReadByVisitor(record.id, upToId, this.#now());
+  }
+
+  async visitorTyping(visitorId: string, typing: boolean): Promise<void> {
+    const record = await this.store.conversations.latest(visitorId);
+    if (record) this.broadcaster.visitorTyping(record.id, typing);
+  }
+}

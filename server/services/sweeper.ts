@@ -1,0 +1,43 @@
+/**
+ * Time-driven rules: auto-unmute, inactivity, and removal of visitors who identified themselves but
+ * never wrote. Driven by the database (conditional UPDATEs), so with several hub processes each
+ * change happens once, whichever process runs it.
+ */
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import { autoUnmuteCutoff } from '../rules/mute.js';
+import { CAN_GO_INACTIVE, inactiveCutoff } from '../rules/ticket-status.js';
+import type { Store } from '../store/store.js';
+import type { Publisher } from './publisher.js';
+
+export interface SweepResult {
+  unmuted: string[];
+  inactive: string[];
+  emptyVisitorsRemoved: number;
+}
+
+export class Sweeper {
+  constructor(
+    private readonly store: Store,
+    private readonly publisher: Publisher,
+    private readonly clock: Clock,
+    private readonly config: Config,
+  ) {}
+
+  async sweep(): Promise<SweepResult> {
+    const now = this.clock.now();
+    const unmuted = await this.store.conversations.unmuteExpired(autoUnmuteCutoff(now, this.config.muteHours));
+    for (const before of unmuted) {
+      const record = await this.store.conversations.get(before.id);
+      if (record) await this.publisher.publish(record, before, { visitorUpdate: true });
+    }
+    const inactive = await this.store.conversations.markInactive(inactiveCutoff(now, this.config.inactiveHours), CAN_GO_INACTIVE);
+    for (const id of inactive) {
+      const record = await this.store.conversations.get(id);
+      if (record) await this.publisher.refresh(record);
+    }
+    const emptyCutoff = new Date(now.getTime() - this.config.emptyVisitorDays * 86_400_000).toISOString();
+    const emptyVisitorsRemoved = await this.store.visitors.deleteEmpty(emptyCutoff);
+    return { unmuted: unmuted.map((r) => r.id), inactive, emptyVisitorsRemoved };
+  }
+}

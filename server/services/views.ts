@@ -1,0 +1,125 @@
+/**
+ * Read models: the agent's conversation summary, the visitor's view of their conversation, and the
+ * inbox fields behind counts. Summaries are built in batches (one visitors query and one agents
+ * query per list, not one per row), and agent names are cached briefly.
+ */
+import type { InboxFields } from '../../protocol/inbox.js';
+import type { ConversationSummary, VisitorConversation } from '../../protocol/types.js';
+import type { Config } from '../config.js';
+import { unmuteAt } from '../rules/mute.js';
+import type { ConversationRecord } from '../store/mappers.js';
+import type { VisitorsTable } from '../store/schema.js';
+import type { Store } from '../store/store.js';
+import type { Broadcaster } from './broadcaster.js';
+
+/** How long a cached agent name may be shown after a rename on another hub. */
+const AGENT_NAME_TTL_MS = 10_000;
+
+export const inboxFields = (record: ConversationRecord): InboxFields => ({
+  state: record.state,
+  holderId: record.holderId,
+  assignees: record.assignees,
+  unrepliedCount: record.unrepliedCount,
+});
+
+export class Views {
+  readonly #agentNames = new Map<string, { name: string | null; at: number }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly broadcaster: Broadcaster,
+    private readonly config: Config,
+  ) {}
+
+  /** @param visitorRow the visitor's row when the caller has just read it (saves a query per message). */
+  async summary(record: ConversationRecord, visitorRow?: VisitorsTable): Promise<ConversationSummary> {
+    const [summary] = await this.summaries([record], visitorRow ? new Map([[visitorRow.id, visitorRow]]) : undefined);
+    if (!summary) throw new Error('summary of one record');
+    return summary;
+  }
+
+  async summaries(records: ConversationRecord[], knownVisitors?: Map<string, VisitorsTable>): Promise<ConversationSummary[]> {
+    const missing = records.map((r) => r.visitorId).filter((id) => !knownVisitors?.has(id));
+    const [fetched, names, online] = await Promise.all([
+      this.store.visitors.many(missing),
+      this.#agentNamesOf(records.map((r) => r.holderId)),
+      Promise.all(records.map((r) => this.broadcaster.visitorOnline(r.visitorId))),
+    ]);
+    return records.map((record, i) => {
+      const visitor = knownVisitors?.get(record.visitorId) ?? fetched.get(record.visitorId);
+      return this.#summary(record, visitor, record.holderId ? (names.get(record.holderId) ?? null) : null, online[i] ?? false);
+    });
+  }
+
+  #summary(record: ConversationRecord, visitor: VisitorsTable | undefined, holderName: string | null, online: boolean): ConversationSummary {
+    const userData = visitor ? (JSON.parse(visitor.user_data) as { first_name?: string; last_name?: string; email?: string }) : {};
+    const name = [userData.first_name, userData.last_name].filter(Boolean).join(' ') || userData.email || 'Visitor';
+    return {
+      id: record.id,
+      visitorId: record.visitorId,
+      visitor: { name, email: userData.email ?? null, verified: visitor?.verified === 1, online },
+      channel: record.channel,
+      language: record.language,
+      createdAt: record.createdAt,
+      lastActivityAt: record.lastActivityAt,
+      botStatus: record.botStatus,
+      ticketStatus: record.ticketStatus,
+      state: record.state,
+      muted: record.muted,
+      mutedAt: record.mutedAt,
+      mutedBy: record.mutedBy,
+      unmuteAt: record.muted ? unmuteAt(record.mutedAt, this.config.muteHours) : null,
+      holderId: record.holderId,
+      holderName,
+      assignees: record.assignees,
+      visibleTo: record.visibleTo,
+      tags: record.tags,
+      unreadCount: record.unreadCount,
+      unrepliedCount: record.unrepliedCount,
+      lastMessage:
+        record.lastMessageAuthor && record.lastMessageAt
+          ? { author: record.lastMessageAuthor, text: record.lastMessageText ?? '', createdAt: record.lastMessageAt }
+          : null,
+    };
+  }
+
+  async visitorView(record: ConversationRecord): Promise<VisitorConversation> {
+    const holderName = record.holderId ? ((await this.#agentNamesOf([record.holderId])).get(record.holderId) ?? null) : null;
+    return {
+      id: record.id,
+      state: record.state,
+      handler: holderName !== null ? { kind: 'agent', name: holderName } : { kind: 'bot' },
+      createdAt: record.createdAt,
+    };
+  }
+
+  /**
+   * Agent display names, needed for every summary (the holder). Cached briefly: they change rarely,
+   * a rename on this hub clears the entry, and one on another hub shows within AGENT_NAME_TTL_MS.
+   */
+  async #agentNamesOf(ids: (string | null)[]): Promise<Map<string, string | null>> {
+    const now = Date.now();
+    const names = new Map<string, string | null>();
+    const misses: string[] = [];
+    for (const id of ids) {
+      if (!id || names.has(id)) continue;
+      const cached = this.#agentNames.get(id);
+      if (cached && now - cached.at < AGENT_NAME_TTL_MS) names.set(id, cached.name);
+      else misses.push(id);
+    }
+    if (misses.length > 0) {
+      const rows = await this.store.agents.many(misses);
+      if (this.#agentNames.size > 10_000) this.#agentNames.clear();
+      for (const id of misses) {
+        const name = rows.get(id)?.name ?? null;
+        names.set(id, name);
+        this.#agentNames.set(id, { name, at: now });
+      }
+    }
+    return names;
+  }
+
+  forgetAgentName(agentId: string): void {
+    this.#agentNames.delete(agentId);
+  }
+}

@@ -1,0 +1,129 @@
+/** Conversations: create, read, change, and the atomic claim and sweeps that must hold across hubs. */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { TicketStatus } from '../../protocol/types.js';
+import type { Db } from './base.js';
+import { type ConversationRecord, toConversation } from './mappers.js';
+import type { Dialect } from './migrations.js';
+import type { ConversationsTable, Database, VisitorsTable } from './schema.js';
+
+export class ConversationsRepo {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async get(id: string, db: Db = this.db): Promise<ConversationRecord | undefined> {
+    const row = await db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toConversation(row) : undefined;
+  }
+
+  /** The visitor's most recent conversation (open or closed). */
+  async latest(visitorId: string, db: Db = this.db, options: { forUpdate?: boolean } = {}): Promise<ConversationRecord | undefined> {
+    const row = await db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('visitor_id', '=', visitorId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .$if(options.forUpdate === true && this.dialect === 'postgres', (q) => q.forUpdate())
+      .executeTakeFirst();
+    return row ? toConversation(row) : undefined;
+  }
+
+  async ofVisitor(visitorId: string): Promise<ConversationRecord[]> {
+    const rows = await this.db.selectFrom('conversations').selectAll().where('visitor_id', '=', visitorId).orderBy('created_at').execute();
+    return rows.map(toConversation);
+  }
+
+  async create(tx: Db, input: { visitor: VisitorsTable; now: string }): Promise<ConversationRecord> {
+    const row: ConversationsTable = {
+      id: randomUUID(),
+      visitor_id: input.visitor.id,
+      site_id: input.visitor.site_id,
+      channel: input.visitor.channel,
+      language: input.visitor.language,
+      created_at: input.now,
+      last_activity_at: input.now,
+      bot_status: 'ok',
+      ticket_status: 'new',
+      state: 'open',
+      muted: 0,
+      muted_at: null,
+      muted_by: null,
+      holder_id: null,
+      agent_replied: 0,
+      assignees: '[]',
+      visible_to: '[]',
+      tags: '[]',
+      unread_count: 0,
+      unreplied_count: 0,
+      last_message_author: null,
+      last_message_text: null,
+      last_message_at: null,
+    };
+    await tx.insertInto('conversations').values(row).execute();
+    return toConversation(row);
+  }
+
+  /** Updates some columns; returns the new record (undefined when the conversation is gone). */
+  async update(id: string, changes: Partial<ConversationsTable>, db: Db = this.db): Promise<ConversationRecord | undefined> {
+    // RETURNING (SQLite ≥ 3.35 and PostgreSQL): one round trip instead of update + select.
+    const row = await db.updateTable('conversations').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
+    return row ? toConversation(row) : undefined;
+  }
+
+  /**
+   * Take over atomically: succeeds only if nobody else holds the conversation (or `force`).
+   * The conditional UPDATE is what makes "first claim wins" hold across hub processes.
+   */
+  async claim(id: string, agentId: string, now: string, force: boolean, db: Db = this.db): Promise<ConversationRecord | undefined> {
+    let query = db.updateTable('conversations').set({ holder_id: agentId, muted: 1, muted_at: now, muted_by: agentId }).where('id', '=', id);
+    if (!force) query = query.where((eb) => eb.or([eb('holder_id', 'is', null), eb('holder_id', '=', agentId)]));
+    const row = await query.returningAll().executeTakeFirst();
+    return row ? toConversation(row) : undefined;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('messages').where('conversation_id', '=', id).execute();
+      await tx.deleteFrom('notes').where('conversation_id', '=', id).execute();
+      await tx.deleteFrom('conversations').where('id', '=', id).execute();
+    });
+  }
+
+  /**
+   * Auto-unmute: every conversation muted at or before `cutoff` is unmuted and handed back. Returns
+   * each one as it was before, so listeners can tell whose inbox it left. The UPDATE re-checks the
+   * condition, so with several hubs each conversation is unmuted (and reported) by one of them.
+   */
+  async unmuteExpired(cutoff: string): Promise<ConversationRecord[]> {
+    const due = (await this.db.selectFrom('conversations').selectAll().where('muted', '=', 1).where('muted_at', '<=', cutoff).execute()).map(toConversation);
+    const done: ConversationRecord[] = [];
+    for (const record of due) {
+      const result = await this.db
+        .updateTable('conversations')
+        .set({ muted: 0, muted_at: null, muted_by: null, holder_id: null })
+        .where('id', '=', record.id)
+        .where('muted', '=', 1)
+        .where('muted_at', '<=', cutoff)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) > 0) done.push(record);
+    }
+    return done;
+  }
+
+  /** Open conversations without activity since `cutoff` become inactive. Returns their ids. */
+  async markInactive(cutoff: string, from: readonly TicketStatus[]): Promise<string[]> {
+    const rows = await this.db
+      .updateTable('conversations')
+      .set({ ticket_status: 'inactive' })
+      .where('ticket_status', 'in', [...from])
+      .where('state', '=', 'open')
+      .where('last_activity_at', '<=', cutoff)
+      .returning('id')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The inbox's reads: the filtered, visibility-checked list and the rows behind the tab counts and
+ * dashboard tiles. The filter means what protocol/inbox.ts says; inbox-semantics.test.ts holds both to it.
+ */
+import { type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
+import { rangeEnd, rangeStart } from '../../protocol/inbox.js';
+import type { ConversationFilter } from '../../protocol/types.js';
+import { escapeLike, jsonItemPattern, type Viewer } from './base.js';
+import type { ConversationsTable, Database } from './schema.js';
+
+export interface ListOptions extends ConversationFilter {
+  /** Conversations with older last activity are hidden unless `includeOld` or a search. */
+  retentionCutoff: string;
+}
+
+type ConversationEb = ExpressionBuilder<Database & { c: ConversationsTable }, 'c'>;
+
+export class InboxQueries {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** SQL condition: the viewer may see the conversation (admins: all; agents: team-wide or listed). */
+  #visible(eb: ConversationEb, viewer: Viewer) {
+    return eb.or([eb('c.visible_to', '=', '[]'), eb('c.visible_to', 'like', jsonItemPattern(viewer.id))]);
+  }
+
+  async list(viewer: Viewer, filter: ListOptions): Promise<{ rows: ConversationsTable[]; total: number }> {
+    const base = this.db
+      .selectFrom('conversations as c')
+      .innerJoin('visitors as v', 'v.id', 'c.visitor_id')
+      .where((eb) => {
+        const conditions = [] as Parameters<typeof eb.and>[0] & unknown[];
+        if (viewer.role !== 'admin') conditions.push(this.#visible(eb as unknown as ConversationEb, viewer));
+        const inbox = filter.inbox ?? 'all';
+        conditions.push(eb('c.state', '=', inbox === 'closed' ? 'closed' : 'open'));
+        if (inbox === 'mine') conditions.push(eb.or([eb('c.holder_id', '=', viewer.id), eb('c.assignees', 'like', jsonItemPattern(viewer.id))]));
+        if (inbox === 'unassigned') conditions.push(eb.and([eb('c.holder_id', 'is', null), eb('c.assignees', '=', '[]')]));
+        if (!filter.includeOld && !filter.q) conditions.push(eb('c.last_activity_at', '>=', filter.retentionCutoff));
+        if (filter.q) {
+          const pattern = `%${escapeLike(filter.q.toLowerCase())}%`;
+          conditions.push(
+            sql<SqlBool>`(v.name like ${pattern} escape '\\' or lower(coalesce(v.email, '')) like ${pattern} escape '\\' or lower(coalesce(c.last_message_text, '')) like ${pattern} escape '\\')`,
+          );
+        }
+        if (filter.botStatus) conditions.push(eb('c.bot_status', '=', filter.botStatus));
+        if (filter.ticketStatus) conditions.push(eb('c.ticket_status', '=', filter.ticketStatus));
+        if (filter.channel) conditions.push(eb('c.channel', '=', filter.channel));
+        if (filter.language) {
+          conditions.push(eb.or([eb('c.language', '=', filter.language), eb('c.language', 'like', `${escapeLike(filter.language)}-%`)]));
+        }
+        if (filter.tag) conditions.push(eb('c.tags', 'like', jsonItemPattern(filter.tag)));
+        if (filter.from) conditions.push(eb('c.last_activity_at', '>=', rangeStart(filter.from)));
+        if (filter.to) conditions.push(eb('c.last_activity_at', '<', rangeEnd(filter.to)));
+        return eb.and(conditions);
+      });
+    const [rows, count] = await Promise.all([
+      base
+        .selectAll('c')
+        .orderBy('c.last_activity_at', 'desc')
+        .orderBy('c.id')
+        .limit(filter.limit ?? 50)
+        .offset(filter.offset ?? 0)
+        .execute(),
+      base.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(count.n) };
+  }
+
+  /** Every conversation visible to the viewer within the retention window: the rows behind counts and tiles. */
+  async countable(viewer: Viewer, retentionCutoff: string): Promise<Pick<ConversationsTable, 'holder_id' | 'assignees' | 'unreplied_count' | 'state'>[]> {
+    return this.db
+      .selectFrom('conversations as c')
+      .select(['c.holder_id', 'c.assignees', 'c.unreplied_count', 'c.state'])
+      .where((eb) =>
+        eb.and([...(viewer.role === 'admin' ? [] : [this.#visible(eb as unknown as ConversationEb, viewer)]), eb('c.last_activity_at', '>=', retentionCutoff)]),
+      )
+      .execute();
+  }
+}

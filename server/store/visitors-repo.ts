@@ -1,0 +1,95 @@
+/** Visitors: one row per widget identity (browser session or verified user). */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { UserData } from '../../protocol/types.js';
+import type { Db } from './base.js';
+import type { Dialect } from './migrations.js';
+import type { Database, VisitorsTable } from './schema.js';
+
+export class VisitorsRepo {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  get(id: string, db: Db = this.db): Promise<VisitorsTable | undefined> {
+    return db.selectFrom('visitors').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Several visitors in one query (list views). */
+  async many(ids: string[]): Promise<Map<string, VisitorsTable>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('visitors')
+      .selectAll()
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  async create(input: { id?: string; siteId: string; userData: UserData; verified: boolean; language: string; now: string }): Promise<VisitorsTable> {
+    const row: VisitorsTable = {
+      id: input.id ?? randomUUID(),
+      site_id: input.siteId,
+      ...visitorDataColumns(input.userData, input.verified),
+      channel: 'webchat',
+      language: input.language,
+      first_seen_at: input.now,
+      last_seen_at: input.now,
+    };
+    await this.db.insertInto('visitors').values(row).execute();
+    return row;
+  }
+
+  async updateData(id: string, userData: UserData, verified: boolean): Promise<void> {
+    await this.db.updateTable('visitors').set(visitorDataColumns(userData, verified)).where('id', '=', id).execute();
+  }
+
+  async touch(id: string, now: string, language?: string): Promise<void> {
+    await this.db
+      .updateTable('visitors')
+      .set(language ? { last_seen_at: now, language } : { last_seen_at: now })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /**
+   * Serialises the writes of one visitor inside a transaction, across hub processes: two messages
+   * sent at once must not both open a conversation, nor both compute the same unread count.
+   * PostgreSQL takes a row lock; SQLite transactions are already exclusive (one writer).
+   */
+  async lock(visitorId: string, tx: Db): Promise<void> {
+    if (this.dialect !== 'postgres') return;
+    await tx.selectFrom('visitors').select('id').where('id', '=', visitorId).forUpdate().execute();
+  }
+
+  /** Visitors with no conversation, last seen before `cutoff` (identified page views that never wrote). */
+  async deleteEmpty(cutoff: string): Promise<number> {
+    const result = await this.db
+      .deleteFrom('visitors')
+      .where('last_seen_at', '<', cutoff)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('conversations').select('id').whereRef('conversations.visitor_id', '=', 'visitors.id'))))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** Deletes the visitor with every conversation, message and note. Returns the conversation ids. */
+  async delete(id: string): Promise<string[]> {
+    return this.db.transaction().execute(async (tx) => {
+      const ids = (await tx.selectFrom('conversations').select('id').where('visitor_id', '=', id).execute()).map((r) => r.id);
+      if (ids.length > 0) {
+        await tx.deleteFrom('messages').where('conversation_id', 'in', ids).execute();
+        await tx.deleteFrom('notes').where('conversation_id', 'in', ids).execute();
+        await tx.deleteFrom('conversations').where('id', 'in', ids).execute();
+      }
+      await tx.deleteFrom('visitors').where('id', '=', id).execute();
+      return ids;
+    });
+  }
+}
+
+function visitorDataColumns(userData: UserData, verified: boolean): Pick<VisitorsTable, 'user_data' | 'name' | 'email' | 'verified'> {
+  const { user_hash: _hash, ...stored } = userData;
+  const name = [userData.first_name, userData.last_name].filter(Boolean).join(' ').trim().toLowerCase();
+  return { user_data: JSON.stringify(stored), name, email: userData.email?.toLowerCase() ?? null, verified: verified ? 1 : 0 };
+}
