@@ -9,3 +9,4 @@ export { ConversationSide } from './components/conversation-side.js';
 export { AdminView } from './components/admin-view.js';
 export { HubApi, ApiError, type Route, type RouteResponse } from './api.js';
 export { HubController } from './controllers/hub.js';
+export { InboxController } from './controllers/inbox.js';

@@ -1,6 +1,6 @@
 /**
  * Small pieces of the panel: the sign-in form and dashboard tiles (templates rendered in the panel's
- * own shadow root), and the tracker behind `unread-changed` and `escalation`.
+ * own shadow root), and the tracker behind `switchboard-unread-changed` and `switchboard-escalation`.
  */
 import { html, nothing } from 'lit';
 import type { HubApi } from './api.js';

@@ -1,10 +1,35 @@
-// The panel shell and the customers view, in headless Chromium against the real hub of the test run.
+// The panel shell and the customers view, in headless Chromium against the real hub of the test run; live updates
+// are applied in the panel from the push alone (zero REST requests), and internal events stay inside the element.
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { ConversationList } from '../protocol/api.js';
-import type { ConversationSummary } from '../protocol/types.js';
+import type { ConversationSummary, DashboardStats } from '../protocol/types.js';
 import type { SwitchboardAgentPanel } from './agent-panel.js';
 import { matchesFilter } from './filters.js';
-import { api, list, listRoot, listedIds, login, newAgent, panel, root, spyOnList, testHub, unique, view, visitor } from './test-helpers.js';
+import { api, list, listRoot, listedIds, login, newAgent, panel, root, spyOnList, testHub, unique, view, viewRoot, visitor } from './test-helpers.js';
+
+/**
+ * Records every request made through `window.fetch` (the panel's REST client uses it). The test's own calls go
+ * through `hub` (as `token`, with the original fetch), so they are not counted.
+ */
+function spyOnFetch(token: string): { requests: string[]; hub: <T>(method: string, path: string, body?: unknown) => Promise<T>; restore(): void } {
+  const original = window.fetch;
+  const requests: string[] = [];
+  window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    requests.push(`${init?.method ?? 'GET'} ${new URL(url).pathname}`);
+    return original(input, init);
+  };
+  const hub = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const res = await original(`${testHub.url}${path}`, { method, headers, body: JSON.stringify(body ?? {}) });
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status}`);
+    return (await res.json()) as T;
+  };
+  return { requests, hub, restore: () => (window.fetch = original) };
+}
+
+const tab = (el: SwitchboardAgentPanel, inbox: string): number => Number(listRoot(el).querySelector(`[data-inbox="${inbox}"] .n`)?.textContent);
+const tile = (el: SwitchboardAgentPanel, cls: string): number => Number(root(el).querySelector(`.tile.${cls} b`)?.textContent);
 
 describe('<switchboard-agent-panel> shell and customers view', () => {
   let admin: string;
@@ -65,9 +90,9 @@ describe('<switchboard-agent-panel> shell and customers view', () => {
     await waitUntil(() => root(el).querySelector('form.login .error'), 'no sign-in form');
   });
 
-  it('updates the list live when a visitor writes, reorders by activity, and fires escalation and unread-changed', async () => {
+  it('updates the list live when a visitor writes, reorders by activity, and fires switchboard-escalation and switchboard-unread-changed', async () => {
     const el = await panel(admin);
-    const escalation = oneEvent(el, 'escalation');
+    const escalation = oneEvent(el, 'switchboard-escalation');
     const first = await visitor('hello there', { first_name: `First${unique()}` });
     const second = await visitor('I want to talk to a human', { first_name: `Second${unique()}` });
     await waitUntil(
@@ -81,7 +106,7 @@ describe('<switchboard-agent-panel> shell and customers view', () => {
     expect(listRoot(el).querySelector(`[data-id="${second.conversationId}"]`)?.classList.contains('unread')).to.equal(true);
 
     // The older conversation moves to the top when its visitor writes again.
-    const unread = oneEvent(el, 'unread-changed');
+    const unread = oneEvent(el, 'switchboard-unread-changed');
     await first.say('are you there?');
     await waitUntil(() => listedIds(el)[0] === first.conversationId, 'list did not reorder');
     expect(((await unread) as CustomEvent<{ total: number }>).detail.total).to.be.greaterThan(0);
@@ -193,7 +218,7 @@ describe('<switchboard-agent-panel> shell and customers view', () => {
     }
   });
 
-  it('keyboard: j/k and arrows move through the list, Enter opens; conversation-selected fires', async () => {
+  it('keyboard: j/k and arrows move through the list, Enter opens; switchboard-conversation-selected fires', async () => {
     const a = await visitor('one');
     const b = await visitor('two');
     const el = await panel(admin);
@@ -207,7 +232,7 @@ describe('<switchboard-agent-panel> shell and customers view', () => {
     key('k');
     await waitUntil(() => box.getAttribute('aria-activedescendant') === `c-${ids[1]}`, 'active option did not move');
     expect(view(el)).to.equal(null);
-    const selected = oneEvent(el, 'conversation-selected');
+    const selected = oneEvent(el, 'switchboard-conversation-selected');
     key('Enter');
     expect(((await selected) as CustomEvent<{ conversationId: string }>).detail.conversationId).to.equal(ids[1]);
     await waitUntil(() => view(el)?.detail.conversation.id === ids[1]);
@@ -258,5 +283,81 @@ describe('<switchboard-agent-panel> shell and customers view', () => {
     await waitUntil(() => view(wide));
     expect(getComputedStyle(root(wide).querySelector('.list-pane') as HTMLElement).display).not.to.equal('none');
     expect(getComputedStyle(view(wide)?.shadowRoot?.querySelector('button.back') as HTMLElement).display).to.equal('none');
+  });
+
+  it('visitor messages and changes made elsewhere update list, tab counts and tiles with zero REST requests', async () => {
+    // The admin's panel (a new agent would cost a login, and the hub allows 20 a minute per address).
+    const token = admin;
+    const el = await panel(token);
+    const me = el.me?.id as string;
+    const before = { all: tab(el, 'all'), unassigned: tab(el, 'unassigned'), mine: tab(el, 'mine'), tileUnassigned: tile(el, 'unassigned') };
+    const tilesBefore = { assigned: tile(el, 'assigned'), myUnreplied: tile(el, 'my-unreplied') };
+    const spy = spyOnFetch(token);
+    try {
+      const a = await visitor('first question', { first_name: `Ann${unique()}` });
+      const b = await visitor('second question', { first_name: `Bo${unique()}` });
+      await a.say('anyone there?');
+      await b.say('hello?');
+      await a.say('still waiting');
+      await waitUntil(() => listedIds(el).includes(a.conversationId) && listedIds(el).includes(b.conversationId), 'new conversations not listed live');
+      await waitUntil(
+        () => listRoot(el).querySelector(`[data-id="${a.conversationId}"] .badge.unreplied`)?.textContent?.trim() === '3',
+        'unreplied count of a',
+      );
+      await waitUntil(() => tab(el, 'all') === before.all + 2 && tab(el, 'unassigned') === before.unassigned + 2, 'tab counts did not follow');
+      expect(tab(el, 'mine')).to.equal(before.mine);
+      expect(tile(el, 'unassigned')).to.equal(before.tileUnassigned + 2);
+
+      // Changes made elsewhere (another tab, the hub's API) — one assigned to this agent, the other closed: Mine, Unassigned, Closed and the tiles follow.
+      const closedBefore = tab(el, 'closed');
+      await spy.hub('PUT', `/api/conversations/${a.conversationId}/assignees`, { agentIds: [me] });
+      await spy.hub('POST', `/api/conversations/${b.conversationId}/close`, {});
+      await waitUntil(() => tab(el, 'mine') === before.mine + 1 && tab(el, 'closed') === closedBefore + 1, 'mine / closed counts did not follow');
+      await waitUntil(() => !listedIds(el).includes(b.conversationId), 'a closed conversation stays in the All inbox');
+      expect(tab(el, 'all')).to.equal(before.all + 1);
+      expect(tab(el, 'unassigned')).to.equal(before.unassigned);
+      await waitUntil(
+        () => tile(el, 'assigned') === tilesBefore.assigned + 1 && tile(el, 'my-unreplied') === tilesBefore.myUnreplied + 1,
+        'tiles did not follow the assignment',
+      );
+
+      expect(spy.requests, 'REST requests made for live updates').to.deep.equal([]);
+      spy.restore();
+
+      // What the panel computed is what the hub answers.
+      const hub = await api<ConversationList>(token, 'GET', '/api/conversations');
+      const stats = await api<DashboardStats>(token, 'GET', '/api/stats');
+      for (const inbox of ['all', 'mine', 'unassigned', 'closed'] as const) expect(tab(el, inbox), inbox).to.equal(hub.counts[inbox]);
+      expect(tile(el, 'assigned')).to.equal(stats.assignedToMe);
+      expect(tile(el, 'my-unreplied')).to.equal(stats.myUnreplied);
+      expect(tile(el, 'unassigned')).to.equal(stats.unassigned);
+      expect(tile(el, 'total-unreplied')).to.equal(stats.totalUnreplied);
+      a.socket.disconnect();
+      b.socket.disconnect();
+    } finally {
+      spy.restore();
+    }
+  });
+
+  it('internal events stay inside the element; public ones reach the page', async () => {
+    const v = await visitor('keep it inside');
+    const el = await panel(admin);
+    const seen: string[] = [];
+    const names = ['sb-open', 'sb-filter-change', 'sb-conversation-action', 'sb-back', 'switchboard-conversation-selected'];
+    const record = (e: Event) => seen.push(e.type);
+    for (const name of names) document.addEventListener(name, record);
+    try {
+      await waitUntil(() => listedIds(el).includes(v.conversationId));
+      (listRoot(el).querySelector(`li[data-id="${v.conversationId}"]`) as HTMLElement).click();
+      await waitUntil(() => viewRoot(el)?.querySelector('button.mute'), 'conversation did not open');
+      viewRoot(el).querySelector<HTMLButtonElement>('button.mute')?.click();
+      await waitUntil(() => viewRoot(el).querySelector('button.unmute'), 'mute intent not run');
+      (listRoot(el).querySelector('[data-inbox="mine"]') as HTMLButtonElement).click();
+      await waitUntil(() => el.getFilter().inbox === 'mine');
+      expect(seen).to.deep.equal(['switchboard-conversation-selected']);
+    } finally {
+      for (const name of names) document.removeEventListener(name, record);
+      v.socket.disconnect();
+    }
   });
 });

@@ -1,53 +1,24 @@
 import { LitElement, html } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, property } from 'lit/decorators.js';
 import type { AgentInput, AgentPatch } from '../../protocol/api.js';
 import type { Agent, Role } from '../../protocol/types.js';
 import { panelStyles } from '../agent-panel.styles.js';
-import type { HubApi } from '../api.js';
-import { errorText } from '../format.js';
-import { adminStyles, announce } from './admin-shared.js';
+import { adminAction, adminStyles } from './admin-shared.js';
 
 /**
- * Agents and roles: list with presence, add, change role, disable, reset password, remove.
+ * Agents and roles: list with presence, add, change role, disable, reset password, remove. Presentational.
  *
- * @fires agents-changed - detail: `{ agents }`
+ * @fires sb-admin-action - detail: an `AdminIntent` and `reply` (internal)
  */
 @customElement('sb-admin-agents')
 export class AdminAgents extends LitElement {
   static override styles = [panelStyles, adminStyles];
 
-  @property({ attribute: false }) api!: HubApi;
+  @property({ attribute: false }) agents: Agent[] = [];
   @property({ attribute: false }) me!: Agent;
-  @state() private agents: Agent[] = [];
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
-  }
-
-  async load(): Promise<void> {
-    try {
-      this.agents = (await this.api.call('GET /api/agents')).items;
-      this.dispatchEvent(new CustomEvent('agents-changed', { detail: { agents: this.agents }, bubbles: true, composed: true }));
-    } catch (error) {
-      announce(this, errorText(error), true);
-    }
-  }
-
-  async #do(run: () => Promise<unknown>, done: string): Promise<boolean> {
-    try {
-      await run();
-      announce(this, done);
-      await this.load();
-      return true;
-    } catch (error) {
-      announce(this, errorText(error), true);
-      return false;
-    }
-  }
-
-  #patch(agent: Agent, patch: AgentPatch, done: string): Promise<boolean> {
-    return this.#do(() => this.api.call('PUT /api/agents/:id', { params: { id: agent.id }, body: patch }), done);
+  #patch(agent: Agent, patch: AgentPatch, success: string): Promise<boolean> {
+    return adminAction(this, { action: 'agent-patch', id: agent.id, patch, success });
   }
 
   override render() {
@@ -68,7 +39,7 @@ export class AdminAgents extends LitElement {
                 ? html`<span class="muted">you</span>`
                 : html`<button type="button" class="toggle" @click=${() => this.#patch(a, { disabled: !a.disabled }, a.disabled ? 'Enabled' : 'Disabled')}>${a.disabled ? 'Enable' : 'Disable'}</button>
                   <button type="button" class="password" @click=${() => this.#resetPassword(a)}>Set password</button>
-                  <button type="button" class="danger remove" @click=${() => confirm(`Remove ${a.name}?`) && this.#do(() => this.api.call('DELETE /api/agents/:id', { params: { id: a.id } }), 'Agent removed')}>Remove</button>`
+                  <button type="button" class="danger remove" @click=${() => confirm(`Remove ${a.name}?`) && adminAction(this, { action: 'agent-remove', id: a.id })}>Remove</button>`
             }</td>
           </tr>`;
         })}</tbody>
@@ -98,7 +69,7 @@ export class AdminAgents extends LitElement {
       password: String(data.get('password') ?? ''),
       role: String(data.get('role')) === 'admin' ? 'admin' : 'agent',
     };
-    void this.#do(() => this.api.call('POST /api/agents', { body: input }), 'Agent added').then((ok) => ok && form.reset());
+    void adminAction(this, { action: 'agent-add', input }).then((ok) => ok && form.reset());
   };
 }
 

@@ -4,45 +4,23 @@ import type { FaqInput, FaqTestResult } from '../../protocol/api.js';
 import { LIMITS } from '../../protocol/limits.js';
 import { FAQ_TYPES, type Faq, type FaqType } from '../../protocol/types.js';
 import { panelStyles } from '../agent-panel.styles.js';
-import { type HubApi, saveBlob } from '../api.js';
-import { errorText, formatTime } from '../format.js';
-import { adminStyles, announce } from './admin-shared.js';
+import { formatTime } from '../format.js';
+import { adminAction, adminStyles } from './admin-shared.js';
 
-/** FAQs: list (with archived), create, edit, archive/restore, CSV import/export, and the "test FAQ" box. */
+/**
+ * FAQs: list (with archived), create, edit, archive/restore, CSV import/export, and the "test FAQ" box.
+ * Presentational: the panel's AdminController holds the FAQs and runs the intents.
+ *
+ * @fires sb-admin-action - detail: an `AdminIntent` and `reply` (internal)
+ */
 @customElement('sb-admin-faqs')
 export class AdminFaqs extends LitElement {
   static override styles = [panelStyles, adminStyles];
 
-  @property({ attribute: false }) api!: HubApi;
-  @state() private faqs: Faq[] = [];
+  @property({ attribute: false }) faqs: Faq[] = [];
+  @property({ attribute: false }) showArchived = true;
+  @property({ attribute: false }) test: FaqTestResult | null = null;
   @state() private editing: Faq | null = null;
-  @state() private test: FaqTestResult | null = null;
-  @state() private showArchived = true;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
-  }
-
-  async load(): Promise<void> {
-    try {
-      this.faqs = (await this.api.call('GET /api/faqs', { query: this.showArchived ? {} : { archived: false } })).items;
-    } catch (error) {
-      announce(this, errorText(error), true);
-    }
-  }
-
-  async #do(run: () => Promise<unknown>, done: string): Promise<boolean> {
-    try {
-      await run();
-      announce(this, done);
-      await this.load();
-      return true;
-    } catch (error) {
-      announce(this, errorText(error), true);
-      return false;
-    }
-  }
 
   override render() {
     const e = this.editing;
@@ -65,10 +43,8 @@ export class AdminFaqs extends LitElement {
       </section>
       <section class="faqs">
         <h2>FAQs</h2>
-        <label><input type="checkbox" .checked=${this.showArchived} @change=${(ev: Event) => {
-          this.showArchived = (ev.target as HTMLInputElement).checked;
-          void this.load();
-        }} /> Show archived</label>
+        <label><input type="checkbox" .checked=${this.showArchived}
+          @change=${(ev: Event) => adminAction(this, { action: 'faqs-archived', show: (ev.target as HTMLInputElement).checked })} /> Show archived</label>
         <div class="table"><table>
           <thead><tr><th>Type</th><th>Questions</th><th>Answer</th><th>Updated</th><th><span class="sr-only">Actions</span></th></tr></thead>
           <tbody>${this.faqs.map(
@@ -77,7 +53,7 @@ export class AdminFaqs extends LitElement {
             ) => html`<tr class="faq ${f.archived ? 'archived' : ''}" data-id=${f.id}><td class="nowrap">${f.type}</td><td>${f.questions.join(' · ')}</td><td>${f.answer}</td><td class="nowrap">${formatTime(f.updatedAt)}</td>
               <td class="buttons">
                 <button type="button" class="edit" @click=${() => (this.editing = f)}>Edit</button>
-                <button type="button" class="archive" @click=${() => this.#do(() => this.api.call('PUT /api/faqs/:id', { params: { id: f.id }, body: { type: f.type, questions: f.questions, answer: f.answer, archived: !f.archived } }), f.archived ? 'FAQ restored' : 'FAQ archived')}>${f.archived ? 'Restore' : 'Archive'}</button>
+                <button type="button" class="archive" @click=${() => this.#archive(f)}>${f.archived ? 'Restore' : 'Archive'}</button>
               </td></tr>`,
           )}</tbody>
         </table></div>
@@ -113,13 +89,12 @@ export class AdminFaqs extends LitElement {
       answer: String(data.get('answer') ?? '').trim(),
     };
     const editing = this.editing;
-    void this.#do(
-      () =>
-        editing
-          ? this.api.call('PUT /api/faqs/:id', { params: { id: editing.id }, body: { ...input, archived: editing.archived } })
-          : this.api.call('POST /api/faqs', { body: input }),
-      editing ? 'FAQ saved' : 'FAQ added',
-    ).then((ok) => {
+    void adminAction(this, {
+      action: 'faq-save',
+      id: editing?.id ?? null,
+      input: editing ? { ...input, archived: editing.archived } : input,
+      success: editing ? 'FAQ saved' : 'FAQ added',
+    }).then((ok) => {
       if (!ok) return;
       this.editing = null;
       form.reset();
@@ -129,10 +104,7 @@ export class AdminFaqs extends LitElement {
   #testFaq = (event: SubmitEvent): void => {
     event.preventDefault();
     const text = String(new FormData(event.target as HTMLFormElement).get('text') ?? '');
-    this.api.call('POST /api/faqs/test', { body: { text } }).then(
-      (result) => (this.test = result),
-      (error: unknown) => announce(this, errorText(error), true),
-    );
+    void adminAction(this, { action: 'faq-test', text });
   };
 
   #import = (event: SubmitEvent): void => {
@@ -140,28 +112,20 @@ export class AdminFaqs extends LitElement {
     const form = event.target as HTMLFormElement;
     const file = new FormData(form).get('csv');
     if (!(file instanceof File)) return;
-    void (async () => {
-      try {
-        const result = await this.api.call('POST /api/faqs/import', { body: await file.text() });
-        const skipped = result.errors.map((e) => `line ${e.line}: ${e.message}`).join('; ');
-        announce(this, `Imported ${result.imported} FAQs${skipped ? `. Skipped ${skipped}` : ''}`, result.errors.length > 0);
-        form.reset();
-        await this.load();
-      } catch (error) {
-        announce(this, errorText(error), true);
-      }
-    })();
+    void file
+      .text()
+      .then((csv) => adminAction(this, { action: 'faq-import', csv }))
+      .then((ok) => ok && form.reset());
   };
 
-  #export = async (): Promise<void> => {
-    try {
-      const { blob, name } = await this.api.fetchFile('GET /api/faqs/export.csv', {}, 'faqs.csv');
-      const url = saveBlob(blob, name);
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    } catch (error) {
-      announce(this, errorText(error), true);
-    }
+  #export = (): void => {
+    void adminAction(this, { action: 'faq-export' });
   };
+
+  #archive(f: Faq): void {
+    const input = { type: f.type, questions: f.questions, answer: f.answer, archived: !f.archived };
+    void adminAction(this, { action: 'faq-save', id: f.id, input, success: f.archived ? 'FAQ restored' : 'FAQ archived' });
+  }
 }
 
 declare global {

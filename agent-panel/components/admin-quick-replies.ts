@@ -3,9 +3,8 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { QuickReplyInput } from '../../protocol/api.js';
 import type { QuickReply, Responder, Settings, TimeWindow } from '../../protocol/types.js';
 import { panelStyles } from '../agent-panel.styles.js';
-import type { HubApi } from '../api.js';
 import { errorText } from '../format.js';
-import { adminStyles, announce } from './admin-shared.js';
+import { adminAction, adminStyles } from './admin-shared.js';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const RESPONDERS: Record<Responder, string> = { faq: 'FAQs', quick_reply: 'Quick replies' };
@@ -31,42 +30,19 @@ export function parseWindows(text: string): TimeWindow[] {
   return windows;
 }
 
-/** Quick replies (text, buttons, time windows in a time zone, enabled) and the bot's responder priority. */
+/**
+ * Quick replies (text, buttons, time windows in a time zone, enabled) and the bot's responder priority.
+ * Presentational: the panel's AdminController holds them and runs the intents.
+ *
+ * @fires sb-admin-action - detail: an `AdminIntent` and `reply` (internal)
+ */
 @customElement('sb-admin-quick-replies')
 export class AdminQuickReplies extends LitElement {
   static override styles = [panelStyles, adminStyles];
 
-  @property({ attribute: false }) api!: HubApi;
-  @state() private items: QuickReply[] = [];
-  @state() private settings: Settings | null = null;
+  @property({ attribute: false }) items: QuickReply[] = [];
+  @property({ attribute: false }) settings: Settings | null = null;
   @state() private editing: QuickReply | null = null;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
-  }
-
-  async load(): Promise<void> {
-    try {
-      const [list, settings] = await Promise.all([this.api.call('GET /api/quick-replies'), this.api.call('GET /api/settings')]);
-      this.items = list.items;
-      this.settings = settings;
-    } catch (error) {
-      announce(this, errorText(error), true);
-    }
-  }
-
-  async #do(run: () => Promise<unknown>, done: string): Promise<boolean> {
-    try {
-      await run();
-      announce(this, done);
-      await this.load();
-      return true;
-    } catch (error) {
-      announce(this, errorText(error), true);
-      return false;
-    }
-  }
 
   override render() {
     const e = this.editing;
@@ -91,9 +67,9 @@ export class AdminQuickReplies extends LitElement {
           <tbody>${this.items.map(
             (q) => html`<tr class="quick-reply" data-id=${q.id}><td>${q.name}</td><td>${q.text}</td><td>${q.choices.join(' · ')}</td>
               <td>${formatWindows(q.windows) || 'always'} (${q.timezone})</td>
-              <td><input type="checkbox" aria-label="Enabled" .checked=${q.enabled} @change=${(ev: Event) => this.#do(() => this.api.call('PUT /api/quick-replies/:id', { params: { id: q.id }, body: { ...this.#input(q), enabled: (ev.target as HTMLInputElement).checked } }), 'Saved')} /></td>
+              <td><input type="checkbox" aria-label="Enabled" .checked=${q.enabled} @change=${(ev: Event) => adminAction(this, { action: 'quick-reply-save', id: q.id, input: { ...this.#input(q), enabled: (ev.target as HTMLInputElement).checked }, success: 'Saved' })} /></td>
               <td class="buttons"><button type="button" class="edit" @click=${() => (this.editing = q)}>Edit</button>
-                <button type="button" class="danger delete" @click=${() => confirm(`Delete “${q.name}”?`) && this.#do(() => this.api.call('DELETE /api/quick-replies/:id', { params: { id: q.id } }), 'Deleted')}>Delete</button></td></tr>`,
+                <button type="button" class="danger delete" @click=${() => confirm(`Delete “${q.name}”?`) && adminAction(this, { action: 'quick-reply-delete', id: q.id })}>Delete</button></td></tr>`,
           )}</tbody>
         </table></div>
         <h2>${e ? 'Edit quick reply' : 'New quick reply'}</h2>
@@ -119,7 +95,7 @@ export class AdminQuickReplies extends LitElement {
     const [item] = order.splice(index, 1);
     if (!item) return;
     order.splice(index - 1, 0, item);
-    void this.#do(() => this.api.call('PUT /api/settings', { body: { responderPriority: order } }), 'Priority saved');
+    void adminAction(this, { action: 'priority', order });
   }
 
   #save = (event: SubmitEvent): void => {
@@ -140,17 +116,16 @@ export class AdminQuickReplies extends LitElement {
         enabled: data.get('enabled') === 'on',
       };
     } catch (error) {
-      announce(this, errorText(error), true);
+      void adminAction(this, { action: 'report', message: errorText(error) });
       return;
     }
     const editing = this.editing;
-    void this.#do(
-      () =>
-        editing
-          ? this.api.call('PUT /api/quick-replies/:id', { params: { id: editing.id }, body: input })
-          : this.api.call('POST /api/quick-replies', { body: input }),
-      editing ? 'Quick reply saved' : 'Quick reply added',
-    ).then((ok) => {
+    void adminAction(this, {
+      action: 'quick-reply-save',
+      id: editing?.id ?? null,
+      input,
+      success: editing ? 'Quick reply saved' : 'Quick reply added',
+    }).then((ok) => {
       if (!ok) return;
       this.editing = null;
       form.reset();

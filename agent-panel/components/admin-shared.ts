@@ -1,5 +1,6 @@
-/** Look and status reporting shared by the admin screens. */
+/** Look and intents shared by the admin screens. */
 import { css } from 'lit';
+import { type AdminIntent, request } from '../events.js';
 
 /** Shared look of the admin screens. */
 export const adminStyles = css`
@@ -20,7 +21,7 @@ export const adminStyles = css`
   td.nowrap { white-space: nowrap; overflow-wrap: normal; }
 `;
 
-/** Reports the outcome of an admin action to the admin view (`admin-status`). */
-export function announce(from: HTMLElement, message: string, error = false): void {
-  from.dispatchEvent(new CustomEvent('admin-status', { detail: { message, error }, bubbles: true, composed: true }));
+/** Asks the panel to run an admin intent; resolves whether the hub accepted it (the status line tells the admin). */
+export function adminAction(from: HTMLElement, intent: AdminIntent): Promise<boolean> {
+  return request(from, 'sb-admin-action', intent);
 }

@@ -2,12 +2,13 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Agent } from '../../protocol/types.js';
 import { panelStyles } from '../agent-panel.styles.js';
-import type { HubApi } from '../api.js';
+import type { AdminState } from '../controllers/admin.js';
+import { type AdminIntent, type AdminScreen, type IntentDetail, forward, request } from '../events.js';
 import './admin-agents.js';
 import './admin-faqs.js';
 import './admin-quick-replies.js';
 
-type Tab = 'faqs' | 'quick-replies' | 'agents';
+type Tab = AdminScreen;
 const TABS: [Tab, string][] = [
   ['faqs', 'FAQs'],
   ['quick-replies', 'Quick replies & bot'],
@@ -17,8 +18,9 @@ const TABS: [Tab, string][] = [
 /**
  * Admin screens (role admin only; the hub refuses them to agents too): FAQs with CSV import/export and
  * the test box, quick replies with their time windows and the responder priority, agents and roles.
+ * Presentational: renders the panel's `AdminController` state; the screens' intents are passed on to the panel.
  *
- * @fires agents-changed - detail: `{ agents }` after the team changed
+ * @fires sb-admin-action - detail: an `AdminIntent` and `reply` (internal; opening a tab asks for its data)
  */
 @customElement('sb-admin-view')
 export class AdminView extends LitElement {
@@ -33,12 +35,18 @@ export class AdminView extends LitElement {
     `,
   ];
 
-  @property({ attribute: false }) api!: HubApi;
+  @property({ attribute: false }) state!: AdminState;
   @property({ attribute: false }) me!: Agent;
   @state() private tab: Tab = 'faqs';
-  @state() private status: { message: string; error: boolean } | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void request(this, 'sb-admin-action', { action: 'screen', screen: this.tab });
+  }
 
   override render() {
+    const s = this.state;
+    const status = s.status;
     return html`
       <div role="tablist" aria-label="Admin screens" @keydown=${this.#onKey}>
         ${TABS.map(
@@ -46,21 +54,22 @@ export class AdminView extends LitElement {
           tabindex=${this.tab === id ? 0 : -1} @click=${() => this.#select(id)}>${label}</button>`,
         )}
       </div>
-      ${this.status ? html`<div class="status ${this.status.error ? 'error' : ''}" role=${this.status.error ? 'alert' : 'status'}>${this.status.message}</div>` : ''}
-      <div id="panel" role="tabpanel" aria-labelledby="tab-${this.tab}" @admin-status=${(e: CustomEvent<{ message: string; error: boolean }>) => (this.status = e.detail)}>
+      ${status ? html`<div class="status ${status.error ? 'error' : ''}" role=${status.error ? 'alert' : 'status'}>${status.message}</div>` : ''}
+      <div id="panel" role="tabpanel" aria-labelledby="tab-${this.tab}"
+        @sb-admin-action=${(e: CustomEvent<IntentDetail<AdminIntent>>) => forward(e, 'sb-admin-action', this)}>
         ${
           this.tab === 'faqs'
-            ? html`<sb-admin-faqs .api=${this.api}></sb-admin-faqs>`
+            ? html`<sb-admin-faqs .faqs=${s.faqs} .showArchived=${s.showArchived} .test=${s.faqTest}></sb-admin-faqs>`
             : this.tab === 'quick-replies'
-              ? html`<sb-admin-quick-replies .api=${this.api}></sb-admin-quick-replies>`
-              : html`<sb-admin-agents .api=${this.api} .me=${this.me}></sb-admin-agents>`
+              ? html`<sb-admin-quick-replies .items=${s.quickReplies} .settings=${s.settings}></sb-admin-quick-replies>`
+              : html`<sb-admin-agents .agents=${s.agents} .me=${this.me}></sb-admin-agents>`
         }
       </div>`;
   }
 
   #select(tab: Tab): void {
     this.tab = tab;
-    this.status = null;
+    void request(this, 'sb-admin-action', { action: 'screen', screen: tab });
   }
 
   #onKey = (event: KeyboardEvent): void => {

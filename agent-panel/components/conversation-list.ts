@@ -10,6 +10,7 @@ import {
   TICKET_STATUSES,
 } from '../../protocol/types.js';
 import { panelStyles } from '../agent-panel.styles.js';
+import { emitInternal } from '../events.js';
 import { cleanFilter } from '../filters.js';
 import { BOT_LABELS, TICKET_LABELS, formatTime } from '../format.js';
 import { listStyles } from './conversation-list.styles.js';
@@ -20,8 +21,8 @@ const INBOX_LABELS: Record<Inbox, string> = { all: 'All', mine: 'Mine', unassign
  * The customers view: inboxes with counts, search, filters and the live list. Keyboard: j/k or ↑/↓ move,
  * Enter (or Space) opens, Home/End jump. Presentational: the panel owns the data.
  *
- * @fires filter-change - detail: `{ filter }` a new filter chosen by the agent
- * @fires open - detail: `{ conversationId }`
+ * @fires sb-filter-change - detail: `{ filter }` a new filter chosen by the agent (internal)
+ * @fires sb-open - detail: `{ conversationId }` (internal)
  */
 @customElement('sb-conversation-list')
 export class ConversationListView extends LitElement {
@@ -51,12 +52,12 @@ export class ConversationListView extends LitElement {
 
   #change(patch: Partial<ConversationFilter>): void {
     const filter = cleanFilter({ ...this.filter, ...patch } as Record<string, unknown>);
-    this.dispatchEvent(new CustomEvent('filter-change', { detail: { filter }, bubbles: true, composed: true }));
+    emitInternal(this, 'sb-filter-change', { filter });
   }
 
   #open(conversationId: string): void {
     this.activeId = conversationId;
-    this.dispatchEvent(new CustomEvent('open', { detail: { conversationId }, bubbles: true, composed: true }));
+    emitInternal(this, 'sb-open', { conversationId });
   }
 
   override render() {

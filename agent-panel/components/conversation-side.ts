@@ -1,52 +1,36 @@
 import { LitElement, html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, property } from 'lit/decorators.js';
 import { LIMITS } from '../../protocol/limits.js';
 import { type Agent, type ConversationDetail, TICKET_STATUSES, type TicketStatus } from '../../protocol/types.js';
 import { panelStyles } from '../agent-panel.styles.js';
-import { type CallOptions, type HubApi, type Route, saveBlob } from '../api.js';
+import type { Download } from '../controllers/conversation-actions.js';
+import { type ConversationIntent, type DownloadKind, request } from '../events.js';
 import { TICKET_LABELS, formatFull } from '../format.js';
 import { sideStyles } from './conversation-view.styles.js';
 
-interface Download {
-  label: string;
-  name: string;
-  url: string;
-  size: number;
-}
+/** Intents of the side panel; the conversation's id is added here. */
+type WithoutId<T> = T extends unknown ? Omit<T, 'conversationId'> : never;
+type SideIntent = WithoutId<Extract<ConversationIntent, { conversationId: string }>>;
 
 /**
  * The conversation's side panel: user information, ticket status, tags, assignees, visibility, private
- * notes, downloads and (admins only) deletion of the user. Actions run through `act` from the view.
+ * notes, downloads and (admins only) deletion of the user. Presentational: actions are intents
+ * (`sb-conversation-action`) that the view passes on to the panel; `downloads` are the files the panel fetched.
+ *
+ * @fires sb-conversation-action - detail: a `ConversationIntent` and `reply` (internal)
  */
 @customElement('sb-conversation-side')
 export class ConversationSide extends LitElement {
   static override styles = [panelStyles, sideStyles];
 
-  @property({ attribute: false }) api!: HubApi;
   @property({ attribute: false }) me!: Agent;
   @property({ attribute: false }) agents: Agent[] = [];
   @property({ attribute: false }) detail!: ConversationDetail;
-  @property({ attribute: false }) act: (run: () => Promise<unknown>) => Promise<void> = async (run) => void (await run());
-  /** Files fetched for download, offered as `<a download>` links (the export needs the token, a plain link can't send it). */
-  @state() private downloads: Download[] = [];
+  /** Files fetched for download, offered as `<a download>` links. */
+  @property({ attribute: false }) downloads: Download[] = [];
 
-  override willUpdate(changed: Map<string, unknown>): void {
-    const previous = changed.get('detail') as ConversationDetail | undefined;
-    if (previous && previous.conversation.id !== this.detail.conversation.id) this.#clearDownloads();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#clearDownloads();
-  }
-
-  #clearDownloads(): void {
-    for (const d of this.downloads) URL.revokeObjectURL(d.url);
-    this.downloads = [];
-  }
-
-  get #id() {
-    return { id: this.detail.conversation.id };
+  #act(intent: SideIntent): Promise<boolean> {
+    return request(this, 'sb-conversation-action', { ...intent, conversationId: this.detail.conversation.id } as ConversationIntent);
   }
 
   override render() {
@@ -71,7 +55,7 @@ export class ConversationSide extends LitElement {
       </section>
       <section>
         <h3><label for="ticket-status">Ticket status</label></h3>
-        <select id="ticket-status" class="ticket-status" @change=${(e: Event) => this.act(() => this.api.call('PUT /api/conversations/:id/ticket-status', { params: this.#id, body: { status: (e.target as HTMLSelectElement).value as TicketStatus } }))}>
+        <select id="ticket-status" class="ticket-status" @change=${(e: Event) => this.#act({ action: 'ticket-status', status: (e.target as HTMLSelectElement).value as TicketStatus })}>
           ${TICKET_STATUSES.map((s) => html`<option value=${s} ?selected=${s === c.ticketStatus}>${TICKET_LABELS[s]}</option>`)}
         </select>
       </section>
@@ -91,7 +75,7 @@ export class ConversationSide extends LitElement {
         <fieldset class="assignees" aria-label="Assignees">
           ${canTeam.map(
             (a) => html`<label><input type="checkbox" value=${a.id} .checked=${c.assignees.includes(a.id)}
-            @change=${() => this.act(() => this.api.call('PUT /api/conversations/:id/assignees', { params: this.#id, body: { agentIds: this.#checked('.assignees') } }))} />${a.name}${a.online ? ' ●' : ''}</label>`,
+            @change=${() => this.#act({ action: 'assignees', agentIds: this.#checked('.assignees') })} />${a.name}${a.online ? ' ●' : ''}</label>`,
           )}
         </fieldset>
       </section>
@@ -116,9 +100,9 @@ export class ConversationSide extends LitElement {
       </section>
       <section class="downloads">
         <h3>Download</h3>
-        <button type="button" class="download-json" @click=${() => this.#download('Conversation (JSON)', 'GET /api/conversations/:id/export', { params: this.#id, query: { format: 'json' } }, `conversation-${c.id}.json`)}>Conversation (JSON)</button>
-        <button type="button" class="download-text" @click=${() => this.#download('Conversation (text)', 'GET /api/conversations/:id/export', { params: this.#id, query: { format: 'text' } }, `conversation-${c.id}.txt`)}>Conversation (text)</button>
-        <button type="button" class="download-user" @click=${() => this.#download('User data (JSON)', 'GET /api/visitors/:id/export', { params: { id: c.visitorId } }, `visitor-${c.visitorId}.json`)}>User data (JSON)</button>
+        <button type="button" class="download-json" @click=${() => this.#download('json')}>Conversation (JSON)</button>
+        <button type="button" class="download-text" @click=${() => this.#download('text')}>Conversation (text)</button>
+        <button type="button" class="download-user" @click=${() => this.#download('user')}>User data (JSON)</button>
         ${this.downloads.map((d) => html`<a class="ready" href=${d.url} download=${d.name}>${d.label}: ${d.name} (${Math.ceil(d.size / 1024)} kB)</a>`)}
       </section>
       ${
@@ -135,12 +119,12 @@ export class ConversationSide extends LitElement {
     return [...this.renderRoot.querySelectorAll<HTMLInputElement>(`${selector} input[type=checkbox][value]:checked`)].map((i) => i.value);
   }
 
-  #setTags(tags: string[]): Promise<void> {
-    return this.act(() => this.api.call('PUT /api/conversations/:id/tags', { params: this.#id, body: { tags } }));
+  #setTags(tags: string[]): Promise<boolean> {
+    return this.#act({ action: 'tags', tags });
   }
 
-  #setVisibility(agentIds: string[]): Promise<void> {
-    return this.act(() => this.api.call('PUT /api/conversations/:id/visibility', { params: this.#id, body: { agentIds } }));
+  #setVisibility(agentIds: string[]): Promise<boolean> {
+    return this.#act({ action: 'visibility', agentIds });
   }
 
   #addTag = (event: SubmitEvent): void => {
@@ -149,7 +133,7 @@ export class ConversationSide extends LitElement {
     const tag = String(new FormData(form).get('tag') ?? '').trim();
     const tags = this.detail.conversation.tags;
     if (!tag || tags.includes(tag)) return;
-    void this.#setTags([...tags, tag]).then(() => form.reset());
+    void this.#setTags([...tags, tag]).then((ok) => ok && form.reset());
   };
 
   #addNote = (event: SubmitEvent): void => {
@@ -157,25 +141,18 @@ export class ConversationSide extends LitElement {
     const form = event.target as HTMLFormElement;
     const text = String(new FormData(form).get('note') ?? '').trim();
     if (!text) return;
-    void this.act(async () => {
-      await this.api.call('POST /api/conversations/:id/notes', { params: this.#id, body: { text } });
-      form.reset();
-    });
+    void this.#act({ action: 'note', text }).then((ok) => ok && form.reset());
   };
 
-  #download<R extends Route>(label: string, route: R, options: CallOptions<R>, fallback: string): Promise<void> {
-    return this.act(async () => {
-      const { blob, name } = await this.api.fetchFile(route, options, fallback);
-      const url = saveBlob(blob, name);
-      this.downloads = [...this.downloads.filter((d) => d.label !== label), { label, name, url, size: blob.size }];
-    });
+  #download(kind: DownloadKind): Promise<boolean> {
+    return this.#act({ action: 'download', visitorId: this.detail.conversation.visitorId, kind });
   }
 
   /** Admin only (the hub refuses agents too), after the agent confirms. */
   #deleteUser = (): void => {
     const c = this.detail.conversation;
     if (!confirm(`Delete “${c.visitor.name}”, all their conversations, messages and notes? This cannot be undone.`)) return;
-    void this.act(() => this.api.call('DELETE /api/visitors/:id', { params: { id: c.visitorId } }));
+    void request(this, 'sb-conversation-action', { action: 'delete-visitor', visitorId: c.visitorId });
   };
 }
 

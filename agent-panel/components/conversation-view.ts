@@ -3,30 +3,32 @@ import { customElement, property, query } from 'lit/decorators.js';
 import { LIMITS } from '../../protocol/limits.js';
 import type { Agent, ConversationDetail, ConversationSummary, Message } from '../../protocol/types.js';
 import { panelStyles } from '../agent-panel.styles.js';
-import type { HubApi } from '../api.js';
-import type { HubController } from '../controllers/hub.js';
-import { BOT_LABELS, errorText, formatFull, formatTime } from '../format.js';
+import type { Download } from '../controllers/conversation-actions.js';
+import { type ConversationIntent, type IntentDetail, emitInternal, forward, request } from '../events.js';
+import { BOT_LABELS, formatFull, formatTime } from '../format.js';
 import { viewStyles } from './conversation-view.styles.js';
 import './conversation-side.js';
+
+/** Intents that need only the conversation's id. */
+type SimpleAction = 'release' | 'mute' | 'unmute' | 'close' | 'reopen';
 
 /**
  * One conversation: header with presence and the handoff / mute / close actions, the transcript (always
  * rendered as text), and the composer. The side panel (user, status, tags, team, notes, downloads) is
- * `<sb-conversation-side>`. Every action goes through the hub, which checks it again.
+ * `<sb-conversation-side>`. Presentational: every action is an intent for the panel, which runs it against
+ * the hub (which checks it again).
  *
- * @fires back - the narrow layout's back button
- * @fires sb-error - detail: `{ message }` of a failed action
- * @fires sb-conversation - detail: `{ conversation }` the hub's answer to an action (the panel upserts it)
+ * @fires sb-back - the narrow layout's back button (internal)
+ * @fires sb-conversation-action - detail: a `ConversationIntent` and `reply` (internal; the side panel's are passed on)
  */
 @customElement('sb-conversation-view')
 export class ConversationView extends LitElement {
   static override styles = [panelStyles, viewStyles];
 
-  @property({ attribute: false }) api!: HubApi;
-  @property({ attribute: false }) hub!: HubController;
   @property({ attribute: false }) me!: Agent;
   @property({ attribute: false }) agents: Agent[] = [];
   @property({ attribute: false }) detail!: ConversationDetail;
+  @property({ attribute: false }) downloads: Download[] = [];
   @property({ type: Boolean }) visitorTyping = false;
   @property({ type: Boolean }) busy = false;
   @query('.transcript') private transcript?: HTMLElement;
@@ -38,19 +40,18 @@ export class ConversationView extends LitElement {
     return this.detail.conversation;
   }
 
-  /** Runs an action; a summary answer is announced to the panel; a failure shows the hub's message. */
-  async act(run: () => Promise<unknown>): Promise<void> {
+  /** Asks the panel to run an intent; the buttons are disabled meanwhile. Resolves whether the hub accepted it. */
+  async act(intent: ConversationIntent): Promise<boolean> {
     this.busy = true;
     try {
-      const result = await run();
-      if (result && typeof result === 'object' && 'id' in result && 'visitorId' in result) {
-        this.dispatchEvent(new CustomEvent('sb-conversation', { detail: { conversation: result as ConversationSummary }, bubbles: true, composed: true }));
-      }
-    } catch (error) {
-      this.dispatchEvent(new CustomEvent('sb-error', { detail: { message: errorText(error) }, bubbles: true, composed: true }));
+      return await request(this, 'sb-conversation-action', intent);
     } finally {
       this.busy = false;
     }
+  }
+
+  #simple(action: SimpleAction): () => Promise<boolean> {
+    return () => this.act({ action, conversationId: this.conversation.id });
   }
 
   protected override updated(): void {
@@ -62,7 +63,6 @@ export class ConversationView extends LitElement {
 
   override render() {
     const c = this.conversation;
-    const id = { id: c.id };
     const mine = c.holderId === this.me.id;
     const heldByOther = c.holderId !== null && !mine;
     const admin = this.me.role === 'admin';
@@ -71,7 +71,7 @@ export class ConversationView extends LitElement {
     return html`<section class="chat" aria-label="Conversation with ${c.visitor.name}">
         <header>
           <div class="title">
-            <button class="back" type="button" @click=${() => this.dispatchEvent(new CustomEvent('back'))}>← Back</button>
+            <button class="back" type="button" @click=${() => emitInternal(this, 'sb-back', {})}>← Back</button>
             <h2 class="visitor-name">${c.visitor.name}</h2>
             <span class="chip ${c.visitor.verified ? 'verified' : 'unverified'}">${c.visitor.verified ? 'Verified' : 'Unverified'}</span>
             <span class="presence ${c.visitor.online ? 'online' : ''}">${c.visitor.online ? '● Online' : '○ Offline'}</span>
@@ -81,22 +81,22 @@ export class ConversationView extends LitElement {
           <div class="actions">
             ${
               mine
-                ? html`<button type="button" class="release" ?disabled=${this.busy} @click=${() => this.act(() => this.api.call('POST /api/conversations/:id/release', { params: id }))}>Hand back to bot</button>`
+                ? html`<button type="button" class="release" ?disabled=${this.busy} @click=${this.#simple('release')}>Hand back to bot</button>`
                 : html`<button type="button" class="claim primary" ?disabled=${this.busy || closed || (heldByOther && !admin)}
                   title=${heldByOther && !admin ? `${holder} is handling this conversation` : ''}
-                  @click=${() => this.act(() => this.api.call('POST /api/conversations/:id/claim', { params: id, body: { force: heldByOther && admin } }))}>
+                  @click=${() => this.act({ action: 'claim', conversationId: c.id, force: heldByOther && admin })}>
                   ${heldByOther ? `Take over from ${holder}` : 'Take over'}</button>`
             }
             ${
               c.muted
-                ? html`<button type="button" class="unmute" ?disabled=${this.busy} @click=${() => this.act(() => this.api.call('POST /api/conversations/:id/unmute', { params: id }))}>Unmute bot</button>
+                ? html`<button type="button" class="unmute" ?disabled=${this.busy} @click=${this.#simple('unmute')}>Unmute bot</button>
                   <span class="handler unmute-at">Bot muted${c.unmuteAt ? html` until <time datetime=${c.unmuteAt}>${formatFull(c.unmuteAt)}</time>` : nothing}</span>`
-                : html`<button type="button" class="mute" ?disabled=${this.busy} @click=${() => this.act(() => this.api.call('POST /api/conversations/:id/mute', { params: id }))}>Mute bot</button>`
+                : html`<button type="button" class="mute" ?disabled=${this.busy} @click=${this.#simple('mute')}>Mute bot</button>`
             }
             ${
               closed
-                ? html`<button type="button" class="reopen" ?disabled=${this.busy} @click=${() => this.act(() => this.api.call('POST /api/conversations/:id/reopen', { params: id }))}>Reopen</button>`
-                : html`<button type="button" class="close" ?disabled=${this.busy} @click=${() => this.act(() => this.api.call('POST /api/conversations/:id/close', { params: id, body: {} }))}>Close</button>`
+                ? html`<button type="button" class="reopen" ?disabled=${this.busy} @click=${this.#simple('reopen')}>Reopen</button>`
+                : html`<button type="button" class="close" ?disabled=${this.busy} @click=${this.#simple('close')}>Close</button>`
             }
             <span class="handler">${c.holderName ? `Handled by ${c.holderName}` : 'The bot is answering'}</span>
           </div>
@@ -122,8 +122,8 @@ export class ConversationView extends LitElement {
           </div>
         </form>
       </section>
-      <sb-conversation-side class="side" .api=${this.api} .me=${this.me} .agents=${this.agents} .detail=${this.detail}
-        .act=${(run: () => Promise<unknown>) => this.act(run)}></sb-conversation-side>`;
+      <sb-conversation-side class="side" .me=${this.me} .agents=${this.agents} .detail=${this.detail} .downloads=${this.downloads}
+        @sb-conversation-action=${(e: CustomEvent<IntentDetail<ConversationIntent>>) => forward(e, 'sb-conversation-action', this)}></sb-conversation-side>`;
   }
 
   #renderMessage(m: Message) {
@@ -151,7 +151,7 @@ export class ConversationView extends LitElement {
   #setTyping(typing: boolean): void {
     if (typing === this.#typing) return;
     this.#typing = typing;
-    this.hub.typing(this.conversation.id, typing);
+    void request(this, 'sb-conversation-action', { action: 'typing', conversationId: this.conversation.id, typing });
   }
 
   #send = (event: SubmitEvent): void => {
@@ -160,11 +160,10 @@ export class ConversationView extends LitElement {
     const text = textarea?.value.trim() ?? '';
     if (!textarea || !text) return;
     const conversationId = this.conversation.id;
-    void this.act(async () => {
-      const { conversation } = await this.hub.send(conversationId, text);
+    void this.act({ action: 'send', conversationId, text }).then((sent) => {
+      if (!sent) return;
       textarea.value = '';
       this.#setTyping(false);
-      return conversation;
     });
   };
 }

@@ -1,0 +1,146 @@
+/**
+ * State and hub calls of the admin screens (FAQs, quick replies and the bot's responder order, agents), as a
+ * Lit reactive controller. The screens are presentational: they render `state` and fire `sb-admin-action`
+ * intents (events.ts); this runs them against the hub, reloads what changed and sets the status line.
+ * Why: one place for the admin REST calls and their errors, like controllers/inbox.ts for the inbox.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { FaqTestResult } from '../../protocol/api.js';
+import type { Agent, Faq, QuickReply, Settings } from '../../protocol/types.js';
+import { type HubApi, saveBlob } from '../api.js';
+import type { AdminIntent, AdminScreen } from '../events.js';
+import { errorText } from '../format.js';
+
+export interface AdminState {
+  faqs: Faq[];
+  showArchived: boolean;
+  faqTest: FaqTestResult | null;
+  quickReplies: QuickReply[];
+  settings: Settings | null;
+  agents: Agent[];
+  /** The outcome of the last action. */
+  status: { message: string; error: boolean } | null;
+}
+
+const EMPTY: AdminState = { faqs: [], showArchived: true, faqTest: null, quickReplies: [], settings: null, agents: [], status: null };
+
+type Outcome = { message: string; error?: boolean } | null;
+
+export interface AdminOptions {
+  /** The team was (re)loaded: the assignment pickers follow. */
+  agentsChanged: (agents: Agent[]) => void;
+}
+
+export class AdminController implements ReactiveController {
+  state: AdminState = EMPTY;
+  api: HubApi | null = null;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly options: AdminOptions,
+  ) {
+    host.addController(this);
+  }
+
+  /** Nothing to set up: a screen's data is loaded when the screen opens (intent `screen`). */
+  hostConnected(): void {}
+
+  /** Forgets everything (sign-out): the next admin starts from empty screens. */
+  reset(): void {
+    this.state = EMPTY;
+  }
+
+  /** Runs an intent; resolves whether the hub accepted it. A failure becomes the status line. */
+  async act(intent: AdminIntent): Promise<boolean> {
+    const api = this.api;
+    if (!api) return false;
+    try {
+      if (intent.action === 'report') throw new Error(intent.message);
+      const outcome = await this.#run(api, intent);
+      if (outcome) this.#set({ status: { message: outcome.message, error: outcome.error ?? false } });
+      return true;
+    } catch (error) {
+      this.#set({ status: { message: errorText(error), error: true } });
+      return false;
+    }
+  }
+
+  async #run(api: HubApi, intent: Exclude<AdminIntent, { action: 'report' }>): Promise<Outcome> {
+    switch (intent.action) {
+      case 'screen':
+        this.#set({ status: null });
+        await this.#load(api, intent.screen);
+        return null;
+      case 'faqs-archived':
+        this.#set({ showArchived: intent.show });
+        await this.#load(api, 'faqs');
+        return null;
+      case 'faq-save':
+        await (intent.id
+          ? api.call('PUT /api/faqs/:id', { params: { id: intent.id }, body: intent.input })
+          : api.call('POST /api/faqs', { body: intent.input }));
+        return this.#reload(api, 'faqs', intent.success);
+      case 'faq-test':
+        this.#set({ faqTest: await api.call('POST /api/faqs/test', { body: { text: intent.text } }) });
+        return null;
+      case 'faq-import': {
+        const result = await api.call('POST /api/faqs/import', { body: intent.csv });
+        const skipped = result.errors.map((e) => `line ${e.line}: ${e.message}`).join('; ');
+        await this.#load(api, 'faqs');
+        return { message: `Imported ${result.imported} FAQs${skipped ? `. Skipped ${skipped}` : ''}`, error: result.errors.length > 0 };
+      }
+      case 'faq-export': {
+        const { blob, name } = await api.fetchFile('GET /api/faqs/export.csv', {}, 'faqs.csv');
+        const url = saveBlob(blob, name);
+        setTimeout(() => URL.revokeObjectURL(url), 60_000);
+        return null;
+      }
+      case 'quick-reply-save':
+        await (intent.id
+          ? api.call('PUT /api/quick-replies/:id', { params: { id: intent.id }, body: intent.input })
+          : api.call('POST /api/quick-replies', { body: intent.input }));
+        return this.#reload(api, 'quick-replies', intent.success);
+      case 'quick-reply-delete':
+        await api.call('DELETE /api/quick-replies/:id', { params: { id: intent.id } });
+        return this.#reload(api, 'quick-replies', 'Deleted');
+      case 'priority':
+        await api.call('PUT /api/settings', { body: { responderPriority: intent.order } });
+        return this.#reload(api, 'quick-replies', 'Priority saved');
+      case 'agent-add':
+        await api.call('POST /api/agents', { body: intent.input });
+        return this.#reload(api, 'agents', 'Agent added');
+      case 'agent-patch':
+        await api.call('PUT /api/agents/:id', { params: { id: intent.id }, body: intent.patch });
+        return this.#reload(api, 'agents', intent.success);
+      case 'agent-remove':
+        await api.call('DELETE /api/agents/:id', { params: { id: intent.id } });
+        return this.#reload(api, 'agents', 'Agent removed');
+    }
+  }
+
+  /** After a change: the status says it worked, then the screen's data is reloaded. */
+  async #reload(api: HubApi, screen: AdminScreen, message: string): Promise<Outcome> {
+    this.#set({ status: { message, error: false } });
+    await this.#load(api, screen);
+    return { message };
+  }
+
+  async #load(api: HubApi, screen: AdminScreen): Promise<void> {
+    if (screen === 'faqs') {
+      const query = this.state.showArchived ? {} : { archived: false };
+      this.#set({ faqs: (await api.call('GET /api/faqs', { query })).items });
+    } else if (screen === 'quick-replies') {
+      const [list, settings] = await Promise.all([api.call('GET /api/quick-replies'), api.call('GET /api/settings')]);
+      this.#set({ quickReplies: list.items, settings });
+    } else {
+      const agents = (await api.call('GET /api/agents')).items;
+      this.#set({ agents });
+      this.options.agentsChanged(agents);
+    }
+  }
+
+  #set(patch: Partial<AdminState>): void {
+    this.state = { ...this.state, ...patch };
+    this.host.requestUpdate();
+  }
+}

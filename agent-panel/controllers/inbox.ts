@@ -1,0 +1,310 @@
+/**
+ * The panel's inbox state, as one Lit reactive controller: the list (items, total) for the current filter,
+ * the tab counts, the dashboard tiles, the team, and the open conversation (detail, visitor typing,
+ * downloads). It makes the REST calls and applies the hub's live events, so `<switchboard-agent-panel>`
+ * only renders what is here and the child components only fire intents.
+ *
+ * Why: live updates are applied locally. Every `conversation:updated` / `conversation:deleted` carries the
+ * conversation's inbox state before the change (`previous`), so the list (protocol/inbox.ts `matchesFilter`,
+ * `upsert`), the tab counts and the tiles (`applyCountChange`) follow the push alone. REST is only asked on
+ * the first load, a filter change, opening a conversation, and a socket (re)connect.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ConversationChange } from '../../protocol/events.js';
+import { applyCountChange, dashboardStats, type InboxFields, inboxCounts } from '../../protocol/inbox.js';
+import type { Agent, ConversationDetail, ConversationFilter, ConversationSummary, DashboardStats, InboxCounts, Message, Note } from '../../protocol/types.js';
+import { type HubApi, saveBlob } from '../api.js';
+import type { ConversationIntent, PanelEventMap } from '../events.js';
+import { cleanFilter, matchesFilter, upsert } from '../filters.js';
+import { errorText } from '../format.js';
+import { InboxTracker, visitorConversations } from '../panel-parts.js';
+import { DOWNLOAD_LABELS, type Download, fetchDownload, runConversationIntent } from './conversation-actions.js';
+import { HubController } from './hub.js';
+
+export type InboxHost = ReactiveControllerHost & HTMLElement;
+
+export interface InboxOptions {
+  /** The hub refused the token while the panel was open. */
+  refused: () => void;
+}
+
+const NO_COUNTS: InboxCounts = { all: 0, mine: 0, unassigned: 0, closed: 0 };
+
+export class InboxController implements ReactiveController {
+  items: ConversationSummary[] = [];
+  /** Conversations matching the filter at the hub (the list may hold a first page only). */
+  total = 0;
+  counts: InboxCounts = NO_COUNTS;
+  stats: DashboardStats | null = null;
+  filter: ConversationFilter = { inbox: 'all' };
+  loading = false;
+  agents: Agent[] = [];
+  selectedId: string | null = null;
+  detail: ConversationDetail | null = null;
+  typing = false;
+  downloads: Download[] = [];
+  /** The message of the last failed call, shown by the panel until dismissed. */
+  error = '';
+  /** The socket; its events are applied here. */
+  readonly live: HubController;
+
+  #api: HubApi | null = null;
+  #me: Agent | null = null;
+  #listSeq = 0;
+  #openSeq = 0;
+  #tracker = new InboxTracker();
+
+  constructor(
+    private readonly host: InboxHost,
+    options: InboxOptions,
+  ) {
+    host.addController(this);
+    this.live = new HubController(host, {
+      // First connect and every reconnect: events may have been missed, so load afresh.
+      connect: () => void this.refresh(),
+      refused: options.refused,
+      'conversation:updated': (c, change) => this.#onUpdated(c, change),
+      'conversation:deleted': ({ conversationId, previous }) => this.#onDeleted(conversationId, previous),
+      'message:new': (m) => this.#onMessage(m),
+      'note:new': (n) => this.#onNote(n),
+      'visitor:presence': ({ visitorId, online }) => this.#onPresence(visitorId, online),
+      'visitor:typing': ({ conversationId, typing }) => {
+        if (this.detail?.conversation.id === conversationId) this.#set({ typing });
+      },
+      'agent:presence': ({ agentId, online }) => this.#set({ agents: this.agents.map((a) => (a.id === agentId ? { ...a, online } : a)) }),
+    });
+  }
+
+  hostDisconnected(): void {
+    this.#clearDownloads();
+  }
+
+  // ------------------------------------------------------------ session
+
+  /** Signs the inbox in: loads the team, connects the socket (whose connect loads the list). Throws ApiError. */
+  async start(api: HubApi, me: Agent): Promise<void> {
+    this.#api = api;
+    this.#me = me;
+    this.agents = (await api.call('GET /api/agents')).items;
+    this.live.connect(api.hub, api.token ?? '');
+    await this.refresh();
+  }
+
+  stop(): void {
+    this.live.disconnect();
+    this.#api = null;
+    this.#me = null;
+    this.#listSeq++;
+    this.#openSeq++;
+    this.#clearDownloads();
+    this.#set({ items: [], total: 0, counts: NO_COUNTS, stats: null, selectedId: null, detail: null, loading: false });
+  }
+
+  /** The team changed (admin screens): the assignment and visibility pickers follow. */
+  setAgents(agents: Agent[]): void {
+    this.#set({ agents });
+  }
+
+  fail(error: unknown): void {
+    this.#set({ error: errorText(error) });
+  }
+
+  dismiss(): void {
+    this.#set({ error: '' });
+  }
+
+  // ------------------------------------------------------------ list
+
+  setFilter(filter: ConversationFilter): void {
+    this.filter = cleanFilter(filter as Record<string, unknown>);
+    void this.refresh();
+  }
+
+  /** Fetches the list, the counts and the tiles (and, for the unread total, the whole inbox when filtered). */
+  async refresh(): Promise<void> {
+    const api = this.#api;
+    if (!api || !this.#me) return;
+    const seq = ++this.#listSeq;
+    this.#set({ loading: true });
+    try {
+      const unfiltered = this.filter.inbox === 'all' && Object.keys(this.filter).length === 1;
+      const [list, stats, all] = await Promise.all([
+        api.call('GET /api/conversations', { query: this.filter }),
+        api.call('GET /api/stats'),
+        unfiltered ? null : api.call('GET /api/conversations', { query: { inbox: 'all', limit: 200 } }),
+      ]);
+      if (seq !== this.#listSeq) return;
+      for (const c of [...list.items, ...(all?.items ?? [])]) this.#track(c, false);
+      this.#set({ items: list.items, total: list.total, counts: list.counts, stats, loading: false });
+      this.#emitUnread();
+    } catch (error) {
+      if (seq === this.#listSeq) this.#set({ loading: false, error: errorText(error) });
+    }
+  }
+
+  // ------------------------------------------------------------ the open conversation
+
+  /** Opens a conversation by id. Resolves false if the hub refuses (not found or not visible). */
+  async open(id: string): Promise<boolean> {
+    const api = this.#api;
+    if (!api) return false;
+    const seq = ++this.#openSeq;
+    this.#clearDownloads();
+    this.#set({ selectedId: id, typing: false });
+    try {
+      const detail = await api.call('GET /api/conversations/:id', { params: { id } });
+      if (seq !== this.#openSeq) return false;
+      this.#set({ detail });
+      this.live.watch(id);
+      if (detail.conversation.unreadCount > 0) this.live.markRead(id);
+      this.#emit('switchboard-conversation-selected', { conversationId: id });
+      return true;
+    } catch (error) {
+      if (seq === this.#openSeq) this.#set({ selectedId: null, detail: null, error: errorText(error) });
+      return false;
+    }
+  }
+
+  /** Opens the visitor's latest conversation (open ones first), found by email or visitor id. Resolves its id or null. */
+  async openByVisitor(ref: { email: string } | { visitorId: string }): Promise<string | null> {
+    if (!this.#api) return null;
+    let candidates: ConversationSummary[];
+    try {
+      candidates = await visitorConversations(this.#api, ref);
+    } catch (error) {
+      this.fail(error);
+      return null;
+    }
+    const best = candidates.sort((a, b) => Number(a.state === 'closed') - Number(b.state === 'closed') || b.lastActivityAt.localeCompare(a.lastActivityAt))[0];
+    if (!best) return null;
+    return (await this.open(best.id)) ? best.id : null;
+  }
+
+  /** Closes the open conversation (the list stays). */
+  close(): void {
+    this.#openSeq++;
+    this.#clearDownloads();
+    this.live.watch(null);
+    this.#set({ selectedId: null, detail: null, typing: false });
+  }
+
+  /** Runs an intent of the conversation view; resolves whether the hub accepted it (a refusal shows its message). */
+  async act(intent: ConversationIntent): Promise<boolean> {
+    const api = this.#api;
+    if (!api) return false;
+    try {
+      if (intent.action === 'download') {
+        const { blob, name } = await fetchDownload(api, intent.conversationId, intent.visitorId, intent.kind);
+        this.#addDownload(DOWNLOAD_LABELS[intent.kind], blob, name);
+        return true;
+      }
+      const summary = await runConversationIntent(api, this.live, intent);
+      // The same summary also arrives live (with `previous`, which moves the counts); this shows it at once.
+      if (summary) this.#place(summary);
+      return true;
+    } catch (error) {
+      this.fail(error);
+      return false;
+    }
+  }
+
+  #addDownload(label: string, blob: Blob, name: string): void {
+    const url = saveBlob(blob, name);
+    for (const d of this.downloads.filter((d) => d.label === label)) URL.revokeObjectURL(d.url);
+    this.#set({ downloads: [...this.downloads.filter((d) => d.label !== label), { label, name, url, size: blob.size }] });
+  }
+
+  #clearDownloads(): void {
+    for (const d of this.downloads) URL.revokeObjectURL(d.url);
+    this.downloads = [];
+  }
+
+  // ------------------------------------------------------------ live events
+
+  #onUpdated(c: ConversationSummary, change: ConversationChange | undefined): void {
+    this.#place(c);
+    const me = this.#me;
+    // `change` is absent only from a hub older than protocol/events.ts: the counts then wait for the next load.
+    if (me && change) {
+      this.counts = applyCountChange(this.counts, change.previous, c, me.id, inboxCounts);
+      if (this.stats) this.stats = applyCountChange(this.stats, change.previous, c, me.id, dashboardStats);
+    }
+    this.#track(c, true);
+    this.#emitUnread();
+  }
+
+  #onDeleted(conversationId: string, previous: InboxFields | null | undefined): void {
+    const me = this.#me;
+    const listed = this.items.some((c) => c.id === conversationId);
+    this.items = this.items.filter((c) => c.id !== conversationId);
+    if (listed) this.total = Math.max(0, this.total - 1);
+    if (me && previous) {
+      this.counts = applyCountChange(this.counts, previous, null, me.id, inboxCounts);
+      if (this.stats) this.stats = applyCountChange(this.stats, previous, null, me.id, dashboardStats);
+    }
+    this.#tracker.remove(conversationId);
+    if (this.selectedId === conversationId) this.close();
+    this.host.requestUpdate();
+    this.#emitUnread();
+  }
+
+  /** Puts a summary where it belongs: the open conversation, and in (or out of) the filtered list. */
+  #place(c: ConversationSummary): void {
+    if (this.detail?.conversation.id === c.id) this.detail = { ...this.detail, conversation: c };
+    if (this.#me) {
+      const listed = this.items.some((item) => item.id === c.id);
+      const keep = matchesFilter(c, this.filter, this.#me.id);
+      this.items = upsert(this.items, c, keep);
+      this.total = Math.max(0, this.total + Number(keep) - Number(listed));
+    }
+    this.host.requestUpdate();
+  }
+
+  #onMessage(m: Message): void {
+    const d = this.detail;
+    if (d?.conversation.id !== m.conversationId || d.messages.some((x) => x.id === m.id)) return;
+    this.#set({ detail: { ...d, messages: [...d.messages, m] } });
+    if (m.author === 'visitor') {
+      this.#set({ typing: false });
+      if (document.visibilityState === 'visible') this.live.markRead(m.conversationId);
+    }
+  }
+
+  #onNote(n: Note): void {
+    const d = this.detail;
+    if (d?.conversation.id !== n.conversationId || d.notes.some((x) => x.id === n.id)) return;
+    this.#set({ detail: { ...d, notes: [...d.notes, n] } });
+  }
+
+  #onPresence(visitorId: string, online: boolean): void {
+    this.items = this.items.map((c) => (c.visitorId === visitorId ? { ...c, visitor: { ...c.visitor, online } } : c));
+    const d = this.detail;
+    if (d?.conversation.visitorId === visitorId) {
+      this.detail = { ...d, visitor: { ...d.visitor, online }, conversation: { ...d.conversation, visitor: { ...d.conversation.visitor, online } } };
+    }
+    this.host.requestUpdate();
+  }
+
+  // ------------------------------------------------------------ public events
+
+  #track(c: ConversationSummary, live: boolean): void {
+    if (this.#tracker.track(c, live)) this.#emit('switchboard-escalation', { conversationId: c.id, botStatus: c.botStatus });
+  }
+
+  #emitUnread(): void {
+    const total = this.#tracker.changedTotal();
+    if (total !== null) this.#emit('switchboard-unread-changed', { total });
+  }
+
+  /** Public events leave the panel: from its host element, bubbling and composed. */
+  #emit<K extends keyof PanelEventMap>(name: K, detail: PanelEventMap[K]): void {
+    this.host.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+  }
+
+  #set(patch: Partial<Pick<InboxController, StateKey>>): void {
+    Object.assign(this, patch);
+    this.host.requestUpdate();
+  }
+}
+
+type StateKey = 'items' | 'total' | 'counts' | 'stats' | 'loading' | 'agents' | 'selectedId' | 'detail' | 'typing' | 'downloads' | 'error';

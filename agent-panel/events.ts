@@ -1,0 +1,102 @@
+/**
+ * The panel's DOM events, in one place and one naming convention.
+ *
+ * - Public events (`switchboard-*`) are for the host page (a CRM): dispatched from the
+ *   `<switchboard-agent-panel>` element with bubbles + composed. They are the panel's API.
+ * - Internal events (`sb-*`) run between the panel's own components: dispatched with
+ *   `composed: false`, so they stay inside the shadow root where they were fired and never reach
+ *   the page. Child components do not call the hub themselves: they fire an intent
+ *   (`sb-conversation-action`, `sb-admin-action`) and the panel's controllers run it, so every REST call
+ *   and every state change goes through one place (controllers/inbox.ts, controllers/admin.ts).
+ */
+import type { AgentInput, AgentPatch, FaqInput, QuickReplyInput } from '../protocol/api.js';
+import type { BotStatus, ConversationFilter, Responder, TicketStatus } from '../protocol/types.js';
+
+/** Detail of the public events, by name. */
+export interface PanelEventMap {
+  'switchboard-conversation-selected': { conversationId: string };
+  'switchboard-unread-changed': { total: number };
+  'switchboard-escalation': { conversationId: string; botStatus: BotStatus };
+}
+
+/** What an agent asked for in the conversation view or its side panel. */
+export type ConversationIntent =
+  | { action: 'claim'; conversationId: string; force: boolean }
+  | { action: 'release' | 'mute' | 'unmute' | 'close' | 'reopen'; conversationId: string }
+  | { action: 'ticket-status'; conversationId: string; status: TicketStatus }
+  | { action: 'tags'; conversationId: string; tags: string[] }
+  | { action: 'assignees' | 'visibility'; conversationId: string; agentIds: string[] }
+  | { action: 'note' | 'send'; conversationId: string; text: string }
+  | { action: 'typing'; conversationId: string; typing: boolean }
+  | { action: 'download'; conversationId: string; visitorId: string; kind: DownloadKind }
+  | { action: 'delete-visitor'; visitorId: string };
+
+export type DownloadKind = 'json' | 'text' | 'user';
+
+export type AdminScreen = 'faqs' | 'quick-replies' | 'agents';
+
+/** What an admin asked for on the admin screens; `success` is the status line shown when the hub accepts it. */
+export type AdminIntent =
+  | { action: 'screen'; screen: AdminScreen }
+  | { action: 'faqs-archived'; show: boolean }
+  | { action: 'faq-save'; id: string | null; input: FaqInput; success: string }
+  | { action: 'faq-test'; text: string }
+  | { action: 'faq-import'; csv: string }
+  | { action: 'faq-export' }
+  | { action: 'quick-reply-save'; id: string | null; input: QuickReplyInput; success: string }
+  | { action: 'quick-reply-delete'; id: string }
+  | { action: 'priority'; order: Responder[] }
+  | { action: 'agent-add'; input: AgentInput }
+  | { action: 'agent-patch'; id: string; patch: AgentPatch; success: string }
+  | { action: 'agent-remove'; id: string }
+  /** A form the component could not read (e.g. a time window): shown as an error, nothing is sent. */
+  | { action: 'report'; message: string };
+
+/** An intent plus `reply`, which the handler calls with the outcome (true: the hub accepted it). */
+export type IntentDetail<T> = T & { reply: (ok: boolean) => void };
+
+/** Detail of the internal events, by name. */
+export interface InternalEventMap {
+  'sb-filter-change': { filter: ConversationFilter };
+  'sb-open': { conversationId: string };
+  'sb-back': Record<string, never>;
+  'sb-conversation-action': IntentDetail<ConversationIntent>;
+  'sb-admin-action': IntentDetail<AdminIntent>;
+}
+
+/** Fires an internal event: it bubbles within the shadow root it was fired in and stops there. */
+export function emitInternal<K extends keyof InternalEventMap>(from: EventTarget, name: K, detail: InternalEventMap[K]): boolean {
+  return from.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: false, cancelable: true }));
+}
+
+type IntentEvent = 'sb-conversation-action' | 'sb-admin-action';
+type IntentOf<K extends IntentEvent> = K extends 'sb-conversation-action' ? ConversationIntent : AdminIntent;
+
+/**
+ * Fires an intent and resolves with its outcome. The handler calls `preventDefault()` to take it and
+ * `reply(ok)` when done; an intent nobody takes resolves false.
+ */
+export function request<K extends IntentEvent>(from: EventTarget, name: K, intent: IntentOf<K>): Promise<boolean> {
+  return new Promise((resolve) => {
+    const detail = { ...intent, reply: resolve } as InternalEventMap[K];
+    if (emitInternal(from, name, detail)) resolve(false);
+  });
+}
+
+/**
+ * Passes an intent fired inside a child's shadow root on to this component's own parent (internal events
+ * do not cross shadow boundaries by themselves).
+ */
+export function forward<K extends IntentEvent>(event: CustomEvent<InternalEventMap[K]>, name: K, to: EventTarget): void {
+  event.stopPropagation();
+  event.preventDefault();
+  if (emitInternal(to, name, event.detail)) event.detail.reply(false);
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'switchboard-conversation-selected': CustomEvent<PanelEventMap['switchboard-conversation-selected']>;
+    'switchboard-unread-changed': CustomEvent<PanelEventMap['switchboard-unread-changed']>;
+    'switchboard-escalation': CustomEvent<PanelEventMap['switchboard-escalation']>;
+  }
+}
