@@ -52,3 +52,34 @@ test('deeply nested JSON is a 400 bad_request, not a 500; shallow nesting still 
   const created = await h.api('POST', '/api/faqs', { token, body: { type: 'general', questions: ['still ok?'], answer: 'yes' } });
   assert.equal(created.status, 201);
 });
+
+test('an invalid date in the conversation filters is a 400, not a 500; real dates still filter', async (t) => {
+  const h = await startHub(t);
+  const token = await h.login();
+  const invalid = [
+    '2026-01-01T99:99',
+    '2026-01-01T24:00',
+    '2026-01-01T10:60',
+    '2026-01-01T10:00:61Z',
+    '2026-01-01T10:00+99:00',
+    '2026-13-01',
+    '2026-00-10',
+    '2026-02-30',
+    '2025-02-29',
+    '2026-04-31T10:00Z',
+  ];
+  for (const param of ['from', 'to']) {
+    for (const value of invalid) {
+      const res = await h.api<{ code: string }>('GET', `/api/conversations?${param}=${encodeURIComponent(value)}`, { token });
+      assert.equal(res.status, 400, `${param}=${value}`);
+      assert.equal(res.body.code, 'bad_request', `${param}=${value}`);
+    }
+  }
+  const valid = ['2024-02-29', '2026-01-01T10:00', '2026-01-01T23:59:59.999Z', '2026-01-01T10:00+02:00', '2026-12-31T00:00:00-05:30'];
+  for (const param of ['from', 'to']) {
+    for (const value of valid) {
+      const res = await h.api('GET', `/api/conversations?${param}=${encodeURIComponent(value)}`, { token });
+      assert.equal(res.status, 200, `${param}=${value}`);
+    }
+  }
+});
