@@ -5,12 +5,10 @@ import { stringify } from 'csv-stringify/sync';
 import type { FaqImportResult, FaqInput } from '../../protocol/api.js';
 import { FAQ_TYPES, type FaqType } from '../../protocol/types.js';
 import { LIMITS } from '../../protocol/limits.js';
+import { neutralise } from '../csv-safety.js';
 import { HubError, notFound } from '../errors.js';
 import { ArchivedQuery, FaqBody, FaqTestBody, IdParams } from '../schemas.js';
 import { type RouteContext, actor, admin } from './context.js';
-
-/** Spreadsheet apps run cells starting with these as formulas; prefix them so an export is inert. */
-const neutralise = (cell: string): string => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
 
 export const faqRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { store, bot, clock }) => {
   app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string', bodyLimit: 2 * 1024 * 1024 }, (_req, body, done) => done(null, body));

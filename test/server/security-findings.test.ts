@@ -4,6 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { neutralise } from '../../server/csv-safety.js';
 import { startHub } from '../helpers/hub.js';
 
 test('deeply nested JSON is a 400 bad_request, not a 500; shallow nesting still reaches validation', async (t) => {
@@ -81,5 +83,40 @@ test('an invalid date in the conversation filters is a 400, not a 500; real date
       const res = await h.api('GET', `/api/conversations?${param}=${encodeURIComponent(value)}`, { token });
       assert.equal(res.status, 200, `${param}=${value}`);
     }
+  }
+});
+
+/** Every way a cell can start that a spreadsheet may treat as a formula (or that hides one after leading blanks). */
+const FORMULA_STARTS = ['=', '+', '-', '@', '\t', '\r', '\n', ' ', '\u00A0', '\u3000', '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20'];
+
+test('CSV cells: neutralise prefixes every formula start, ASCII, blank or full-width, and leaves other cells alone', () => {
+  for (const start of FORMULA_STARTS) {
+    const cell = `${start}HYPERLINK("http://evil")`;
+    assert.equal(neutralise(cell), `'${cell}`, `cell starting with U+${start.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')}`);
+  }
+  assert.equal(neutralise(' =1+1'), "' =1+1", 'a formula behind a space');
+  assert.equal(neutralise('\n=1+1'), "'\n=1+1", 'a formula behind a line break');
+  for (const plain of ['', 'Can I pay with PayPal?', 'a = b', 'x-ray', 'mail@example.com', "'already quoted", '１２３', 'Ｈello']) {
+    assert.equal(neutralise(plain), plain, JSON.stringify(plain));
+  }
+});
+
+test('CSV export as admin: questions and answers starting with any formula start come out prefixed', async (t) => {
+  const h = await startHub(t);
+  const token = await h.login();
+  const cells = FORMULA_STARTS.map((start, i) => `${start}cmd|' /C calc'!A${i}`);
+  for (const [i, cell] of cells.entries()) {
+    const created = await h.api('POST', '/api/faqs', { token, body: { type: 'general', questions: [cell], answer: `${cell} answer ${i}` } });
+    assert.equal(created.status, 201);
+  }
+  const exported = await h.api<string>('GET', '/api/faqs/export.csv', { token });
+  assert.equal(exported.status, 200);
+  const rows = parseCsv(exported.body) as string[][];
+  assert.deepEqual(rows[0], ['type', 'question', 'answer']);
+  for (const [i, cell] of cells.entries()) {
+    const row = rows.find((r) => r[1]?.endsWith(`A${i}`));
+    assert.ok(row, `row ${i} exported`);
+    assert.equal(row[1], `'${cell}`, `question starting with U+${cell.codePointAt(0)?.toString(16).toUpperCase()}`);
+    assert.equal(row[2], `'${cell} answer ${i}`);
   }
 });
