@@ -9,6 +9,7 @@ import type { FaqInput, QuickReplyInput } from '../../protocol/api.js';
 import type { Dialect } from './migrations.js';
 import { type ConversationRecord, json, toConversation, toFaq, toMessage, toNote, toQuickReply } from './mappers.js';
 import type { AgentsTable, ConversationsTable, Database, SitesTable, VisitorsTable } from './schema.js';
+import { scrubDeleted } from './secure-delete.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -137,7 +138,7 @@ export class Store {
 
   /** Deletes the visitor with every conversation, message and note. Returns the conversation ids. */
   async deleteVisitor(id: string): Promise<string[]> {
-    return this.transaction(async (tx) => {
+    const ids = await this.transaction(async (tx) => {
       const ids = (await tx.selectFrom('conversations').select('id').where('visitor_id', '=', id).execute()).map((r) => r.id);
       if (ids.length > 0) {
         await tx.deleteFrom('messages').where('conversation_id', 'in', ids).execute();
@@ -147,6 +148,8 @@ export class Store {
       await tx.deleteFrom('visitors').where('id', '=', id).execute();
       return ids;
     });
+    await scrubDeleted(this.db, this.dialect);
+    return ids;
   }
 
   // ------------------------------------------------------------ conversations
@@ -239,6 +242,7 @@ export class Store {
       await tx.deleteFrom('notes').where('conversation_id', '=', id).execute();
       await tx.deleteFrom('conversations').where('id', '=', id).execute();
     });
+    await scrubDeleted(this.db, this.dialect);
   }
 
   /** Auto-unmute: every conversation muted at or before `cutoff` is unmuted and handed back. Returns their ids. */

@@ -3,10 +3,14 @@
  * Real hubs over real HTTP and sockets (see helpers/hub.ts).
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parse as parseCsv } from 'csv-parse/sync';
+import type { Message } from '../../protocol/types.js';
 import { neutralise } from '../../server/csv-safety.js';
-import { startHub } from '../helpers/hub.js';
+import { testPostgresUrl } from '../helpers/databases.mjs';
+import { clientId, next, request, startHub } from '../helpers/hub.js';
 
 test('deeply nested JSON is a 400 bad_request, not a 500; shallow nesting still reaches validation', async (t) => {
   const h = await startHub(t);
@@ -119,4 +123,43 @@ test('CSV export as admin: questions and answers starting with any formula start
     assert.equal(row[1], `'${cell}`, `question starting with U+${cell.codePointAt(0)?.toString(16).toUpperCase()}`);
     assert.equal(row[2], `'${cell} answer ${i}`);
   }
+});
+
+test('deleted visitors and conversations leave no trace in the SQLite database file or its WAL', {
+  skip: testPostgresUrl() ? 'SQLite files only (this run uses PostgreSQL; what it keeps is in docs/security-deletion.md)' : false,
+}, async (t) => {
+  const h = await startHub(t);
+  const token = await h.login();
+  const file = h.databaseUrl.replace(/^sqlite:(\/\/)?/, '');
+  /** The database files (.db, -wal) whose raw bytes contain `marker`. */
+  const traces = (marker: string) =>
+    [file, `${file}-wal`]
+      .filter((path) => existsSync(path) && readFileSync(path).includes(Buffer.from(marker, 'utf8')))
+      .map((path) => path.slice(file.length) || '.db');
+  /** A visitor with a unique email who sent it in a message too (and got the bot's answer). */
+  const chatter = async (marker: string) => {
+    const email = `${marker}@example.com`;
+    const { socket, session } = await h.visitor({ userData: { first_name: 'Erin', email } });
+    const botReply = next<Message>(socket, 'message:new', (m) => m.author === 'bot');
+    const sent = await request<{ conversation: { id: string } }>(socket, 'message:send', { clientId: clientId(), text: `my address is ${email}` });
+    assert.ok(sent.data, JSON.stringify(sent.error));
+    await botReply;
+    assert.notDeepEqual(traces(marker), [], 'the email is on disk before the delete (else this test proves nothing)');
+    return { visitorId: session.visitor.id, conversationId: sent.data.conversation.id };
+  };
+
+  const erased = `erase-me-${randomUUID()}`;
+  const { visitorId } = await chatter(erased);
+  const deleted = await h.api('DELETE', `/api/visitors/${visitorId}`, { token });
+  assert.equal(deleted.status, 200);
+  assert.equal((await h.api('GET', `/api/visitors/${visitorId}`, { token })).status, 404);
+  assert.deepEqual(traces(erased), [], "files still holding the deleted visitor's email");
+
+  // Deleting one conversation: its messages go the same way.
+  const said = `said-once-${randomUUID()}`;
+  const { conversationId } = await chatter(said);
+  assert.equal((await h.api('DELETE', `/api/conversations/${conversationId}`, { token })).status, 200);
+  assert.equal((await h.api('GET', `/api/conversations/${conversationId}/messages`, { token })).status, 404);
+  // The visitor stays (with the email in their profile), so look for the message text only.
+  assert.deepEqual(traces(`my address is ${said}`), [], "files still holding the deleted conversation's message");
 });
