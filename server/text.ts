@@ -39,3 +39,27 @@ function clean(value: unknown, depth: number): unknown {
   for (const [key, inner] of Object.entries(value)) out[storableText(key)] = clean(inner, depth + 1);
   return out;
 }
+
+/**
+ * Unicode bidirectional controls: embeddings and overrides (U+202A–U+202E), isolates (U+2066–U+2069)
+ * and the marks LRM, RLM, ALM (U+200E, U+200F, U+061C). In a display name they reorder what the agent
+ * sees: `exe\u202Eevil` shows as "exelive", `gpj.\u2067exe` hides an .exe. A name needs none of them.
+ */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
+
+export function withoutBidiControls(text: string): string {
+  return text.replace(BIDI_CONTROLS, '');
+}
+
+/** The user-data fields the panel shows as the visitor's name (the email stands in when there is no name). */
+const NAME_FIELDS = ['first_name', 'last_name', 'email'] as const;
+
+/** `userData` with bidi controls removed from its name fields; applied where user data is stored. */
+export function withPlainNames<T extends Partial<Record<(typeof NAME_FIELDS)[number], string>>>(userData: T): T {
+  const out = { ...userData };
+  for (const field of NAME_FIELDS) {
+    const value = out[field];
+    if (typeof value === 'string') out[field] = withoutBidiControls(value) as T[typeof field];
+  }
+  return out;
+}

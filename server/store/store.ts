@@ -10,6 +10,7 @@ import type { Dialect } from './migrations.js';
 import { type ConversationRecord, json, toConversation, toFaq, toMessage, toNote, toQuickReply } from './mappers.js';
 import type { AgentsTable, ConversationsTable, Database, SitesTable, VisitorsTable } from './schema.js';
 import { scrubDeleted } from './secure-delete.js';
+import { withPlainNames } from '../text.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -568,7 +569,8 @@ export class Store {
   }
 }
 
-function visitorDataColumns(userData: UserData, verified: boolean): Pick<VisitorsTable, 'user_data' | 'name' | 'email' | 'verified'> {
+function visitorDataColumns(sent: UserData, verified: boolean): Pick<VisitorsTable, 'user_data' | 'name' | 'email' | 'verified'> {
+  const userData = withPlainNames(sent); // no bidi controls in names (text.ts)
   const { user_hash: _hash, ...stored } = userData;
   const name = [userData.first_name, userData.last_name].filter(Boolean).join(' ').trim().toLowerCase();
   return { user_data: JSON.stringify(stored), name, email: userData.email?.toLowerCase() ?? null, verified: verified ? 1 : 0 };

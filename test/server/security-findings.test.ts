@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Message } from '../../protocol/types.js';
 import { neutralise } from '../../server/csv-safety.js';
+import { withoutBidiControls } from '../../server/text.js';
 import { testPostgresUrl } from '../helpers/databases.mjs';
 import { clientId, next, request, startHub } from '../helpers/hub.js';
 
@@ -162,4 +163,38 @@ test('deleted visitors and conversations leave no trace in the SQLite database f
   assert.equal((await h.api('GET', `/api/conversations/${conversationId}/messages`, { token })).status, 404);
   // The visitor stays (with the email in their profile), so look for the message text only.
   assert.deepEqual(traces(`my address is ${said}`), [], "files still holding the deleted conversation's message");
+});
+
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/;
+
+test('withoutBidiControls removes every bidi embedding, override, isolate and mark, and nothing else', () => {
+  const controls = [0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069, 0x200e, 0x200f, 0x061c].map((c) => String.fromCodePoint(c));
+  for (const control of controls) assert.equal(withoutBidiControls(`a${control}b${control}`), 'ab', `U+${control.codePointAt(0)?.toString(16)}`);
+  for (const kept of ['Zoë', 'محمد', 'שלום', '山田', 'a\u200Db', '👩‍💻']) assert.equal(withoutBidiControls(kept), kept);
+});
+
+test('bidi controls are stripped from visitor names when stored (connect and user:update)', async (t) => {
+  const h = await startHub(t);
+  const token = await h.login();
+  const { socket, session } = await h.visitor({
+    userData: { first_name: 'exe\u202Eevil', last_name: '\u2066Smith\u2069\u200E\u200F\u061C\u202A\u202B\u202C\u202D\u2067\u2068' },
+  });
+  const sent = await request<{ conversation: { id: string } }>(socket, 'message:send', { clientId: clientId(), text: 'hello' });
+  assert.ok(sent.data, JSON.stringify(sent.error));
+
+  const list = await h.api<{ items: { id: string; visitor: { name: string } }[] }>('GET', '/api/conversations', { token });
+  const listed = list.body.items.find((c) => c.id === sent.data?.conversation.id);
+  assert.equal(listed?.visitor.name, 'exeevil Smith');
+  const visitor = await h.api<{ userData: { first_name?: string; last_name?: string } }>('GET', `/api/visitors/${session.visitor.id}`, { token });
+  assert.equal(visitor.body.userData.first_name, 'exeevil');
+  assert.equal(visitor.body.userData.last_name, 'Smith');
+
+  // Changing the name later goes through the same cleaning, and so does the email (shown when there is no name).
+  const updated = await request(socket, 'user:update', { userData: { first_name: 'gpj.\u2067exe', email: 'e\u202E@example.com' } });
+  assert.ok(updated.data, JSON.stringify(updated.error));
+  const after = await h.api<{ userData: { first_name?: string; email?: string } }>('GET', `/api/visitors/${session.visitor.id}`, { token });
+  assert.equal(after.body.userData.first_name, 'gpj.exe');
+  assert.equal(after.body.userData.email, 'e@example.com');
+  const relisted = await h.api<{ items: { id: string; visitor: { name: string } }[] }>('GET', '/api/conversations', { token });
+  assert.doesNotMatch(relisted.body.items.find((c) => c.id === sent.data?.conversation.id)?.visitor.name ?? '', BIDI_CONTROLS);
 });
