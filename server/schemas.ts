@@ -57,8 +57,20 @@ export const BotStatusSchema = Enum(BOT_STATUSES);
 export const RoleSchema = Enum(ROLES);
 export const FaqTypeSchema = Enum(FAQ_TYPES);
 
-/** `2026-08-07` or a full ISO date-time. */
-const DateOrDateTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?)?$' });
+/**
+ * `2026-08-07` or an ISO date-time (`2026-08-07T10:30`, seconds, fraction and offset optional), and a
+ * real one: the pattern bounds every field (a `T99:99` was a RangeError in the store, a 500) and the
+ * refinement checks the day exists in its month (`Date` would roll 30 February over into March).
+ */
+const DATE_OR_DATE_TIME = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?)?$/;
+function isRealDate(value: string): boolean {
+  const match = DATE_OR_DATE_TIME.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day && !Number.isNaN(new Date(value).getTime());
+}
+const DateOrDateTime = Type.Refine(Type.String({ pattern: DATE_OR_DATE_TIME.source }), isRealDate, () => 'must be a real date (YYYY-MM-DD) or ISO date-time');
 
 export const ConversationQuery = Type.Object(
   {

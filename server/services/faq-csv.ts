@@ -4,10 +4,8 @@ import { stringify } from 'csv-stringify/sync';
 import type { FaqImportResult, FaqInput } from '../../protocol/api.js';
 import { LIMITS } from '../../protocol/limits.js';
 import { FAQ_TYPES, type Faq, type FaqType } from '../../protocol/types.js';
+import { neutralise } from '../csv-safety.js';
 import { HubError } from '../errors.js';
-
-/** Spreadsheet apps run cells starting with these as formulas; prefix them so an export is inert. */
-const neutralise = (cell: string): string => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
 
 export function faqsToCsv(faqs: Faq[]): string {
   const rows = faqs.flatMap((faq) => faq.questions.map((q) => [faq.type, neutralise(q), neutralise(faq.answer)]));

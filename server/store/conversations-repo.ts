@@ -6,6 +6,7 @@ import type { Db } from './base.js';
 import { type ConversationRecord, toConversation } from './mappers.js';
 import type { Dialect } from './migrations.js';
 import type { ConversationsTable, Database, VisitorsTable } from './schema.js';
+import { scrubDeleted } from './secure-delete.js';
 
 export class ConversationsRepo {
   constructor(
@@ -91,6 +92,7 @@ export class ConversationsRepo {
       await tx.deleteFrom('notes').where('conversation_id', '=', id).execute();
       await tx.deleteFrom('conversations').where('id', '=', id).execute();
     });
+    await scrubDeleted(this.db, this.dialect);
   }
 
   /**

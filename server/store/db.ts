@@ -36,6 +36,7 @@ export async function openDatabase(url: string, onConnectionLost: (error: Error)
     database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
+    database.pragma('secure_delete = ON'); // deleted rows are zeroed on disk, see secure-delete.ts
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
     opened = { db, dialect: 'sqlite', description: `sqlite ${file}` };
   }

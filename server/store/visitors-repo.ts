@@ -5,6 +5,8 @@ import type { UserData } from '../../protocol/types.js';
 import type { Db } from './base.js';
 import type { Dialect } from './migrations.js';
 import type { Database, VisitorsTable } from './schema.js';
+import { scrubDeleted } from './secure-delete.js';
+import { withPlainNames } from '../text.js';
 
 export class VisitorsRepo {
   constructor(
@@ -75,7 +77,7 @@ export class VisitorsRepo {
 
   /** Deletes the visitor with every conversation, message and note. Returns the conversation ids. */
   async delete(id: string): Promise<string[]> {
-    return this.db.transaction().execute(async (tx) => {
+    const ids = await this.db.transaction().execute(async (tx) => {
       const ids = (await tx.selectFrom('conversations').select('id').where('visitor_id', '=', id).execute()).map((r) => r.id);
       if (ids.length > 0) {
         await tx.deleteFrom('messages').where('conversation_id', 'in', ids).execute();
@@ -85,10 +87,13 @@ export class VisitorsRepo {
       await tx.deleteFrom('visitors').where('id', '=', id).execute();
       return ids;
     });
+    await scrubDeleted(this.db, this.dialect);
+    return ids;
   }
 }
 
-function visitorDataColumns(userData: UserData, verified: boolean): Pick<VisitorsTable, 'user_data' | 'name' | 'email' | 'verified'> {
+function visitorDataColumns(sent: UserData, verified: boolean): Pick<VisitorsTable, 'user_data' | 'name' | 'email' | 'verified'> {
+  const userData = withPlainNames(sent); // no bidi controls in names (text.ts)
   const { user_hash: _hash, ...stored } = userData;
   const name = [userData.first_name, userData.last_name].filter(Boolean).join(' ').trim().toLowerCase();
   return { user_data: JSON.stringify(stored), name, email: userData.email?.toLowerCase() ?? null, verified: verified ? 1 : 0 };

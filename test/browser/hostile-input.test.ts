@@ -106,7 +106,7 @@ describe('hostile input, rendered', () => {
     const detail = await api<ConversationDetail>(admin, 'GET', `/api/conversations/${conversationId}`);
     expect(detail.visitor.userData).to.deep.equal({
       first_name: userData.first_name,
-      last_name: userData.last_name,
+      last_name: userData.last_name?.replace(/[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g, ''), // the hub strips bidi controls from names
       email: userData.email,
       comments: userData.comments,
       phone_number: '33123456789',
