@@ -41,6 +41,10 @@ describe('<switchboard-agent-panel> XSS', () => {
       expect([...r.querySelectorAll('b')].some((b) => b.textContent === 'bold')).to.equal(false);
     }
     expect(listRoot(el).querySelector(`[data-id="${v.conversationId}"] .name`)?.textContent).to.contain(EVIL);
+    // Names are isolated from the text around them (a right-to-left name can't reorder the row).
+    expect(listRoot(el).querySelector(`[data-id="${v.conversationId}"] .name`)?.tagName).to.equal('BDI');
+    expect(viewRoot(el).querySelector('.visitor-name bdi')?.textContent).to.contain(EVIL);
+    expect(sideRoot(el).querySelector('.user-name bdi')).to.not.equal(null);
     expect(viewRoot(el).querySelector('.msg.visitor .text')?.textContent).to.equal(`<script>window.__pwned=1</script>${EVIL}`);
     expect(viewRoot(el).querySelector('.visitor-name')?.textContent).to.contain(EVIL);
     expect(sideRoot(el).querySelector('.comments')?.textContent).to.equal('<svg onload=window.__pwned=1>');

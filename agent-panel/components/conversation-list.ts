@@ -116,7 +116,7 @@ export class ConversationListView extends LitElement {
       class="${unread ? 'unread' : ''} ${c.id === this.activeId ? 'active' : ''}" @click=${() => this.#open(c.id)}>
       <div class="row">
         <span class="dot ${c.visitor.online ? 'online' : ''}" title=${c.visitor.online ? 'Online' : 'Offline'}></span>
-        <span class="name">${c.visitor.name}</span>
+        <bdi class="name">${c.visitor.name}</bdi>
         <span style="flex:1"></span>
         ${c.unrepliedCount > 0 ? html`<span class="badge unreplied" title="Unreplied visitor messages" aria-label="${c.unrepliedCount} unreplied">${c.unrepliedCount}</span>` : nothing}
       </div>
@@ -124,7 +124,7 @@ export class ConversationListView extends LitElement {
       <div class="row chips">
         <span class="chip bot ${c.botStatus}">${BOT_LABELS[c.botStatus]}</span>
         <span class="chip ticket">${TICKET_LABELS[c.ticketStatus]}</span>
-        ${c.holderName ? html`<span class="chip holder">${c.holderName}</span>` : nothing}
+        ${c.holderName ? html`<bdi class="chip holder">${c.holderName}</bdi>` : nothing}
         ${c.tags.slice(0, 3).map((t) => html`<span class="chip tag">#${t}</span>`)}
         <time datetime=${c.lastActivityAt}>${formatTime(c.lastActivityAt)}</time>
       </div>

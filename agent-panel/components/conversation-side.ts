@@ -42,8 +42,8 @@ export class ConversationSide extends LitElement {
       <section class="user" aria-label="User information">
         <h3>User <span class="chip ${v.verified ? 'verified' : 'unverified'}">${v.verified ? 'Verified' : 'Unverified'}</span></h3>
         <dl>
-          <dt>Name</dt><dd class="user-name">${name || '—'}</dd>
-          <dt>Email</dt><dd>${v.userData.email ?? '—'}</dd>
+          <dt>Name</dt><dd class="user-name"><bdi>${name || '—'}</bdi></dd>
+          <dt>Email</dt><dd><bdi>${v.userData.email ?? '—'}</bdi></dd>
           <dt>Phone</dt><dd>${v.userData.phone_number ?? '—'}</dd>
           ${v.userData.user_id ? html`<dt>User id</dt><dd>${v.userData.user_id}</dd>` : nothing}
           <dt>Comments</dt><dd class="comments">${v.userData.comments ?? '—'}</dd>

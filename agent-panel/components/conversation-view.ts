@@ -72,7 +72,7 @@ export class ConversationView extends LitElement {
         <header>
           <div class="title">
             <button class="back" type="button" @click=${() => emitInternal(this, 'sb-back', {})}>← Back</button>
-            <h2 class="visitor-name">${c.visitor.name}</h2>
+            <h2 class="visitor-name"><bdi>${c.visitor.name}</bdi></h2>
             <span class="chip ${c.visitor.verified ? 'verified' : 'unverified'}">${c.visitor.verified ? 'Verified' : 'Unverified'}</span>
             <span class="presence ${c.visitor.online ? 'online' : ''}">${c.visitor.online ? '● Online' : '○ Offline'}</span>
             <span class="chip bot ${c.botStatus}">${BOT_LABELS[c.botStatus]}</span>
@@ -104,7 +104,7 @@ export class ConversationView extends LitElement {
         <div class="transcript" role="log" aria-live="polite" aria-label="Transcript">
           ${this.detail.messages.length === 0 ? html`<p class="muted">No messages yet.</p>` : this.detail.messages.map((m) => this.#renderMessage(m))}
         </div>
-        <div class="typing" aria-live="polite">${this.visitorTyping ? `${c.visitor.name} is typing…` : ''}</div>
+        <div class="typing" aria-live="polite">${this.visitorTyping ? html`<bdi>${c.visitor.name}</bdi> is typing…` : ''}</div>
         <form class="composer" @submit=${this.#send}>
           ${
             heldByOther
@@ -133,7 +133,7 @@ export class ConversationView extends LitElement {
       <div class="text">${m.text}</div>
       ${m.choices.length ? html`<div class="choices">${m.choices.map((choice) => html`<span class="chip">${choice}</span>`)}</div>` : nothing}
       ${m.attachments.map((a) => html`<a href=${/^https?:/i.test(a.url) ? a.url : '#'} target="_blank" rel="noopener noreferrer">${a.name}</a>`)}
-      <div class="meta"><span class="author">${who}</span> · <time datetime=${m.createdAt} title=${formatFull(m.createdAt)}>${formatTime(m.createdAt)}</time></div>
+      <div class="meta"><bdi class="author">${who}</bdi> · <time datetime=${m.createdAt} title=${formatFull(m.createdAt)}>${formatTime(m.createdAt)}</time></div>
     </div>`;
   }
 

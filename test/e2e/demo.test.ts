@@ -1,6 +1,7 @@
 // End to end, the way a person uses the product: the built widget on the demo shop page and the
 // built panel on the demo CRM page (playwright-core driving Debian's Chromium) against a real hub.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { type Browser, type Page, chromium } from 'playwright-core';
@@ -129,4 +130,20 @@ test('both demo pages and the scripts are served', async () => {
   assert.equal(widget.headers.get('cross-origin-resource-policy'), 'cross-origin');
   const root = await fetch(`${hub.url}/`, { redirect: 'manual' });
   assert.equal(root.headers.get('location'), '/demo/shop.html');
+});
+
+test('a pinned, versioned widget URL serves exactly the bytes its integrity hash names, cached for good (SRI)', async () => {
+  const versions = (await (await fetch(`${hub.url}/versions.json`)).json()) as Record<'widget' | 'agentPanel', { file: string; integrity: string }>;
+  for (const { file, integrity } of Object.values(versions)) {
+    assert.match(file, /^(widget|agent-panel)\.[0-9a-f]{12}\.js$/);
+    const res = await fetch(`${hub.url}/${file}`);
+    assert.equal(res.status, 200, file);
+    assert.match(res.headers.get('cache-control') ?? '', /max-age=31536000.*immutable|immutable.*max-age=31536000/);
+    const body = Buffer.from(await res.arrayBuffer());
+    assert.equal(`sha384-${createHash('sha384').update(body).digest('base64')}`, integrity);
+    // The same bytes as the rolling /widget.js of this build.
+    const rolling = Buffer.from(await (await fetch(`${hub.url}/${file.replace(/\.[0-9a-f]{12}\.js$/, '.js')}`)).arrayBuffer());
+    assert.ok(rolling.equals(body));
+  }
+  assert.equal((await fetch(`${hub.url}/widget.000000000000.js`)).status, 404, 'an unknown version is not served');
 });
