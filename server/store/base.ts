@@ -20,5 +20,3 @@ export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) 
 
 /** `"id"` inside a JSON array column, for LIKE (ids and tags are JSON-encoded, so quotes delimit them). */
 export const jsonItemPattern = (item: string): string => `%${escapeLike(JSON.stringify(item))}%`;
-
-export const countOf = (row: { n: number | string | bigint }): number => Number(row.n);

@@ -1,20 +1,12 @@
 /** Messages and private notes; exactly-once storage of client messages by (conversation, clientId). */
 import type { Kysely } from 'kysely';
-import type { Message, MessageAuthor, Note } from '../../protocol/types.js';
+import type { Message, Note } from '../../protocol/types.js';
 import { type Db, isUniqueViolation } from './base.js';
 import { toMessage, toNote } from './mappers.js';
 import type { Database } from './schema.js';
 
-export interface NewMessage {
-  conversationId: string;
-  clientId: string | null;
-  author: MessageAuthor;
-  agentId: string | null;
-  authorName: string | null;
-  text: string;
-  choices?: string[];
-  createdAt: string;
-}
+/** A message to store: the protocol's Message without what the store assigns (id, read mark) or derives. */
+export type NewMessage = Omit<Message, 'id' | 'choices' | 'attachments' | 'readAt'> & { choices?: string[] };
 
 export class MessagesRepo {
   constructor(private readonly db: Kysely<Database>) {}
