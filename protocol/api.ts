@@ -7,6 +7,7 @@
  * 400 bad_request, 401 unauthorized, 403 forbidden (role or visibility), 404 not_found,
  * 409 already_claimed / conflict, 413 too_large, 429 rate_limited.
  */
+import type { Contact, ContactExport, ContactFieldDefinition, ContactList, ContactNote, ContactPatch, NewChatRequest, NewChatResponse, TagCatalogue } from './contacts.js';
 import type {
   Agent,
   ConversationDetail,
@@ -120,6 +121,26 @@ export interface ApiRoutes {
   'GET /api/visitors/:id/export': { response: VisitorExport };
   /** Admin only: the visitor, all their conversations, messages and notes. */
   'DELETE /api/visitors/:id': { response: { ok: true; conversations: number } };
+
+  /** Search (name, email, phone, user id), newest activity first; only contacts the agent may see. */
+  'GET /api/contacts': { query: { query?: string; tag?: string; cursor?: string; limit?: number }; response: ContactList };
+  'GET /api/contacts/:id': { response: Contact };
+  /** Custom fields, tags, default assignee and default visibility (the last two: admin or the owner). */
+  'PATCH /api/contacts/:id': { body: ContactPatch; response: Contact };
+  /** Admin only: moves `otherId`'s sessions, conversations, notes, tags and fields into `:id`, then removes `otherId`. */
+  'POST /api/contacts/:id/merge': { body: { otherId: string }; response: Contact };
+  'GET /api/contacts/:id/export': { response: ContactExport };
+  /** Admin only: the contact with every session, conversation, message and note; its widgets reset. */
+  'DELETE /api/contacts/:id': { response: { ok: true; conversations: number } };
+  'POST /api/contacts/:id/notes': { body: { text: string }; response: ContactNote };
+  /** New chat: an outgoing conversation with its first message; the visitor sees it on their next visit. */
+  'POST /api/contacts/:id/conversations': { body: NewChatRequest; response: NewChatResponse };
+
+  /** Every agent reads the definitions (to show the fields); admins replace them. */
+  'GET /api/contact-fields': { response: { items: ContactFieldDefinition[] } };
+  'PUT /api/contact-fields': { body: { items: ContactFieldDefinition[] }; response: { items: ContactFieldDefinition[] } };
+  'GET /api/tags': { response: TagCatalogue };
+  'PUT /api/tags': { body: TagCatalogue; response: TagCatalogue };
 
   'GET /api/stats': { response: DashboardStats };
 

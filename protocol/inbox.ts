@@ -20,14 +20,14 @@ import {
   type TicketStatus,
 } from './types.js';
 
-export const FILTER_KEYS = ['inbox', 'q', 'botStatus', 'ticketStatus', 'language', 'channel', 'tag', 'from', 'to'] as const;
+export const FILTER_KEYS = ['inbox', 'q', 'botStatus', 'ticketStatus', 'language', 'channel', 'tag', 'contactTag', 'contactId', 'from', 'to'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 /** `2026-08-07`, or an ISO date-time. */
 const DATE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/;
 
 /** The fields the inbox predicates and counters read. */
-export type InboxFields = Pick<ConversationSummary, 'state' | 'holderId' | 'assignees' | 'unrepliedCount'>;
+export type InboxFields = Pick<ConversationSummary, 'state' | 'holderId' | 'assignees' | 'unrepliedCount' | 'outgoing'>;
 
 /** Mine: I hold it (took it over) or I am one of its assignees. */
 export const isMine = (c: InboxFields, agentId: string): boolean => c.holderId === agentId || c.assignees.includes(agentId);
@@ -40,6 +40,7 @@ export function inInbox(c: InboxFields, inbox: Inbox, agentId: string): boolean 
   if ((inbox === 'closed') !== (c.state === 'closed')) return false;
   if (inbox === 'mine') return isMine(c, agentId);
   if (inbox === 'unassigned') return isUnassigned(c);
+  if (inbox === 'outgoing') return c.outgoing;
   return true;
 }
 
@@ -71,6 +72,10 @@ export function cleanFilter(input: Partial<Record<FilterKey, unknown>>): Convers
   if (oneOf<Channel>(CHANNELS, channel)) filter.channel = channel;
   const tag = str(input.tag);
   if (tag) filter.tag = tag;
+  const contactTag = str(input.contactTag);
+  if (contactTag) filter.contactTag = contactTag;
+  const contactId = str(input.contactId);
+  if (contactId) filter.contactId = contactId;
   const from = str(input.from);
   if (isValidDate(from)) filter.from = from;
   const to = str(input.to);
@@ -107,6 +112,8 @@ export function matchesFilter(c: ConversationSummary, filter: ConversationFilter
   if (filter.channel && c.channel !== filter.channel) return false;
   if (filter.language && !languageMatches(c.language, filter.language)) return false;
   if (filter.tag && !c.tags.includes(filter.tag)) return false;
+  if (filter.contactTag && !c.contactTags.includes(filter.contactTag)) return false;
+  if (filter.contactId && c.contactId !== filter.contactId) return false;
   const last = new Date(c.lastActivityAt).toISOString();
   if (filter.from && last < rangeStart(filter.from)) return false;
   if (filter.to && last >= rangeEnd(filter.to)) return false;
@@ -127,7 +134,7 @@ export function upsert(items: ConversationSummary[], c: ConversationSummary, kee
 
 /** The tab counts over a set of conversations (the hub counts within the retention window). */
 export function inboxCounts(items: Iterable<InboxFields>, agentId: string): InboxCounts {
-  const counts: InboxCounts = { all: 0, mine: 0, unassigned: 0, closed: 0 };
+  const counts: InboxCounts = { all: 0, mine: 0, unassigned: 0, outgoing: 0, closed: 0 };
   for (const c of items) for (const inbox of INBOXES) if (inInbox(c, inbox, agentId)) counts[inbox] += 1;
   return counts;
 }

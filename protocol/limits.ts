@@ -11,6 +11,14 @@ export const LIMITS = {
   faqQuestion: 500,
   faqAnswer: 4096,
   faqQuestions: 50,
+  /** A signed identity JWT (`user_jwt`). */
+  identityToken: 4096,
+  contactFields: 50,
+  contactFieldOptions: 50,
+  catalogueTags: 500,
+  tagsPerContact: 30,
+  /** Contacts per list page. */
+  contactsPage: 50,
   /** Messages per `messages:since` answer; the widget asks again while `more` is true. */
   historyPage: 100,
 } as const;

@@ -16,7 +16,7 @@ export const TICKET_STATUSES = ['new', 'active', 'pending', 'resolved', 'inactiv
 export const CONVERSATION_STATES = ['open', 'closed'] as const;
 export const MESSAGE_AUTHORS = ['visitor', 'bot', 'agent', 'system'] as const;
 export const FAQ_TYPES = ['greeting', 'general', 'closing', 'filler'] as const;
-export const INBOXES = ['all', 'mine', 'unassigned', 'closed'] as const;
+export const INBOXES = ['all', 'mine', 'unassigned', 'outgoing', 'closed'] as const;
 export const RESPONDERS = ['faq', 'quick_reply'] as const;
 
 export type Role = (typeof ROLES)[number];
@@ -38,15 +38,22 @@ export interface UserData {
   comments?: string;
   /** The site's own id for this user; with `user_hash` it makes the identity verified. */
   user_id?: string;
-  /** Hex HMAC-SHA256 of `user_id` keyed with the site's identity secret. */
+  /** Legacy: hex HMAC-SHA256 of `user_id` keyed with the site's identity secret (verifies user_id only). */
   user_hash?: string;
+  /**
+   * Signed identity: a JWT (HS256, keyed with the site's identity secret) whose claims `user_id`
+   * (required), `email` and `name` the site vouches for. Only the claims it holds show as verified.
+   */
+  user_jwt?: string;
 }
 
 export interface Visitor {
   id: string;
   siteId: string;
-  userData: Omit<UserData, 'user_hash'>;
-  /** True only when `user_hash` matched the site's secret. */
+  /** The contact this session belongs to. */
+  contactId: string;
+  userData: Omit<UserData, 'user_hash' | 'user_jwt'>;
+  /** True only when the site signed this session's user_id (`user_jwt` or `user_hash`). */
   verified: boolean;
   channel: Channel;
   language: string;
@@ -93,7 +100,14 @@ export interface Note {
 /** The agent's view of a conversation: everything the customers view and filters need. */
 export interface ConversationSummary {
   id: string;
+  /** The widget session that started it (or, for an outgoing chat, the contact's latest session). */
   visitorId: string;
+  /** The person: every conversation of a contact shows on the contact page. */
+  contactId: string;
+  /** The contact's tags (the conversation's own are `tags`). */
+  contactTags: string[];
+  /** Started by an agent and not answered by the visitor yet. */
+  outgoing: boolean;
   visitor: {
     name: string;
     email: string | null;
@@ -197,6 +211,7 @@ export interface InboxCounts {
   all: number;
   mine: number;
   unassigned: number;
+  outgoing: number;
   closed: number;
 }
 
@@ -209,6 +224,10 @@ export interface ConversationFilter {
   language?: string;
   channel?: Channel;
   tag?: string;
+  /** Conversations of contacts with this tag. */
+  contactTag?: string;
+  /** Conversations of one contact. */
+  contactId?: string;
   /** Inclusive range on *last* activity (ISO date or date-time). */
   from?: string;
   to?: string;

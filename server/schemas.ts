@@ -23,6 +23,7 @@ export const UserDataSchema = Type.Object(
     comments: Type.Optional(Type.String({ maxLength: LIMITS.userComments })),
     user_id: Type.Optional(Field),
     user_hash: Type.Optional(Type.String({ maxLength: 128 })),
+    user_jwt: Type.Optional(Type.String({ maxLength: LIMITS.identityToken })),
   },
   { additionalProperties: false },
 );

@@ -15,6 +15,7 @@ const FIELDS = {
   comments: LIMITS.userComments,
   user_id: LIMITS.userDataField,
   user_hash: 128,
+  user_jwt: LIMITS.identityToken,
 } as const satisfies Record<keyof UserData, number>;
 
 export function cleanUserData(raw: unknown): UserData | undefined {

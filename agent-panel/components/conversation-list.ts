@@ -15,7 +15,7 @@ import { cleanFilter } from '../filters.js';
 import { BOT_LABELS, TICKET_LABELS, formatTime } from '../format.js';
 import { listStyles } from './conversation-list.styles.js';
 
-const INBOX_LABELS: Record<Inbox, string> = { all: 'All', mine: 'Mine', unassigned: 'Unassigned', closed: 'Closed' };
+const INBOX_LABELS: Record<Inbox, string> = { all: 'All', mine: 'Mine', unassigned: 'Unassigned', outgoing: 'Outgoing', closed: 'Closed' };
 
 /**
  * The customers view: inboxes with counts, search, filters and the live list. Keyboard: j/k or ↑/↓ move,
@@ -29,7 +29,7 @@ export class ConversationListView extends LitElement {
   static override styles = [panelStyles, listStyles];
 
   @property({ attribute: false }) items: ConversationSummary[] = [];
-  @property({ attribute: false }) counts: InboxCounts = { all: 0, mine: 0, unassigned: 0, closed: 0 };
+  @property({ attribute: false }) counts: InboxCounts = { all: 0, mine: 0, unassigned: 0, outgoing: 0, closed: 0 };
   @property({ attribute: false }) filter: ConversationFilter = { inbox: 'all' };
   @property({ attribute: false }) total = 0;
   @property({ attribute: false }) selectedId: string | null = null;

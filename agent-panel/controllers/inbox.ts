@@ -28,7 +28,7 @@ export interface InboxOptions {
   refused: () => void;
 }
 
-const NO_COUNTS: InboxCounts = { all: 0, mine: 0, unassigned: 0, closed: 0 };
+const NO_COUNTS: InboxCounts = { all: 0, mine: 0, unassigned: 0, outgoing: 0, closed: 0 };
 
 export class InboxController implements ReactiveController {
   items: ConversationSummary[] = [];
