@@ -189,6 +189,7 @@ describe('<switchboard-agent-panel> contacts: fields, catalogue tags, contact-ta
       { key: `company_${u}`, label: `Company ${u}`, type: 'text', options: [], required: false },
       { key: `seats_${u}`, label: `Seats ${u}`, type: 'number', options: [], required: false },
       { key: `paying_${u}`, label: `Paying ${u}`, type: 'checkbox', options: [], required: false },
+      { key: `ref_${u}`, label: `Ref ${u}`, type: 'text', options: [], required: true },
     );
     const { token } = await newAgent(admin, 'Cora');
     const v = await visitor('please note my company', { first_name: 'Cleo' });
@@ -201,12 +202,22 @@ describe('<switchboard-agent-panel> contacts: fields, catalogue tags, contact-ta
     (form.querySelector(`[data-key="company_${u}"]`) as HTMLInputElement).value = `Acme ${u}`;
     (form.querySelector(`[data-key="seats_${u}"]`) as HTMLInputElement).value = '12';
     (form.querySelector(`[data-key="paying_${u}"]`) as HTMLInputElement).checked = true;
+    (form.querySelector(`[data-key="ref_${u}"]`) as HTMLInputElement).value = 'R-1';
+    expect(form.querySelector(`[data-key="ref_${u}"]`)?.closest('label')?.querySelector('.req')).to.exist;
     form.requestSubmit();
-    await waitUntil(() => card(el).querySelector('.feedback.ok'), 'no confirmation');
+    await waitUntil(() => card(el).querySelector('.feedback.ok'), `no confirmation: ${card(el).querySelector('.feedback')?.textContent}`);
     const contact = await api<Contact>(token, 'GET', `/api/contacts/${contactId}`);
     expect(contact.fields[`company_${u}`]).to.equal(`Acme ${u}`);
     expect(contact.fields[`seats_${u}`]).to.equal(12);
     expect(contact.fields[`paying_${u}`]).to.equal(true);
+    expect(contact.fields[`ref_${u}`]).to.equal('R-1');
+
+    // Clearing a required field: the hub's refusal shows next to the form, and the value stays.
+    (form.querySelector(`[data-key="ref_${u}"]`) as HTMLInputElement).value = '';
+    form.requestSubmit();
+    await waitUntil(() => card(el).querySelector('.feedback.error'), 'refusal not shown');
+    expect(card(el).querySelector('.feedback.error')?.textContent).to.contain(`Ref ${u}`);
+    expect((await api<Contact>(token, 'GET', `/api/contacts/${contactId}`)).fields[`ref_${u}`]).to.equal('R-1');
     expect(sideRoot(el).querySelector('.identity.name')?.textContent).to.equal('provided by the visitor');
     v.socket.disconnect();
   });
@@ -231,6 +242,23 @@ describe('<switchboard-agent-panel> contacts: fields, catalogue tags, contact-ta
     // The catalogue tag is no longer offered once applied; the conversation's own tag box offers it.
     expect(card(el).querySelector(`form.add-contact-tag option[value="${name}"]`)).to.equal(null);
     expect(sideRoot(el).querySelector(`datalist#catalogue-tags option[value="${name}"]`)).to.exist;
+
+    // Without free tags the hub refuses a conversation tag outside the catalogue; the side panel says why.
+    const catalogue = await api<TagCatalogue>(admin, 'GET', '/api/tags');
+    await api(admin, 'PUT', '/api/tags', { ...catalogue, freeTags: false });
+    try {
+      const tagForm = sideRoot(el).querySelector('form.add-tag') as HTMLFormElement;
+      (tagForm.querySelector('input') as HTMLInputElement).value = `free-${unique()}`;
+      tagForm.requestSubmit();
+      await waitUntil(() => sideRoot(el).querySelector('.feedback.error'), 'refusal not shown');
+      expect(sideRoot(el).querySelector('.feedback.error')?.textContent).to.contain('catalogue');
+      (tagForm.querySelector('input') as HTMLInputElement).value = name;
+      tagForm.requestSubmit();
+      await waitUntil(() => sideRoot(el).querySelector(`.conversation-tag[data-tag="${name}"]`), 'catalogue tag not applied to the conversation');
+      expect(sideRoot(el).querySelector('.feedback.error')).to.equal(null);
+    } finally {
+      await api(admin, 'PUT', '/api/tags', { ...(await api<TagCatalogue>(admin, 'GET', '/api/tags')), freeTags: true });
+    }
     v.socket.disconnect();
   });
 

@@ -50,7 +50,9 @@ export class ContactCard extends LitElement {
       .chip button { border: none; background: none; padding: 0 0 0 4px; color: inherit; }
       form { display: grid; gap: 6px; }
       form.add-contact-tag { display: flex; gap: 4px; flex-wrap: wrap; }
-      form.add-contact-tag select, form.add-contact-tag input { flex: 1; min-width: 0; }
+      form.add-contact-tag select, form.add-contact-tag input { flex: 1 1 0; min-width: 0; }
+      /* With a free-text box too, the catalogue picker gets a line of its own (the side panel is narrow). */
+      form.add-contact-tag.free select { flex-basis: 100%; }
       label { display: grid; gap: 2px; font-size: 12px; color: var(--sb-muted); }
       label.check { display: flex; gap: 6px; align-items: center; color: var(--sb-text); font-size: inherit; }
       label input, label select { color: var(--sb-text); font-size: var(--sb-font-size, 14px); min-width: 0; }
@@ -116,7 +118,7 @@ export class ContactCard extends LitElement {
       </div>
       ${
         available.length > 0 || free
-          ? html`<form class="add-contact-tag" @submit=${this.#addTag}>
+          ? html`<form class="add-contact-tag ${free ? 'free' : ''}" @submit=${this.#addTag}>
             ${
               available.length > 0
                 ? html`<select name="tag" aria-label="Catalogue tag to add to the contact">
@@ -144,6 +146,8 @@ export class ContactCard extends LitElement {
 
   #renderField(d: ContactFieldDefinition, value: ContactFieldValue) {
     const name = `field-${d.key}`;
+    // Marked, not enforced by the browser: a contact saved before the field existed may lack it, and the agent
+    // must still be able to save the other fields. The hub refuses clearing a required value.
     const mark = d.required ? html` <span class="req" aria-hidden="true">*</span><span class="sr-only">(required)</span>` : nothing;
     if (d.type === 'checkbox')
       return html`<label class="check"><input type="checkbox" name=${name} data-key=${d.key} .checked=${value === true} />${d.label}${mark}</label>`;
@@ -151,13 +155,13 @@ export class ContactCard extends LitElement {
     if (d.type === 'select') {
       // A value whose option was removed since is still shown (and kept unless changed).
       const options = text && !d.options.includes(text) ? [...d.options, text] : d.options;
-      return html`<label>${d.label}${mark}<select name=${name} data-key=${d.key} ?required=${d.required}>
+      return html`<label><span>${d.label}${mark}</span><select name=${name} data-key=${d.key} aria-required=${d.required ? 'true' : 'false'}>
         <option value="" ?selected=${text === ''}>—</option>${options.map((o) => html`<option value=${o} ?selected=${o === text}>${o}</option>`)}
       </select></label>`;
     }
     const type = d.type === 'number' ? 'number' : d.type === 'date' ? 'date' : 'text';
-    return html`<label>${d.label}${mark}<input type=${type} name=${name} data-key=${d.key} step=${d.type === 'number' ? 'any' : nothing}
-      ?required=${d.required} .value=${text} /></label>`;
+    return html`<label><span>${d.label}${mark}</span><input type=${type} name=${name} data-key=${d.key} step=${d.type === 'number' ? 'any' : nothing}
+      aria-required=${d.required ? 'true' : 'false'} .value=${text} /></label>`;
   }
 
   #addTag = (event: SubmitEvent): void => {
