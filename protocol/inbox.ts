@@ -27,7 +27,7 @@ export type FilterKey = (typeof FILTER_KEYS)[number];
 const DATE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/;
 
 /** The fields the inbox predicates and counters read. */
-export type InboxFields = Pick<ConversationSummary, 'state' | 'holderId' | 'assignees' | 'unrepliedCount' | 'outgoing'>;
+export type InboxFields = Pick<ConversationSummary, 'state' | 'holderId' | 'assignees' | 'unrepliedCount' | 'outgoing' | 'ticketStatus' | 'expired'>;
 
 /** Mine: I hold it (took it over) or I am one of its assignees. */
 export const isMine = (c: InboxFields, agentId: string): boolean => c.holderId === agentId || c.assignees.includes(agentId);
@@ -35,13 +35,34 @@ export const isMine = (c: InboxFields, agentId: string): boolean => c.holderId =
 /** Unassigned: nobody holds it and nobody is assigned. */
 export const isUnassigned = (c: InboxFields): boolean => c.holderId === null && c.assignees.length === 0;
 
-/** Is `c` in inbox tab `inbox` for agent `agentId`? (Visibility is the hub's job, not a filter.) */
+/**
+ * Is `c` in inbox view `inbox` for agent `agentId`? (Visibility is the hub's job, not a filter.)
+ * - new / active / pending / inactive: open conversations by ticket status (no agent reply yet, replied,
+ *   the visitor wrote again, quiet for the inactivity window), outgoing ones excepted;
+ * - expired: the visitor's last message has waited over 24 h without an agent's reply;
+ * - outgoing: started by an agent, not answered yet; closed: closed;
+ * - mine, unassigned, all: open conversations I hold or am assigned to, nobody's, everyone's.
+ */
 export function inInbox(c: InboxFields, inbox: Inbox, agentId: string): boolean {
   if ((inbox === 'closed') !== (c.state === 'closed')) return false;
-  if (inbox === 'mine') return isMine(c, agentId);
-  if (inbox === 'unassigned') return isUnassigned(c);
-  if (inbox === 'outgoing') return c.outgoing;
-  return true;
+  switch (inbox) {
+    case 'new':
+    case 'active':
+    case 'pending':
+    case 'inactive':
+      return !c.outgoing && c.ticketStatus === inbox;
+    case 'expired':
+      return c.expired;
+    case 'outgoing':
+      return c.outgoing;
+    case 'mine':
+      return isMine(c, agentId);
+    case 'unassigned':
+      return isUnassigned(c);
+    case 'closed':
+    case 'all':
+      return true;
+  }
 }
 
 const oneOf = <T extends string>(list: readonly T[], value: string): value is T => (list as readonly string[]).includes(value);
@@ -132,10 +153,12 @@ export function upsert(items: ConversationSummary[], c: ConversationSummary, kee
   return rest.sort(byActivity);
 }
 
-/** The tab counts over a set of conversations (the hub counts within the retention window). */
+export const noCounts = (): InboxCounts => Object.fromEntries(INBOXES.map((inbox) => [inbox, 0])) as InboxCounts;
+
+/** Each view's unreplied visitor messages over a set of conversations (the hub counts within the retention window). */
 export function inboxCounts(items: Iterable<InboxFields>, agentId: string): InboxCounts {
-  const counts: InboxCounts = { all: 0, mine: 0, unassigned: 0, outgoing: 0, closed: 0 };
-  for (const c of items) for (const inbox of INBOXES) if (inInbox(c, inbox, agentId)) counts[inbox] += 1;
+  const counts = noCounts();
+  for (const c of items) for (const inbox of INBOXES) if (inInbox(c, inbox, agentId)) counts[inbox] += c.unrepliedCount;
   return counts;
 }
 
@@ -145,11 +168,10 @@ export function dashboardStats(items: Iterable<InboxFields>, agentId: string): D
   for (const c of items) {
     if (c.state !== 'open') continue;
     const mine = isMine(c, agentId);
-    const unreplied = c.unrepliedCount > 0;
     if (mine) stats.assignedToMe += 1;
-    if (mine && unreplied) stats.myUnreplied += 1;
+    if (mine) stats.myUnreplied += c.unrepliedCount;
     if (isUnassigned(c)) stats.unassigned += 1;
-    if (unreplied) stats.totalUnreplied += 1;
+    stats.totalUnreplied += c.unrepliedCount;
   }
   return stats;
 }

@@ -16,7 +16,11 @@ export const TICKET_STATUSES = ['new', 'active', 'pending', 'resolved', 'inactiv
 export const CONVERSATION_STATES = ['open', 'closed'] as const;
 export const MESSAGE_AUTHORS = ['visitor', 'bot', 'agent', 'system'] as const;
 export const FAQ_TYPES = ['greeting', 'general', 'closing', 'filler'] as const;
-export const INBOXES = ['all', 'mine', 'unassigned', 'outgoing', 'closed'] as const;
+/**
+ * The inbox views (protocol/inbox.ts says what each holds). Status views hold open conversations by ticket status,
+ * outgoing ones excepted (they wait in Outgoing until the visitor answers).
+ */
+export const INBOXES = ['new', 'active', 'pending', 'expired', 'outgoing', 'inactive', 'closed', 'mine', 'unassigned', 'all'] as const;
 export const RESPONDERS = ['faq', 'quick_reply'] as const;
 
 export type Role = (typeof ROLES)[number];
@@ -108,6 +112,8 @@ export interface ConversationSummary {
   contactTags: string[];
   /** Started by an agent and not answered by the visitor yet. */
   outgoing: boolean;
+  /** The visitor's last message has waited over 24 h without an agent's reply (set by the hub's sweep). */
+  expired: boolean;
   visitor: {
     name: string;
     email: string | null;
@@ -200,20 +206,20 @@ export interface Settings {
   faqThreshold: number;
 }
 
+/** The dashboard tiles: for you (assigned to me, my unreplied messages) and the team (unassigned, unreplied messages). */
 export interface DashboardStats {
+  /** Open conversations I hold or am assigned to. */
   assignedToMe: number;
+  /** Unreplied visitor messages in those. */
   myUnreplied: number;
+  /** Open conversations nobody holds or is assigned to. */
   unassigned: number;
+  /** Unreplied visitor messages in every open conversation I may see. */
   totalUnreplied: number;
 }
 
-export interface InboxCounts {
-  all: number;
-  mine: number;
-  unassigned: number;
-  outgoing: number;
-  closed: number;
-}
+/** Per view, the unreplied visitor messages in it (the number shown next to each inbox tab). */
+export type InboxCounts = Record<Inbox, number>;
 
 export interface ConversationFilter {
   inbox?: Inbox;

@@ -16,6 +16,8 @@ export interface Config {
   maxMessageLength: number;
   muteHours: number;
   inactiveHours: number;
+  /** A visitor message unanswered this long puts its conversation in the Expired view. */
+  expireHours: number;
   retentionDays: number;
   agentTokenHours: number;
   /** Messages a visitor (or an agent) may send per minute. */
@@ -49,6 +51,7 @@ export const DEFAULTS: Omit<Config, 'databaseUrl'> = {
   maxMessageLength: 4096,
   muteHours: 72,
   inactiveHours: 24,
+  expireHours: 24,
   retentionDays: 30,
   agentTokenHours: 12,
   messagesPerMinute: 60,
@@ -94,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     maxMessageLength: int(env.MAX_MESSAGE_LENGTH, DEFAULTS.maxMessageLength, 'MAX_MESSAGE_LENGTH'),
     muteHours: int(env.MUTE_HOURS, DEFAULTS.muteHours, 'MUTE_HOURS'),
     inactiveHours: int(env.INACTIVE_HOURS, DEFAULTS.inactiveHours, 'INACTIVE_HOURS'),
+    expireHours: int(env.EXPIRE_HOURS, DEFAULTS.expireHours, 'EXPIRE_HOURS'),
     retentionDays: int(env.RETENTION_DAYS, DEFAULTS.retentionDays, 'RETENTION_DAYS'),
     agentTokenHours: int(env.AGENT_TOKEN_HOURS, DEFAULTS.agentTokenHours, 'AGENT_TOKEN_HOURS'),
     messagesPerMinute: int(env.MESSAGES_PER_MINUTE, DEFAULTS.messagesPerMinute, 'MESSAGES_PER_MINUTE'),

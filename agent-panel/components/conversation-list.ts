@@ -1,6 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { TagCatalogue } from '../../protocol/contacts.js';
+import { noCounts } from '../../protocol/inbox.js';
 import {
   BOT_STATUSES,
   type ConversationFilter,
@@ -17,7 +18,18 @@ import { BOT_LABELS, TICKET_LABELS, formatTime } from '../format.js';
 import { tagChips } from './contact-card.js';
 import { listStyles } from './conversation-list.styles.js';
 
-const INBOX_LABELS: Record<Inbox, string> = { all: 'All', mine: 'Mine', unassigned: 'Unassigned', outgoing: 'Outgoing', closed: 'Closed' };
+const INBOX_LABELS: Record<Inbox, string> = {
+  new: 'New',
+  active: 'Active',
+  pending: 'Pending',
+  expired: 'Expired',
+  outgoing: 'Outgoing',
+  inactive: 'Inactive',
+  closed: 'Closed',
+  mine: 'Mine',
+  unassigned: 'Unassigned',
+  all: 'All',
+};
 
 /**
  * The customers view: inboxes with counts, search, filters and the live list. Keyboard: j/k or ↑/↓ move,
@@ -31,7 +43,7 @@ export class ConversationListView extends LitElement {
   static override styles = [panelStyles, listStyles];
 
   @property({ attribute: false }) items: ConversationSummary[] = [];
-  @property({ attribute: false }) counts: InboxCounts = { all: 0, mine: 0, unassigned: 0, outgoing: 0, closed: 0 };
+  @property({ attribute: false }) counts: InboxCounts = noCounts();
   @property({ attribute: false }) filter: ConversationFilter = { inbox: 'all' };
   @property({ attribute: false }) total = 0;
   @property({ attribute: false }) selectedId: string | null = null;
@@ -75,7 +87,7 @@ export class ConversationListView extends LitElement {
       <div class="inboxes" role="group" aria-label="Inboxes">
         ${INBOXES.map(
           (inbox) => html`<button type="button" data-inbox=${inbox} aria-pressed=${active === inbox} @click=${() => this.#change({ inbox })}>
-            ${INBOX_LABELS[inbox]} <span class="n">${this.counts[inbox]}</span>
+            ${INBOX_LABELS[inbox]} <span class="n" title="Unreplied visitor messages" aria-label="${this.counts[inbox]} unreplied">${this.counts[inbox]}</span>
           </button>`,
         )}
       </div>

@@ -12,7 +12,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Contact } from '../../protocol/contacts.js';
 import type { ConversationChange } from '../../protocol/events.js';
-import { applyCountChange, dashboardStats, type InboxFields, inboxCounts } from '../../protocol/inbox.js';
+import { applyCountChange, dashboardStats, type InboxFields, inboxCounts, noCounts } from '../../protocol/inbox.js';
 import type { Agent, ConversationDetail, ConversationFilter, ConversationSummary, DashboardStats, InboxCounts, Message, Note } from '../../protocol/types.js';
 import { type HubApi, saveBlob } from '../api.js';
 import type { ContactScope, ConversationIntent, PanelEventMap } from '../events.js';
@@ -30,7 +30,7 @@ export interface InboxOptions {
   refused: () => void;
 }
 
-const NO_COUNTS: InboxCounts = { all: 0, mine: 0, unassigned: 0, outgoing: 0, closed: 0 };
+const NO_COUNTS: InboxCounts = noCounts();
 
 export class InboxController implements ReactiveController {
   items: ConversationSummary[] = [];

@@ -20,3 +20,8 @@ export const CAN_GO_INACTIVE: readonly TicketStatus[] = ['new', 'active', 'pendi
 export function inactiveCutoff(now: Date, inactiveHours: number): string {
   return new Date(now.getTime() - inactiveHours * 3_600_000).toISOString();
 }
+
+/** A visitor message unanswered since before this instant makes its conversation expired (seed 002: 24 h). */
+export function expiryCutoff(now: Date, expireHours: number): string {
+  return new Date(now.getTime() - expireHours * 3_600_000).toISOString();
+}

@@ -9,7 +9,7 @@ import type { Actor } from '../rules/handoff.js';
 import { retentionCutoff } from '../rules/retention.js';
 import { canSee } from '../rules/visibility.js';
 import { json, toConversation, toVisitor } from '../store/mappers.js';
-import type { ConversationsTable } from '../store/schema.js';
+import type { CountableRow } from '../store/inbox-queries.js';
 import type { Store } from '../store/store.js';
 import { visibleConversation } from './access.js';
 import type { Broadcaster } from './broadcaster.js';
@@ -18,12 +18,14 @@ import type { Views } from './views.js';
 /** A transcript is read whole for the detail view and exports (bounded, so one request can't read without end). */
 const TRANSCRIPT_LIMIT = 100_000;
 
-const countable = (row: Pick<ConversationsTable, 'holder_id' | 'assignees' | 'unreplied_count' | 'state' | 'outgoing'>): InboxFields => ({
+const countable = (row: CountableRow): InboxFields => ({
   state: row.state as InboxFields['state'],
   holderId: row.holder_id,
   assignees: json<string[]>(row.assignees, []),
   unrepliedCount: Number(row.unreplied_count),
   outgoing: row.outgoing === 1,
+  ticketStatus: row.ticket_status as InboxFields['ticketStatus'],
+  expired: row.expired === 1,
 });
 
 export class Inbox {

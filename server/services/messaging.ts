@@ -86,6 +86,8 @@ export class Messaging {
               unreplied_count: current.unrepliedCount + 1,
               ticket_status: afterVisitorMessage(current.agentReplied),
               outgoing: 0,
+              last_visitor_at: now,
+              expired: 0,
             },
             tx,
           );
@@ -164,6 +166,7 @@ export class Messaging {
               agent_replied: 1,
               unread_count: 0,
               unreplied_count: 0,
+              expired: 0,
               ticket_status: afterAgentReply(),
               last_activity_at: now,
               last_message_author: 'agent',

@@ -6,13 +6,15 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { autoUnmuteCutoff } from '../rules/mute.js';
-import { CAN_GO_INACTIVE, inactiveCutoff } from '../rules/ticket-status.js';
+import { CAN_GO_INACTIVE, expiryCutoff, inactiveCutoff } from '../rules/ticket-status.js';
 import type { Store } from '../store/store.js';
 import type { Publisher } from './publisher.js';
+import { inboxFields } from './views.js';
 
 export interface SweepResult {
   unmuted: string[];
   inactive: string[];
+  expired: string[];
   emptyVisitorsRemoved: number;
   emptyContactsRemoved: number;
 }
@@ -33,14 +35,20 @@ export class Sweeper {
       if (record) await this.publisher.publish(record, before, { visitorUpdate: true });
     }
     const inactive = await this.store.conversations.markInactive(inactiveCutoff(now, this.config.inactiveHours), CAN_GO_INACTIVE);
-    for (const id of inactive) {
+    for (const { id, previous } of inactive) {
       const record = await this.store.conversations.get(id);
-      if (record) await this.publisher.refresh(record);
+      if (record) await this.publisher.publish(record, { ...inboxFields(record), ticketStatus: previous });
+    }
+    const expired = await this.store.conversations.markExpired(expiryCutoff(now, this.config.expireHours));
+    for (const id of expired) {
+      const record = await this.store.conversations.get(id);
+      // Before the sweep it was not expired: panels move it into the Expired view and count its messages there.
+      if (record) await this.publisher.publish(record, { ...inboxFields(record), expired: false });
     }
     const emptyCutoff = new Date(now.getTime() - this.config.emptyVisitorDays * 86_400_000).toISOString();
     const emptyVisitorsRemoved = await this.store.visitors.deleteEmpty(emptyCutoff);
     // A person whose last session went and about whom nothing was written goes too.
     const emptyContactsRemoved = await this.store.contacts.deleteOrphans(emptyCutoff);
-    return { unmuted: unmuted.map((r) => r.id), inactive, emptyVisitorsRemoved, emptyContactsRemoved };
+    return { unmuted: unmuted.map((r) => r.id), inactive: inactive.map((r) => r.id), expired, emptyVisitorsRemoved, emptyContactsRemoved };
   }
 }

@@ -21,6 +21,8 @@ export const inboxFields = (record: ConversationRecord): InboxFields => ({
   assignees: record.assignees,
   unrepliedCount: record.unrepliedCount,
   outgoing: record.outgoing,
+  ticketStatus: record.ticketStatus,
+  expired: record.expired,
 });
 
 /** The name agents see: the signed one, else what the visitor typed, else their email. */
@@ -79,6 +81,7 @@ export class Views {
       contactId: record.contactId,
       contactTags,
       outgoing: record.outgoing,
+      expired: record.expired,
       // `verified`: the site signed this person's user id. Which of name and email it signed: the contact's `identity`.
       visitor: { name: contactName(contact), email: contact?.email ?? null, verified: contact?.user_id != null, online },
       channel: record.channel,

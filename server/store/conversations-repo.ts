@@ -84,6 +84,8 @@ export class ConversationsRepo {
       visitor_id: input.visitor.id,
       contact_id: input.contactId,
       outgoing: input.outgoing ? 1 : 0,
+      last_visitor_at: null,
+      expired: 0,
       site_id: input.visitor.site_id,
       channel: input.visitor.channel,
       language: input.visitor.language,
@@ -158,16 +160,47 @@ export class ConversationsRepo {
     return done;
   }
 
-  /** Open conversations without activity since `cutoff` become inactive. Returns their ids. */
-  async markInactive(cutoff: string, from: readonly TicketStatus[]): Promise<string[]> {
+  /**
+   * Open conversations whose visitor last wrote at or before `cutoff` and got no agent reply since become
+   * expired. Returns their ids; the conditional UPDATE makes one hub report each.
+   */
+  async markExpired(cutoff: string): Promise<string[]> {
     const rows = await this.db
       .updateTable('conversations')
-      .set({ ticket_status: 'inactive' })
-      .where('ticket_status', 'in', [...from])
+      .set({ expired: 1 })
+      .where('expired', '=', 0)
       .where('state', '=', 'open')
-      .where('last_activity_at', '<=', cutoff)
+      .where('unreplied_count', '>', 0)
+      .where('last_visitor_at', '<=', cutoff)
       .returning('id')
       .execute();
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * Open conversations without activity since `cutoff` become inactive. Returns each one with the status
+   * it had (panels move it between views). Per row and conditional, so with several hubs one reports it.
+   */
+  async markInactive(cutoff: string, from: readonly TicketStatus[]): Promise<{ id: string; previous: TicketStatus }[]> {
+    const due = await this.db
+      .selectFrom('conversations')
+      .select(['id', 'ticket_status'])
+      .where('ticket_status', 'in', [...from])
+      .where('state', '=', 'open')
+      .where('last_activity_at', '<=', cutoff)
+      .execute();
+    const done: { id: string; previous: TicketStatus }[] = [];
+    for (const row of due) {
+      const result = await this.db
+        .updateTable('conversations')
+        .set({ ticket_status: 'inactive' })
+        .where('id', '=', row.id)
+        .where('ticket_status', '=', row.ticket_status)
+        .where('state', '=', 'open')
+        .where('last_activity_at', '<=', cutoff)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) > 0) done.push({ id: row.id, previous: row.ticket_status as TicketStatus });
+    }
+    return done;
   }
 }

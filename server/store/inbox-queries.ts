@@ -13,6 +13,9 @@ export interface ListOptions extends ConversationFilter {
   retentionCutoff: string;
 }
 
+/** The columns behind the tab counts and tiles. */
+export type CountableRow = Pick<ConversationsTable, 'holder_id' | 'assignees' | 'unreplied_count' | 'state' | 'outgoing' | 'ticket_status' | 'expired'>;
+
 type ConversationEb = ExpressionBuilder<Database & { c: ConversationsTable }, 'c'>;
 
 export class InboxQueries {
@@ -30,11 +33,16 @@ export class InboxQueries {
       .where((eb) => {
         const conditions = [] as Parameters<typeof eb.and>[0] & unknown[];
         if (viewer.role !== 'admin') conditions.push(this.#visible(eb as unknown as ConversationEb, viewer));
+        // The views of protocol/inbox.ts `inInbox`, in SQL.
         const inbox = filter.inbox ?? 'all';
         conditions.push(eb('c.state', '=', inbox === 'closed' ? 'closed' : 'open'));
         if (inbox === 'mine') conditions.push(eb.or([eb('c.holder_id', '=', viewer.id), eb('c.assignees', 'like', jsonItemPattern(viewer.id))]));
         if (inbox === 'unassigned') conditions.push(eb.and([eb('c.holder_id', 'is', null), eb('c.assignees', '=', '[]')]));
         if (inbox === 'outgoing') conditions.push(eb('c.outgoing', '=', 1));
+        if (inbox === 'expired') conditions.push(eb('c.expired', '=', 1));
+        if (inbox === 'new' || inbox === 'active' || inbox === 'pending' || inbox === 'inactive') {
+          conditions.push(eb('c.outgoing', '=', 0), eb('c.ticket_status', '=', inbox));
+        }
         if (!filter.includeOld && !filter.q) conditions.push(eb('c.last_activity_at', '>=', filter.retentionCutoff));
         if (filter.q) {
           const pattern = `%${escapeLike(filter.q.toLowerCase())}%`;
@@ -74,13 +82,10 @@ export class InboxQueries {
   }
 
   /** Every conversation visible to the viewer within the retention window: the rows behind counts and tiles. */
-  async countable(
-    viewer: Viewer,
-    retentionCutoff: string,
-  ): Promise<Pick<ConversationsTable, 'holder_id' | 'assignees' | 'unreplied_count' | 'state' | 'outgoing'>[]> {
+  async countable(viewer: Viewer, retentionCutoff: string): Promise<CountableRow[]> {
     return this.db
       .selectFrom('conversations as c')
-      .select(['c.holder_id', 'c.assignees', 'c.unreplied_count', 'c.state', 'c.outgoing'])
+      .select(['c.holder_id', 'c.assignees', 'c.unreplied_count', 'c.state', 'c.outgoing', 'c.ticket_status', 'c.expired'])
       .where((eb) =>
         eb.and([...(viewer.role === 'admin' ? [] : [this.#visible(eb as unknown as ConversationEb, viewer)]), eb('c.last_activity_at', '>=', retentionCutoff)]),
       )

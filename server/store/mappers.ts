@@ -109,6 +109,8 @@ export interface ConversationRecord {
   visitorId: string;
   contactId: string;
   outgoing: boolean;
+  expired: boolean;
+  lastVisitorAt: string | null;
   siteId: string;
   channel: Channel;
   language: string;
@@ -139,6 +141,8 @@ export function toConversation(row: ConversationsTable): ConversationRecord {
     // Only a row written before migration 002 lacks it, and the migration backfilled those.
     contactId: row.contact_id ?? row.visitor_id,
     outgoing: row.outgoing === 1,
+    expired: row.expired === 1,
+    lastVisitorAt: row.last_visitor_at,
     siteId: row.site_id,
     channel: row.channel as Channel,
     language: row.language,

@@ -130,7 +130,6 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('key', 'text', (c) => c.primaryKey())
           .addColumn('value', 'text', (c) => c.notNull())
           .execute();
-        void sql;
       },
     },
     '002_contacts': {
@@ -183,6 +182,20 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await backfillContacts(db as Kysely<Database>);
         await db.schema.createIndex('visitors_contact').on('visitors').column('contact_id').execute();
         await db.schema.createIndex('conversations_contact').on('conversations').columns(['contact_id', 'created_at']).execute();
+      },
+    },
+    '005_inbox_views': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('conversations').addColumn('last_visitor_at', 'text').execute();
+        await db.schema
+          .alterTable('conversations')
+          .addColumn('expired', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        // When each visitor last wrote; the next sweep marks the expired ones from it.
+        await sql`update conversations set last_visitor_at = (select max(m.created_at) from messages m where m.conversation_id = conversations.id and m.author = 'visitor')`.execute(
+          db,
+        );
+        await db.schema.createIndex('conversations_expiry').on('conversations').columns(['expired', 'last_visitor_at']).execute();
       },
     },
   };

@@ -33,6 +33,10 @@ export interface ConversationsTable {
   contact_id: string | null;
   /** Started by an agent (New chat) and not answered by the visitor yet. */
   outgoing: number;
+  /** When the visitor last wrote (the Expired view counts from it). */
+  last_visitor_at: string | null;
+  /** The visitor's last message has waited past the expiry window without an agent reply (set by the sweep). */
+  expired: number;
   site_id: string;
   channel: string;
   language: string;

@@ -76,6 +76,11 @@ test('a schema-001 database upgrades in place: every row kept, every visitor a c
   const detail = await h.api<ConversationDetail>('GET', `/api/conversations/${sent.data?.message.conversationId}`, { token: admin });
   assert.equal(detail.body.conversation.contactId, ada.id);
 
+  // Migration 005 found when each visitor last wrote: a day later, every unanswered conversation expires.
+  h.clock.advance(25 * 3_600_000);
+  const swept = await h.hub.sweep();
+  assert.equal(swept.expired.length, 5);
+
   // Starting again runs nothing twice and loses nothing.
   await h.stop();
   const again = await startHub(t, { dir });
