@@ -196,9 +196,11 @@ async function storeThroughput(postgres?: string): Promise<{ store: string; sequ
   const databaseUrl = await testDatabaseUrl(dir, postgres);
   const hub = await buildHub({ ...DEFAULTS, databaseUrl, port: 0, logLevel: 'silent', sweepIntervalMs: 0 }, { logger: false });
   const visitors = await Promise.all(
-    Array.from({ length: 50 }, () =>
-      hub.store.visitors.create({ siteId: 'demo', userData: {}, verified: false, language: 'en', now: new Date().toISOString() }),
-    ),
+    Array.from({ length: 50 }, async () => {
+      const now = new Date().toISOString();
+      const contact = await hub.store.contacts.create({ siteId: 'demo', userData: {}, signed: { userId: null, email: null, name: null }, now });
+      return hub.store.visitors.create({ siteId: 'demo', contactId: contact.id, userData: {}, verified: false, language: 'en', now });
+    }),
   );
   for (const v of visitors) {
     const { conversation } = await hub.services.messaging.visitorSend(v, crypto.randomUUID(), 'first');

@@ -7,7 +7,17 @@
  * 400 bad_request, 401 unauthorized, 403 forbidden (role or visibility), 404 not_found,
  * 409 already_claimed / conflict, 413 too_large, 429 rate_limited.
  */
-import type { Contact, ContactExport, ContactFieldDefinition, ContactList, ContactNote, ContactPatch, NewChatRequest, NewChatResponse, TagCatalogue } from './contacts.js';
+import type {
+  Contact,
+  ContactExport,
+  ContactFieldDefinition,
+  ContactList,
+  ContactNote,
+  ContactPatch,
+  NewChatRequest,
+  NewChatResponse,
+  TagCatalogue,
+} from './contacts.js';
 import type {
   Agent,
   ConversationDetail,

@@ -1,11 +1,12 @@
 /**
  * Credentials: agent passwords (scrypt), opaque agent tokens (only their SHA-256 is stored, so a
- * database leak doesn't leak sessions), signed visitor tokens (JWT HS256), and `user_hash`
- * identity verification (HMAC-SHA256 of user_id with the site's secret).
+ * database leak doesn't leak sessions), signed visitor tokens (JWT HS256), and the site's signed
+ * identity: `user_jwt` (HS256) or the legacy `user_hash` (HMAC-SHA256 of user_id with the site's secret).
  */
 import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { createSigner, createVerifier } from 'fast-jwt';
+import type { UserData } from '../protocol/types.js';
 
 const scryptAsync = promisify(scrypt) as (
   password: string,
@@ -80,3 +81,40 @@ export function verifyUserHash(userId: string | undefined, hash: string | undefi
 }
 
 export const randomSecret = (): string => randomBytes(32).toString('base64url');
+
+/** What a site vouched for about a visitor (null: not signed). */
+export interface SignedIdentity {
+  userId: string | null;
+  email: string | null;
+  name: string | null;
+}
+
+const UNSIGNED: SignedIdentity = { userId: null, email: null, name: null };
+const identityVerifiers = new Map<string, (token: string) => unknown>();
+
+/**
+ * The identity a site signed for this page. `user_jwt` (HS256 with the site's identity secret; claims
+ * `user_id`, optional `email`, `name`, and `exp` when present) vouches for each claim it holds; the legacy
+ * `user_hash` vouches for `user_id` only. Anything else the page sends is the visitor's own word.
+ */
+export function signedIdentity(userData: UserData | undefined, siteSecret: string): SignedIdentity {
+  if (!userData) return UNSIGNED;
+  if (userData.user_jwt) {
+    let verify = identityVerifiers.get(siteSecret);
+    if (!verify) {
+      if (identityVerifiers.size > 1000) identityVerifiers.clear();
+      verify = createVerifier({ key: siteSecret, algorithms: ['HS256'] });
+      identityVerifiers.set(siteSecret, verify);
+    }
+    try {
+      const claims = verify(userData.user_jwt) as Record<string, unknown>;
+      const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, 256) : null);
+      const userId = text(claims.user_id);
+      if (userId) return { userId, email: text(claims.email)?.toLowerCase() ?? null, name: text(claims.name) };
+    } catch {
+      // A forged, expired or foreign token vouches for nothing; fall through to user_hash.
+    }
+  }
+  if (verifyUserHash(userData.user_id, userData.user_hash, siteSecret)) return { userId: userData.user_id ?? null, email: null, name: null };
+  return UNSIGNED;
+}

@@ -188,15 +188,11 @@ export async function seedDemoData(store: Store): Promise<void> {
   });
   for (const past of PAST) {
     const start = iso(past.daysAgo, -past.lines.length * 2);
-    const visitor = await store.visitors.create({
-      siteId: 'demo',
-      userData: { first_name: past.name[0], last_name: past.name[1], email: past.email },
-      verified: false,
-      language: past.language,
-      now: start,
-    });
+    const userData = { first_name: past.name[0], last_name: past.name[1], email: past.email };
+    const contact = await store.contacts.create({ siteId: 'demo', userData, signed: { userId: null, email: null, name: null }, now: start });
+    const visitor = await store.visitors.create({ siteId: 'demo', contactId: contact.id, userData, verified: false, language: past.language, now: start });
     await store.transaction(async (tx) => {
-      const conversation = await store.conversations.create(tx, { visitor, now: start });
+      const conversation = await store.conversations.create(tx, { visitor, contactId: contact.id, now: start });
       let last = start;
       for (const [i, [author, text]] of past.lines.entries()) {
         last = iso(past.daysAgo, (i - past.lines.length) * 2);

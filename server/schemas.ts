@@ -5,6 +5,7 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { LIMITS } from '../protocol/limits.js';
+import { CONTACT_FIELD_TYPES } from '../protocol/contacts.js';
 import { BOT_STATUSES, CHANNELS, FAQ_TYPES, INBOXES, RESPONDERS, ROLES, TICKET_STATUSES } from '../protocol/types.js';
 import { HubError } from './errors.js';
 import { storable } from './text.js';
@@ -82,6 +83,8 @@ export const ConversationQuery = Type.Object(
     language: Type.Optional(Type.String({ maxLength: 35 })),
     channel: Type.Optional(Enum(CHANNELS)),
     tag: Type.Optional(Type.String({ maxLength: LIMITS.tag })),
+    contactTag: Type.Optional(Type.String({ maxLength: LIMITS.tag })),
+    contactId: Type.Optional(Id),
     from: Type.Optional(DateOrDateTime),
     to: Type.Optional(DateOrDateTime),
     includeOld: Type.Optional(Type.Boolean()),
@@ -179,3 +182,55 @@ export function parse<T extends TSchema>(schema: T, value: unknown): Static<T> {
   const where = first && 'instancePath' in first && first.instancePath ? ` at ${String(first.instancePath)}` : '';
   throw new HubError('bad_request', `Invalid payload${where}: ${first?.message ?? 'does not match the schema'}`);
 }
+
+// ------------------------------------------------------------------ contacts
+
+export const ContactsQuery = Type.Object(
+  {
+    query: Type.Optional(Type.String({ maxLength: 200 })),
+    tag: Type.Optional(Type.String({ maxLength: LIMITS.tag })),
+    cursor: Type.Optional(Type.String({ maxLength: 400 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.contactsPage })),
+  },
+  { additionalProperties: false },
+);
+const FieldValue = Type.Union([Type.String({ maxLength: 1000 }), Type.Number(), Type.Boolean(), Type.Null()]);
+export const ContactPatchBody = Type.Object(
+  {
+    fields: Type.Optional(Type.Record(Type.String({ maxLength: 40 }), FieldValue, { maxProperties: LIMITS.contactFields })),
+    tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: LIMITS.tag }), { maxItems: LIMITS.tagsPerContact })),
+    defaultAssigneeId: Type.Optional(Type.Union([Id, Type.Null()])),
+    defaultVisibleTo: Type.Optional(Type.Array(Id, { maxItems: 100 })),
+  },
+  { additionalProperties: false },
+);
+export const MergeBody = Type.Object({ otherId: Id }, { additionalProperties: false });
+export const NewChatBody = Type.Object({ text: Type.String(), clientId: Type.Optional(ClientId) }, { additionalProperties: false });
+export const ContactFieldsBody = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object(
+        {
+          key: Type.String({ minLength: 1, maxLength: 40 }),
+          label: Type.String({ minLength: 1, maxLength: 80 }),
+          type: Enum(CONTACT_FIELD_TYPES),
+          options: Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { maxItems: LIMITS.contactFieldOptions }),
+          required: Type.Boolean(),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: LIMITS.contactFields },
+    ),
+  },
+  { additionalProperties: false },
+);
+export const TagCatalogueBody = Type.Object(
+  {
+    tags: Type.Array(
+      Type.Object({ name: Type.String({ minLength: 1, maxLength: LIMITS.tag }), color: Type.String({ maxLength: 7 }) }, { additionalProperties: false }),
+      { maxItems: LIMITS.catalogueTags },
+    ),
+    freeTags: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);

@@ -47,7 +47,7 @@ export const httpBasics = fp<{ requestsPerMinute: number }>(
       contentSecurityPolicy: { directives: { 'connect-src': ["'self'", 'ws:', 'wss:'], 'img-src': ["'self'", 'data:'] } },
     });
     // Bearer tokens, no cookies: any origin may call the API (the CRM embedding the panel).
-    await app.register(cors, { origin: true, methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'], exposedHeaders: ['content-disposition'] });
+    await app.register(cors, { origin: true, methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], exposedHeaders: ['content-disposition'] });
     await app.register(rateLimit, {
       max: requestsPerMinute,
       timeWindow: 60_000,

@@ -1,10 +1,11 @@
 /** Visitors: profile, full data export, and erasure (admin). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../schemas.js';
+import { forbidden } from '../errors.js';
 import { actor } from './context.js';
 
 export const visitorRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { inbox, visitorSessions } = app.services;
+  const { inbox, visitorSessions, contacts } = app.services;
 
   app.get('/api/visitors/:id', { schema: { params: IdParams } }, async (request) => inbox.visitor(actor(request), request.params.id));
 
@@ -14,8 +15,10 @@ export const visitorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return data;
   });
 
-  app.delete('/api/visitors/:id', { schema: { params: IdParams } }, async (request) => ({
-    ok: true as const,
-    conversations: await visitorSessions.erase(actor(request), request.params.id),
-  }));
+  // Kept for existing integrations: erases the person behind the session, like DELETE /api/contacts/:id.
+  app.delete('/api/visitors/:id', { schema: { params: IdParams } }, async (request) => {
+    const who = actor(request);
+    if (who.role !== 'admin') throw forbidden('Only an admin can delete visitors');
+    return { ok: true as const, conversations: await contacts.erase(who, await visitorSessions.contactOf(request.params.id)) };
+  });
 };

@@ -15,7 +15,10 @@ export type VisitorNamespace = Namespace<VisitorClientToServer, VisitorServerToC
 export type AgentNamespace = Namespace<AgentClientToServer, AgentServerToClient>;
 
 export const rooms = {
+  /** Every tab of one widget session. */
   visitor: (id: string) => `visitor:${id}`,
+  /** Every session of one person (all their devices): where conversation news for the widget goes. */
+  contact: (id: string) => `contact:${id}`,
   agent: (id: string) => `agent:${id}`,
   /** The agents with this conversation open (typing, collision). */
   watch: (conversationId: string) => `watch:${conversationId}`,
@@ -26,7 +29,7 @@ export const rooms = {
 };
 
 /** The part of a conversation that decides who may hear about it. */
-type Audience = Pick<ConversationRecord, 'id' | 'visitorId' | 'visibleTo'>;
+type Audience = Pick<ConversationRecord, 'id' | 'visitorId' | 'contactId' | 'visibleTo'>;
 
 export class Broadcaster {
   readonly visitors: VisitorNamespace;
@@ -45,6 +48,10 @@ export class Broadcaster {
 
   visitorOnline(visitorId: string): Promise<boolean> {
     return this.#anyoneIn(this.visitors, rooms.visitor(visitorId));
+  }
+
+  contactOnline(contactId: string): Promise<boolean> {
+    return this.#anyoneIn(this.visitors, rooms.contact(contactId));
   }
 
   agentOnline(agentId: string): Promise<boolean> {
@@ -85,10 +92,10 @@ export class Broadcaster {
     return audience.visibleTo.length === 0 ? [rooms.allAgents] : [rooms.admins, ...audience.visibleTo.map(rooms.agent)];
   }
 
-  /** A message reaches its agents and the visitor's tabs (except the tab that sent it, which has it already). */
+  /** A message reaches its agents and the contact's widgets (except the tab that sent it, which has it already). */
   message(audience: Audience, message: Message, exceptSocket?: string): void {
     this.agents.to(this.#agentRooms(audience)).emit('message:new', message);
-    const toVisitor = this.visitors.to(rooms.visitor(audience.visitorId));
+    const toVisitor = this.visitors.to(rooms.contact(audience.contactId));
     (exceptSocket ? toVisitor.except(exceptSocket) : toVisitor).emit('message:new', message);
   }
 
@@ -96,8 +103,8 @@ export class Broadcaster {
     this.agents.to(this.#agentRooms(audience)).emit('conversation:updated', summary, { previous });
   }
 
-  visitorConversation(visitorId: string, view: VisitorConversation): void {
-    this.visitors.to(rooms.visitor(visitorId)).emit('conversation:updated', view);
+  visitorConversation(contactId: string, view: VisitorConversation): void {
+    this.visitors.to(rooms.contact(contactId)).emit('conversation:updated', view);
   }
 
   /** Notes are private: agent rooms only, never the visitor's. */
@@ -128,8 +135,8 @@ export class Broadcaster {
     this.agents.to(rooms.watch(conversationId)).emit('visitor:typing', { conversationId, typing });
   }
 
-  agentTyping(visitorId: string, name: string, typing: boolean): void {
-    this.visitors.to(rooms.visitor(visitorId)).emit('agent:typing', { typing, name });
+  agentTyping(contactId: string, name: string, typing: boolean): void {
+    this.visitors.to(rooms.contact(contactId)).emit('agent:typing', { typing, name });
   }
 
   // ------------------------------------------------------------ sessions
@@ -139,6 +146,27 @@ export class Broadcaster {
     const room = this.visitors.to(rooms.visitor(visitorId));
     room.emit('session:reset');
     room.disconnectSockets(true);
+  }
+
+  /** The contact was erased: every session on every device forgets itself. */
+  resetContact(contactId: string): void {
+    const room = this.visitors.to(rooms.contact(contactId));
+    room.emit('session:reset');
+    room.disconnectSockets(true);
+  }
+
+  /** A session now belongs to another person (identified, or merged): its tabs hear that person's news. */
+  moveSession(visitorId: string, from: string | null, to: string): void {
+    const tabs = this.visitors.in(rooms.visitor(visitorId));
+    tabs.socketsJoin(rooms.contact(to));
+    if (from && from !== to) tabs.socketsLeave(rooms.contact(from));
+  }
+
+  /** Every session of `from` joins `to` (an admin merged the contacts). */
+  moveContact(from: string, to: string): void {
+    const sessions = this.visitors.in(rooms.contact(from));
+    sessions.socketsJoin(rooms.contact(to));
+    sessions.socketsLeave(rooms.contact(from));
   }
 
   disconnectAgent(agentId: string): void {

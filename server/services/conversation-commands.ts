@@ -3,14 +3,17 @@
  * restrict, set the ticket status, close, reopen, delete. Each runs authorise → rule → store → publish.
  */
 import type { ConversationSummary, Message, TicketStatus } from '../../protocol/types.js';
+import { LIMITS } from '../../protocol/limits.js';
 import type { Clock } from '../clock.js';
 import { forbidden, HubError, notFound } from '../errors.js';
+import { checkTags } from '../rules/contact-fields.js';
 import { type Actor, checkClaim, checkClose, checkRelease } from '../rules/handoff.js';
 import type { ConversationRecord } from '../store/mappers.js';
 import type { ConversationsTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { visibleConversation } from './access.js';
 import type { Broadcaster } from './broadcaster.js';
+import { tagCatalogue } from './contacts.js';
 import type { Publisher } from './publisher.js';
 import { inboxFields, type Views } from './views.js';
 
@@ -85,7 +88,7 @@ export class ConversationCommands {
 
   async setTags(actor: Actor, conversationId: string, tags: string[]): Promise<ConversationSummary> {
     const record = await visibleConversation(this.store, actor, conversationId);
-    const clean = [...new Set(tags.map((t) => t.trim()).filter(Boolean))];
+    const clean = checkTags(tags, await tagCatalogue(this.store), LIMITS.tagsPerConversation);
     return this.#change(record, { tags: JSON.stringify(clean) });
   }
 
@@ -138,7 +141,7 @@ export class ConversationCommands {
     const record = await visibleConversation(this.store, actor, conversationId);
     await this.store.conversations.delete(record.id);
     this.broadcaster.deleted(record, inboxFields(record));
-    this.broadcaster.visitorConversation(record.visitorId, { ...(await this.views.visitorView(record)), state: 'closed' });
+    this.broadcaster.visitorConversation(record.contactId, { ...(await this.views.visitorView(record)), state: 'closed' });
   }
 
   async #update(record: ConversationRecord, changes: Partial<ConversationsTable>): Promise<ConversationRecord> {

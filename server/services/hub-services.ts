@@ -10,6 +10,7 @@ import type { Store } from '../store/store.js';
 import { Accounts } from './accounts.js';
 import { BotService } from './bot-service.js';
 import { Broadcaster } from './broadcaster.js';
+import { Contacts } from './contacts.js';
 import { Content } from './content.js';
 import { ConversationCommands } from './conversation-commands.js';
 import { Inbox } from './inbox.js';
@@ -26,6 +27,7 @@ export interface HubServices {
   commands: ConversationCommands;
   messaging: Messaging;
   visitorSessions: VisitorSessions;
+  contacts: Contacts;
   accounts: Accounts;
   content: Content;
   sweeper: Sweeper;
@@ -39,13 +41,15 @@ export function createServices(store: Store, io: Server, tokens: VisitorTokens, 
   const publisher = new Publisher(views, broadcaster);
   const bot = new BotService(store);
   const commands = new ConversationCommands(store, views, publisher, broadcaster, clock);
+  const messaging = new Messaging(store, views, publisher, broadcaster, commands, bot, clock, config);
   return {
     broadcaster,
     views,
     inbox: new Inbox(store, views, broadcaster, clock, config),
     commands,
-    messaging: new Messaging(store, views, publisher, broadcaster, commands, bot, clock, config),
+    messaging,
     visitorSessions: new VisitorSessions(store, views, publisher, broadcaster, tokens, clock),
+    contacts: new Contacts(store, views, publisher, broadcaster, messaging, clock),
     accounts: new Accounts(store, views, broadcaster, clock, config),
     content: new Content(store, bot, clock),
     sweeper: new Sweeper(store, publisher, clock, config),

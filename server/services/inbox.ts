@@ -18,11 +18,12 @@ import type { Views } from './views.js';
 /** A transcript is read whole for the detail view and exports (bounded, so one request can't read without end). */
 const TRANSCRIPT_LIMIT = 100_000;
 
-const countable = (row: Pick<ConversationsTable, 'holder_id' | 'assignees' | 'unreplied_count' | 'state'>): InboxFields => ({
+const countable = (row: Pick<ConversationsTable, 'holder_id' | 'assignees' | 'unreplied_count' | 'state' | 'outgoing'>): InboxFields => ({
   state: row.state as InboxFields['state'],
   holderId: row.holder_id,
   assignees: json<string[]>(row.assignees, []),
   unrepliedCount: Number(row.unreplied_count),
+  outgoing: row.outgoing === 1,
 });
 
 export class Inbox {
@@ -58,7 +59,7 @@ export class Inbox {
     const visitor = await this.store.visitors.get(record.visitorId);
     if (!visitor) throw notFound('Visitor');
     const [conversation, messages, notes] = await Promise.all([
-      this.views.summary(record, visitor),
+      this.views.summary(record),
       this.store.messages.after(record.id, 0, TRANSCRIPT_LIMIT),
       this.store.messages.notes(record.id),
     ]);
@@ -92,12 +93,12 @@ export class Inbox {
   /** Everything about a visitor that this agent may see (GDPR access request). */
   async visitorExport(viewer: Actor, id: string): Promise<VisitorExport> {
     const { visitor, conversations } = await this.#visibleVisitor(viewer, id);
-    const summaries = await this.views.summaries(conversations, new Map([[visitor.id, visitor]]));
+    const summaries = await this.views.summaries(conversations);
     return {
       visitor: toVisitor(visitor, await this.broadcaster.visitorOnline(visitor.id)),
       conversations: await Promise.all(
         conversations.map(async (c, i) => ({
-          conversation: summaries[i] ?? (await this.views.summary(c, visitor)),
+          conversation: summaries[i] ?? (await this.views.summary(c)),
           messages: await this.store.messages.after(c.id, 0, TRANSCRIPT_LIMIT),
           notes: await this.store.messages.notes(c.id),
         })),

@@ -10,6 +10,8 @@ import type { Actor } from '../rules/handoff.js';
 import { botMayAnswer } from '../rules/mute.js';
 import { afterAgentReply, afterVisitorMessage } from '../rules/ticket-status.js';
 import type { ConversationRecord } from '../store/mappers.js';
+import type { Db } from '../store/base.js';
+import { json } from '../store/mappers.js';
 import type { VisitorsTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { visibleConversation } from './access.js';
@@ -53,19 +55,21 @@ export class Messaging {
   ): Promise<{ message: Message; conversation: VisitorConversation }> {
     this.checkLength(text);
     const now = this.#now();
+    const contactId = visitor.contact_id ?? visitor.id;
     let before = null as ConversationRecord | null;
     let record: ConversationRecord | undefined;
     const { message, duplicate } = await this.store.messages.deduplicated(
       () => this.store.messages.findVisitorMessage(visitor.id, clientId),
       () =>
         this.store.transaction(async (tx) => {
-          await this.store.visitors.lock(visitor.id, tx);
+          // The person, not the session: two devices of one contact write to the same conversation.
+          await this.store.contacts.lock(contactId, tx);
           // The resend check runs under the lock, in the same transaction: no separate round trip first.
           const resent = await this.store.messages.findVisitorMessage(visitor.id, clientId, tx);
           if (resent) return { resent };
           // Locked too, so an agent's reply can't interleave with this read-modify-write of the counters.
-          let current = await this.store.conversations.latest(visitor.id, tx, { forUpdate: true });
-          if (!current || current.state === 'closed') current = await this.store.conversations.create(tx, { visitor, now });
+          let current = await this.store.conversations.latest(contactId, tx, { forUpdate: true });
+          if (!current || current.state === 'closed') current = await this.#open(tx, visitor, contactId, now);
           else before = current;
           const stored = await this.store.messages.insert(
             { conversationId: current.id, clientId, author: 'visitor', agentId: null, authorName: null, text, createdAt: now },
@@ -81,6 +85,7 @@ export class Messaging {
               unread_count: current.unreadCount + 1,
               unreplied_count: current.unrepliedCount + 1,
               ticket_status: afterVisitorMessage(current.agentReplied),
+              outgoing: 0,
             },
             tx,
           );
@@ -93,9 +98,18 @@ export class Messaging {
       if (!existing) throw notFound('Conversation');
       return { message, conversation: await this.views.visitorView(existing) };
     }
-    await this.publisher.publish(record, before, { message, visitorUpdate: before === null, exceptSocket: socketId, visitor });
+    await this.publisher.publish(record, before, { message, visitorUpdate: before === null, exceptSocket: socketId });
     if (botMayAnswer(record)) void this.#botAnswer(record, text).catch(() => undefined);
     return { message, conversation: await this.views.visitorView(record) };
+  }
+
+  /** A new conversation, with its contact's rules: the default assignee (if still active) and visibility. */
+  async #open(tx: Db, visitor: VisitorsTable, contactId: string, now: string): Promise<ConversationRecord> {
+    const contact = await this.store.contacts.get(contactId, tx);
+    const visibleTo = contact ? json<string[]>(contact.default_visible_to, []) : [];
+    const assignee = contact?.default_assignee_id ? await this.store.agents.get(contact.default_assignee_id, tx) : undefined;
+    const assignees = assignee && assignee.disabled === 0 ? [assignee.id] : [];
+    return this.store.conversations.create(tx, { visitor, contactId, now, assignees, visibleTo });
   }
 
   async #botAnswer(record: ConversationRecord, text: string): Promise<void> {
@@ -183,25 +197,25 @@ export class Messaging {
   /** The agent's typing reaches the visitor only from the agent handling the conversation. */
   async agentTyping(actor: Actor, conversationId: string, typing: boolean): Promise<void> {
     const record = await visibleConversation(this.store, actor, conversationId);
-    if (record.holderId === actor.id) this.broadcaster.agentTyping(record.visitorId, actor.name, typing);
+    if (record.holderId === actor.id) this.broadcaster.agentTyping(record.contactId, actor.name, typing);
   }
 
   // ------------------------------------------------------------ the visitor's own conversation
 
   /** Up to `limit` messages of the visitor's latest conversation after `afterId`, oldest first. */
   async visitorHistory(visitorId: string, afterId: number, limit: number): Promise<{ messages: Message[]; conversation: VisitorConversation | null }> {
-    const record = await this.store.conversations.latest(visitorId);
+    const record = await this.store.conversations.latestOfSession(visitorId);
     if (!record) return { messages: [], conversation: null };
     return { messages: await this.store.messages.after(record.id, afterId, limit), conversation: await this.views.visitorView(record) };
   }
 
   async visitorRead(visitorId: string, upToId: number): Promise<void> {
-    const record = await this.store.conversations.latest(visitorId);
+    const record = await this.store.conversations.latestOfSession(visitorId);
     if (record) await this.store.messages.markReadByVisitor(record.id, upToId, this.#now());
   }
 
   async visitorTyping(visitorId: string, typing: boolean): Promise<void> {
-    const record = await this.store.conversations.latest(visitorId);
+    const record = await this.store.conversations.latestOfSession(visitorId);
     if (record) this.broadcaster.visitorTyping(record.id, typing);
   }
 }

@@ -6,7 +6,6 @@
 import type { InboxFields } from '../../protocol/inbox.js';
 import type { ConversationSummary, Message } from '../../protocol/types.js';
 import type { ConversationRecord } from '../store/mappers.js';
-import type { VisitorsTable } from '../store/schema.js';
 import type { Broadcaster } from './broadcaster.js';
 import { inboxFields, type Views } from './views.js';
 
@@ -16,8 +15,6 @@ export interface PublishOptions {
   visitorUpdate?: boolean;
   /** The visitor tab that sent the message already shows it. */
   exceptSocket?: string;
-  /** The visitor row, when the caller has it (saves a query). */
-  visitor?: VisitorsTable;
 }
 
 export class Publisher {
@@ -31,10 +28,10 @@ export class Publisher {
    */
   async publish(record: ConversationRecord, previous: ConversationRecord | InboxFields | null, options: PublishOptions = {}): Promise<ConversationSummary> {
     if (options.message) this.broadcaster.message(record, options.message, options.exceptSocket);
-    const summary = await this.views.summary(record, options.visitor);
+    const summary = await this.views.summary(record);
     const before = previous === null ? null : 'visitorId' in previous ? inboxFields(previous) : previous;
     this.broadcaster.conversationUpdated(record, summary, before);
-    if (options.visitorUpdate) this.broadcaster.visitorConversation(record.visitorId, await this.views.visitorView(record));
+    if (options.visitorUpdate) this.broadcaster.visitorConversation(record.contactId, await this.views.visitorView(record));
     return summary;
   }
 

@@ -1,14 +1,14 @@
 /**
  * Read models: the agent's conversation summary, the visitor's view of their conversation, and the
- * inbox fields behind counts. Summaries are built in batches (one visitors query and one agents
- * query per list, not one per row), and agent names are cached briefly.
+ * inbox fields behind counts. Summaries are built in batches (one contacts query, one tags query
+ * and one agents query per list, not one per row), and agent names are cached briefly.
  */
 import type { InboxFields } from '../../protocol/inbox.js';
-import type { ConversationSummary, VisitorConversation } from '../../protocol/types.js';
+import type { ConversationSummary, UserData, VisitorConversation } from '../../protocol/types.js';
 import type { Config } from '../config.js';
 import { unmuteAt } from '../rules/mute.js';
 import type { ConversationRecord } from '../store/mappers.js';
-import type { VisitorsTable } from '../store/schema.js';
+import type { ContactsTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
 
@@ -20,7 +20,16 @@ export const inboxFields = (record: ConversationRecord): InboxFields => ({
   holderId: record.holderId,
   assignees: record.assignees,
   unrepliedCount: record.unrepliedCount,
+  outgoing: record.outgoing,
 });
+
+/** The name agents see: the signed one, else what the visitor typed, else their email. */
+export function contactName(contact: ContactsTable | undefined): string {
+  if (!contact) return 'Visitor';
+  if (contact.signed_name) return contact.signed_name;
+  const userData = JSON.parse(contact.user_data) as UserData;
+  return [userData.first_name, userData.last_name].filter(Boolean).join(' ') || contact.email || userData.email || 'Visitor';
+}
 
 export class Views {
   readonly #agentNames = new Map<string, { name: string | null; at: number }>();
@@ -31,33 +40,47 @@ export class Views {
     private readonly config: Config,
   ) {}
 
-  /** @param visitorRow the visitor's row when the caller has just read it (saves a query per message). */
-  async summary(record: ConversationRecord, visitorRow?: VisitorsTable): Promise<ConversationSummary> {
-    const [summary] = await this.summaries([record], visitorRow ? new Map([[visitorRow.id, visitorRow]]) : undefined);
+  async summary(record: ConversationRecord): Promise<ConversationSummary> {
+    const [summary] = await this.summaries([record]);
     if (!summary) throw new Error('summary of one record');
     return summary;
   }
 
-  async summaries(records: ConversationRecord[], knownVisitors?: Map<string, VisitorsTable>): Promise<ConversationSummary[]> {
-    const missing = records.map((r) => r.visitorId).filter((id) => !knownVisitors?.has(id));
-    const [fetched, names, online] = await Promise.all([
-      this.store.visitors.many(missing),
+  /** Summaries of a list: one contacts query, one tags query and the agent names, whatever the length. */
+  async summaries(records: ConversationRecord[]): Promise<ConversationSummary[]> {
+    const contactIds = records.map((r) => r.contactId);
+    const [contacts, tags, names, online] = await Promise.all([
+      this.store.contacts.many(contactIds),
+      this.store.contacts.tagsOf(contactIds),
       this.#agentNamesOf(records.map((r) => r.holderId)),
       Promise.all(records.map((r) => this.broadcaster.visitorOnline(r.visitorId))),
     ]);
-    return records.map((record, i) => {
-      const visitor = knownVisitors?.get(record.visitorId) ?? fetched.get(record.visitorId);
-      return this.#summary(record, visitor, record.holderId ? (names.get(record.holderId) ?? null) : null, online[i] ?? false);
-    });
+    return records.map((record, i) =>
+      this.#summary(
+        record,
+        contacts.get(record.contactId),
+        tags.get(record.contactId) ?? [],
+        record.holderId ? (names.get(record.holderId) ?? null) : null,
+        online[i] ?? false,
+      ),
+    );
   }
 
-  #summary(record: ConversationRecord, visitor: VisitorsTable | undefined, holderName: string | null, online: boolean): ConversationSummary {
-    const userData = visitor ? (JSON.parse(visitor.user_data) as { first_name?: string; last_name?: string; email?: string }) : {};
-    const name = [userData.first_name, userData.last_name].filter(Boolean).join(' ') || userData.email || 'Visitor';
+  #summary(
+    record: ConversationRecord,
+    contact: ContactsTable | undefined,
+    contactTags: string[],
+    holderName: string | null,
+    online: boolean,
+  ): ConversationSummary {
     return {
       id: record.id,
       visitorId: record.visitorId,
-      visitor: { name, email: userData.email ?? null, verified: visitor?.verified === 1, online },
+      contactId: record.contactId,
+      contactTags,
+      outgoing: record.outgoing,
+      // `verified`: the site signed this person's user id. Which of name and email it signed: the contact's `identity`.
+      visitor: { name: contactName(contact), email: contact?.email ?? null, verified: contact?.user_id != null, online },
       channel: record.channel,
       language: record.language,
       createdAt: record.createdAt,

@@ -6,14 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import type { VisitorSession } from '../../protocol/events.js';
 import type { UserData } from '../../protocol/types.js';
-import { type VisitorTokens, verifyUserHash } from '../auth.js';
+import type { VisitorTokens } from '../auth.js';
 import type { Clock } from '../clock.js';
 import { forbidden, HubError, notFound } from '../errors.js';
-import type { Actor } from '../rules/handoff.js';
 import type { SitesTable, VisitorsTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
-import { inboxFields, type Views } from './views.js';
+import { ContactIdentity } from './contact-identity.js';
+import type { Views } from './views.js';
 import type { Publisher } from './publisher.js';
 
 /** Who a widget socket speaks for, settled at connect time. */
@@ -21,6 +21,8 @@ export interface VisitorIdentity {
   visitorId: string;
   site: SitesTable;
   language: string;
+  /** The person's id when the session has a row already (its tabs join that contact's room). */
+  contactId: string | null;
 }
 
 export interface ConnectRequest {
@@ -36,9 +38,6 @@ export function allowedOrigin(site: SitesTable, origin: string | undefined): boo
   return allowed.includes('*') || (origin !== undefined && allowed.includes(origin));
 }
 
-const hasIdentity = (userData: UserData | undefined): userData is UserData =>
-  userData !== undefined && Object.entries(userData).some(([key, value]) => key !== 'user_hash' && typeof value === 'string' && value.trim() !== '');
-
 export class VisitorSessions {
   constructor(
     private readonly store: Store,
@@ -47,14 +46,14 @@ export class VisitorSessions {
     private readonly broadcaster: Broadcaster,
     private readonly tokens: VisitorTokens,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.#contacts = new ContactIdentity(store);
+  }
+
+  readonly #contacts: ContactIdentity;
 
   #now(): string {
     return this.clock.now().toISOString();
-  }
-
-  #verified(site: SitesTable, userData: UserData | undefined): boolean {
-    return userData ? verifyUserHash(userData.user_id, userData.user_hash, site.identity_secret) : false;
   }
 
   /** Checks site, origin and token; returns the identity. Refusals are HubErrors whose code the widget switches on. */
@@ -70,47 +69,49 @@ export class VisitorSessions {
       // carries no data, so the session keeps it and its tabs stay together.
       visitorId = claims.sub;
     }
-    const identity = { visitorId, site, language: request.language ?? 'en' };
-    const row = await this.store.visitors.get(visitorId);
-    if (row) {
-      if (request.userData) await this.store.visitors.updateData(row.id, request.userData, this.#verified(site, request.userData));
-      await this.store.visitors.touch(row.id, this.#now(), request.language);
-    } else if (hasIdentity(request.userData)) {
-      await this.#create(identity, request.userData);
+    const identity: VisitorIdentity = { visitorId, site, language: request.language ?? 'en', contactId: null };
+    const settled = await this.#settle(identity, request.userData, false);
+    if (settled) {
+      identity.contactId = settled.contact_id;
+      await this.store.visitors.touch(settled.id, this.#now(), request.language);
+      if (identity.contactId) await this.store.contacts.touch(identity.contactId, this.#now());
     }
     return identity;
   }
 
-  async #create(identity: VisitorIdentity, userData: UserData | undefined): Promise<VisitorsTable> {
-    return this.store.visitors.create({
-      id: identity.visitorId,
-      siteId: identity.site.id,
-      userData: userData ?? {},
-      verified: this.#verified(identity.site, userData),
-      language: identity.language,
-      now: this.#now(),
-    });
+  /**
+   * Settles the session's person (contact-identity.ts), then makes the live side follow: the session's
+   * tabs hear their (new) contact's news, and agents see the conversations that changed person.
+   */
+  async #settle(identity: VisitorIdentity, userData: UserData | undefined, create: boolean): Promise<VisitorsTable | null> {
+    const settled = await this.#contacts.settle(identity.site, identity.visitorId, userData, { create, language: identity.language, now: this.#now() });
+    if (!settled) return null;
+    if (settled.moved) {
+      this.broadcaster.moveSession(identity.visitorId, settled.moved.from, settled.moved.to);
+      if (settled.merged) this.broadcaster.moveContact(settled.merged, settled.moved.to);
+    }
+    const contactId = settled.visitor.contact_id;
+    if (contactId && (userData || settled.moved)) {
+      // Every conversation of the person shows the new name (and those that changed person, their new contact).
+      for (const record of await this.store.conversations.ofContact(contactId)) await this.publisher.refresh(record);
+    }
+    return settled.visitor;
   }
 
-  /** The visitor's row, written now if this is the first thing they send. */
+  /** The visitor's row (and contact), written now if this is the first thing they send. */
   async ensureVisitor(identity: VisitorIdentity): Promise<VisitorsTable> {
     const row = await this.store.visitors.get(identity.visitorId);
-    if (row) return row;
-    try {
-      return await this.#create(identity, undefined);
-    } catch (error) {
-      // Two tabs sent their first message at once: the other one created it.
-      const created = await this.store.visitors.get(identity.visitorId);
-      if (created) return created;
-      throw error;
-    }
+    if (row?.contact_id) return row;
+    const created = await this.#settle(identity, undefined, true);
+    if (!created) throw new Error('a session to write to');
+    return created;
   }
 
   /** What a freshly connected widget is told; `firstTab` also announces the visitor online to agents. */
   async welcome(identity: VisitorIdentity, firstTab: boolean): Promise<VisitorSession> {
     const [row, record, agentsOnline] = await Promise.all([
       this.store.visitors.get(identity.visitorId),
-      this.store.conversations.latest(identity.visitorId),
+      this.store.conversations.latestOfSession(identity.visitorId),
       this.broadcaster.agentsOnline(),
     ]);
     const session: VisitorSession = {
@@ -124,15 +125,10 @@ export class VisitorSessions {
     return session;
   }
 
-  /** SMARTLY_USER_DATA changed on the page. */
+  /** SMARTLY_USER_DATA changed on the page (`SwitchboardWebchat.update`): the session may join its person. */
   async updateUserData(identity: VisitorIdentity, userData: UserData): Promise<{ verified: boolean }> {
-    const verified = this.#verified(identity.site, userData);
-    const row = await this.store.visitors.get(identity.visitorId);
-    if (row) await this.store.visitors.updateData(row.id, userData, verified);
-    else if (hasIdentity(userData)) await this.#create(identity, userData);
-    const record = await this.store.conversations.latest(identity.visitorId);
-    if (record) await this.publisher.refresh(record);
-    return { verified };
+    const row = await this.#settle(identity, userData, false);
+    return { verified: row?.verified === 1 };
   }
 
   /** The last tab closed: agents see the visitor offline. */
@@ -144,14 +140,13 @@ export class VisitorSessions {
     await this.store.visitors.touch(visitorId, this.#now());
   }
 
-  /** Erase a visitor: their data, conversations and sessions. Admin only. */
-  async erase(actor: Actor, visitorId: string): Promise<number> {
-    if (actor.role !== 'admin') throw forbidden('Only an admin can delete visitors');
-    if (!(await this.store.visitors.get(visitorId))) throw notFound('Visitor');
-    const conversations = await this.store.conversations.ofVisitor(visitorId);
-    await this.store.visitors.delete(visitorId);
-    for (const record of conversations) this.broadcaster.deleted(record, inboxFields(record));
-    this.broadcaster.resetVisitor(visitorId);
-    return conversations.length;
+  /**
+   * Erase a visitor (admin): since contacts, that is the person behind the session, with every session,
+   * conversation, message and note (`Contacts.erase`); the session alone would leave their email behind.
+   */
+  async contactOf(visitorId: string): Promise<string> {
+    const row = await this.store.visitors.get(visitorId);
+    if (!row?.contact_id) throw notFound('Visitor');
+    return row.contact_id;
   }
 }

@@ -59,7 +59,8 @@ export function registerVisitorNamespace(services: HubServices, limits: VisitorL
     // Asked before this socket joins (the local rooms are read synchronously). Handlers below are
     // registered synchronously too: an event the client sends right after connecting is never dropped.
     const otherTabOpen = broadcaster.visitorOnline(visitorId);
-    void socket.join(rooms.visitor(visitorId));
+    // The session's tabs, and the person's room (conversation news) once the session has a contact.
+    void socket.join(identity.contactId ? [rooms.visitor(visitorId), rooms.contact(identity.contactId)] : rooms.visitor(visitorId));
     const limited = (limiter: RateLimiter, what: string) => {
       if (!limiter.take(`v:${visitorId}`)) throw new HubError('rate_limited', `Too many ${what}; wait a moment`);
     };

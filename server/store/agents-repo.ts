@@ -1,13 +1,14 @@
 /** Agents and their opaque tokens (only a token's SHA-256 is stored). */
 import { randomUUID } from 'node:crypto';
+import type { Db } from './base.js';
 import type { Kysely } from 'kysely';
 import type { AgentsTable, Database } from './schema.js';
 
 export class AgentsRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
-  get(id: string): Promise<AgentsTable | undefined> {
-    return this.db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
+  get(id: string, db: Db = this.db): Promise<AgentsTable | undefined> {
+    return db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
   /** Several agents in one query (list views). */

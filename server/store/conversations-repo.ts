@@ -1,12 +1,15 @@
 /** Conversations: create, read, change, and the atomic claim and sweeps that must hold across hubs. */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { TicketStatus } from '../../protocol/types.js';
 import type { Db } from './base.js';
 import { type ConversationRecord, toConversation } from './mappers.js';
 import type { Dialect } from './migrations.js';
 import type { ConversationsTable, Database, VisitorsTable } from './schema.js';
 import { scrubDeleted } from './secure-delete.js';
+
+/** Two conversations of one person created in the same millisecond: the open one is the current one. */
+const OPEN_FIRST = sql<number>`case when state = 'open' then 0 else 1 end`;
 
 export class ConversationsRepo {
   constructor(
@@ -19,13 +22,14 @@ export class ConversationsRepo {
     return row ? toConversation(row) : undefined;
   }
 
-  /** The visitor's most recent conversation (open or closed). */
-  async latest(visitorId: string, db: Db = this.db, options: { forUpdate?: boolean } = {}): Promise<ConversationRecord | undefined> {
+  /** The contact's most recent conversation (open or closed). */
+  async latest(contactId: string, db: Db = this.db, options: { forUpdate?: boolean } = {}): Promise<ConversationRecord | undefined> {
     const row = await db
       .selectFrom('conversations')
       .selectAll()
-      .where('visitor_id', '=', visitorId)
+      .where('contact_id', '=', contactId)
       .orderBy('created_at', 'desc')
+      .orderBy(OPEN_FIRST)
       .orderBy('id', 'desc')
       .limit(1)
       .$if(options.forUpdate === true && this.dialect === 'postgres', (q) => q.forUpdate())
@@ -38,10 +42,48 @@ export class ConversationsRepo {
     return rows.map(toConversation);
   }
 
-  async create(tx: Db, input: { visitor: VisitorsTable; now: string }): Promise<ConversationRecord> {
+  /** A contact's conversations, newest first. */
+  async ofContact(contactId: string, db: Db = this.db): Promise<ConversationRecord[]> {
+    const rows = await db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('contact_id', '=', contactId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    return rows.map(toConversation);
+  }
+
+  /**
+   * The conversation a widget session shows: its contact's latest, so a person signed in on two
+   * devices sees the same one. One query (the session's contact is a subquery).
+   */
+  async latestOfSession(visitorId: string): Promise<ConversationRecord | undefined> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('contact_id', '=', (eb) => eb.selectFrom('visitors').select('visitors.contact_id').where('visitors.id', '=', visitorId))
+      .orderBy('created_at', 'desc')
+      .orderBy(OPEN_FIRST)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? toConversation(row) : undefined;
+  }
+
+  /**
+   * @param defaults the contact's rules: a default assignee and who may see it.
+   * @param outgoing an agent starts it (New chat).
+   */
+  async create(
+    tx: Db,
+    input: { visitor: VisitorsTable; contactId: string; now: string; assignees?: string[]; visibleTo?: string[]; outgoing?: boolean },
+  ): Promise<ConversationRecord> {
     const row: ConversationsTable = {
       id: randomUUID(),
       visitor_id: input.visitor.id,
+      contact_id: input.contactId,
+      outgoing: input.outgoing ? 1 : 0,
       site_id: input.visitor.site_id,
       channel: input.visitor.channel,
       language: input.visitor.language,
@@ -55,8 +97,8 @@ export class ConversationsRepo {
       muted_by: null,
       holder_id: null,
       agent_replied: 0,
-      assignees: '[]',
-      visible_to: '[]',
+      assignees: JSON.stringify(input.assignees ?? []),
+      visible_to: JSON.stringify(input.visibleTo ?? []),
       tags: '[]',
       unread_count: 0,
       unreplied_count: 0,

@@ -26,7 +26,7 @@ export class InboxQueries {
   async list(viewer: Viewer, filter: ListOptions): Promise<{ rows: ConversationsTable[]; total: number }> {
     const base = this.db
       .selectFrom('conversations as c')
-      .innerJoin('visitors as v', 'v.id', 'c.visitor_id')
+      .innerJoin('contacts as k', 'k.id', 'c.contact_id')
       .where((eb) => {
         const conditions = [] as Parameters<typeof eb.and>[0] & unknown[];
         if (viewer.role !== 'admin') conditions.push(this.#visible(eb as unknown as ConversationEb, viewer));
@@ -34,11 +34,12 @@ export class InboxQueries {
         conditions.push(eb('c.state', '=', inbox === 'closed' ? 'closed' : 'open'));
         if (inbox === 'mine') conditions.push(eb.or([eb('c.holder_id', '=', viewer.id), eb('c.assignees', 'like', jsonItemPattern(viewer.id))]));
         if (inbox === 'unassigned') conditions.push(eb.and([eb('c.holder_id', 'is', null), eb('c.assignees', '=', '[]')]));
+        if (inbox === 'outgoing') conditions.push(eb('c.outgoing', '=', 1));
         if (!filter.includeOld && !filter.q) conditions.push(eb('c.last_activity_at', '>=', filter.retentionCutoff));
         if (filter.q) {
           const pattern = `%${escapeLike(filter.q.toLowerCase())}%`;
           conditions.push(
-            sql<SqlBool>`(v.name like ${pattern} escape '\\' or lower(coalesce(v.email, '')) like ${pattern} escape '\\' or lower(coalesce(c.last_message_text, '')) like ${pattern} escape '\\')`,
+            sql<SqlBool>`(k.name like ${pattern} escape '\\' or coalesce(k.email, '') like ${pattern} escape '\\' or lower(coalesce(c.last_message_text, '')) like ${pattern} escape '\\')`,
           );
         }
         if (filter.botStatus) conditions.push(eb('c.bot_status', '=', filter.botStatus));
@@ -48,6 +49,13 @@ export class InboxQueries {
           conditions.push(eb.or([eb('c.language', '=', filter.language), eb('c.language', 'like', `${escapeLike(filter.language)}-%`)]));
         }
         if (filter.tag) conditions.push(eb('c.tags', 'like', jsonItemPattern(filter.tag)));
+        if (filter.contactId) conditions.push(eb('c.contact_id', '=', filter.contactId));
+        if (filter.contactTag) {
+          const tag = filter.contactTag;
+          conditions.push(
+            eb.exists(eb.selectFrom('contact_tags as t').select('t.contact_id').whereRef('t.contact_id', '=', 'c.contact_id').where('t.tag', '=', tag)),
+          );
+        }
         if (filter.from) conditions.push(eb('c.last_activity_at', '>=', rangeStart(filter.from)));
         if (filter.to) conditions.push(eb('c.last_activity_at', '<', rangeEnd(filter.to)));
         return eb.and(conditions);
@@ -66,10 +74,13 @@ export class InboxQueries {
   }
 
   /** Every conversation visible to the viewer within the retention window: the rows behind counts and tiles. */
-  async countable(viewer: Viewer, retentionCutoff: string): Promise<Pick<ConversationsTable, 'holder_id' | 'assignees' | 'unreplied_count' | 'state'>[]> {
+  async countable(
+    viewer: Viewer,
+    retentionCutoff: string,
+  ): Promise<Pick<ConversationsTable, 'holder_id' | 'assignees' | 'unreplied_count' | 'state' | 'outgoing'>[]> {
     return this.db
       .selectFrom('conversations as c')
-      .select(['c.holder_id', 'c.assignees', 'c.unreplied_count', 'c.state'])
+      .select(['c.holder_id', 'c.assignees', 'c.unreplied_count', 'c.state', 'c.outgoing'])
       .where((eb) =>
         eb.and([...(viewer.role === 'admin' ? [] : [this.#visible(eb as unknown as ConversationEb, viewer)]), eb('c.last_activity_at', '>=', retentionCutoff)]),
       )

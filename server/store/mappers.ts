@@ -56,6 +56,7 @@ export function toVisitor(row: VisitorsTable, online: boolean): Visitor {
   return {
     id: row.id,
     siteId: row.site_id,
+    contactId: row.contact_id ?? row.id,
     userData: json<UserData>(row.user_data, {}),
     verified: row.verified === 1,
     channel: row.channel as Channel,
@@ -106,6 +107,8 @@ export function toQuickReply(row: QuickRepliesTable): QuickReply {
 export interface ConversationRecord {
   id: string;
   visitorId: string;
+  contactId: string;
+  outgoing: boolean;
   siteId: string;
   channel: Channel;
   language: string;
@@ -133,6 +136,9 @@ export function toConversation(row: ConversationsTable): ConversationRecord {
   return {
     id: row.id,
     visitorId: row.visitor_id,
+    // Only a row written before migration 002 lacks it, and the migration backfilled those.
+    contactId: row.contact_id ?? row.visitor_id,
+    outgoing: row.outgoing === 1,
     siteId: row.site_id,
     channel: row.channel as Channel,
     language: row.language,

@@ -3,6 +3,8 @@
  * One list for both engines; the only dialect difference is the auto-increment id column.
  */
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+import type { UserData } from '../../protocol/types.js';
+import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -131,7 +133,114 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         void sql;
       },
     },
+    '002_contacts': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('contacts')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('site_id', 'text', (c) => c.notNull())
+          // The site's user id, only when the site signed it: the key that joins sessions on any device.
+          .addColumn('user_id', 'text')
+          .addColumn('signed_email', 'text')
+          .addColumn('signed_name', 'text')
+          .addColumn('user_data', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('email', 'text')
+          .addColumn('phone', 'text')
+          .addColumn('fields', 'text', (c) => c.notNull())
+          .addColumn('default_assignee_id', 'text')
+          .addColumn('default_visible_to', 'text', (c) => c.notNull())
+          .addColumn('first_seen_at', 'text', (c) => c.notNull())
+          .addColumn('last_seen_at', 'text', (c) => c.notNull())
+          .execute();
+        // NULLs are distinct in a unique index on both engines: anonymous contacts don't collide.
+        await db.schema.createIndex('contacts_user').on('contacts').columns(['site_id', 'user_id']).unique().execute();
+        await db.schema.createIndex('contacts_signed_email').on('contacts').columns(['site_id', 'signed_email']).execute();
+        await db.schema.createIndex('contacts_seen').on('contacts').columns(['last_seen_at', 'id']).execute();
+        await db.schema
+          .createTable('contact_tags')
+          .addColumn('contact_id', 'text', (c) => c.notNull())
+          .addColumn('tag', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('contact_tags_pk', ['contact_id', 'tag'])
+          .execute();
+        await db.schema.createIndex('contact_tags_tag').on('contact_tags').columns(['tag', 'contact_id']).execute();
+        await db.schema
+          .createTable('contact_notes')
+          .addColumn('id', serialId, (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn('contact_id', 'text', (c) => c.notNull())
+          .addColumn('agent_id', 'text', (c) => c.notNull())
+          .addColumn('agent_name', 'text', (c) => c.notNull())
+          .addColumn('text', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('contact_notes_contact').on('contact_notes').column('contact_id').execute();
+        await db.schema.alterTable('visitors').addColumn('contact_id', 'text').execute();
+        await db.schema.alterTable('conversations').addColumn('contact_id', 'text').execute();
+        await db.schema
+          .alterTable('conversations')
+          .addColumn('outgoing', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await backfillContacts(db as Kysely<Database>);
+        await db.schema.createIndex('visitors_contact').on('visitors').column('contact_id').execute();
+        await db.schema.createIndex('conversations_contact').on('conversations').columns(['contact_id', 'created_at']).execute();
+      },
+    },
   };
+}
+
+/**
+ * Every existing visitor becomes a contact (the contact keeps the visitor's id). Visitors whose
+ * user_id the site had signed (user_hash) on the same site are one person: they share the contact of
+ * the first one seen. Typed emails never join anyone. Batched, so a large table doesn't sit in memory.
+ */
+async function backfillContacts(db: Kysely<Database>): Promise<void> {
+  const bySignedUser = new Map<string, string>();
+  const batch = 500;
+  for (let offset = 0; ; offset += batch) {
+    const visitors = await db.selectFrom('visitors').selectAll().orderBy('first_seen_at').orderBy('id').limit(batch).offset(offset).execute();
+    if (visitors.length === 0) break;
+    for (const visitor of visitors) {
+      const userData = JSON.parse(visitor.user_data) as UserData;
+      const userId = visitor.verified === 1 && userData.user_id ? userData.user_id : null;
+      const key = userId ? `${visitor.site_id}\u0000${userId}` : null;
+      const existing = key ? bySignedUser.get(key) : undefined;
+      if (existing) {
+        await db
+          .updateTable('contacts')
+          .set({ last_seen_at: visitor.last_seen_at, user_data: visitor.user_data })
+          .where('id', '=', existing)
+          .where('last_seen_at', '<', visitor.last_seen_at)
+          .execute();
+        await db.updateTable('visitors').set({ contact_id: existing }).where('id', '=', visitor.id).execute();
+        continue;
+      }
+      await db
+        .insertInto('contacts')
+        .values({
+          id: visitor.id,
+          site_id: visitor.site_id,
+          user_id: userId,
+          signed_email: null,
+          signed_name: null,
+          user_data: visitor.user_data,
+          name: visitor.name,
+          email: visitor.email,
+          phone: userData.phone_number ?? null,
+          fields: '{}',
+          default_assignee_id: null,
+          default_visible_to: '[]',
+          first_seen_at: visitor.first_seen_at,
+          last_seen_at: visitor.last_seen_at,
+        })
+        .execute();
+      await db.updateTable('visitors').set({ contact_id: visitor.id }).where('id', '=', visitor.id).execute();
+      if (key) bySignedUser.set(key, visitor.id);
+    }
+  }
+  await db
+    .updateTable('conversations')
+    .set((eb) => ({ contact_id: eb.selectFrom('visitors').select('visitors.contact_id').whereRef('visitors.id', '=', 'conversations.visitor_id') }))
+    .execute();
 }
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -14,6 +14,8 @@ export interface SitesTable {
 export interface VisitorsTable {
   id: string;
   site_id: string;
+  /** The person this session belongs to (null only before migration 002 ran). */
+  contact_id: string | null;
   user_data: string;
   /** Lower-cased "first last" for search. */
   name: string;
@@ -28,6 +30,9 @@ export interface VisitorsTable {
 export interface ConversationsTable {
   id: string;
   visitor_id: string;
+  contact_id: string | null;
+  /** Started by an agent (New chat) and not answered by the visitor yet. */
+  outgoing: number;
   site_id: string;
   channel: string;
   language: string;
@@ -63,6 +68,44 @@ export interface MessagesTable {
   choices: string;
   created_at: string;
   read_at: string | null;
+}
+
+/** A person: one or more widget sessions (visitors) and their conversations. */
+export interface ContactsTable {
+  id: string;
+  site_id: string;
+  /** Signed by the site (identity JWT or user_hash): joins sessions across devices. */
+  user_id: string | null;
+  /** Signed by the site's identity JWT (lower-cased): may join sessions too. */
+  signed_email: string | null;
+  signed_name: string | null;
+  /** SMARTLY_USER_DATA as the visitor's page last sent it (JSON, provided by the visitor). */
+  user_data: string;
+  /** Lower-cased display name for search (signed name, else the visitor's). */
+  name: string;
+  /** Lower-cased email (signed, else the visitor's). */
+  email: string | null;
+  phone: string | null;
+  /** Custom field values by key (JSON object). */
+  fields: string;
+  default_assignee_id: string | null;
+  default_visible_to: string;
+  first_seen_at: string;
+  last_seen_at: string;
+}
+
+export interface ContactTagsTable {
+  contact_id: string;
+  tag: string;
+}
+
+export interface ContactNotesTable {
+  id: Generated<number>;
+  contact_id: string;
+  agent_id: string;
+  agent_name: string;
+  text: string;
+  created_at: string;
 }
 
 export interface NotesTable {
@@ -119,6 +162,9 @@ export interface SettingsTable {
 export interface Database {
   sites: SitesTable;
   visitors: VisitorsTable;
+  contacts: ContactsTable;
+  contact_tags: ContactTagsTable;
+  contact_notes: ContactNotesTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
   notes: NotesTable;

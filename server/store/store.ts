@@ -4,6 +4,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import { AgentsRepo } from './agents-repo.js';
+import { ContactsRepo } from './contacts-repo.js';
 import { ContentRepo } from './content-repo.js';
 import { ConversationsRepo } from './conversations-repo.js';
 import { InboxQueries } from './inbox-queries.js';
@@ -14,12 +15,14 @@ import { SettingsRepo } from './settings-repo.js';
 import { VisitorsRepo } from './visitors-repo.js';
 
 export type { Viewer } from './base.js';
+export type { ContactSearch, SignedFields } from './contacts-repo.js';
 export type { ListOptions } from './inbox-queries.js';
 export type { NewMessage } from './messages-repo.js';
 
 export class Store {
   readonly settings: SettingsRepo;
   readonly visitors: VisitorsRepo;
+  readonly contacts: ContactsRepo;
   readonly conversations: ConversationsRepo;
   readonly inbox: InboxQueries;
   readonly messages: MessagesRepo;
@@ -32,6 +35,7 @@ export class Store {
   ) {
     this.settings = new SettingsRepo(db);
     this.visitors = new VisitorsRepo(db, dialect);
+    this.contacts = new ContactsRepo(db, dialect);
     this.conversations = new ConversationsRepo(db, dialect);
     this.inbox = new InboxQueries(db);
     this.messages = new MessagesRepo(db);

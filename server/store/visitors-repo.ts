@@ -29,17 +29,21 @@ export class VisitorsRepo {
     return new Map(rows.map((row) => [row.id, row]));
   }
 
-  async create(input: { id?: string; siteId: string; userData: UserData; verified: boolean; language: string; now: string }): Promise<VisitorsTable> {
+  async create(
+    input: { id?: string; siteId: string; contactId: string; userData: UserData; verified: boolean; language: string; now: string },
+    db: Db = this.db,
+  ): Promise<VisitorsTable> {
     const row: VisitorsTable = {
       id: input.id ?? randomUUID(),
       site_id: input.siteId,
+      contact_id: input.contactId,
       ...visitorDataColumns(input.userData, input.verified),
       channel: 'webchat',
       language: input.language,
       first_seen_at: input.now,
       last_seen_at: input.now,
     };
-    await this.db.insertInto('visitors').values(row).execute();
+    await db.insertInto('visitors').values(row).execute();
     return row;
   }
 
@@ -94,7 +98,7 @@ export class VisitorsRepo {
 
 function visitorDataColumns(sent: UserData, verified: boolean): Pick<VisitorsTable, 'user_data' | 'name' | 'email' | 'verified'> {
   const userData = withPlainNames(sent); // no bidi controls in names (text.ts)
-  const { user_hash: _hash, ...stored } = userData;
+  const { user_hash: _hash, user_jwt: _jwt, ...stored } = userData;
   const name = [userData.first_name, userData.last_name].filter(Boolean).join(' ').trim().toLowerCase();
   return { user_data: JSON.stringify(stored), name, email: userData.email?.toLowerCase() ?? null, verified: verified ? 1 : 0 };
 }

@@ -21,13 +21,16 @@ const ROLES: Role[] = ['anonymous', 'visitor', 'agent', 'hidden', 'admin'];
 interface Fixture {
   conversationId: string;
   visitorId: string;
+  contactId: string;
+  /** A second contact (merge). */
+  otherContactId: string;
   faqId: string;
   quickReplyId: string;
   agentId: string;
 }
 
 interface Row {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   body?: (f: Fixture) => unknown;
   raw?: { text: string; contentType: string };
@@ -101,6 +104,27 @@ const ROWS: Row[] = [
   { method: 'GET', path: '/api/visitors/:visitor', expect: [U, U, 200, N, 200] },
   { method: 'GET', path: '/api/visitors/:visitor/export', expect: [U, U, 200, N, 200] },
   { method: 'DELETE', path: '/api/visitors/:visitor', expect: [U, U, F, F, 200] },
+  // Contacts are team-wide unless their default visibility says otherwise (the fixture's is team-wide),
+  // so the agent who can't see this one conversation still sees the person; merge and erase are admin-only.
+  { method: 'GET', path: '/api/contacts', expect: [U, U, 200, 200, 200] },
+  { method: 'GET', path: '/api/contacts/:contact', expect: [U, U, 200, 200, 200] },
+  { method: 'PATCH', path: '/api/contacts/:contact', body: () => ({ tags: ['vip'] }), expect: [U, U, 200, 200, 200] },
+  { method: 'PATCH', path: '/api/contacts/:contact', body: () => ({ defaultVisibleTo: [] }), expect: [U, U, F, F, 200] },
+  { method: 'POST', path: '/api/contacts/:contact/merge', body: (f) => ({ otherId: f.otherContactId }), expect: [U, U, F, F, 200] },
+  { method: 'GET', path: '/api/contacts/:contact/export', expect: [U, U, 200, 200, 200] },
+  { method: 'DELETE', path: '/api/contacts/:contact', expect: [U, U, F, F, 200] },
+  { method: 'POST', path: '/api/contacts/:contact/notes', body: () => ({ text: 'likes blue' }), expect: [U, U, 201, 201, 201] },
+  {
+    method: 'POST',
+    path: '/api/contacts/:contact/conversations',
+    body: () => ({ text: 'Following up' }),
+    setup: async (h, f) => h.api('POST', `/api/conversations/${f.conversationId}/close`, { token: await h.login(), body: {} }),
+    expect: [U, U, 201, 201, 201],
+  },
+  { method: 'GET', path: '/api/contact-fields', expect: [U, U, 200, 200, 200] },
+  { method: 'PUT', path: '/api/contact-fields', body: () => ({ items: [] }), expect: [U, U, F, F, 200] },
+  { method: 'GET', path: '/api/tags', expect: [U, U, 200, 200, 200] },
+  { method: 'PUT', path: '/api/tags', body: () => ({ tags: [], freeTags: true }), expect: [U, U, F, F, 200] },
 ];
 
 /** Served to anyone: the pages, scripts and health check. */
@@ -155,9 +179,20 @@ test('every REST route × every role answers as the table says', async (t) => {
     socket.disconnect();
     const create = async (needed: boolean, path: string, body: unknown) =>
       needed ? (await h.api<{ id: string }>('POST', path, { token: admin, body })).body.id : 'not-needed';
+    const contactOf = async (id: string) =>
+      (await h.api<{ conversation: { contactId: string } }>('GET', `/api/conversations/${id}`, { token: admin })).body.conversation.contactId;
+    let otherContactId = 'not-needed';
+    if (needs('merge')) {
+      const other = await h.visitor({ userData: { first_name: 'Other' } });
+      const otherSent = await request<{ conversation: { id: string } }>(other.socket, 'message:send', { clientId: clientId(), text: 'hi' });
+      otherContactId = await contactOf(otherSent.data?.conversation.id ?? '');
+      other.socket.disconnect();
+    }
     return {
       conversationId,
       visitorId: s.visitor.id,
+      contactId: needs(':contact') ? await contactOf(conversationId) : 'not-needed',
+      otherContactId,
       faqId: await create(needs(':faq'), '/api/faqs', faq),
       quickReplyId: await create(needs(':quickReply'), '/api/quick-replies', quickReply),
       // Creating an agent hashes a password (scrypt): only when the row needs one.
@@ -195,6 +230,7 @@ test('every REST route × every role answers as the table says', async (t) => {
       const path = row.path
         .replace(':conversation', f.conversationId)
         .replace(':visitor', f.visitorId)
+        .replace(':contact', f.contactId)
         .replace(':faq', f.faqId)
         .replace(':quickReply', f.quickReplyId)
         .replace(':agent', f.agentId);
@@ -233,7 +269,7 @@ test('every REST route × every role answers as the table says', async (t) => {
   }
 
   // No route ships without a row.
-  const tabled = new Set([...ROWS.map((r) => `${r.method} ${r.path.replace(/:(conversation|visitor|faq|quickReply|agent)/, ':id')}`), ...PUBLIC]);
+  const tabled = new Set([...ROWS.map((r) => `${r.method} ${r.path.replace(/:(conversation|visitor|contact|faq|quickReply|agent)/, ':id')}`), ...PUBLIC]);
   const registered = registeredRoutes(h.hub.app.printRoutes({ commonPrefix: false }));
   assert.deepEqual(
     registered.filter((r) => !tabled.has(r) && !PINNED.test(r)),
