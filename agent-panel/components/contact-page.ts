@@ -129,7 +129,7 @@ export class ContactPage extends LitElement {
         ${routingTemplate(c, this.agents, this.state.busy, this.#saveRouting)}
       </div>
       <div class="column">
-        ${conversationsTemplate(c.conversations, (conversationId) => void request(this, 'sb-contact-action', { action: 'open-conversation', conversationId }))}
+        ${conversationsTemplate(c.conversations, (id) => this.#openConversation(id))}
         ${notesTemplate(c.notes, this.state.busy, this.#addNote)}
       </div>
     </div>`;
@@ -207,18 +207,34 @@ export class ContactPage extends LitElement {
   }
 
   #renderNewChat(c: Contact) {
+    // The hub keeps one open conversation per person: an agent writes in that one instead.
+    const open = c.conversations.find((x) => x.state === 'open');
     return html`<dialog class="new-chat" aria-labelledby="new-chat-h">
-      <form @submit=${this.#startChat}>
-        <h3 id="new-chat-h">New chat with <bdi>${c.name}</bdi></h3>
-        <p class="muted">They see it in the chat window on their next visit${c.online ? ' (they are online now)' : ''}.</p>
-        <label for="new-chat-text" class="sr-only">First message</label>
-        <textarea id="new-chat-text" name="text" required maxlength=${LIMITS.messageText} placeholder="First message"></textarea>
-        <div class="buttons">
-          <button type="submit" class="primary new-chat-send" ?disabled=${this.state.busy}>Start chat</button>
-          <button type="button" @click=${() => this.chatDialog?.close()}>Cancel</button>
-        </div>
-      </form>
+      ${
+        open
+          ? html`<h3 id="new-chat-h">New chat with <bdi>${c.name}</bdi></h3>
+            <p class="has-open"><bdi>${c.name}</bdi> already has an open conversation: write in it instead.</p>
+            <div class="buttons">
+              <button type="button" class="primary open-existing" @click=${() => this.#openConversation(open.id)}>Open the conversation</button>
+              <button type="button" @click=${() => this.chatDialog?.close()}>Cancel</button>
+            </div>`
+          : html`<form @submit=${this.#startChat}>
+            <h3 id="new-chat-h">New chat with <bdi>${c.name}</bdi></h3>
+            <p class="muted">They see it in the chat window on their next visit${c.online ? ' (they are online now)' : ''}.</p>
+            <label for="new-chat-text" class="sr-only">First message</label>
+            <textarea id="new-chat-text" name="text" required maxlength=${LIMITS.messageText} placeholder="First message"></textarea>
+            <div class="buttons">
+              <button type="submit" class="primary new-chat-send" ?disabled=${this.state.busy}>Start chat</button>
+              <button type="button" @click=${() => this.chatDialog?.close()}>Cancel</button>
+            </div>
+          </form>`
+      }
     </dialog>`;
+  }
+
+  #openConversation(conversationId: string): void {
+    this.chatDialog?.close();
+    void request(this, 'sb-contact-action', { action: 'open-conversation', conversationId });
   }
 
   #setTags(tags: string[], success: string): Promise<boolean> {

@@ -14,7 +14,9 @@ export function tagColours(name: string, catalogue: TagCatalogue): Record<string
   const [r, g, b] = rgb.slice(1).map((x) => Number.parseInt(x, 16) / 255) as [number, number, number];
   const lin = (c: number) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
   const luminance = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
-  return { background: color, 'border-color': color, color: luminance > 0.4 ? '#1b1f24' : '#fff' };
+  // Whichever of white and the dark text colour (luminance ≈ 0.013) contrasts more with the background.
+  const dark = (luminance + 0.05) / (0.013 + 0.05) > 1.05 / (luminance + 0.05);
+  return { background: color, 'border-color': color, color: dark ? '#1b1f24' : '#fff' };
 }
 
 /** A tag chip coloured from the catalogue, with a remove button when `remove` is given. */
