@@ -22,7 +22,8 @@ export const contactPageStyles = css`
   .buttons { display: flex; gap: 6px; flex-wrap: wrap; align-items: center; }
   dl { display: grid; grid-template-columns: auto minmax(0, 1fr); gap: 4px 10px; margin: 0; }
   dt { color: var(--sb-muted); }
-  dd { margin: 0; overflow-wrap: anywhere; white-space: pre-wrap; }
+  dd { margin: 0; overflow-wrap: anywhere; }
+  .user-data dd bdi { white-space: pre-wrap; }
   .provided { font-size: 12px; color: var(--sb-warn); margin-left: 4px; }
   .chip.verified { margin-left: 4px; }
   .warning { margin: 4px 0 0; padding: 4px 8px; border-radius: var(--sb-radius); background: var(--sb-warn-bg); color: var(--sb-warn); font-size: 13px; white-space: normal; }
@@ -36,6 +37,7 @@ export const contactPageStyles = css`
   .chip.tag .remove-tag { border: none; background: none; color: inherit; padding: 0 0 0 4px; }
   form.add-tag { display: flex; gap: 6px; flex-wrap: wrap; align-items: flex-end; }
   form.add-tag label, form.routing label.owner { display: grid; gap: 2px; font-size: 12px; color: var(--sb-muted); }
+  label > input, label > select { font-size: var(--sb-font-size, 14px); color: var(--sb-text); }
   fieldset { border: none; padding: 0; margin: 0; display: grid; gap: 2px; }
   legend { font-size: 12px; color: var(--sb-muted); padding: 0; margin-bottom: 2px; }
   fieldset label { display: flex; gap: 6px; align-items: center; }

@@ -29,6 +29,7 @@ export class ContactsList extends LitElement {
       form.search label { display: grid; gap: 2px; font-size: 12px; color: var(--sb-muted); }
       form.search .query { flex: 1 1 240px; }
       form.search input, form.search select { min-width: 0; width: 100%; }
+      label > input, label > select { font-size: var(--sb-font-size, 14px); color: var(--sb-text); }
       .list-status { font-size: 12px; color: var(--sb-muted); margin: 0; min-height: 1.4em; }
       .list-status.error { color: var(--sb-danger); }
       .notice { margin: 0; padding: 6px 10px; border-radius: var(--sb-radius); background: var(--sb-surface-alt); }
@@ -114,7 +115,7 @@ export class ContactsList extends LitElement {
             <tbody @keydown=${this.#onKey}>
               ${s.items.map(
                 (c) => html`<tr class="contact" data-id=${c.id} tabindex="0" title="Open contact" @click=${() => this.#open(c.id)}>
-                <td class="name" data-label="Name"><bdi>${c.name}</bdi>${c.online ? html` <span class="online">● Online</span>` : nothing}</td>
+                <td class="name" data-label="Name"><span><bdi>${c.name}</bdi>${c.online ? html` <span class="online">● Online</span>` : nothing}</span></td>
                 <td class="email" data-label="Email"><bdi>${c.email ?? '—'}</bdi></td>
                 <td class="last-seen" data-label="Last seen"><time datetime=${c.lastSeenAt} title=${formatFull(c.lastSeenAt)}>${formatTime(c.lastSeenAt)}</time></td>
                 <td class="count" data-label="Conversations">${c.conversationCount}</td>
