@@ -52,7 +52,11 @@ export class SwitchboardAgentPanel extends LitElement {
   api = new HubApi('', null);
   /** The list, counts, tiles and open conversation, kept live. */
   readonly inbox = new InboxController(this, { refused: () => this.#signedOut(ENDED) });
-  readonly admin = new AdminController(this, { agentsChanged: (agents) => this.inbox.setAgents(agents) });
+  readonly admin = new AdminController(this, {
+    agentsChanged: (agents) => this.inbox.setAgents(agents),
+    contactFieldsChanged: (items) => this.inbox.contacts.setDefinitions(items),
+    catalogueChanged: (catalogue) => this.inbox.contacts.setCatalogue(catalogue),
+  });
   /** The contacts screen and the open contact; a conversation opened there shows in the inbox view. */
   readonly contacts = new ContactsController(this, { openConversation: (id) => this.openConversation(id) });
   #startedWith = '';
@@ -213,14 +217,14 @@ export class SwitchboardAgentPanel extends LitElement {
     const inbox = this.inbox;
     return html`<div class="main ${inbox.selectedId ? 'has-selection' : ''}">
       <section class="list-pane" aria-label="Customers">
-        <sb-conversation-list .items=${inbox.items} .counts=${inbox.counts} .filter=${inbox.filter} .total=${inbox.total} .selectedId=${inbox.selectedId} ?loading=${inbox.loading}
+        <sb-conversation-list .catalogue=${inbox.contacts.state.catalogue} .items=${inbox.items} .counts=${inbox.counts} .filter=${inbox.filter} .total=${inbox.total} .selectedId=${inbox.selectedId} ?loading=${inbox.loading}
           @sb-filter-change=${(e: CustomEvent<{ filter: ConversationFilter }>) => this.setFilter(e.detail.filter)}
           @sb-open=${(e: CustomEvent<{ conversationId: string }>) => void this.openConversation(e.detail.conversationId)}></sb-conversation-list>
       </section>
       <section class="detail-pane" aria-label="Conversation">
         ${
           inbox.detail
-            ? html`<sb-conversation-view .me=${me} .agents=${inbox.agents} .detail=${inbox.detail} .downloads=${inbox.downloads} ?visitorTyping=${inbox.typing}
+            ? html`<sb-conversation-view .me=${me} .agents=${inbox.agents} .detail=${inbox.detail} .downloads=${inbox.downloads} .contacts=${inbox.contacts.state} ?visitorTyping=${inbox.typing}
               @sb-back=${() => inbox.close()} @sb-conversation-action=${this.#onConversationAction}></sb-conversation-view>`
             : html`<p class="placeholder">${inbox.selectedId ? 'Loading…' : 'Select a conversation'}</p>`
         }

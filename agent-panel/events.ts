@@ -11,7 +11,7 @@
  *   controllers/contacts.ts).
  */
 import type { AgentInput, AgentPatch, FaqInput, QuickReplyInput } from '../protocol/api.js';
-import type { ContactPatch } from '../protocol/contacts.js';
+import type { ContactFieldDefinition, ContactPatch, TagCatalogue } from '../protocol/contacts.js';
 import type { BotStatus, ConversationFilter, Responder, TicketStatus } from '../protocol/types.js';
 
 /** Detail of the public events, by name. */
@@ -31,11 +31,16 @@ export type ConversationIntent =
   | { action: 'note' | 'send'; conversationId: string; text: string }
   | { action: 'typing'; conversationId: string; typing: boolean }
   | { action: 'download'; conversationId: string; visitorId: string; kind: DownloadKind }
-  | { action: 'delete-visitor'; visitorId: string };
+  | { action: 'delete-visitor'; visitorId: string }
+  /** Custom fields or tags of the open conversation's contact; `scope` says where the outcome is shown. */
+  | { action: 'contact'; contactId: string; patch: ContactPatch; scope: ContactScope };
+
+/** The side panel's forms whose outcome (the hub's refusal, or "Saved") is shown next to them. */
+export type ContactScope = 'fields' | 'tags' | 'conversation-tags';
 
 export type DownloadKind = 'json' | 'text' | 'user';
 
-export type AdminScreen = 'faqs' | 'quick-replies' | 'agents';
+export type AdminScreen = 'faqs' | 'quick-replies' | 'agents' | 'contact-fields' | 'tags';
 
 /** What an admin asked for on the admin screens; `success` is the status line shown when the hub accepts it. */
 export type AdminIntent =
@@ -51,6 +56,9 @@ export type AdminIntent =
   | { action: 'agent-add'; input: AgentInput }
   | { action: 'agent-patch'; id: string; patch: AgentPatch; success: string }
   | { action: 'agent-remove'; id: string }
+  /** Replaces every contact field definition (the list's order is the form's order). */
+  | { action: 'contact-fields-save'; items: ContactFieldDefinition[] }
+  | { action: 'tags-save'; catalogue: TagCatalogue }
   /** A form the component could not read (e.g. a time window): shown as an error, nothing is sent. */
   | { action: 'report'; message: string };
 

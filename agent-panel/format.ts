@@ -31,3 +31,35 @@ export function formatFull(iso: string | null | undefined): string {
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** A `#rrggbb` colour (the hub stores tag colours that way); anything else is refused. */
+const HEX_COLOR = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i;
+
+/** WCAG relative luminance of a `#rrggbb` colour (0 black … 1 white), or null if it is not one. */
+export function luminance(color: string): number | null {
+  const match = HEX_COLOR.exec(color.trim());
+  if (!match) return null;
+  const [r, g, b] = match.slice(1).map((hex) => {
+    const c = Number.parseInt(hex, 16) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  }) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/**
+ * Black or white text on a background colour: whichever has the higher WCAG contrast ratio with it.
+ * A value that is not `#rrggbb` gets black (it is not used as a background then, see `tagStyle`).
+ */
+export function readableTextColor(background: string): '#000000' | '#ffffff' {
+  const l = luminance(background);
+  if (l === null) return '#000000';
+  const onBlack = (l + 0.05) / 0.05;
+  const onWhite = 1.05 / (l + 0.05);
+  return onBlack >= onWhite ? '#000000' : '#ffffff';
+}
+
+/** Inline style of a coloured tag chip (for lit's styleMap); empty when the colour is unknown or invalid. */
+export function tagStyle(color: string | undefined): Record<string, string> {
+  if (!color || !HEX_COLOR.test(color)) return {};
+  return { background: color, color: readableTextColor(color), 'border-color': color };
+}

@@ -94,6 +94,28 @@ describe('<switchboard-webchat> session', () => {
     expect(saved.visitorId).to.equal(el.chat.visitorId);
   });
 
+  it('shows an agent’s New chat with an unread badge when the visitor comes back', async () => {
+    const key = unique();
+    const first = await mount(key);
+    await first.chat.send('hello there');
+    const detail = await detailOf(first, admin);
+    await api(admin, 'POST', `/api/conversations/${detail.conversation.id}/close`, {});
+    first.remove();
+
+    const chat = await api<{ conversation: { id: string; outgoing: boolean } }>(admin, 'POST', `/api/contacts/${detail.conversation.contactId}/conversations`, {
+      text: 'Your parcel is on its way',
+    });
+    expect(chat.conversation.outgoing).to.equal(true);
+
+    const back = await mount(key);
+    await waitUntil(() => root(back).querySelector('[part="badge"]')?.textContent === '1', 'no unread badge for the outgoing message');
+    expect(back.chat.conversation?.id).to.equal(chat.conversation.id);
+    expect(root(back).querySelector('.launcher')?.getAttribute('aria-label')).to.contain('1 unread');
+    back.open = true;
+    await waitUntil(() => texts(back).some((t) => t.includes('Your parcel is on its way')), 'the message is not shown');
+    await waitUntil(() => root(back).querySelector('[part="badge"]') === null, 'opening the chat clears the badge');
+  });
+
   it('shows the bot’s choices as buttons on its last message; a click sends the choice', async () => {
     const key = unique();
     const el = await mount(key);

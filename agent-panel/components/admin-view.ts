@@ -5,19 +5,24 @@ import { panelStyles } from '../agent-panel.styles.js';
 import type { AdminState } from '../controllers/admin.js';
 import { type AdminIntent, type AdminScreen, type IntentDetail, forward, request } from '../events.js';
 import './admin-agents.js';
+import './admin-contact-fields.js';
 import './admin-faqs.js';
 import './admin-quick-replies.js';
+import './admin-tags.js';
 
 type Tab = AdminScreen;
 const TABS: [Tab, string][] = [
   ['faqs', 'FAQs'],
   ['quick-replies', 'Quick replies & bot'],
   ['agents', 'Agents'],
+  ['contact-fields', 'Contact fields'],
+  ['tags', 'Tags'],
 ];
 
 /**
  * Admin screens (role admin only; the hub refuses them to agents too): FAQs with CSV import/export and
- * the test box, quick replies with their time windows and the responder priority, agents and roles.
+ * the test box, quick replies with their time windows and the responder priority, agents and roles, the
+ * contacts' custom fields and the tag catalogue.
  * Presentational: renders the panel's `AdminController` state; the screens' intents are passed on to the panel.
  *
  * @fires sb-admin-action - detail: an `AdminIntent` and `reply` (internal; opening a tab asks for its data)
@@ -57,14 +62,23 @@ export class AdminView extends LitElement {
       ${status ? html`<div class="status ${status.error ? 'error' : ''}" role=${status.error ? 'alert' : 'status'}>${status.message}</div>` : ''}
       <div id="panel" role="tabpanel" aria-labelledby="tab-${this.tab}"
         @sb-admin-action=${(e: CustomEvent<IntentDetail<AdminIntent>>) => forward(e, 'sb-admin-action', this)}>
-        ${
-          this.tab === 'faqs'
-            ? html`<sb-admin-faqs .faqs=${s.faqs} .showArchived=${s.showArchived} .test=${s.faqTest}></sb-admin-faqs>`
-            : this.tab === 'quick-replies'
-              ? html`<sb-admin-quick-replies .items=${s.quickReplies} .settings=${s.settings}></sb-admin-quick-replies>`
-              : html`<sb-admin-agents .agents=${s.agents} .me=${this.me}></sb-admin-agents>`
-        }
+        ${this.#screen(s)}
       </div>`;
+  }
+
+  #screen(s: AdminState) {
+    switch (this.tab) {
+      case 'faqs':
+        return html`<sb-admin-faqs .faqs=${s.faqs} .showArchived=${s.showArchived} .test=${s.faqTest}></sb-admin-faqs>`;
+      case 'quick-replies':
+        return html`<sb-admin-quick-replies .items=${s.quickReplies} .settings=${s.settings}></sb-admin-quick-replies>`;
+      case 'agents':
+        return html`<sb-admin-agents .agents=${s.agents} .me=${this.me}></sb-admin-agents>`;
+      case 'contact-fields':
+        return html`<sb-admin-contact-fields .fields=${s.contactFields}></sb-admin-contact-fields>`;
+      case 'tags':
+        return html`<sb-admin-tags .catalogue=${s.tags}></sb-admin-tags>`;
+    }
   }
 
   #select(tab: Tab): void {

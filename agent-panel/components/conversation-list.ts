@@ -1,5 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import type { TagCatalogue } from '../../protocol/contacts.js';
 import {
   BOT_STATUSES,
   type ConversationFilter,
@@ -13,6 +14,7 @@ import { panelStyles } from '../agent-panel.styles.js';
 import { emitInternal } from '../events.js';
 import { cleanFilter } from '../filters.js';
 import { BOT_LABELS, TICKET_LABELS, formatTime } from '../format.js';
+import { tagChips } from './contact-card.js';
 import { listStyles } from './conversation-list.styles.js';
 
 const INBOX_LABELS: Record<Inbox, string> = { all: 'All', mine: 'Mine', unassigned: 'Unassigned', outgoing: 'Outgoing', closed: 'Closed' };
@@ -34,6 +36,8 @@ export class ConversationListView extends LitElement {
   @property({ attribute: false }) total = 0;
   @property({ attribute: false }) selectedId: string | null = null;
   @property({ type: Boolean }) loading = false;
+  /** The tag catalogue: the contact-tag filter's choices and the chips' colours. */
+  @property({ attribute: false }) catalogue: TagCatalogue = { tags: [], freeTags: true };
   @state() private activeId: string | null = null;
   @state() private showFilters = false;
 
@@ -41,7 +45,7 @@ export class ConversationListView extends LitElement {
     if (changed.has('selectedId') && this.selectedId) this.activeId = this.selectedId;
     if (changed.has('filter')) {
       const f = this.filter;
-      if (f.botStatus || f.ticketStatus || f.language || f.channel || f.tag || f.from || f.to) this.showFilters = true;
+      if (f.botStatus || f.ticketStatus || f.language || f.channel || f.tag || f.contactTag || f.from || f.to) this.showFilters = true;
     }
   }
 
@@ -63,7 +67,10 @@ export class ConversationListView extends LitElement {
   override render() {
     const f = this.filter;
     const active = (this.filter.inbox ?? 'all') as Inbox;
-    const filterCount = [f.botStatus, f.ticketStatus, f.language, f.channel, f.tag, f.from, f.to].filter(Boolean).length;
+    const filterCount = [f.botStatus, f.ticketStatus, f.language, f.channel, f.tag, f.contactTag, f.from, f.to].filter(Boolean).length;
+    // A contact tag from the URL that the catalogue does not (or no longer) hold is still offered.
+    const contactTags = this.catalogue.tags.map((t) => t.name);
+    if (f.contactTag && !contactTags.includes(f.contactTag)) contactTags.push(f.contactTag);
     return html`
       <div class="inboxes" role="group" aria-label="Inboxes">
         ${INBOXES.map(
@@ -94,10 +101,12 @@ export class ConversationListView extends LitElement {
           <option value="">Any</option><option value="webchat" ?selected=${f.channel === 'webchat'}>Webchat</option>
         </select></label>
         <label>Tag<input name="tag" .value=${f.tag ?? ''} @change=${this.#set('tag')} /></label>
-        <span></span>
+        <label>Contact tag<select name="contactTag" @change=${this.#set('contactTag')}>
+          <option value="">Any</option>${contactTags.map((t) => html`<option value=${t} ?selected=${f.contactTag === t}>${t}</option>`)}
+        </select></label>
         <label>Active from<input name="from" type="date" .value=${f.from?.slice(0, 10) ?? ''} @change=${this.#set('from')} /></label>
         <label>Active to<input name="to" type="date" .value=${f.to?.slice(0, 10) ?? ''} @change=${this.#set('to')} /></label>
-        ${filterCount ? html`<button type="button" class="clear-filters" @click=${() => this.#change({ botStatus: undefined, ticketStatus: undefined, language: undefined, channel: undefined, tag: undefined, from: undefined, to: undefined })}>Clear filters</button>` : nothing}
+        ${filterCount ? html`<button type="button" class="clear-filters" @click=${() => this.#change({ botStatus: undefined, ticketStatus: undefined, language: undefined, channel: undefined, tag: undefined, contactTag: undefined, from: undefined, to: undefined })}>Clear filters</button>` : nothing}
       </div>
       <div class="summary" aria-live="polite"><span class="total">${this.loading ? 'Loading…' : `${this.total} conversation${this.total === 1 ? '' : 's'}`}</span></div>
       ${
@@ -126,6 +135,7 @@ export class ConversationListView extends LitElement {
         <span class="chip ticket">${TICKET_LABELS[c.ticketStatus]}</span>
         ${c.holderName ? html`<bdi class="chip holder">${c.holderName}</bdi>` : nothing}
         ${c.tags.slice(0, 3).map((t) => html`<span class="chip tag">#${t}</span>`)}
+        ${tagChips((c.contactTags ?? []).slice(0, 3), this.catalogue, 'contact-tag')}
         <time datetime=${c.lastActivityAt}>${formatTime(c.lastActivityAt)}</time>
       </div>
     </li>`;

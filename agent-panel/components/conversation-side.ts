@@ -1,21 +1,27 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import type { IdentityField } from '../../protocol/contacts.js';
 import { LIMITS } from '../../protocol/limits.js';
 import { type Agent, type ConversationDetail, TICKET_STATUSES, type TicketStatus } from '../../protocol/types.js';
 import { panelStyles } from '../agent-panel.styles.js';
+import { type ContactState, NO_CONTACT_STATE } from '../controllers/contact-context.js';
 import type { Download } from '../controllers/conversation-actions.js';
-import { type ConversationIntent, type DownloadKind, request } from '../events.js';
+import { type ConversationIntent, type DownloadKind, type IntentDetail, forward, request } from '../events.js';
 import { TICKET_LABELS, formatFull } from '../format.js';
+import { tagChips } from './contact-card.js';
 import { sideStyles } from './conversation-view.styles.js';
+import './contact-card.js';
 
 /** Intents of the side panel; the conversation's id is added here. */
 type WithoutId<T> = T extends unknown ? Omit<T, 'conversationId'> : never;
 type SideIntent = WithoutId<Extract<ConversationIntent, { conversationId: string }>>;
 
 /**
- * The conversation's side panel: user information, ticket status, tags, assignees, visibility, private
- * notes, downloads and (admins only) deletion of the user. Presentational: actions are intents
- * (`sb-conversation-action`) that the view passes on to the panel; `downloads` are the files the panel fetched.
+ * The conversation's side panel: user information (each identity value marked Verified only when the site
+ * signed it), the contact (`<sb-contact-card>`: custom fields and contact tags), ticket status, tags,
+ * assignees, visibility, private notes, downloads and (admins only) deletion of the user. Presentational:
+ * actions are intents (`sb-conversation-action`) that the view passes on to the panel; `downloads` are the
+ * files the panel fetched.
  *
  * @fires sb-conversation-action - detail: a `ConversationIntent` and `reply` (internal)
  */
@@ -28,6 +34,8 @@ export class ConversationSide extends LitElement {
   @property({ attribute: false }) detail!: ConversationDetail;
   /** Files fetched for download, offered as `<a download>` links. */
   @property({ attribute: false }) downloads: Download[] = [];
+  /** The conversation's contact, the field definitions and the tag catalogue. */
+  @property({ attribute: false }) contacts: ContactState = NO_CONTACT_STATE;
 
   #act(intent: SideIntent): Promise<boolean> {
     return request(this, 'sb-conversation-action', { ...intent, conversationId: this.detail.conversation.id } as ConversationIntent);
@@ -36,16 +44,20 @@ export class ConversationSide extends LitElement {
   override render() {
     const c = this.detail.conversation;
     const v = this.detail.visitor;
-    const name = [v.userData.first_name, v.userData.last_name].filter(Boolean).join(' ');
+    const { catalogue, feedback } = this.contacts;
+    const identity = this.contacts.contact?.identity;
+    const name = identity?.name.value ?? [v.userData.first_name, v.userData.last_name].filter(Boolean).join(' ');
+    const email = identity?.email.value ?? v.userData.email;
+    const userId = identity?.userId.value ?? v.userData.user_id;
     const canTeam = this.agents.filter((a) => !a.disabled);
     return html`
       <section class="user" aria-label="User information">
-        <h3>User <span class="chip ${v.verified ? 'verified' : 'unverified'}">${v.verified ? 'Verified' : 'Unverified'}</span></h3>
+        <h3>User</h3>
         <dl>
-          <dt>Name</dt><dd class="user-name"><bdi>${name || '—'}</bdi></dd>
-          <dt>Email</dt><dd><bdi>${v.userData.email ?? '—'}</bdi></dd>
+          <dt>Name</dt><dd class="name"><span class="user-name"><bdi>${name || '—'}</bdi></span>${name ? this.#identity('name', identity?.name, false) : nothing}</dd>
+          <dt>Email</dt><dd class="email"><bdi class="user-email">${email || '—'}</bdi>${email ? this.#identity('email', identity?.email, false) : nothing}</dd>
           <dt>Phone</dt><dd>${v.userData.phone_number ?? '—'}</dd>
-          ${v.userData.user_id ? html`<dt>User id</dt><dd>${v.userData.user_id}</dd>` : nothing}
+          ${userId ? html`<dt>User id</dt><dd class="user-id"><bdi>${userId}</bdi>${this.#identity('user-id', identity?.userId, v.verified)}</dd>` : nothing}
           <dt>Comments</dt><dd class="comments">${v.userData.comments ?? '—'}</dd>
           <dt>Language</dt><dd>${v.language}</dd>
           <dt>Channel</dt><dd>${v.channel}</dd>
@@ -53,6 +65,8 @@ export class ConversationSide extends LitElement {
           <dt>Last seen</dt><dd>${formatFull(v.lastSeenAt)}</dd>
         </dl>
       </section>
+      <sb-contact-card .state=${this.contacts}
+        @sb-conversation-action=${(e: CustomEvent<IntentDetail<ConversationIntent>>) => forward(e, 'sb-conversation-action', this)}></sb-contact-card>
       <section>
         <h3><label for="ticket-status">Ticket status</label></h3>
         <select id="ticket-status" class="ticket-status" @change=${(e: Event) => this.#act({ action: 'ticket-status', status: (e.target as HTMLSelectElement).value as TicketStatus })}>
@@ -60,15 +74,17 @@ export class ConversationSide extends LitElement {
         </select>
       </section>
       <section>
-        <h3>Tags</h3>
+        <h3>Conversation tags</h3>
         <div class="tags">
           ${c.tags.length === 0 ? html`<span class="muted">No tags</span>` : nothing}
-          ${c.tags.map((t) => html`<span class="chip tag">${t}<button type="button" aria-label="Remove tag ${t}" @click=${() => this.#setTags(c.tags.filter((x) => x !== t))}>×</button></span>`)}
+          ${tagChips(c.tags, catalogue, 'conversation-tag', (t) => void this.#setTags(c.tags.filter((x) => x !== t)))}
         </div>
         <form class="inline add-tag" @submit=${this.#addTag}>
-          <input name="tag" aria-label="New tag" placeholder="Add a tag" maxlength=${LIMITS.tag} />
+          <input name="tag" list="catalogue-tags" aria-label="New tag" placeholder=${catalogue.freeTags ? 'Add a tag' : 'Add a catalogue tag'} maxlength=${LIMITS.tag} />
+          <datalist id="catalogue-tags">${catalogue.tags.filter((t) => !c.tags.includes(t.name)).map((t) => html`<option value=${t.name}></option>`)}</datalist>
           <button type="submit">Add</button>
         </form>
+        ${feedback?.scope === 'conversation-tags' ? html`<div class="feedback ${feedback.error ? 'error' : ''}" role="alert">${feedback.message}</div>` : nothing}
       </section>
       <section>
         <h3>Assigned to</h3>
@@ -113,6 +129,21 @@ export class ConversationSide extends LitElement {
           </section>`
           : nothing
       }`;
+  }
+
+  /**
+   * Who vouches for an identity value: "Verified" only when the site signed it; a value the visitor changed
+   * after verification is shown as a warning. Without the contact (not loaded), only the user id can be
+   * verified (`fallback`: the session's own flag).
+   */
+  #identity(which: string, field: IdentityField | undefined, fallback: boolean) {
+    const verified = field ? field.verified : fallback;
+    const changed = field?.visitorValue;
+    return html` <span class="identity ${which} ${verified ? 'chip verified' : 'provided muted'}">${verified ? 'Verified' : 'provided by the visitor'}</span>${
+      changed !== null && changed !== undefined
+        ? html`<div class="identity-warning ${which}" role="note">Changed by the visitor after verification: “<bdi>${changed}</bdi>”</div>`
+        : nothing
+    }`;
   }
 
   #checked(selector: string): string[] {

@@ -41,7 +41,7 @@ export const sideStyles = css`
   dt { color: var(--sb-muted); }
   dd { margin: 0; overflow-wrap: anywhere; }
   .tags { display: flex; flex-wrap: wrap; gap: 4px; margin-bottom: 6px; }
-  .tags .chip button { border: none; background: none; padding: 0 0 0 4px; }
+  .tags .chip button { border: none; background: none; padding: 0 0 0 4px; color: inherit; }
   form.inline { display: flex; gap: 4px; }
   form.inline input { flex: 1; min-width: 0; }
   fieldset { border: none; padding: 0; margin: 0; display: grid; gap: 2px; }
@@ -51,4 +51,8 @@ export const sideStyles = css`
   .add-note { display: grid; gap: 4px; }
   .downloads { display: grid; gap: 4px; justify-items: start; }
   .ready { font-size: 12px; }
+  .identity.provided { font-size: 12px; font-style: italic; }
+  .identity-warning { margin-top: 2px; padding: 2px 6px; font-size: 12px; border-radius: var(--sb-radius); background: var(--sb-warn-bg); color: var(--sb-warn); }
+  .feedback { font-size: 12px; margin-top: 4px; }
+  .feedback.error { color: var(--sb-danger); }
 `;

@@ -3,6 +3,7 @@ import { customElement, property, query } from 'lit/decorators.js';
 import { LIMITS } from '../../protocol/limits.js';
 import type { Agent, ConversationDetail, ConversationSummary, Message } from '../../protocol/types.js';
 import { panelStyles } from '../agent-panel.styles.js';
+import { type ContactState, NO_CONTACT_STATE } from '../controllers/contact-context.js';
 import type { Download } from '../controllers/conversation-actions.js';
 import { type ConversationIntent, type IntentDetail, emitInternal, forward, request } from '../events.js';
 import { BOT_LABELS, formatFull, formatTime } from '../format.js';
@@ -29,6 +30,8 @@ export class ConversationView extends LitElement {
   @property({ attribute: false }) agents: Agent[] = [];
   @property({ attribute: false }) detail!: ConversationDetail;
   @property({ attribute: false }) downloads: Download[] = [];
+  /** For the side panel: the conversation's contact, the field definitions and the tag catalogue. */
+  @property({ attribute: false }) contacts: ContactState = NO_CONTACT_STATE;
   @property({ type: Boolean }) visitorTyping = false;
   @property({ type: Boolean }) busy = false;
   @query('.transcript') private transcript?: HTMLElement;
@@ -122,7 +125,7 @@ export class ConversationView extends LitElement {
           </div>
         </form>
       </section>
-      <sb-conversation-side class="side" .me=${this.me} .agents=${this.agents} .detail=${this.detail} .downloads=${this.downloads}
+      <sb-conversation-side class="side" .me=${this.me} .agents=${this.agents} .detail=${this.detail} .downloads=${this.downloads} .contacts=${this.contacts}
         @sb-conversation-action=${(e: CustomEvent<IntentDetail<ConversationIntent>>) => forward(e, 'sb-conversation-action', this)}></sb-conversation-side>`;
   }
 

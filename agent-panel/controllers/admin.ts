@@ -1,11 +1,13 @@
 /**
- * State and hub calls of the admin screens (FAQs, quick replies and the bot's responder order, agents), as a
+ * State and hub calls of the admin screens (FAQs, quick replies and the bot's responder order, agents, contact
+ * fields, the tag catalogue), as a
  * Lit reactive controller. The screens are presentational: they render `state` and fire `sb-admin-action`
  * intents (events.ts); this runs them against the hub, reloads what changed and sets the status line.
  * Why: one place for the admin REST calls and their errors, like controllers/inbox.ts for the inbox.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { FaqTestResult } from '../../protocol/api.js';
+import type { ContactFieldDefinition, TagCatalogue } from '../../protocol/contacts.js';
 import type { Agent, Faq, QuickReply, Settings } from '../../protocol/types.js';
 import { type HubApi, saveBlob } from '../api.js';
 import type { AdminIntent, AdminScreen } from '../events.js';
@@ -18,17 +20,35 @@ export interface AdminState {
   quickReplies: QuickReply[];
   settings: Settings | null;
   agents: Agent[];
+  /** Custom contact fields, in the order agents see them. */
+  contactFields: ContactFieldDefinition[];
+  /** Null until the Tags screen was opened. */
+  tags: TagCatalogue | null;
   /** The outcome of the last action. */
   status: { message: string; error: boolean } | null;
 }
 
-const EMPTY: AdminState = { faqs: [], showArchived: true, faqTest: null, quickReplies: [], settings: null, agents: [], status: null };
+const EMPTY: AdminState = {
+  faqs: [],
+  showArchived: true,
+  faqTest: null,
+  quickReplies: [],
+  settings: null,
+  agents: [],
+  contactFields: [],
+  tags: null,
+  status: null,
+};
 
 type Outcome = { message: string; error?: boolean } | null;
 
 export interface AdminOptions {
   /** The team was (re)loaded: the assignment pickers follow. */
   agentsChanged: (agents: Agent[]) => void;
+  /** The contact fields were saved: the conversation side panel's contact form follows. */
+  contactFieldsChanged?: (items: ContactFieldDefinition[]) => void;
+  /** The tag catalogue was saved: tag pickers, chip colours and the contact-tag filter follow. */
+  catalogueChanged?: (catalogue: TagCatalogue) => void;
 }
 
 export class AdminController implements ReactiveController {
@@ -115,6 +135,18 @@ export class AdminController implements ReactiveController {
       case 'agent-remove':
         await api.call('DELETE /api/agents/:id', { params: { id: intent.id } });
         return this.#reload(api, 'agents', 'Agent removed');
+      case 'contact-fields-save': {
+        const { items } = await api.call('PUT /api/contact-fields', { body: { items: intent.items } });
+        this.#set({ contactFields: items });
+        this.options.contactFieldsChanged?.(items);
+        return { message: 'Contact fields saved' };
+      }
+      case 'tags-save': {
+        const tags = await api.call('PUT /api/tags', { body: intent.catalogue });
+        this.#set({ tags });
+        this.options.catalogueChanged?.(tags);
+        return { message: 'Tags saved' };
+      }
     }
   }
 
@@ -132,6 +164,14 @@ export class AdminController implements ReactiveController {
     } else if (screen === 'quick-replies') {
       const [list, settings] = await Promise.all([api.call('GET /api/quick-replies'), api.call('GET /api/settings')]);
       this.#set({ quickReplies: list.items, settings });
+    } else if (screen === 'contact-fields') {
+      const { items } = await api.call('GET /api/contact-fields');
+      this.#set({ contactFields: items });
+      this.options.contactFieldsChanged?.(items);
+    } else if (screen === 'tags') {
+      const tags = await api.call('GET /api/tags');
+      this.#set({ tags });
+      this.options.catalogueChanged?.(tags);
     } else {
       const agents = (await api.call('GET /api/agents')).items;
       this.#set({ agents });

@@ -29,6 +29,7 @@ export async function runConversationIntent(api: HubApi, live: HubController, in
     return null;
   }
   if (intent.action === 'download') throw new Error('Downloads are fetched with fetchDownload');
+  if (intent.action === 'contact') throw new Error('Contact changes are sent by ContactContext');
   const params = { id: intent.conversationId };
   switch (intent.action) {
     case 'claim':

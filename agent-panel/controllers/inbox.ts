@@ -1,7 +1,7 @@
 /**
  * The panel's inbox state, as one Lit reactive controller: the list (items, total) for the current filter,
  * the tab counts, the dashboard tiles, the team, and the open conversation (detail, visitor typing,
- * downloads). It makes the REST calls and applies the hub's live events, so `<switchboard-agent-panel>`
+ * downloads, and through `contacts` its contact, field definitions and tag catalogue). It makes the REST calls and applies the hub's live events, so `<switchboard-agent-panel>`
  * only renders what is here and the child components only fire intents.
  *
  * Why: live updates are applied locally. Every `conversation:updated` / `conversation:deleted` carries the
@@ -10,14 +10,16 @@
  * the first load, a filter change, opening a conversation, and a socket (re)connect.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { Contact } from '../../protocol/contacts.js';
 import type { ConversationChange } from '../../protocol/events.js';
 import { applyCountChange, dashboardStats, type InboxFields, inboxCounts } from '../../protocol/inbox.js';
 import type { Agent, ConversationDetail, ConversationFilter, ConversationSummary, DashboardStats, InboxCounts, Message, Note } from '../../protocol/types.js';
 import { type HubApi, saveBlob } from '../api.js';
-import type { ConversationIntent, PanelEventMap } from '../events.js';
+import type { ContactScope, ConversationIntent, PanelEventMap } from '../events.js';
 import { cleanFilter, matchesFilter, upsert } from '../filters.js';
 import { errorText } from '../format.js';
 import { InboxTracker, visitorConversations } from '../panel-parts.js';
+import { ContactContext } from './contact-context.js';
 import { DOWNLOAD_LABELS, type Download, fetchDownload, runConversationIntent } from './conversation-actions.js';
 import { HubController } from './hub.js';
 
@@ -47,6 +49,8 @@ export class InboxController implements ReactiveController {
   error = '';
   /** The socket; its events are applied here. */
   readonly live: HubController;
+  /** The open conversation's contact, the contact field definitions and the tag catalogue. */
+  readonly contacts: ContactContext;
 
   #api: HubApi | null = null;
   #me: Agent | null = null;
@@ -59,6 +63,7 @@ export class InboxController implements ReactiveController {
     options: InboxOptions,
   ) {
     host.addController(this);
+    this.contacts = new ContactContext(() => host.requestUpdate());
     this.live = new HubController(host, {
       // First connect and every reconnect: events may have been missed, so load afresh.
       connect: () => void this.refresh(),
@@ -86,6 +91,7 @@ export class InboxController implements ReactiveController {
     this.#api = api;
     this.#me = me;
     this.agents = (await api.call('GET /api/agents')).items;
+    void this.contacts.start(api);
     this.live.connect(api.hub, api.token ?? '');
     await this.refresh();
   }
@@ -97,6 +103,7 @@ export class InboxController implements ReactiveController {
     this.#listSeq++;
     this.#openSeq++;
     this.#clearDownloads();
+    this.contacts.stop();
     this.#set({ items: [], total: 0, counts: NO_COUNTS, stats: null, selectedId: null, detail: null, loading: false });
   }
 
@@ -150,11 +157,13 @@ export class InboxController implements ReactiveController {
     if (!api) return false;
     const seq = ++this.#openSeq;
     this.#clearDownloads();
+    this.contacts.clearFeedback();
     this.#set({ selectedId: id, typing: false });
     try {
       const detail = await api.call('GET /api/conversations/:id', { params: { id } });
       if (seq !== this.#openSeq) return false;
       this.#set({ detail });
+      this.contacts.follow(detail.conversation.contactId);
       this.live.watch(id);
       if (detail.conversation.unreadCount > 0) this.live.markRead(id);
       this.#emit('switchboard-conversation-selected', { conversationId: id });
@@ -185,6 +194,7 @@ export class InboxController implements ReactiveController {
     this.#openSeq++;
     this.#clearDownloads();
     this.live.watch(null);
+    this.contacts.follow(null);
     this.#set({ selectedId: null, detail: null, typing: false });
   }
 
@@ -192,7 +202,15 @@ export class InboxController implements ReactiveController {
   async act(intent: ConversationIntent): Promise<boolean> {
     const api = this.#api;
     if (!api) return false;
+    // The side panel's contact and tag forms show the outcome next to them.
+    const scope: ContactScope | null = intent.action === 'contact' ? intent.scope : intent.action === 'tags' ? 'conversation-tags' : null;
+    if (scope) this.contacts.clearFeedback();
     try {
+      if (intent.action === 'contact') {
+        this.#applyContact(await this.contacts.patch(intent.contactId, intent.patch));
+        if (scope === 'fields') this.contacts.report(scope, 'Saved', false);
+        return true;
+      }
       if (intent.action === 'download') {
         const { blob, name } = await fetchDownload(api, intent.conversationId, intent.visitorId, intent.kind);
         this.#addDownload(DOWNLOAD_LABELS[intent.kind], blob, name);
@@ -203,9 +221,18 @@ export class InboxController implements ReactiveController {
       if (summary) this.#place(summary);
       return true;
     } catch (error) {
-      this.fail(error);
+      if (scope) this.contacts.report(scope, errorText(error), true);
+      else this.fail(error);
       return false;
     }
+  }
+
+  /** A contact changed here: its tags on its conversations follow at once (the contact-tag filter too). */
+  #applyContact(contact: Contact): void {
+    const stale = new Map<string, ConversationSummary>();
+    for (const c of [...this.items, ...(this.detail ? [this.detail.conversation] : [])])
+      if (c.contactId === contact.id && !sameTags(c.contactTags, contact.tags)) stale.set(c.id, c);
+    for (const c of stale.values()) this.#place({ ...c, contactTags: [...contact.tags] });
   }
 
   #addDownload(label: string, blob: Blob, name: string): void {
@@ -250,7 +277,13 @@ export class InboxController implements ReactiveController {
 
   /** Puts a summary where it belongs: the open conversation, and in (or out of) the filtered list. */
   #place(c: ConversationSummary): void {
-    if (this.detail?.conversation.id === c.id) this.detail = { ...this.detail, conversation: c };
+    const before = this.detail?.conversation;
+    if (this.detail && before?.id === c.id) {
+      this.detail = { ...this.detail, conversation: c };
+      // Joined to another contact (identified, merged), or the contact's tags changed elsewhere: show it anew.
+      if (c.contactId !== before.contactId) this.contacts.follow(c.contactId);
+      else if (!sameTags(c.contactTags, before.contactTags) && !sameTags(c.contactTags, this.contacts.state.contact?.tags)) void this.contacts.reload();
+    }
     if (this.#me) {
       const listed = this.items.some((item) => item.id === c.id);
       const keep = matchesFilter(c, this.filter, this.#me.id);
@@ -306,5 +339,8 @@ export class InboxController implements ReactiveController {
     this.host.requestUpdate();
   }
 }
+
+/** Same tags in the same order (a hub without contacts sends none). */
+const sameTags = (a: string[] | undefined, b: string[] | undefined): boolean => (a ?? []).join('\n') === (b ?? []).join('\n');
 
 type StateKey = 'items' | 'total' | 'counts' | 'stats' | 'loading' | 'agents' | 'selectedId' | 'detail' | 'typing' | 'downloads' | 'error';

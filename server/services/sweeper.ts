@@ -14,6 +14,7 @@ export interface SweepResult {
   unmuted: string[];
   inactive: string[];
   emptyVisitorsRemoved: number;
+  emptyContactsRemoved: number;
 }
 
 export class Sweeper {
@@ -38,6 +39,8 @@ export class Sweeper {
     }
     const emptyCutoff = new Date(now.getTime() - this.config.emptyVisitorDays * 86_400_000).toISOString();
     const emptyVisitorsRemoved = await this.store.visitors.deleteEmpty(emptyCutoff);
-    return { unmuted: unmuted.map((r) => r.id), inactive, emptyVisitorsRemoved };
+    // A person whose last session went and about whom nothing was written goes too.
+    const emptyContactsRemoved = await this.store.contacts.deleteOrphans(emptyCutoff);
+    return { unmuted: unmuted.map((r) => r.id), inactive, emptyVisitorsRemoved, emptyContactsRemoved };
   }
 }

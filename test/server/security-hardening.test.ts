@@ -142,11 +142,11 @@ test('6. an agent who loses sight of a conversation stops receiving its typing e
 
 test('7. connecting leaves no visitor row; writing or identifying creates one; identified visitors who never wrote expire', async (t) => {
   const h = await startHub(t);
-  const count = async () =>
+  const count = async (table: 'visitors' | 'contacts' = 'visitors') =>
     Number(
       (
         await h.hub.store.db
-          .selectFrom('visitors')
+          .selectFrom(table)
           .select((eb) => eb.fn.countAll().as('n'))
           .executeTakeFirstOrThrow()
       ).n,
@@ -165,5 +165,7 @@ test('7. connecting leaves no visitor row; writing or identifying creates one; i
   h.clock.advance((h.hub.config.emptyVisitorDays + 1) * 86_400_000);
   const swept = await h.hub.sweep();
   assert.equal(swept.emptyVisitorsRemoved, 1, 'only the visitor who never wrote is removed');
+  assert.equal(swept.emptyContactsRemoved, 1, 'and the contact behind that session');
   assert.equal(await count(), 1);
+  assert.equal(await count('contacts'), 1);
 });

@@ -1,0 +1,85 @@
+/**
+ * Upgrading in place: a database written by the previous version (schema 001, before contacts) opens
+ * with today's hub, keeps every row, and each visitor becomes a contact. The fixtures were made by
+ * that version's real code paths (test/fixtures/make-schema-001.ts, run on commit f6c0992): a SQLite
+ * file, and a pg_dump of the same run on PostgreSQL.
+ */
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import pg from 'pg';
+import type { Contact, ContactList } from '../../protocol/contacts.js';
+import type { ConversationList } from '../../protocol/api.js';
+import type { ConversationDetail, Message } from '../../protocol/types.js';
+import { userHash } from '../../server/auth.js';
+import { dropTestDatabase, testDatabaseUrl, testPostgresUrl } from '../helpers/databases.mjs';
+import { clientId, request, startHub } from '../helpers/hub.js';
+
+const FIXTURES = new URL('../fixtures/', import.meta.url);
+
+/** A data directory holding the schema-001 database, for whichever store this run uses. */
+async function oldDatabase(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-migration-'));
+  if (!testPostgresUrl()) {
+    copyFileSync(new URL('schema-001.sqlite', FIXTURES), join(dir, 'hub.db'));
+    return dir;
+  }
+  const client = new pg.Client({ connectionString: await testDatabaseUrl(dir) });
+  await client.connect();
+  try {
+    await client.query(readFileSync(new URL('schema-001.pg.sql', FIXTURES), 'utf8'));
+  } finally {
+    await client.end();
+  }
+  return dir;
+}
+
+test('a schema-001 database upgrades in place: every row kept, every visitor a contact, signed sessions of one user joined', async (t) => {
+  const dir = await oldDatabase();
+  t.after(() => dropTestDatabase(dir));
+  const h = await startHub(t, { dir });
+  const admin = await h.login();
+
+  const list = await h.api<ConversationList>('GET', '/api/conversations?includeOld=true&limit=200', { token: admin });
+  assert.equal(list.status, 200);
+  assert.equal(list.body.total, 5, 'all five conversations');
+  const details = await Promise.all(list.body.items.map((c) => h.api<ConversationDetail>('GET', `/api/conversations/${c.id}`, { token: admin })));
+  const messages = details.flatMap((d) => d.body.messages);
+  assert.equal(messages.length, 11, 'every message');
+  const tagged = details.find((d) => d.body.conversation.tags.length > 0)?.body;
+  assert.ok(tagged, 'the tagged conversation');
+  assert.deepEqual(tagged.conversation.tags, ['billing', 'vip']);
+  assert.equal(tagged.conversation.assignees.length, 1);
+  assert.deepEqual(
+    tagged.notes.map((n) => n.text),
+    ['VIP customer'],
+  );
+
+  const contacts = await h.api<ContactList>('GET', '/api/contacts', { token: admin });
+  // anonymous, Ada (two signed sessions → one), Sam A, Sam B (typed emails → two), Quiet (identified, never wrote)
+  assert.equal(contacts.body.items.length, 5);
+  const ada = contacts.body.items.find((c) => c.userId === 'u-42');
+  assert.ok(ada);
+  assert.equal(ada.verified, true);
+  assert.equal(ada.conversationCount, 2);
+  assert.equal(contacts.body.items.filter((c) => c.email === 'same@example.com').length, 2, 'a typed email joins no one');
+  const adaPage = await h.api<Contact>('GET', `/api/contacts/${ada.id}`, { token: admin });
+  assert.equal(adaPage.body.sessionCount, 2);
+  assert.equal(adaPage.body.identity.name.verified, false, 'user_hash never signed the name');
+  assert.equal(adaPage.body.name, 'Ada Lovelace');
+
+  // After the upgrade, Ada on a third device joins the migrated contact.
+  const phone = await h.visitor({ userData: { user_id: 'u-42', user_hash: userHash('u-42', 'demo-site-secret') } });
+  const sent = await request<{ message: Message }>(phone.socket, 'message:send', { clientId: clientId(), text: 'new device' });
+  const detail = await h.api<ConversationDetail>('GET', `/api/conversations/${sent.data?.message.conversationId}`, { token: admin });
+  assert.equal(detail.body.conversation.contactId, ada.id);
+
+  // Starting again runs nothing twice and loses nothing.
+  await h.stop();
+  const again = await startHub(t, { dir });
+  const token = await again.login();
+  const after = await again.api<ContactList>('GET', '/api/contacts', { token });
+  assert.equal(after.body.items.length, 5);
+});
