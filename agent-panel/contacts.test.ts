@@ -120,6 +120,8 @@ describe('<switchboard-agent-panel> contacts', () => {
       ...before,
       { key, label: `Plan ${key}`, type: 'select', options: ['Free', 'Pro'], required: false },
       { key: `${key}_n`, label: `Seats ${key}`, type: 'number', options: [], required: false },
+      // Required but never filled in for this contact: it is marked, and does not stop the others from saving.
+      { key: `${key}_r`, label: `Account ${key}`, type: 'text', options: [], required: true },
     ];
     await api(admin, 'PUT', '/api/contact-fields', { items: defs });
     try {
@@ -132,6 +134,8 @@ describe('<switchboard-agent-panel> contacts', () => {
 
       const form = () => page$(el).querySelector('form.fields-form') as HTMLFormElement;
       expect(form().querySelector(`label[for="field-${key}"]`)?.textContent).to.contain(`Plan ${key}`);
+      expect(form().querySelector(`[name="${key}_r"]`)?.getAttribute('aria-required')).to.equal('true');
+      expect(form().querySelector(`label[for="field-${key}_r"] .required`)).to.exist;
       (form().querySelector(`[name="${key}"]`) as HTMLSelectElement).value = 'Pro';
       (form().querySelector(`[name="${key}_n"]`) as HTMLInputElement).value = '12';
       (form().querySelector('button.save-fields') as HTMLButtonElement).click();
@@ -139,6 +143,7 @@ describe('<switchboard-agent-panel> contacts', () => {
       const stored = await api<Contact>(admin, 'GET', `/api/contacts/${contactId}`);
       expect(stored.fields[key]).to.equal('Pro');
       expect(stored.fields[`${key}_n`]).to.equal(12);
+      expect(stored.fields).not.to.have.property(`${key}_r`);
 
       // Back to the list (focus returns to the row), and the contact again: the values come from the hub.
       (page$(el).querySelector('button.back') as HTMLButtonElement).click();

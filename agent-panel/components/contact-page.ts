@@ -10,7 +10,7 @@ import { type ContactIntent, request } from '../events.js';
 import { formatFull } from '../format.js';
 import { tagChip } from './contact-parts.js';
 import { contactPageStyles } from './contact-page.styles.js';
-import { conversationsTemplate, fieldInput, identityTemplate, notesTemplate, readFields, routingTemplate, userDataTemplate } from './contact-sections.js';
+import { conversationsTemplate, fieldInput, identityTemplate, notesTemplate, changedFields, routingTemplate, userDataTemplate } from './contact-sections.js';
 
 /** Intents about the open contact; its id is added here. */
 type WithoutId<T> = T extends unknown ? Omit<T, 'contactId'> : never;
@@ -250,7 +250,10 @@ export class ContactPage extends LitElement {
 
   #saveFields = (event: SubmitEvent): void => {
     event.preventDefault();
-    void this.#patch({ fields: readFields(event.target as HTMLFormElement, this.state.fields) }, 'Details saved');
+    const c = this.state.contact;
+    if (!c) return;
+    const fields = changedFields(event.target as HTMLFormElement, this.state.fields, c.fields);
+    void this.#patch({ fields }, Object.keys(fields).length > 0 ? 'Details saved' : 'No changes to save');
   };
 
   #addTag = (event: SubmitEvent): void => {

@@ -7,6 +7,7 @@ import type { Contact, ContactFieldDefinition, ContactFieldValue, ContactNote } 
 import { LIMITS } from '../../protocol/limits.js';
 import type { Agent, ConversationSummary } from '../../protocol/types.js';
 import { BOT_LABELS, formatFull, formatTime } from '../format.js';
+import { readFieldInput } from './contact-card.js';
 
 type IdentityKey = keyof Contact['identity'];
 const IDENTITY: [IdentityKey, string][] = [
@@ -54,7 +55,11 @@ export function userDataTemplate(userData: Contact['userData']) {
   </section>`;
 }
 
-/** The input of one custom field, labelled, with the required ones marked. */
+/**
+ * The input of one custom field, labelled, with the required ones marked — marked, not enforced by the browser: a
+ * contact saved before the field existed may lack it and the other fields must still save. The hub refuses
+ * clearing a required value.
+ */
 export function fieldInput(def: ContactFieldDefinition, value: ContactFieldValue | undefined) {
   const id = `field-${def.key}`;
   const label = html`<label for=${id}>${def.label}${def.required ? html`<abbr class="required" title="required"> *</abbr>` : nothing}</label>`;
@@ -65,7 +70,7 @@ export function fieldInput(def: ContactFieldDefinition, value: ContactFieldValue
       </div>`;
     case 'select':
       return html`<div class="field">${label}
-        <select id=${id} name=${def.key} ?required=${def.required}>
+        <select id=${id} name=${def.key} aria-required=${def.required ? 'true' : 'false'}>
           <option value="">—</option>
           ${def.options.map((o) => html`<option value=${o} ?selected=${value === o}>${o}</option>`)}
           ${typeof value === 'string' && value && !def.options.includes(value) ? html`<option value=${value} selected>${value}</option>` : nothing}
@@ -75,23 +80,29 @@ export function fieldInput(def: ContactFieldDefinition, value: ContactFieldValue
       const type = def.type === 'number' ? 'number' : def.type === 'date' ? 'date' : 'text';
       const text = value === null || value === undefined || typeof value === 'boolean' ? '' : String(value);
       return html`<div class="field">${label}
-        <input type=${type} id=${id} name=${def.key} step=${def.type === 'number' ? 'any' : nothing} ?required=${def.required} .value=${text} />
+        <input type=${type} id=${id} name=${def.key} step=${def.type === 'number' ? 'any' : nothing} aria-required=${def.required ? 'true' : 'false'} .value=${text} />
       </div>`;
     }
   }
 }
 
-/** The values of the custom fields form, typed for the hub (empty → null). */
-export function readFields(form: HTMLFormElement, defs: ContactFieldDefinition[]): Record<string, ContactFieldValue> {
-  const values: Record<string, ContactFieldValue> = {};
+/**
+ * The fields the agent changed in the form, typed for the hub (empty → null). Only those: another agent may have
+ * saved other fields meanwhile, and an empty required field nobody touched is not a “clear”.
+ */
+export function changedFields(
+  form: HTMLFormElement,
+  defs: ContactFieldDefinition[],
+  current: Record<string, ContactFieldValue>,
+): Record<string, ContactFieldValue> {
+  const changed: Record<string, ContactFieldValue> = {};
   for (const def of defs) {
     const input = form.querySelector<HTMLInputElement | HTMLSelectElement>(`[name="${def.key}"]`);
     if (!input) continue;
-    if (def.type === 'checkbox') values[def.key] = (input as HTMLInputElement).checked;
-    else if (def.type === 'number') values[def.key] = input.value === '' ? null : Number(input.value);
-    else values[def.key] = input.value.trim() || null;
+    const value = readFieldInput(def.type, input);
+    if (value !== (current[def.key] ?? (def.type === 'checkbox' ? false : null))) changed[def.key] = value;
   }
-  return values;
+  return changed;
 }
 
 /** The person's conversations, newest first; activating one opens it in the inbox. */
