@@ -1,7 +1,7 @@
 // Browser tests: headless Debian Chromium against a real hub started for the run.
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { spawnHub, TEST_ADMIN } from './test/helpers/spawn-hub.mjs';
+import { spawnHub, TEST_ADMIN, TEST_SITE_SECRET } from './test/helpers/spawn-hub.mjs';
 
 const hub = await spawnHub();
 process.on('exit', () => {
@@ -28,6 +28,6 @@ export default {
   testFramework: { config: { timeout: 20000 } },
   // Each test page learns the hub's address and the seeded admin from window.__HUB__.
   testRunnerHtml: (testFramework) => `<!doctype html><html><head><meta charset="utf-8"></head><body>
-<script>window.__HUB__ = ${JSON.stringify({ url: hub.url, admin: TEST_ADMIN })};</script>
+<script>window.__HUB__ = ${JSON.stringify({ url: hub.url, admin: TEST_ADMIN, siteSecret: TEST_SITE_SECRET })};</script>
 <script type="module" src="${testFramework}"></script></body></html>`,
 };

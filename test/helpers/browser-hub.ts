@@ -2,6 +2,8 @@
 export interface TestHub {
   url: string;
   admin: { email: string; password: string };
+  /** The demo site's identity secret (to sign a visitor's identity as the site's backend would). */
+  siteSecret: string;
 }
 
 declare global {
@@ -33,4 +35,19 @@ export async function api<T>(token: string, method: string, path: string, body?:
   if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
   const type = res.headers.get('content-type') ?? '';
   return (type.includes('json') ? await res.json() : await res.text()) as T;
+}
+
+const base64url = (bytes: Uint8Array): string =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+
+/** A `user_jwt` for the demo site: HS256 over the claims, keyed with the site's secret (what a site's backend prints). */
+export async function signIdentity(claims: Record<string, string>, secret = testHub.siteSecret): Promise<string> {
+  const encode = (value: object) => base64url(new TextEncoder().encode(JSON.stringify(value)));
+  const input = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}`;
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const signature = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(input)));
+  return `${input}.${base64url(signature)}`;
 }

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 
 export declare const TEST_ADMIN: { email: string; password: string };
+export declare const TEST_SITE_SECRET: string;
 
 export interface SpawnedHub {
   url: string;

@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export const TEST_ADMIN = { email: 'admin@test.local', password: 'admin-password-1' };
+/** The demo site's identity secret in spawned hubs, so tests can sign a visitor's identity. */
+export const TEST_SITE_SECRET = 'browser-test-site-secret';
 
 /**
  * @param {{ env?: Record<string, string>, dir?: string, port?: number }} [options]
@@ -27,6 +29,7 @@ export async function spawnHub(options = {}) {
       DATABASE_URL: `sqlite:${join(dir, 'hub.db')}`,
       ADMIN_EMAIL: TEST_ADMIN.email,
       ADMIN_PASSWORD: TEST_ADMIN.password,
+      DEMO_SITE_SECRET: TEST_SITE_SECRET,
       DEMO_DATA: '0',
       // The browser suites sign in more than 20 times a minute from one address; the limit has its own tests.
       SIGN_INS_PER_MINUTE: '1000',
