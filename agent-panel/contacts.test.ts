@@ -5,6 +5,7 @@ import type { ConversationDetail } from '../protocol/types.js';
 import type { SwitchboardAgentPanel } from './agent-panel.js';
 import type { ContactPage } from './components/contact-page.js';
 import type { ContactsList } from './components/contacts-list.js';
+import { signIdentity } from '../test/helpers/browser-hub.js';
 import { api, login, newAgent, panel, root, type TestVisitor, testHub, unique, view, viewRoot, visitor } from './test-helpers.js';
 
 const contactsList = (el: SwitchboardAgentPanel): ContactsList | null => root(el).querySelector('sb-contacts-list');
@@ -322,5 +323,27 @@ describe('<switchboard-agent-panel> contacts', () => {
     expect((await fetch(`${testHub.url}/api/contacts/${keepId}`, { headers: { authorization: `Bearer ${admin}` } })).status).to.equal(404);
     home.socket.disconnect();
     work.socket.disconnect();
+  });
+
+  it('the contact page marks signed values Verified and warns when the visitor changed one after verification', async () => {
+    const u = unique();
+    const user_jwt = await signIdentity({ user_id: `user-${u}`, email: `${u}@signed.test` });
+    const v = await visitor('signed hello', { user_jwt, first_name: `Ines${u}` });
+    await v.socket.emitWithAck('user:update', { userData: { user_jwt, first_name: `Ines${u}`, email: `other-${u}@changed.test` } });
+    const contactId = await contactOf(admin, v);
+    const el = await panel(admin);
+    await openContacts(el);
+    await openContact(el, `${u}@signed.test`, contactId);
+
+    const identity = (key: string) => page$(el).querySelector(`.identity [data-identity="${key}"]`) as HTMLElement;
+    expect(identity('userId').querySelector('.chip.verified')?.textContent).to.equal('Verified');
+    expect(identity('email').querySelector('.value')?.textContent).to.equal(`${u}@signed.test`);
+    expect(identity('email').querySelector('.chip.verified')?.textContent).to.equal('Verified');
+    expect(identity('email').querySelector('.changed')?.textContent).to.equal(`Changed by the visitor after verification: “other-${u}@changed.test”`);
+    // The name was not in the token: the visitor's, not verified.
+    expect(identity('name').querySelector('.chip.verified')).to.equal(null);
+    expect(identity('name').textContent).to.contain('provided by the visitor');
+    expect(page$(el).querySelector('header .chip.verified')).to.exist;
+    v.socket.disconnect();
   });
 });
