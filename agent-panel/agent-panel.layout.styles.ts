@@ -19,7 +19,7 @@ export const layoutStyles = css`
   .list-pane { border-right: 1px solid var(--sb-border); min-height: 0; }
   .detail-pane { min-height: 0; min-width: 0; }
   .placeholder { padding: 40px 24px; text-align: center; color: var(--sb-muted); }
-  .admin-pane { min-height: 0; overflow-y: auto; border-top: 1px solid var(--sb-border); }
+  .admin-pane, .contacts-pane { min-height: 0; overflow-y: auto; border-top: 1px solid var(--sb-border); }
   form.login { max-width: 340px; margin: 60px auto; display: grid; gap: 10px; padding: 16px; }
   form.login label { display: grid; gap: 4px; }
   form.login h1 { font-size: 18px; margin: 0 0 8px; }

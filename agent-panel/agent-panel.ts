@@ -5,12 +5,15 @@ import { panelStyles, themeDefaults } from './agent-panel.styles.js';
 import { layoutStyles } from './agent-panel.layout.styles.js';
 import { ApiError, HubApi } from './api.js';
 import './components/admin-view.js';
+import './components/contact-page.js';
+import './components/contacts-list.js';
 import './components/conversation-list.js';
 import './components/conversation-view.js';
 import { AdminController } from './controllers/admin.js';
+import { ContactsController } from './controllers/contacts.js';
 import type { HubController } from './controllers/hub.js';
 import { InboxController } from './controllers/inbox.js';
-import type { AdminIntent, ConversationIntent, IntentDetail } from './events.js';
+import type { AdminIntent, ContactIntent, ConversationIntent, IntentDetail } from './events.js';
 import { filterFromHash, filterToParams } from './filters.js';
 import { loginTemplate, tilesTemplate } from './panel-parts.js';
 
@@ -21,10 +24,10 @@ const ENDED = 'Your session has ended. Please sign in again.';
 
 /**
  * The Switchboard agent panel, for embedding in a CRM page: dashboard tiles, the customers view (inboxes,
- * search, filters, live list), the conversation view, and admin screens for admins. The element is a thin
- * shell: the session (sign-in, token) and the layout. The inbox state lives in `InboxController`
- * (controllers/inbox.ts), the admin screens' in `AdminController`; child components fire intents
- * (events.ts) which the controllers run against the hub.
+ * search, filters, live list), the conversation view, the contacts screen and contact page, and admin screens
+ * for admins. The element is a thin shell: the session (sign-in, token) and the layout. The inbox state lives
+ * in `InboxController` (controllers/inbox.ts), the contacts' in `ContactsController`, the admin screens' in
+ * `AdminController`; child components fire intents (events.ts) which the controllers run against the hub.
  *
  * @fires switchboard-conversation-selected - `{ conversationId }` a conversation was opened
  * @fires switchboard-unread-changed - `{ total }` unread visitor messages across the conversations the agent can see
@@ -43,7 +46,7 @@ export class SwitchboardAgentPanel extends LitElement {
   @property({ type: Boolean, attribute: 'sync-hash' }) syncHash = false;
 
   @state() me: Agent | null = null;
-  @state() private view: 'inbox' | 'admin' = 'inbox';
+  @state() private view: 'inbox' | 'contacts' | 'admin' = 'inbox';
 
   /** The REST client (typed by protocol/api.ts), usable by the host page with the same token. */
   api = new HubApi('', null);
@@ -54,6 +57,8 @@ export class SwitchboardAgentPanel extends LitElement {
     contactFieldsChanged: (items) => this.inbox.contacts.setDefinitions(items),
     catalogueChanged: (catalogue) => this.inbox.contacts.setCatalogue(catalogue),
   });
+  /** The contacts screen and the open contact; a conversation opened there shows in the inbox view. */
+  readonly contacts = new ContactsController(this, { openConversation: (id) => this.openConversation(id) });
   #startedWith = '';
 
   /** The live connection to the hub. */
@@ -119,6 +124,7 @@ export class SwitchboardAgentPanel extends LitElement {
     this.#startedWith = token;
     this.api = new HubApi((this.hub || location.origin).replace(/\/$/, ''), token);
     this.admin.api = this.api;
+    this.contacts.api = this.api;
     try {
       const me = await this.api.call('GET /api/me');
       this.me = me;
@@ -157,6 +163,7 @@ export class SwitchboardAgentPanel extends LitElement {
     sessionStorage.removeItem(TOKEN_KEY);
     this.inbox.stop();
     this.admin.reset();
+    this.contacts.reset();
     this.#startedWith = '';
     this.me = null;
     if (message) this.inbox.fail(new Error(message));
@@ -179,6 +186,7 @@ export class SwitchboardAgentPanel extends LitElement {
         <h1>Switchboard</h1>
         <nav aria-label="Screens">
           <button type="button" class="inbox-tab" aria-current=${this.view === 'inbox' ? 'page' : 'false'} @click=${() => (this.view = 'inbox')}>Inbox</button>
+          <button type="button" class="contacts-tab" aria-current=${this.view === 'contacts' ? 'page' : 'false'} @click=${() => (this.view = 'contacts')}>Contacts</button>
           ${admin ? html`<button type="button" class="admin-tab" aria-current=${this.view === 'admin' ? 'page' : 'false'} @click=${() => (this.view = 'admin')}>Admin</button>` : nothing}
         </nav>
         <span class="status ${this.live.connected ? '' : 'offline'}">${this.me.name} (${this.me.role})${this.live.connected ? '' : ' · reconnecting…'}</span>
@@ -188,12 +196,21 @@ export class SwitchboardAgentPanel extends LitElement {
         ${inbox.error ? html`<div class="alert" role="alert"><span class="error-text">${inbox.error}</span><button type="button" @click=${() => inbox.dismiss()}>Dismiss</button></div>` : nothing}
         ${this.view === 'inbox' ? tilesTemplate(inbox.stats, (filter) => this.setFilter(filter)) : nothing}
       </div>
-      ${this.view === 'admin' && admin ? this.#renderAdmin() : this.#renderInbox(this.me)}
+      ${this.view === 'admin' && admin ? this.#renderAdmin() : this.view === 'contacts' ? this.#renderContacts() : this.#renderInbox(this.me)}
     </div>`;
   }
 
   #renderAdmin() {
     return html`<div class="admin-pane"><sb-admin-view .state=${this.admin.state} .me=${this.me} @sb-admin-action=${this.#onAdminAction}></sb-admin-view></div>`;
+  }
+
+  #renderContacts() {
+    const s = this.contacts.state;
+    const agents = this.inbox.agents;
+    return html`<div class="contacts-pane" @sb-contact-action=${this.#onContactAction}>
+      <sb-contacts-list ?hidden=${s.openId !== null} .state=${s} .agents=${agents}></sb-contacts-list>
+      ${s.openId ? html`<sb-contact-page .state=${s} .me=${this.me} .agents=${agents}></sb-contact-page>` : nothing}
+    </div>`;
   }
 
   #renderInbox(me: Agent) {
@@ -219,6 +236,19 @@ export class SwitchboardAgentPanel extends LitElement {
     event.preventDefault();
     const { reply, ...intent } = event.detail;
     void this.inbox.act(intent as ConversationIntent).then(reply);
+  };
+
+  #onContactAction = (event: CustomEvent<IntentDetail<ContactIntent>>): void => {
+    event.preventDefault();
+    const { reply, ...intent } = event.detail;
+    const openId = this.contacts.state.openId;
+    void this.contacts.act(intent as ContactIntent).then(async (ok) => {
+      reply(ok);
+      // Back on the list, focus returns to the contact's row (or the search box when it is gone).
+      if (!ok || (intent.action !== 'close' && intent.action !== 'delete')) return;
+      await this.updateComplete;
+      this.renderRoot.querySelector('sb-contacts-list')?.focusRow(intent.action === 'close' ? openId : null);
+    });
   };
 
   #onAdminAction = (event: CustomEvent<IntentDetail<AdminIntent>>): void => {

@@ -6,8 +6,9 @@
  * - Internal events (`sb-*`) run between the panel's own components: dispatched with
  *   `composed: false`, so they stay inside the shadow root where they were fired and never reach
  *   the page. Child components do not call the hub themselves: they fire an intent
- *   (`sb-conversation-action`, `sb-admin-action`) and the panel's controllers run it, so every REST call
- *   and every state change goes through one place (controllers/inbox.ts, controllers/admin.ts).
+ *   (`sb-conversation-action`, `sb-admin-action`, `sb-contact-action`) and the panel's controllers run it, so
+ *   every REST call and every state change goes through one place (controllers/inbox.ts, controllers/admin.ts,
+ *   controllers/contacts.ts).
  */
 import type { AgentInput, AgentPatch, FaqInput, QuickReplyInput } from '../protocol/api.js';
 import type { ContactFieldDefinition, ContactPatch, TagCatalogue } from '../protocol/contacts.js';
@@ -61,6 +62,24 @@ export type AdminIntent =
   /** A form the component could not read (e.g. a time window): shown as an error, nothing is sent. */
   | { action: 'report'; message: string };
 
+/** What an agent asked for on the contacts screen or a contact page; `success` is the status line shown when the hub accepts it. */
+export type ContactIntent =
+  /** The screen opened: (re)load the tag catalogue, the field definitions, the list and the open contact. */
+  | { action: 'load' }
+  | { action: 'search'; query: string; tag: string }
+  | { action: 'more' }
+  | { action: 'open'; contactId: string }
+  | { action: 'close' }
+  | { action: 'patch'; contactId: string; patch: ContactPatch; success: string }
+  | { action: 'note'; contactId: string; text: string }
+  | { action: 'new-chat'; contactId: string; text: string }
+  | { action: 'open-conversation'; conversationId: string }
+  | { action: 'export'; contactId: string }
+  /** Admin: contacts to merge into the open one. */
+  | { action: 'merge-search'; query: string }
+  | { action: 'merge'; contactId: string; otherId: string }
+  | { action: 'delete'; contactId: string };
+
 /** An intent plus `reply`, which the handler calls with the outcome (true: the hub accepted it). */
 export type IntentDetail<T> = T & { reply: (ok: boolean) => void };
 
@@ -71,6 +90,7 @@ export interface InternalEventMap {
   'sb-back': Record<string, never>;
   'sb-conversation-action': IntentDetail<ConversationIntent>;
   'sb-admin-action': IntentDetail<AdminIntent>;
+  'sb-contact-action': IntentDetail<ContactIntent>;
 }
 
 /** Fires an internal event: it bubbles within the shadow root it was fired in and stops there. */
@@ -78,8 +98,8 @@ export function emitInternal<K extends keyof InternalEventMap>(from: EventTarget
   return from.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: false, cancelable: true }));
 }
 
-type IntentEvent = 'sb-conversation-action' | 'sb-admin-action';
-type IntentOf<K extends IntentEvent> = K extends 'sb-conversation-action' ? ConversationIntent : AdminIntent;
+type IntentEvent = 'sb-conversation-action' | 'sb-admin-action' | 'sb-contact-action';
+type IntentOf<K extends IntentEvent> = K extends 'sb-conversation-action' ? ConversationIntent : K extends 'sb-admin-action' ? AdminIntent : ContactIntent;
 
 /**
  * Fires an intent and resolves with its outcome. The handler calls `preventDefault()` to take it and
@@ -87,7 +107,7 @@ type IntentOf<K extends IntentEvent> = K extends 'sb-conversation-action' ? Conv
  */
 export function request<K extends IntentEvent>(from: EventTarget, name: K, intent: IntentOf<K>): Promise<boolean> {
   return new Promise((resolve) => {
-    const detail = { ...intent, reply: resolve } as InternalEventMap[K];
+    const detail = { ...intent, reply: resolve } as unknown as InternalEventMap[K];
     if (emitInternal(from, name, detail)) resolve(false);
   });
 }
