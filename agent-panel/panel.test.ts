@@ -3,6 +3,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { ConversationList } from '../protocol/api.js';
 import type { ConversationSummary, DashboardStats } from '../protocol/types.js';
+import { INBOXES } from '../protocol/types.js';
 import type { SwitchboardAgentPanel } from './agent-panel.js';
 import { matchesFilter } from './filters.js';
 import { api, list, listRoot, listedIds, login, newAgent, panel, root, spyOnList, testHub, unique, view, viewRoot, visitor } from './test-helpers.js';
@@ -304,7 +305,8 @@ describe('<switchboard-agent-panel> shell and customers view', () => {
         () => listRoot(el).querySelector(`[data-id="${a.conversationId}"] .badge.unreplied`)?.textContent?.trim() === '3',
         'unreplied count of a',
       );
-      await waitUntil(() => tab(el, 'all') === before.all + 2 && tab(el, 'unassigned') === before.unassigned + 2, 'tab counts did not follow');
+      // Tabs count unreplied visitor messages: a's three and b's two.
+      await waitUntil(() => tab(el, 'all') === before.all + 5 && tab(el, 'unassigned') === before.unassigned + 5, 'tab counts did not follow');
       expect(tab(el, 'mine')).to.equal(before.mine);
       expect(tile(el, 'unassigned')).to.equal(before.tileUnassigned + 2);
 
@@ -312,12 +314,12 @@ describe('<switchboard-agent-panel> shell and customers view', () => {
       const closedBefore = tab(el, 'closed');
       await spy.hub('PUT', `/api/conversations/${a.conversationId}/assignees`, { agentIds: [me] });
       await spy.hub('POST', `/api/conversations/${b.conversationId}/close`, {});
-      await waitUntil(() => tab(el, 'mine') === before.mine + 1 && tab(el, 'closed') === closedBefore + 1, 'mine / closed counts did not follow');
+      await waitUntil(() => tab(el, 'mine') === before.mine + 3 && tab(el, 'closed') === closedBefore + 2, 'mine / closed counts did not follow');
       await waitUntil(() => !listedIds(el).includes(b.conversationId), 'a closed conversation stays in the All inbox');
-      expect(tab(el, 'all')).to.equal(before.all + 1);
+      expect(tab(el, 'all')).to.equal(before.all + 3);
       expect(tab(el, 'unassigned')).to.equal(before.unassigned);
       await waitUntil(
-        () => tile(el, 'assigned') === tilesBefore.assigned + 1 && tile(el, 'my-unreplied') === tilesBefore.myUnreplied + 1,
+        () => tile(el, 'assigned') === tilesBefore.assigned + 1 && tile(el, 'my-unreplied') === tilesBefore.myUnreplied + 3,
         'tiles did not follow the assignment',
       );
 
@@ -327,7 +329,7 @@ describe('<switchboard-agent-panel> shell and customers view', () => {
       // What the panel computed is what the hub answers.
       const hub = await api<ConversationList>(token, 'GET', '/api/conversations');
       const stats = await api<DashboardStats>(token, 'GET', '/api/stats');
-      for (const inbox of ['all', 'mine', 'unassigned', 'closed'] as const) expect(tab(el, inbox), inbox).to.equal(hub.counts[inbox]);
+      for (const inbox of INBOXES) expect(tab(el, inbox), inbox).to.equal(hub.counts[inbox]);
       expect(tile(el, 'assigned')).to.equal(stats.assignedToMe);
       expect(tile(el, 'my-unreplied')).to.equal(stats.myUnreplied);
       expect(tile(el, 'unassigned')).to.equal(stats.unassigned);
