@@ -7,12 +7,14 @@ import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import { createAdapter } from '@socket.io/redis-adapter';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createClient } from 'redis';
+import { sql } from 'kysely';
 import { Server } from 'socket.io';
 import { randomSecret, visitorTokens } from './auth.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { assets } from './plugins/assets.js';
 import { health } from './plugins/health.js';
+import { metricsPlugin } from './plugins/metrics.js';
 import { httpBasics } from './plugins/http-basics.js';
 import { servicesPlugin } from './plugins/services.js';
 import { adminRoutes } from './routes/admin.js';
@@ -76,6 +78,15 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
   await app.register(servicesPlugin, { services });
   await app.register(assets);
   await app.register(health, { store: dialect });
+  const [redis] = redisClients;
+  await app.register(metricsPlugin, {
+    metrics: services.metrics,
+    token: config.metricsToken,
+    checks: async () => ({
+      store: await answers(sql`select 1`.execute(db)),
+      redis: redis ? await answers(redis.ping()) : null,
+    }),
+  });
   await app.register(async (api) => {
     await api.register(authentication);
     for (const routes of [authRoutes, conversationRoutes, visitorRoutes, contactRoutes, faqRoutes, adminRoutes]) await api.register(routes);
@@ -127,8 +138,23 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
   };
 }
 
+/** Whether a dependency answered a ping within 2 s (a client may queue commands forever while reconnecting). */
+function answers(ping: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), 2000);
+  });
+  return Promise.race([
+    ping.then(
+      () => true,
+      () => false,
+    ),
+    timeout,
+  ]).finally(() => clearTimeout(timer));
+}
+
 /** Several hub processes share rooms through Redis pub/sub. */
-async function useRedisAdapter(io: Server, url: string): Promise<{ quit(): Promise<unknown> }[]> {
+async function useRedisAdapter(io: Server, url: string): Promise<{ quit(): Promise<unknown>; ping(): Promise<unknown> }[]> {
   const pub = createClient({ url });
   const sub = pub.duplicate();
   await Promise.all([pub.connect(), sub.connect()]);

@@ -36,6 +36,8 @@ export interface Config {
    * peer is the client), a hop count, or a list of addresses/CIDRs. See docs/security.md.
    */
   trustProxy: false | number | string[];
+  /** Bearer token for `GET /metrics`; null: only clients on the loopback address may read it. */
+  metricsToken: string | null;
   /** Visitors who never wrote (identified only) and were last seen this many days ago are removed. */
   emptyVisitorDays: number;
 }
@@ -61,6 +63,7 @@ export const DEFAULTS: Omit<Config, 'databaseUrl'> = {
   logLevel: 'info',
   sweepIntervalMs: 30_000,
   trustProxy: false,
+  metricsToken: null,
   emptyVisitorDays: 30,
 };
 
@@ -107,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logLevel: env.LOG_LEVEL || DEFAULTS.logLevel,
     sweepIntervalMs: int(env.SWEEP_INTERVAL_MS, DEFAULTS.sweepIntervalMs, 'SWEEP_INTERVAL_MS'),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    metricsToken: env.METRICS_TOKEN || null,
     emptyVisitorDays: int(env.EMPTY_VISITOR_DAYS, DEFAULTS.emptyVisitorDays, 'EMPTY_VISITOR_DAYS'),
   };
 }

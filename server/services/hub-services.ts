@@ -6,6 +6,7 @@ import type { Server } from 'socket.io';
 import type { VisitorTokens } from '../auth.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import { HubMetrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
 import { Accounts } from './accounts.js';
 import { BotService } from './bot-service.js';
@@ -33,15 +34,17 @@ export interface HubServices {
   sweeper: Sweeper;
   config: Config;
   clock: Clock;
+  metrics: HubMetrics;
 }
 
 export function createServices(store: Store, io: Server, tokens: VisitorTokens, clock: Clock, config: Config): HubServices {
   const broadcaster = new Broadcaster(io, config.redisUrl !== null);
   const views = new Views(store, broadcaster, config);
-  const publisher = new Publisher(views, broadcaster);
+  const metrics = new HubMetrics({ visitors: () => broadcaster.visitors.sockets.size, agents: () => broadcaster.agents.sockets.size });
+  const publisher = new Publisher(views, broadcaster, metrics);
   const bot = new BotService(store);
   const commands = new ConversationCommands(store, views, publisher, broadcaster, clock);
-  const messaging = new Messaging(store, views, publisher, broadcaster, commands, bot, clock, config);
+  const messaging = new Messaging(store, views, publisher, broadcaster, commands, bot, clock, config, metrics);
   return {
     broadcaster,
     views,
@@ -52,8 +55,9 @@ export function createServices(store: Store, io: Server, tokens: VisitorTokens, 
     contacts: new Contacts(store, views, publisher, broadcaster, messaging, clock),
     accounts: new Accounts(store, views, broadcaster, clock, config),
     content: new Content(store, bot, clock),
-    sweeper: new Sweeper(store, publisher, clock, config),
+    sweeper: new Sweeper(store, publisher, clock, config, metrics),
     config,
     clock,
+    metrics,
   };
 }

@@ -10,6 +10,7 @@ import type { Actor } from '../rules/handoff.js';
 import { botMayAnswer } from '../rules/mute.js';
 import { afterAgentReply, afterVisitorMessage } from '../rules/ticket-status.js';
 import type { ConversationRecord } from '../store/mappers.js';
+import type { HubMetrics } from '../metrics.js';
 import type { Db } from '../store/base.js';
 import { json } from '../store/mappers.js';
 import type { VisitorsTable } from '../store/schema.js';
@@ -34,6 +35,7 @@ export class Messaging {
     private readonly bot: BotService,
     private readonly clock: Clock,
     private readonly config: Config,
+    private readonly metrics: HubMetrics,
   ) {}
 
   #now(): string {
@@ -54,10 +56,12 @@ export class Messaging {
     socketId?: string,
   ): Promise<{ message: Message; conversation: VisitorConversation }> {
     this.checkLength(text);
+    const arrived = performance.now();
     const now = this.#now();
     const contactId = visitor.contact_id ?? visitor.id;
     let before = null as ConversationRecord | null;
     let record: ConversationRecord | undefined;
+    const storeStart = performance.now();
     const { message, duplicate } = await this.store.messages.deduplicated(
       () => this.store.messages.findVisitorMessage(visitor.id, clientId),
       () =>
@@ -100,7 +104,9 @@ export class Messaging {
       if (!existing) throw notFound('Conversation');
       return { message, conversation: await this.views.visitorView(existing) };
     }
+    const stored = performance.now();
     await this.publisher.publish(record, before, { message, visitorUpdate: before === null, exceptSocket: socketId });
+    this.metrics.delivered('visitor', (stored - storeStart) / 1000, (performance.now() - arrived) / 1000);
     if (botMayAnswer(record)) void this.#botAnswer(record, text).catch(() => undefined);
     return { message, conversation: await this.views.visitorView(record) };
   }
@@ -142,6 +148,7 @@ export class Messaging {
 
   async agentSend(actor: Actor, conversationId: string, clientId: string, text: string): Promise<{ message: Message; conversation: ConversationSummary }> {
     this.checkLength(text);
+    const arrived = performance.now();
     let record = await visibleConversation(this.store, actor, conversationId);
     if (record.state === 'closed') throw new HubError('closed', 'The conversation is closed; reopen it first');
     // Writing to a conversation nobody holds takes it over (first claim wins).
@@ -151,6 +158,7 @@ export class Messaging {
     }
     const now = this.#now();
     let updated: ConversationRecord | undefined;
+    const storeStart = performance.now();
     // The message and the conversation's new state commit together (one commit, one fsync on PostgreSQL).
     const { message, duplicate } = await this.store.messages.deduplicated(
       () => this.store.messages.find(record.id, clientId),
@@ -180,7 +188,10 @@ export class Messaging {
     );
     if (duplicate) return { message, conversation: await this.views.summary(record) };
     if (!updated) throw notFound('Conversation');
-    return { message, conversation: await this.publisher.publish(updated, record, { message }) };
+    const stored = performance.now();
+    const summary = await this.publisher.publish(updated, record, { message });
+    this.metrics.delivered('agent', (stored - storeStart) / 1000, (performance.now() - arrived) / 1000);
+    return { message, conversation: summary };
   }
 
   async markRead(actor: Actor, conversationId: string): Promise<void> {

@@ -6,6 +6,7 @@
 import type { InboxFields } from '../../protocol/inbox.js';
 import type { ConversationSummary, Message } from '../../protocol/types.js';
 import type { ConversationRecord } from '../store/mappers.js';
+import type { HubMetrics } from '../metrics.js';
 import type { Broadcaster } from './broadcaster.js';
 import { inboxFields, type Views } from './views.js';
 
@@ -21,13 +22,17 @@ export class Publisher {
   constructor(
     private readonly views: Views,
     private readonly broadcaster: Broadcaster,
+    private readonly metrics: HubMetrics,
   ) {}
 
   /**
    * @param previous the conversation before the change: a record, its inbox fields, or null when it is new.
    */
   async publish(record: ConversationRecord, previous: ConversationRecord | InboxFields | null, options: PublishOptions = {}): Promise<ConversationSummary> {
-    if (options.message) this.broadcaster.message(record, options.message, options.exceptSocket);
+    if (options.message) {
+      this.broadcaster.message(record, options.message, options.exceptSocket);
+      this.metrics.pushed(options.message.author);
+    }
     const summary = await this.views.summary(record);
     const before = previous === null ? null : 'visitorId' in previous ? inboxFields(previous) : previous;
     this.broadcaster.conversationUpdated(record, summary, before);

@@ -7,6 +7,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { autoUnmuteCutoff } from '../rules/mute.js';
 import { CAN_GO_INACTIVE, expiryCutoff, inactiveCutoff } from '../rules/ticket-status.js';
+import type { HubMetrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
 import type { Publisher } from './publisher.js';
 import { inboxFields } from './views.js';
@@ -25,6 +26,7 @@ export class Sweeper {
     private readonly publisher: Publisher,
     private readonly clock: Clock,
     private readonly config: Config,
+    private readonly metrics: HubMetrics,
   ) {}
 
   async sweep(): Promise<SweepResult> {
@@ -49,6 +51,13 @@ export class Sweeper {
     const emptyVisitorsRemoved = await this.store.visitors.deleteEmpty(emptyCutoff);
     // A person whose last session went and about whom nothing was written goes too.
     const emptyContactsRemoved = await this.store.contacts.deleteOrphans(emptyCutoff);
+    this.metrics.sweep({
+      unmuted: unmuted.length,
+      inactive: inactive.length,
+      expired: expired.length,
+      empty_visitors: emptyVisitorsRemoved,
+      empty_contacts: emptyContactsRemoved,
+    });
     return { unmuted: unmuted.map((r) => r.id), inactive: inactive.map((r) => r.id), expired, emptyVisitorsRemoved, emptyContactsRemoved };
   }
 }

@@ -137,6 +137,9 @@ const PUBLIC = [
   'GET /agent-panel.js.map',
   'GET /crm',
   'GET /health',
+  // Operations: /ready answers anyone (load balancers); /metrics checks the address or METRICS_TOKEN itself (metrics.test.ts).
+  'GET /ready',
+  'GET /metrics',
   'GET /versions.json',
   'OPTIONS *',
 ];
