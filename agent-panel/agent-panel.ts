@@ -7,9 +7,12 @@ import { ApiError, HubApi } from './api.js';
 import './components/admin-view.js';
 import './components/conversation-list.js';
 import './components/conversation-view.js';
+import './components/team-chat.js';
+import { teamPaneStyles } from './components/team-chat.styles.js';
 import { AdminController } from './controllers/admin.js';
 import type { HubController } from './controllers/hub.js';
 import { InboxController } from './controllers/inbox.js';
+import { type TeamIntent, TeamChatController } from './controllers/team-chat.js';
 import type { AdminIntent, ConversationIntent, IntentDetail } from './events.js';
 import { filterFromHash, filterToParams } from './filters.js';
 import { loginTemplate, tilesTemplate } from './panel-parts.js';
@@ -33,7 +36,7 @@ const ENDED = 'Your session has ended. Please sign in again.';
  */
 @customElement('switchboard-agent-panel')
 export class SwitchboardAgentPanel extends LitElement {
-  static override styles = [themeDefaults, panelStyles, layoutStyles];
+  static override styles = [themeDefaults, panelStyles, layoutStyles, teamPaneStyles];
 
   /** Base URL of the hub; defaults to this page's origin. */
   @property() hub = '';
@@ -43,7 +46,7 @@ export class SwitchboardAgentPanel extends LitElement {
   @property({ type: Boolean, attribute: 'sync-hash' }) syncHash = false;
 
   @state() me: Agent | null = null;
-  @state() private view: 'inbox' | 'admin' = 'inbox';
+  @state() private view: 'inbox' | 'admin' | 'team' = 'inbox';
 
   /** The REST client (typed by protocol/api.ts), usable by the host page with the same token. */
   api = new HubApi('', null);
@@ -54,6 +57,8 @@ export class SwitchboardAgentPanel extends LitElement {
     contactFieldsChanged: (items) => this.inbox.contacts.setDefinitions(items),
     catalogueChanged: (catalogue) => this.inbox.contacts.setCatalogue(catalogue),
   });
+  /** Team chat between agents (the Team view), on the same socket. */
+  readonly team = new TeamChatController(this);
   #startedWith = '';
 
   /** The live connection to the hub. */
@@ -79,6 +84,7 @@ export class SwitchboardAgentPanel extends LitElement {
   override updated(changed: Map<string, unknown>): void {
     // A CRM may hand the token (or a new one) after the element is connected.
     if (changed.has('token') && this.token && this.token !== this.#startedWith && this.isConnected) void this.#start(this.token);
+    if (changed.has('view')) this.team.setVisible(this.view === 'team');
   }
 
   // ------------------------------------------------------------ JS API
@@ -124,6 +130,7 @@ export class SwitchboardAgentPanel extends LitElement {
       this.me = me;
       this.inbox.dismiss();
       await this.inbox.start(this.api, me);
+      void this.team.start(this.api, this.live, me);
     } catch (error) {
       this.me = null;
       this.inbox.stop();
@@ -157,6 +164,7 @@ export class SwitchboardAgentPanel extends LitElement {
     sessionStorage.removeItem(TOKEN_KEY);
     this.inbox.stop();
     this.admin.reset();
+    this.team.stop();
     this.#startedWith = '';
     this.me = null;
     if (message) this.inbox.fail(new Error(message));
@@ -179,6 +187,7 @@ export class SwitchboardAgentPanel extends LitElement {
         <h1>Switchboard</h1>
         <nav aria-label="Screens">
           <button type="button" class="inbox-tab" aria-current=${this.view === 'inbox' ? 'page' : 'false'} @click=${() => (this.view = 'inbox')}>Inbox</button>
+          ${this.#teamTab()}
           ${admin ? html`<button type="button" class="admin-tab" aria-current=${this.view === 'admin' ? 'page' : 'false'} @click=${() => (this.view = 'admin')}>Admin</button>` : nothing}
         </nav>
         <span class="status ${this.live.connected ? '' : 'offline'}">${this.me.name} (${this.me.role})${this.live.connected ? '' : ' · reconnecting…'}</span>
@@ -188,12 +197,28 @@ export class SwitchboardAgentPanel extends LitElement {
         ${inbox.error ? html`<div class="alert" role="alert"><span class="error-text">${inbox.error}</span><button type="button" @click=${() => inbox.dismiss()}>Dismiss</button></div>` : nothing}
         ${this.view === 'inbox' ? tilesTemplate(inbox.stats, (filter) => this.setFilter(filter)) : nothing}
       </div>
-      ${this.view === 'admin' && admin ? this.#renderAdmin() : this.#renderInbox(this.me)}
+      ${this.view === 'admin' && admin ? this.#renderAdmin() : this.view === 'team' ? this.#renderTeam(this.me) : this.#renderInbox(this.me)}
     </div>`;
   }
 
   #renderAdmin() {
     return html`<div class="admin-pane"><sb-admin-view .state=${this.admin.state} .me=${this.me} @sb-admin-action=${this.#onAdminAction}></sb-admin-view></div>`;
+  }
+
+  /** The Team nav button: its badge is the unread total, and its name says it. */
+  #teamTab() {
+    const unread = this.team.total;
+    return html`<button type="button" class="team-tab" aria-current=${this.view === 'team' ? 'page' : 'false'} aria-label=${unread ? `Team, ${unread} unread` : 'Team'}
+      @click=${() => (this.view = 'team')}>Team${unread ? html`<span class="badge" aria-hidden="true">${unread}</span>` : nothing}</button>`;
+  }
+
+  #renderTeam(me: Agent) {
+    return html`<div class="team-pane"><sb-team-chat .state=${this.team.state} .entries=${this.team.entries(this.inbox.agents, me)} .me=${me}
+      @sb-team-action=${(e: CustomEvent<IntentDetail<TeamIntent>>) => {
+        e.preventDefault();
+        const { reply, ...intent } = e.detail;
+        void this.team.act(intent as TeamIntent).then(reply);
+      }}></sb-team-chat></div>`;
   }
 
   #renderInbox(me: Agent) {
