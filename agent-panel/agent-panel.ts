@@ -214,11 +214,7 @@ export class SwitchboardAgentPanel extends LitElement {
 
   #renderTeam(me: Agent) {
     return html`<div class="team-pane"><sb-team-chat .state=${this.team.state} .entries=${this.team.entries(this.inbox.agents, me)} .me=${me}
-      @sb-team-action=${(e: CustomEvent<IntentDetail<TeamIntent>>) => {
-        e.preventDefault();
-        const { reply, ...intent } = e.detail;
-        void this.team.act(intent as TeamIntent).then(reply);
-      }}></sb-team-chat></div>`;
+      @sb-team-action=${this.#onTeamAction}></sb-team-chat></div>`;
   }
 
   #renderInbox(me: Agent) {
@@ -244,6 +240,12 @@ export class SwitchboardAgentPanel extends LitElement {
     event.preventDefault();
     const { reply, ...intent } = event.detail;
     void this.inbox.act(intent as ConversationIntent).then(reply);
+  };
+
+  #onTeamAction = (event: CustomEvent<IntentDetail<TeamIntent>>): void => {
+    event.preventDefault();
+    const { reply, ...intent } = event.detail;
+    void this.team.act(intent as TeamIntent).then(reply);
   };
 
   #onAdminAction = (event: CustomEvent<IntentDetail<AdminIntent>>): void => {
