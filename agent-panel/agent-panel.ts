@@ -9,10 +9,13 @@ import './components/contact-page.js';
 import './components/contacts-list.js';
 import './components/conversation-list.js';
 import './components/conversation-view.js';
+import './components/team-chat.js';
+import { teamPaneStyles } from './components/team-chat.styles.js';
 import { AdminController } from './controllers/admin.js';
 import { ContactsController } from './controllers/contacts.js';
 import type { HubController } from './controllers/hub.js';
 import { InboxController } from './controllers/inbox.js';
+import { type TeamIntent, TeamChatController } from './controllers/team-chat.js';
 import type { AdminIntent, ContactIntent, ConversationIntent, IntentDetail } from './events.js';
 import { filterFromHash, filterToParams } from './filters.js';
 import { loginTemplate, tilesTemplate } from './panel-parts.js';
@@ -36,7 +39,7 @@ const ENDED = 'Your session has ended. Please sign in again.';
  */
 @customElement('switchboard-agent-panel')
 export class SwitchboardAgentPanel extends LitElement {
-  static override styles = [themeDefaults, panelStyles, layoutStyles];
+  static override styles = [themeDefaults, panelStyles, layoutStyles, teamPaneStyles];
 
   /** Base URL of the hub; defaults to this page's origin. */
   @property() hub = '';
@@ -46,7 +49,7 @@ export class SwitchboardAgentPanel extends LitElement {
   @property({ type: Boolean, attribute: 'sync-hash' }) syncHash = false;
 
   @state() me: Agent | null = null;
-  @state() private view: 'inbox' | 'contacts' | 'admin' = 'inbox';
+  @state() private view: 'inbox' | 'contacts' | 'admin' | 'team' = 'inbox';
 
   /** The REST client (typed by protocol/api.ts), usable by the host page with the same token. */
   api = new HubApi('', null);
@@ -59,6 +62,8 @@ export class SwitchboardAgentPanel extends LitElement {
   });
   /** The contacts screen and the open contact; a conversation opened there shows in the inbox view. */
   readonly contacts = new ContactsController(this, { openConversation: (id) => this.openConversation(id) });
+  /** Team chat between agents (the Team view), on the same socket. */
+  readonly team = new TeamChatController(this);
   #startedWith = '';
 
   /** The live connection to the hub. */
@@ -84,6 +89,7 @@ export class SwitchboardAgentPanel extends LitElement {
   override updated(changed: Map<string, unknown>): void {
     // A CRM may hand the token (or a new one) after the element is connected.
     if (changed.has('token') && this.token && this.token !== this.#startedWith && this.isConnected) void this.#start(this.token);
+    if (changed.has('view')) this.team.setVisible(this.view === 'team');
   }
 
   // ------------------------------------------------------------ JS API
@@ -130,6 +136,7 @@ export class SwitchboardAgentPanel extends LitElement {
       this.me = me;
       this.inbox.dismiss();
       await this.inbox.start(this.api, me);
+      void this.team.start(this.api, this.live, me);
     } catch (error) {
       this.me = null;
       this.inbox.stop();
@@ -164,6 +171,7 @@ export class SwitchboardAgentPanel extends LitElement {
     this.inbox.stop();
     this.admin.reset();
     this.contacts.reset();
+    this.team.stop();
     this.#startedWith = '';
     this.me = null;
     if (message) this.inbox.fail(new Error(message));
@@ -187,6 +195,7 @@ export class SwitchboardAgentPanel extends LitElement {
         <nav aria-label="Screens">
           <button type="button" class="inbox-tab" aria-current=${this.view === 'inbox' ? 'page' : 'false'} @click=${() => (this.view = 'inbox')}>Inbox</button>
           <button type="button" class="contacts-tab" aria-current=${this.view === 'contacts' ? 'page' : 'false'} @click=${() => (this.view = 'contacts')}>Contacts</button>
+          ${this.#teamTab()}
           ${admin ? html`<button type="button" class="admin-tab" aria-current=${this.view === 'admin' ? 'page' : 'false'} @click=${() => (this.view = 'admin')}>Admin</button>` : nothing}
         </nav>
         <span class="status ${this.live.connected ? '' : 'offline'}">${this.me.name} (${this.me.role})${this.live.connected ? '' : ' · reconnecting…'}</span>
@@ -196,7 +205,7 @@ export class SwitchboardAgentPanel extends LitElement {
         ${inbox.error ? html`<div class="alert" role="alert"><span class="error-text">${inbox.error}</span><button type="button" @click=${() => inbox.dismiss()}>Dismiss</button></div>` : nothing}
         ${this.view === 'inbox' ? tilesTemplate(inbox.stats, (filter) => this.setFilter(filter)) : nothing}
       </div>
-      ${this.view === 'admin' && admin ? this.#renderAdmin() : this.view === 'contacts' ? this.#renderContacts() : this.#renderInbox(this.me)}
+      ${this.view === 'admin' && admin ? this.#renderAdmin() : this.view === 'contacts' ? this.#renderContacts() : this.view === 'team' ? this.#renderTeam(this.me) : this.#renderInbox(this.me)}
     </div>`;
   }
 
@@ -211,6 +220,18 @@ export class SwitchboardAgentPanel extends LitElement {
       <sb-contacts-list ?hidden=${s.openId !== null} .state=${s} .agents=${agents}></sb-contacts-list>
       ${s.openId ? html`<sb-contact-page .state=${s} .me=${this.me} .agents=${agents}></sb-contact-page>` : nothing}
     </div>`;
+  }
+
+  /** The Team nav button: its badge is the unread total, and its name says it. */
+  #teamTab() {
+    const unread = this.team.total;
+    return html`<button type="button" class="team-tab" aria-current=${this.view === 'team' ? 'page' : 'false'} aria-label=${unread ? `Team, ${unread} unread` : 'Team'}
+      @click=${() => (this.view = 'team')}>Team${unread ? html`<span class="badge" aria-hidden="true">${unread}</span>` : nothing}</button>`;
+  }
+
+  #renderTeam(me: Agent) {
+    return html`<div class="team-pane"><sb-team-chat .state=${this.team.state} .entries=${this.team.entries(this.inbox.agents, me)} .me=${me}
+      @sb-team-action=${this.#onTeamAction}></sb-team-chat></div>`;
   }
 
   #renderInbox(me: Agent) {
@@ -249,6 +270,12 @@ export class SwitchboardAgentPanel extends LitElement {
       await this.updateComplete;
       this.renderRoot.querySelector('sb-contacts-list')?.focusRow(intent.action === 'close' ? openId : null);
     });
+  };
+
+  #onTeamAction = (event: CustomEvent<IntentDetail<TeamIntent>>): void => {
+    event.preventDefault();
+    const { reply, ...intent } = event.detail;
+    void this.team.act(intent as TeamIntent).then(reply);
   };
 
   #onAdminAction = (event: CustomEvent<IntentDetail<AdminIntent>>): void => {

@@ -18,6 +18,7 @@ import type {
   NewChatResponse,
   TagCatalogue,
 } from './contacts.js';
+import type { TeamMessagePage, TeamThread } from './team.js';
 import type {
   Agent,
   ConversationDetail,
@@ -178,4 +179,12 @@ export interface ApiRoutes {
   'DELETE /api/agents/:id': { response: { ok: true } };
 
   'GET /api/sites': { response: { items: Site[] } };
+
+  /** Team chat (protocol/team.ts): the team room, notes to self, and this agent's direct threads, with last message and unread count. */
+  'GET /api/team/threads': { response: { items: TeamThread[] } };
+  /**
+   * One page of a thread, newest page first (`before` = an id: the page before it). `:key` is `team`, `self`,
+   * `direct:<agentId>` or a thread id; a thread the agent is not part of is 404, for admins too.
+   */
+  'GET /api/team/threads/:key/messages': { query: { before?: number; limit?: number }; response: TeamMessagePage };
 }

@@ -8,6 +8,7 @@
  */
 import type { AckCallback } from './errors.js';
 import type { InboxFields } from './inbox.js';
+import type { TeamMessage, TeamReadPayload, TeamSendPayload, TeamTypingEvent, TeamTypingPayload, TeamUnreadEvent } from './team.js';
 import type { ConversationSummary, Message, Note, UserData, Visitor, VisitorConversation } from './types.js';
 
 /** What came with a live conversation update (see AgentServerToClient). */
@@ -98,6 +99,12 @@ export interface AgentClientToServer {
   /** The agent has read the conversation: resets its unread count. */
   'conversation:read': (payload: { conversationId: string }, ack: AckCallback<{ ok: true }>) => void;
   typing: (payload: { conversationId: string; typing: boolean }) => void;
+  /** Team chat (protocol/team.ts): send to `team`, `self` or `direct:<agentId>`; stored exactly once per clientId, acked with the stored message. */
+  'team:send': (payload: TeamSendPayload, ack: AckCallback<{ message: TeamMessage }>) => void;
+  /** The agent has seen the thread up to `upToId`: the hub answers with the thread's unread count (also pushed as `team:unread`). */
+  'team:read': (payload: TeamReadPayload, ack: AckCallback<{ count: number }>) => void;
+  /** Reaches the thread's other agents as `team:typing`. The ack (optional) answers once it was passed on. */
+  'team:typing': (payload: TeamTypingPayload, ack?: AckCallback<{ ok: true }>) => void;
 }
 
 export interface AgentServerToClient {
@@ -115,4 +122,10 @@ export interface AgentServerToClient {
   'visitor:presence': (payload: { visitorId: string; online: boolean }) => void;
   'visitor:typing': (payload: { conversationId: string; typing: boolean }) => void;
   'agent:presence': (payload: { agentId: string; online: boolean }) => void;
+  /** A team chat message in a thread of this agent (their own included), keyed from this agent's point of view. */
+  'team:message': (message: TeamMessage) => void;
+  /** Another agent of the thread is typing (or stopped). */
+  'team:typing': (typing: TeamTypingEvent) => void;
+  /** This agent's unread count of a thread changed (a message arrived, or they read it in another tab). */
+  'team:unread': (unread: TeamUnreadEvent) => void;
 }

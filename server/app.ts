@@ -23,6 +23,7 @@ import { conversationRoutes } from './routes/conversations.js';
 import { faqRoutes } from './routes/faqs.js';
 import { visitorRoutes } from './routes/visitors.js';
 import { contactRoutes } from './routes/contacts.js';
+import { teamRoutes } from './routes/team.js';
 import { seedDefaults } from './seed.js';
 import { createServices, type HubServices } from './services/hub-services.js';
 import type { SweepResult } from './services/sweeper.js';
@@ -89,7 +90,7 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
   });
   await app.register(async (api) => {
     await api.register(authentication);
-    for (const routes of [authRoutes, conversationRoutes, visitorRoutes, contactRoutes, faqRoutes, adminRoutes]) await api.register(routes);
+    for (const routes of [authRoutes, conversationRoutes, visitorRoutes, contactRoutes, faqRoutes, adminRoutes, teamRoutes]) await api.register(routes);
   });
 
   const log = { error: (obj: unknown, msg: string) => app.log.error(obj, msg) };

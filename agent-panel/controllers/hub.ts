@@ -13,9 +13,9 @@ import { ApiError } from '../api.js';
 export type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>;
 export type HubHandlers = Partial<AgentServerToClient> & { connect?: () => void; refused?: () => void };
 
-const ACK_TIMEOUT_MS = 10_000;
+export const ACK_TIMEOUT_MS = 10_000;
 
-async function unwrap<T>(pending: Promise<Ack<T>>): Promise<T> {
+export async function unwrap<T>(pending: Promise<Ack<T>>): Promise<T> {
   let ack: Ack<T>;
   try {
     ack = await pending;

@@ -18,6 +18,7 @@ import { Inbox } from './inbox.js';
 import { Messaging } from './messaging.js';
 import { Publisher } from './publisher.js';
 import { Sweeper } from './sweeper.js';
+import { TeamChat } from './team-chat.js';
 import { VisitorSessions } from './visitor-sessions.js';
 import { Views } from './views.js';
 
@@ -32,6 +33,7 @@ export interface HubServices {
   accounts: Accounts;
   content: Content;
   sweeper: Sweeper;
+  teamChat: TeamChat;
   config: Config;
   clock: Clock;
   metrics: HubMetrics;
@@ -56,6 +58,7 @@ export function createServices(store: Store, io: Server, tokens: VisitorTokens, 
     accounts: new Accounts(store, views, broadcaster, clock, config),
     content: new Content(store, bot, clock),
     sweeper: new Sweeper(store, publisher, clock, config, metrics),
+    teamChat: new TeamChat(store, broadcaster, clock, config),
     config,
     clock,
     metrics,

@@ -11,6 +11,7 @@ import { rooms } from '../services/broadcaster.js';
 import type { HubServices } from '../services/hub-services.js';
 import { handle } from './ack.js';
 import type { RateLimiter } from './rate-limit.js';
+import { registerTeamEvents } from './team.js';
 import type { SocketLog } from './visitor.js';
 
 interface AgentSocketData {
@@ -106,6 +107,8 @@ export function registerAgentNamespace(services: HubServices, limits: AgentLimit
         await messaging.agentTyping(actor, conversationId, typing);
       })().catch(() => undefined);
     });
+
+    registerTeamEvents(socket, actor, services.teamChat, limits, limited, log);
 
     socket.on('disconnect', () => {
       void (async () => {

@@ -5,6 +5,7 @@
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 import type { UserData } from '../../protocol/types.js';
 import type { Database } from './schema.js';
+import { createTeamChatTables } from './team-migration.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -182,6 +183,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await backfillContacts(db as Kysely<Database>);
         await db.schema.createIndex('visitors_contact').on('visitors').column('contact_id').execute();
         await db.schema.createIndex('conversations_contact').on('conversations').columns(['contact_id', 'created_at']).execute();
+      },
+    },
+    '003_team_chat': {
+      async up(db: Kysely<unknown>) {
+        await createTeamChatTables(db, serialId, dialect);
       },
     },
     '005_inbox_views': {

@@ -163,6 +163,34 @@ export interface SettingsTable {
   value: string;
 }
 
+/** Team chat (migration 003): a thread is the team room (one), a direct pair (agent_a < agent_b) or one agent's notes (agent_a = agent_b). */
+export interface TeamThreadsTable {
+  id: string;
+  kind: string;
+  /** `team`, `self:<agentId>` or `direct:<lower id>:<higher id>`: unique, so concurrent first messages make one thread. */
+  key: string;
+  agent_a: string | null;
+  agent_b: string | null;
+  created_at: string;
+}
+
+export interface TeamMessagesTable {
+  id: Generated<number>;
+  thread_id: string;
+  client_id: string;
+  agent_id: string;
+  author_name: string;
+  text: string;
+  created_at: string;
+}
+
+/** How far each agent has read each thread (absent = nothing read yet). */
+export interface TeamReadsTable {
+  thread_id: string;
+  agent_id: string;
+  last_read_id: number;
+}
+
 export interface Database {
   sites: SitesTable;
   visitors: VisitorsTable;
@@ -177,4 +205,7 @@ export interface Database {
   faqs: FaqsTable;
   quick_replies: QuickRepliesTable;
   settings: SettingsTable;
+  team_threads: TeamThreadsTable;
+  team_messages: TeamMessagesTable;
+  team_reads: TeamReadsTable;
 }

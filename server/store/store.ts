@@ -12,6 +12,7 @@ import { MessagesRepo } from './messages-repo.js';
 import type { Dialect } from './migrations.js';
 import type { Database } from './schema.js';
 import { SettingsRepo } from './settings-repo.js';
+import { TeamRepo } from './team-repo.js';
 import { VisitorsRepo } from './visitors-repo.js';
 
 export type { Viewer } from './base.js';
@@ -28,6 +29,7 @@ export class Store {
   readonly messages: MessagesRepo;
   readonly agents: AgentsRepo;
   readonly content: ContentRepo;
+  readonly team: TeamRepo;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -41,6 +43,7 @@ export class Store {
     this.messages = new MessagesRepo(db);
     this.agents = new AgentsRepo(db);
     this.content = new ContentRepo(db);
+    this.team = new TeamRepo(db);
   }
 
   transaction<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {

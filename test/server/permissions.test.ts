@@ -27,6 +27,8 @@ interface Fixture {
   faqId: string;
   quickReplyId: string;
   agentId: string;
+  /** A direct team chat thread between `agent` and another agent (neither hidden nor admin is part of it). */
+  teamThreadId: string;
 }
 
 interface Row {
@@ -125,6 +127,10 @@ const ROWS: Row[] = [
   { method: 'PUT', path: '/api/contact-fields', body: () => ({ items: [] }), expect: [U, U, F, F, 200] },
   { method: 'GET', path: '/api/tags', expect: [U, U, 200, 200, 200] },
   { method: 'PUT', path: '/api/tags', body: () => ({ tags: [], freeTags: true }), expect: [U, U, F, F, 200] },
+  // Team chat: every agent has the team room and their own threads; a direct thread is its two agents' only, admins included.
+  { method: 'GET', path: '/api/team/threads', expect: [U, U, 200, 200, 200] },
+  { method: 'GET', path: '/api/team/threads/team/messages', expect: [U, U, 200, 200, 200] },
+  { method: 'GET', path: '/api/team/threads/:key/messages', expect: [U, U, 200, N, N] },
 ];
 
 /** Served to anyone: the pages, scripts and health check. */
@@ -170,6 +176,20 @@ test('every REST route × every role answers as the table says', async (t) => {
   const hidden = await h.agent('agent', 'Does not');
   const { session } = await h.visitor();
   const visitorToken = session.token;
+  let teamThread: Promise<string> | null = null;
+  /** `agent` writes to another agent once; the thread's id is what the other roles try to read. */
+  const directThread = () =>
+    (teamThread ??= (async () => {
+      const partner = await h.agent('agent', 'Partner');
+      const socket = await h.agentSocket(agent.token);
+      const sent = await request<{ message: { threadId: string } }>(socket, 'team:send', {
+        threadKey: `direct:${partner.id}`,
+        clientId: clientId(),
+        text: 'psst',
+      });
+      socket.disconnect();
+      return sent.data?.message.threadId ?? 'no-thread';
+    })());
 
   /** A visitor with a conversation only `agent` (and admins) may see, plus a FAQ, a quick reply and an agent. */
   const fixture = async (row?: Row): Promise<Fixture> => {
@@ -205,6 +225,7 @@ test('every REST route × every role answers as the table says', async (t) => {
         role: 'agent',
         password: 'password-123',
       }),
+      teamThreadId: needs(':key') ? await directThread() : 'not-needed',
     };
   };
 
@@ -236,7 +257,8 @@ test('every REST route × every role answers as the table says', async (t) => {
         .replace(':contact', f.contactId)
         .replace(':faq', f.faqId)
         .replace(':quickReply', f.quickReplyId)
-        .replace(':agent', f.agentId);
+        .replace(':agent', f.agentId)
+        .replace(':key', f.teamThreadId);
       const token = await tokenFor(role, row);
       await row.setup?.(h, f, token);
       const res = await h.api<{ code?: string }>(row.method, path, {
