@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Store } from '../store/store.js';
 import { Accounts } from './accounts.js';
+import { Assignment } from './assignment.js';
 import { BotService } from './bot-service.js';
 import { Broadcaster } from './broadcaster.js';
 import { Contacts } from './contacts.js';
@@ -31,6 +32,7 @@ export interface HubServices {
   accounts: Accounts;
   content: Content;
   sweeper: Sweeper;
+  assignment: Assignment;
   config: Config;
   clock: Clock;
 }
@@ -41,7 +43,8 @@ export function createServices(store: Store, io: Server, tokens: VisitorTokens, 
   const publisher = new Publisher(views, broadcaster);
   const bot = new BotService(store);
   const commands = new ConversationCommands(store, views, publisher, broadcaster, clock);
-  const messaging = new Messaging(store, views, publisher, broadcaster, commands, bot, clock, config);
+  const assignment = new Assignment(store, publisher, broadcaster, clock);
+  const messaging = new Messaging(store, views, publisher, broadcaster, commands, bot, clock, config, assignment);
   return {
     broadcaster,
     views,
@@ -50,9 +53,10 @@ export function createServices(store: Store, io: Server, tokens: VisitorTokens, 
     messaging,
     visitorSessions: new VisitorSessions(store, views, publisher, broadcaster, tokens, clock),
     contacts: new Contacts(store, views, publisher, broadcaster, messaging, clock),
-    accounts: new Accounts(store, views, broadcaster, clock, config),
-    content: new Content(store, bot, clock),
-    sweeper: new Sweeper(store, publisher, clock, config),
+    accounts: new Accounts(store, views, broadcaster, clock, config, assignment),
+    content: new Content(store, bot, clock, assignment),
+    sweeper: new Sweeper(store, publisher, clock, config, assignment),
+    assignment,
     config,
     clock,
   };

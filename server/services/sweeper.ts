@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import { autoUnmuteCutoff } from '../rules/mute.js';
 import { CAN_GO_INACTIVE, inactiveCutoff } from '../rules/ticket-status.js';
 import type { Store } from '../store/store.js';
+import type { Assignment } from './assignment.js';
 import type { Publisher } from './publisher.js';
 
 export interface SweepResult {
@@ -15,6 +16,10 @@ export interface SweepResult {
   inactive: string[];
   emptyVisitorsRemoved: number;
   emptyContactsRemoved: number;
+  /** Queued conversations auto-assigned by this sweep. */
+  assigned: string[];
+  /** Conversations moved from agents offline longer than `reassignAfterMinutes`. */
+  reassigned: string[];
 }
 
 export class Sweeper {
@@ -23,6 +28,7 @@ export class Sweeper {
     private readonly publisher: Publisher,
     private readonly clock: Clock,
     private readonly config: Config,
+    private readonly assignment?: Assignment,
   ) {}
 
   async sweep(): Promise<SweepResult> {
@@ -41,6 +47,7 @@ export class Sweeper {
     const emptyVisitorsRemoved = await this.store.visitors.deleteEmpty(emptyCutoff);
     // A person whose last session went and about whom nothing was written goes too.
     const emptyContactsRemoved = await this.store.contacts.deleteOrphans(emptyCutoff);
-    return { unmuted: unmuted.map((r) => r.id), inactive, emptyVisitorsRemoved, emptyContactsRemoved };
+    const { assigned, reassigned } = this.assignment ? await this.assignment.sweep() : { assigned: [], reassigned: [] };
+    return { unmuted: unmuted.map((r) => r.id), inactive, emptyVisitorsRemoved, emptyContactsRemoved, assigned, reassigned };
   }
 }

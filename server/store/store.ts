@@ -4,6 +4,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import { AgentsRepo } from './agents-repo.js';
+import { AssignmentRepo } from './assignment-repo.js';
 import { ContactsRepo } from './contacts-repo.js';
 import { ContentRepo } from './content-repo.js';
 import { ConversationsRepo } from './conversations-repo.js';
@@ -28,6 +29,7 @@ export class Store {
   readonly messages: MessagesRepo;
   readonly agents: AgentsRepo;
   readonly content: ContentRepo;
+  readonly assignment: AssignmentRepo;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -41,6 +43,7 @@ export class Store {
     this.messages = new MessagesRepo(db);
     this.agents = new AgentsRepo(db);
     this.content = new ContentRepo(db);
+    this.assignment = new AssignmentRepo(db, dialect);
   }
 
   transaction<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
