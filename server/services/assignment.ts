@@ -196,18 +196,19 @@ export class Assignment {
         [...online].filter((id) => !fresh.assignees.includes(id) && id !== fresh.holderId),
         tx,
       );
-      const candidates: Candidate[] = [];
-      for (const agent of agents) {
-        const candidate = { id: agent.id, role: agent.role === 'admin' ? ('admin' as const) : ('agent' as const) };
-        if (!maySee(candidate, fresh.visibleTo)) continue;
-        candidates.push({
-          ...candidate,
-          maxOpen: agent.max_open === null ? null : Number(agent.max_open),
-          open: await this.store.assignment.openCount(agent.id, tx),
-          lastAssignedAt: agent.last_assigned_at,
-          createdAt: agent.created_at,
-        });
-      }
+      const allowed = agents.filter((agent) => maySee({ id: agent.id, role: agent.role === 'admin' ? 'admin' : 'agent' }, fresh.visibleTo));
+      const open = await this.store.assignment.openCounts(
+        allowed.map((agent) => agent.id),
+        tx,
+      );
+      const candidates: Candidate[] = allowed.map((agent) => ({
+        id: agent.id,
+        role: agent.role === 'admin' ? 'admin' : 'agent',
+        maxOpen: agent.max_open === null ? null : Number(agent.max_open),
+        open: open.get(agent.id) ?? 0,
+        lastAssignedAt: agent.last_assigned_at,
+        createdAt: agent.created_at,
+      }));
       const chosen = chooseAgent(mode, candidates, fresh.visibleTo);
       if (!chosen) return { skipped: 'nobody' };
       const assigned = await this.store.assignment.assign(fresh.id, responsibility(fresh), attempt.next(fresh, chosen), tx);

@@ -49,15 +49,36 @@ export class AssignmentRepo {
       .execute();
   }
 
-  /** Open conversations the agent holds or is assigned to (what the cap and "balanced" count). */
-  async openCount(agentId: string, db: Db = this.db): Promise<number> {
-    const row = await db
-      .selectFrom('conversations')
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('state', '=', 'open')
-      .where((eb) => eb.or([eb('holder_id', '=', agentId), eb('assignees', 'like', jsonItemPattern(agentId))]))
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+  /**
+   * Open conversations each agent holds or is assigned to (what the cap and "balanced" count), in one
+   * pass over the open conversations however many agents are asked about.
+   */
+  async openCounts(agentIds: string[], db: Db = this.db): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (let start = 0; start < agentIds.length; start += 100) {
+      const ids = agentIds.slice(start, start + 100);
+      const row = await db
+        .selectFrom('conversations')
+        .select((eb) =>
+          ids.map((id, i) =>
+            eb.fn
+              .sum<number | string | null>(
+                eb
+                  .case()
+                  .when(eb.or([eb('holder_id', '=', id), eb('assignees', 'like', jsonItemPattern(id))]))
+                  .then(1)
+                  .else(0)
+                  .end(),
+              )
+              .as(`c${i}`),
+          ),
+        )
+        .where('state', '=', 'open')
+        .executeTakeFirstOrThrow();
+      const values = row as Record<string, number | string | null>;
+      for (const [i, id] of ids.entries()) counts.set(id, Number(values[`c${i}`] ?? 0));
+    }
+    return counts;
   }
 
   /**
