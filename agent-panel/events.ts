@@ -12,7 +12,7 @@
  */
 import type { AgentInput, AgentPatch, FaqInput, QuickReplyInput } from '../protocol/api.js';
 import type { ContactFieldDefinition, ContactPatch, TagCatalogue } from '../protocol/contacts.js';
-import type { BotStatus, ConversationFilter, Responder, TicketStatus } from '../protocol/types.js';
+import type { BotStatus, ConversationFilter, Responder, Settings, TicketStatus } from '../protocol/types.js';
 
 /** Detail of the public events, by name. */
 export interface PanelEventMap {
@@ -53,6 +53,8 @@ export type AdminIntent =
   | { action: 'quick-reply-save'; id: string | null; input: QuickReplyInput; success: string }
   | { action: 'quick-reply-delete'; id: string }
   | { action: 'priority'; order: Responder[] }
+  /** Some hub settings (auto-assignment's mode and reassignment delay). */
+  | { action: 'settings-save'; changes: Partial<Settings>; success: string }
   | { action: 'agent-add'; input: AgentInput }
   | { action: 'agent-patch'; id: string; patch: AgentPatch; success: string }
   | { action: 'agent-remove'; id: string }

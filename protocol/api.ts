@@ -89,6 +89,8 @@ export interface AgentPatch {
   role?: Role;
   password?: string;
   disabled?: boolean;
+  /** Cap on auto-assigned open conversations; null removes the cap. */
+  maxOpen?: number | null;
 }
 
 /** `GET /api/visitors/:id/export`: everything stored about one visitor. */

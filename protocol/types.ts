@@ -22,6 +22,8 @@ export const FAQ_TYPES = ['greeting', 'general', 'closing', 'filler'] as const;
  */
 export const INBOXES = ['new', 'active', 'pending', 'expired', 'outgoing', 'inactive', 'closed', 'mine', 'unassigned', 'all'] as const;
 export const RESPONDERS = ['faq', 'quick_reply'] as const;
+/** How the hub hands new and escalated conversations to agents (`off`: it doesn't). */
+export const ASSIGNMENT_MODES = ['off', 'round_robin', 'balanced'] as const;
 
 export type Role = (typeof ROLES)[number];
 export type Channel = (typeof CHANNELS)[number];
@@ -32,6 +34,7 @@ export type MessageAuthor = (typeof MESSAGE_AUTHORS)[number];
 export type FaqType = (typeof FAQ_TYPES)[number];
 export type Inbox = (typeof INBOXES)[number];
 export type Responder = (typeof RESPONDERS)[number];
+export type AssignmentMode = (typeof ASSIGNMENT_MODES)[number];
 
 /** What a site owner puts in `window.SMARTLY_USER_DATA` (every field optional). */
 export interface UserData {
@@ -164,6 +167,8 @@ export interface Agent {
   createdAt: IsoDate;
   /** Live: the agent has a panel connected. */
   online: boolean;
+  /** Most open conversations auto-assignment gives this agent (null: no cap; 0: never auto-assigned). */
+  maxOpen: number | null;
 }
 
 export interface Faq {
@@ -204,6 +209,13 @@ export interface Settings {
   botName: string;
   /** Minimum FAQ match score (0..1) to answer. */
   faqThreshold: number;
+  /**
+   * Auto-assignment of new and escalated conversations to online agents: `round_robin` (least recently
+   * assigned first), `balanced` (fewest open conversations first) or `off`.
+   */
+  assignment: AssignmentMode;
+  /** A conversation whose assignees have all been offline this long goes to an online agent; null: never. */
+  reassignAfterMinutes: number | null;
 }
 
 /** The dashboard tiles: for you (assigned to me, my unreplied messages) and the team (unassigned, unreplied messages). */

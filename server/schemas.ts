@@ -6,7 +6,7 @@ import Type, { type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { LIMITS } from '../protocol/limits.js';
 import { CONTACT_FIELD_TYPES } from '../protocol/contacts.js';
-import { BOT_STATUSES, CHANNELS, FAQ_TYPES, INBOXES, RESPONDERS, ROLES, TICKET_STATUSES } from '../protocol/types.js';
+import { ASSIGNMENT_MODES, BOT_STATUSES, CHANNELS, FAQ_TYPES, INBOXES, RESPONDERS, ROLES, TICKET_STATUSES } from '../protocol/types.js';
 import { HubError } from './errors.js';
 import { storable } from './text.js';
 
@@ -143,6 +143,9 @@ export const SettingsBody = Type.Object(
     handoffText: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
     botName: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
     faqThreshold: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    assignment: Type.Optional(Enum(ASSIGNMENT_MODES)),
+    // Up to a week; null: never reassign.
+    reassignAfterMinutes: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 10_080 }), Type.Null()])),
   },
   { additionalProperties: false },
 );
@@ -161,6 +164,8 @@ export const AgentPatchBody = Type.Object(
     role: Type.Optional(RoleSchema),
     password: Type.Optional(Type.String({ minLength: 8, maxLength: 256 })),
     disabled: Type.Optional(Type.Boolean()),
+    // 0: never auto-assigned; null: no cap.
+    maxOpen: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 1000 }), Type.Null()])),
   },
   { additionalProperties: false },
 );

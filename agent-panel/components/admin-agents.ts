@@ -6,7 +6,8 @@ import { panelStyles } from '../agent-panel.styles.js';
 import { adminAction, adminStyles } from './admin-shared.js';
 
 /**
- * Agents and roles: list with presence, add, change role, disable, reset password, remove. Presentational.
+ * Agents and roles: list with presence, add, change role, cap on auto-assigned conversations, disable, reset
+ * password, remove. Presentational.
  *
  * @fires sb-admin-action - detail: an `AdminIntent` and `reply` (internal)
  */
@@ -25,7 +26,7 @@ export class AdminAgents extends LitElement {
     return html`<section class="agents">
       <h2>Agents</h2>
       <div class="table"><table>
-        <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Status</th><th><span class="sr-only">Actions</span></th></tr></thead>
+        <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Status</th><th>Max open conversations</th><th><span class="sr-only">Actions</span></th></tr></thead>
         <tbody>${this.agents.map((a) => {
           const self = a.id === this.me.id;
           return html`<tr class="agent" data-id=${a.id}>
@@ -34,6 +35,8 @@ export class AdminAgents extends LitElement {
               <option value="agent" ?selected=${a.role === 'agent'}>agent</option><option value="admin" ?selected=${a.role === 'admin'}>admin</option>
             </select></td>
             <td>${a.disabled ? 'disabled' : a.online ? '● online' : 'offline'}</td>
+            <td><input class="max-open" type="number" min="0" max="1000" step="1" placeholder="no cap" aria-label="Max open conversations of ${a.name}"
+              .value=${a.maxOpen === null ? '' : String(a.maxOpen)} @change=${(e: Event) => this.#cap(a, (e.target as HTMLInputElement).value)} /></td>
             <td class="buttons">${
               self
                 ? html`<span class="muted">you</span>`
@@ -52,6 +55,12 @@ export class AdminAgents extends LitElement {
         <button type="submit" class="primary">Add agent</button>
       </form>
     </section>`;
+  }
+
+  /** Empty: no cap; 0: never auto-assigned. */
+  #cap(agent: Agent, text: string): void {
+    const maxOpen = text.trim() === '' ? null : Number(text);
+    void this.#patch(agent, { maxOpen }, maxOpen === null ? 'Cap removed' : 'Cap saved');
   }
 
   #resetPassword(agent: Agent): void {

@@ -5,6 +5,7 @@ import { panelStyles } from '../agent-panel.styles.js';
 import type { AdminState } from '../controllers/admin.js';
 import { type AdminIntent, type AdminScreen, type IntentDetail, forward, request } from '../events.js';
 import './admin-agents.js';
+import './admin-assignment.js';
 import './admin-contact-fields.js';
 import './admin-faqs.js';
 import './admin-quick-replies.js';
@@ -13,7 +14,7 @@ import './admin-tags.js';
 type Tab = AdminScreen;
 const TABS: [Tab, string][] = [
   ['faqs', 'FAQs'],
-  ['quick-replies', 'Quick replies & bot'],
+  ['quick-replies', 'Quick replies, bot & assignment'],
   ['agents', 'Agents'],
   ['contact-fields', 'Contact fields'],
   ['tags', 'Tags'],
@@ -21,7 +22,7 @@ const TABS: [Tab, string][] = [
 
 /**
  * Admin screens (role admin only; the hub refuses them to agents too): FAQs with CSV import/export and
- * the test box, quick replies with their time windows and the responder priority, agents and roles, the
+ * the test box, quick replies with their time windows and the responder priority, auto-assignment, agents and roles (and their caps), the
  * contacts' custom fields and the tag catalogue.
  * Presentational: renders the panel's `AdminController` state; the screens' intents are passed on to the panel.
  *
@@ -71,7 +72,8 @@ export class AdminView extends LitElement {
       case 'faqs':
         return html`<sb-admin-faqs .faqs=${s.faqs} .showArchived=${s.showArchived} .test=${s.faqTest}></sb-admin-faqs>`;
       case 'quick-replies':
-        return html`<sb-admin-quick-replies .items=${s.quickReplies} .settings=${s.settings}></sb-admin-quick-replies>`;
+        return html`<sb-admin-quick-replies .items=${s.quickReplies} .settings=${s.settings}></sb-admin-quick-replies>
+          <sb-admin-assignment .settings=${s.settings}></sb-admin-assignment>`;
       case 'agents':
         return html`<sb-admin-agents .agents=${s.agents} .me=${this.me}></sb-admin-agents>`;
       case 'contact-fields':

@@ -126,6 +126,9 @@ export class AdminController implements ReactiveController {
       case 'priority':
         await api.call('PUT /api/settings', { body: { responderPriority: intent.order } });
         return this.#reload(api, 'quick-replies', 'Priority saved');
+      case 'settings-save':
+        await api.call('PUT /api/settings', { body: intent.changes });
+        return this.#reload(api, 'quick-replies', intent.success);
       case 'agent-add':
         await api.call('POST /api/agents', { body: intent.input });
         return this.#reload(api, 'agents', 'Agent added');

@@ -3,6 +3,7 @@
  * Pure: the caller passes FAQs, quick replies, settings and the time.
  */
 import type { BotStatus, QuickReply, Settings } from '../../protocol/types.js';
+import { ASSIGNMENT_DEFAULTS } from './assignment.js';
 import type { FaqMatcher } from './faq-matcher.js';
 import { isWithinWindows } from './time-windows.js';
 
@@ -20,6 +21,7 @@ export const DEFAULT_SETTINGS: Settings = {
   handoffText: 'I am asking a member of our team to join. They will answer here as soon as possible.',
   botName: 'Switchboard bot',
   faqThreshold: 0.5,
+  ...ASSIGNMENT_DEFAULTS,
 };
 
 /** A visitor asking for a person: "human", "agent", "talk to someone", "real person", "operator"… */

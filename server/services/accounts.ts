@@ -13,6 +13,7 @@ import type { Actor } from '../rules/handoff.js';
 import { LoginThrottle } from '../rules/login-throttle.js';
 import { toAgent } from '../store/mappers.js';
 import type { Store } from '../store/store.js';
+import type { Assignment } from './assignment.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { Views } from './views.js';
 
@@ -33,6 +34,7 @@ export class Accounts {
     private readonly broadcaster: Broadcaster,
     private readonly clock: Clock,
     private readonly config: Config,
+    private readonly assignment?: Assignment,
   ) {
     this.#throttle = new LoginThrottle(() => this.clock.now().getTime());
   }
@@ -92,7 +94,7 @@ export class Accounts {
   }
 
   async update(admin: Actor, id: string, patch: AgentPatch): Promise<Agent> {
-    const { name, role, password, disabled } = patch;
+    const { name, role, password, disabled, maxOpen } = patch;
     if (id === admin.id && (role === 'agent' || disabled)) throw new HubError('conflict', 'You cannot demote or disable yourself');
     if (!(await this.store.agents.get(id))) throw notFound('Agent');
     const agent = await this.store.agents.update(id, {
@@ -100,12 +102,15 @@ export class Accounts {
       ...(role !== undefined && { role }),
       ...(disabled !== undefined && { disabled: disabled ? 1 : 0 }),
       ...(password !== undefined && { password_hash: await hashPassword(password) }),
+      ...(maxOpen !== undefined && { max_open: maxOpen }),
     });
     if (!agent) throw notFound('Agent');
     this.views.forgetAgentName(agent.id);
     // A new password or a disable ends every session; re-enabling later does not bring them back.
     if (password !== undefined || disabled) await this.store.agents.revokeAllTokens(agent.id);
     if (password !== undefined || disabled || role !== undefined) this.broadcaster.disconnectAgent(agent.id);
+    // A raised (or removed) cap may let queued conversations in.
+    if (maxOpen !== undefined) await this.assignment?.drain().catch(() => undefined);
     return toAgent(agent, await this.broadcaster.agentOnline(agent.id));
   }
 

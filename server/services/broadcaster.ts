@@ -62,6 +62,17 @@ export class Broadcaster {
     return this.#anyoneIn(this.agents, rooms.allAgents);
   }
 
+  /** The agents with a panel connected to any hub (auto-assignment's candidates). */
+  async onlineAgentIds(): Promise<Set<string>> {
+    const sockets = await this.agents.in(rooms.allAgents).fetchSockets();
+    const ids = new Set<string>();
+    for (const socket of sockets) {
+      const id = (socket.data as { agent?: { id?: unknown } } | undefined)?.agent?.id;
+      if (typeof id === 'string') ids.add(id);
+    }
+    return ids;
+  }
+
   /**
    * Whether any socket is in `room`. This process's rooms answer most questions; only when the room
    * is empty here and other hubs share the adapter do we ask them, which costs a round trip.

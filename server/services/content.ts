@@ -10,6 +10,7 @@ import { DEFAULT_SETTINGS } from '../rules/bot.js';
 import type { FaqMatch } from '../rules/faq-matcher.js';
 import { isValidTimeZone } from '../rules/time-windows.js';
 import type { Store } from '../store/store.js';
+import type { Assignment } from './assignment.js';
 import type { BotService } from './bot-service.js';
 import { faqsToCsv, parseFaqCsv } from './faq-csv.js';
 
@@ -18,6 +19,7 @@ export class Content {
     private readonly store: Store,
     private readonly bot: BotService,
     private readonly clock: Clock,
+    private readonly assignment?: Assignment,
   ) {}
 
   #now(): string {
@@ -91,6 +93,8 @@ export class Content {
     if (changes.responderPriority) next.responderPriority = [...new Set(changes.responderPriority)];
     await this.store.settings.put('bot', next);
     this.bot.invalidate();
+    // Auto-assignment turned on or changed: the queue may go to whoever is online now.
+    if (changes.assignment !== undefined && next.assignment !== 'off') await this.assignment?.drain().catch(() => undefined);
     return next;
   }
 

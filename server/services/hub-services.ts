@@ -9,6 +9,7 @@ import type { Config } from '../config.js';
 import { HubMetrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
 import { Accounts } from './accounts.js';
+import { Assignment } from './assignment.js';
 import { BotService } from './bot-service.js';
 import { Broadcaster } from './broadcaster.js';
 import { Contacts } from './contacts.js';
@@ -34,6 +35,7 @@ export interface HubServices {
   content: Content;
   sweeper: Sweeper;
   teamChat: TeamChat;
+  assignment: Assignment;
   config: Config;
   clock: Clock;
   metrics: HubMetrics;
@@ -46,7 +48,8 @@ export function createServices(store: Store, io: Server, tokens: VisitorTokens, 
   const publisher = new Publisher(views, broadcaster, metrics);
   const bot = new BotService(store);
   const commands = new ConversationCommands(store, views, publisher, broadcaster, clock);
-  const messaging = new Messaging(store, views, publisher, broadcaster, commands, bot, clock, config, metrics);
+  const assignment = new Assignment(store, publisher, broadcaster, clock);
+  const messaging = new Messaging(store, views, publisher, broadcaster, commands, bot, clock, config, metrics, assignment);
   return {
     broadcaster,
     views,
@@ -55,10 +58,11 @@ export function createServices(store: Store, io: Server, tokens: VisitorTokens, 
     messaging,
     visitorSessions: new VisitorSessions(store, views, publisher, broadcaster, tokens, clock),
     contacts: new Contacts(store, views, publisher, broadcaster, messaging, clock),
-    accounts: new Accounts(store, views, broadcaster, clock, config),
-    content: new Content(store, bot, clock),
-    sweeper: new Sweeper(store, publisher, clock, config, metrics),
+    accounts: new Accounts(store, views, broadcaster, clock, config, assignment),
+    content: new Content(store, bot, clock, assignment),
+    sweeper: new Sweeper(store, publisher, clock, config, metrics, assignment),
     teamChat: new TeamChat(store, broadcaster, clock, config),
+    assignment,
     config,
     clock,
     metrics,

@@ -16,6 +16,7 @@ import { json } from '../store/mappers.js';
 import type { VisitorsTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { visibleConversation } from './access.js';
+import type { Assignment } from './assignment.js';
 import type { BotService } from './bot-service.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { ConversationCommands } from './conversation-commands.js';
@@ -36,6 +37,7 @@ export class Messaging {
     private readonly clock: Clock,
     private readonly config: Config,
     private readonly metrics: HubMetrics,
+    private readonly assignment?: Assignment,
   ) {}
 
   #now(): string {
@@ -108,6 +110,8 @@ export class Messaging {
     await this.publisher.publish(record, before, { message, visitorUpdate: before === null, exceptSocket: socketId });
     this.metrics.delivered('visitor', (stored - storeStart) / 1000, (performance.now() - arrived) / 1000);
     if (botMayAnswer(record)) void this.#botAnswer(record, text).catch(() => undefined);
+    // A new conversation goes to an agent at once, or waits in the queue (a failure waits for the next sweep).
+    if (before === null) await this.assignment?.offer(record).catch(() => null);
     return { message, conversation: await this.views.visitorView(record) };
   }
 
@@ -143,7 +147,10 @@ export class Messaging {
       last_message_text: reply.text.slice(0, PREVIEW_LENGTH),
       last_message_at: now,
     });
-    if (updated) await this.publisher.publish(updated, fresh, { message });
+    if (!updated) return;
+    await this.publisher.publish(updated, fresh, { message });
+    // Escalated (the visitor asked for a human): an agent now, if nobody is responsible yet.
+    if (updated.botStatus === 'need_help') await this.assignment?.offer(updated);
   }
 
   async agentSend(actor: Actor, conversationId: string, clientId: string, text: string): Promise<{ message: Message; conversation: ConversationSummary }> {

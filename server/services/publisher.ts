@@ -18,7 +18,12 @@ export interface PublishOptions {
   exceptSocket?: string;
 }
 
+/** Told after each published change, with the inbox state before it (null: a new conversation). */
+export type PublishListener = (record: ConversationRecord, previous: InboxFields | null) => void;
+
 export class Publisher {
+  readonly #listeners: PublishListener[] = [];
+
   constructor(
     private readonly views: Views,
     private readonly broadcaster: Broadcaster,
@@ -37,7 +42,13 @@ export class Publisher {
     const before = previous === null ? null : 'visitorId' in previous ? inboxFields(previous) : previous;
     this.broadcaster.conversationUpdated(record, summary, before);
     if (options.visitorUpdate) this.broadcaster.visitorConversation(record.contactId, await this.views.visitorView(record));
+    for (const listener of this.#listeners) listener(record, before);
     return summary;
+  }
+
+  /** Services that react to changes (auto-assignment drains its queue when a conversation frees an agent). */
+  onPublished(listener: PublishListener): void {
+    this.#listeners.push(listener);
   }
 
   /** Nothing the inbox counts changed (a profile update, a presence change): refresh the summary. */

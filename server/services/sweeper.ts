@@ -9,6 +9,7 @@ import { autoUnmuteCutoff } from '../rules/mute.js';
 import { CAN_GO_INACTIVE, expiryCutoff, inactiveCutoff } from '../rules/ticket-status.js';
 import type { HubMetrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
+import type { Assignment } from './assignment.js';
 import type { Publisher } from './publisher.js';
 import { inboxFields } from './views.js';
 
@@ -18,6 +19,10 @@ export interface SweepResult {
   expired: string[];
   emptyVisitorsRemoved: number;
   emptyContactsRemoved: number;
+  /** Queued conversations auto-assigned by this sweep. */
+  assigned: string[];
+  /** Conversations moved from agents offline longer than `reassignAfterMinutes`. */
+  reassigned: string[];
 }
 
 export class Sweeper {
@@ -27,6 +32,7 @@ export class Sweeper {
     private readonly clock: Clock,
     private readonly config: Config,
     private readonly metrics: HubMetrics,
+    private readonly assignment?: Assignment,
   ) {}
 
   async sweep(): Promise<SweepResult> {
@@ -51,13 +57,24 @@ export class Sweeper {
     const emptyVisitorsRemoved = await this.store.visitors.deleteEmpty(emptyCutoff);
     // A person whose last session went and about whom nothing was written goes too.
     const emptyContactsRemoved = await this.store.contacts.deleteOrphans(emptyCutoff);
+    const { assigned, reassigned } = this.assignment ? await this.assignment.sweep() : { assigned: [], reassigned: [] };
     this.metrics.sweep({
       unmuted: unmuted.length,
       inactive: inactive.length,
       expired: expired.length,
       empty_visitors: emptyVisitorsRemoved,
       empty_contacts: emptyContactsRemoved,
+      assigned: assigned.length,
+      reassigned: reassigned.length,
     });
-    return { unmuted: unmuted.map((r) => r.id), inactive: inactive.map((r) => r.id), expired, emptyVisitorsRemoved, emptyContactsRemoved };
+    return {
+      unmuted: unmuted.map((r) => r.id),
+      inactive: inactive.map((r) => r.id),
+      expired,
+      emptyVisitorsRemoved,
+      emptyContactsRemoved,
+      assigned,
+      reassigned,
+    };
   }
 }

@@ -27,7 +27,7 @@ export interface AgentLimits {
 }
 
 export function registerAgentNamespace(services: HubServices, limits: AgentLimits, log: SocketLog): void {
-  const { accounts, messaging, broadcaster, inbox } = services;
+  const { accounts, messaging, broadcaster, inbox, assignment } = services;
   const nsp = broadcaster.agents;
 
   nsp.use((socket: AgentSocket, next) => {
@@ -58,6 +58,8 @@ export function registerAgentNamespace(services: HubServices, limits: AgentLimit
         if (!hadAgents) broadcaster.agentsPresence(true);
       })
       .catch(hello);
+    // Online now: queued conversations may go to this agent (auto-assignment).
+    void assignment.agentConnected(actor.id).catch(() => undefined);
     const limited = (limiter: RateLimiter, what: string) => {
       if (!limiter.take(`a:${actor.id}`)) throw new HubError('rate_limited', `Too many ${what}; wait a moment`);
     };
@@ -112,7 +114,10 @@ export function registerAgentNamespace(services: HubServices, limits: AgentLimit
 
     socket.on('disconnect', () => {
       void (async () => {
-        if (!(await broadcaster.agentOnline(actor.id))) broadcaster.agentPresence(actor.id, false);
+        if (!(await broadcaster.agentOnline(actor.id))) {
+          broadcaster.agentPresence(actor.id, false);
+          await assignment.agentDisconnected(actor.id);
+        }
         if (!(await broadcaster.agentsOnline())) broadcaster.agentsPresence(false);
       })().catch(() => undefined);
     });

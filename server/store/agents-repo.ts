@@ -4,6 +4,9 @@ import type { Db } from './base.js';
 import type { Kysely } from 'kysely';
 import type { AgentsTable, Database } from './schema.js';
 
+/** Written by auto-assignment (assignment-repo.ts), not when an account is created. */
+type AssignmentColumns = 'max_open' | 'last_assigned_at' | 'offline_since';
+
 export class AgentsRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -30,8 +33,8 @@ export class AgentsRepo {
     return this.db.selectFrom('agents').selectAll().orderBy('name').execute();
   }
 
-  async create(input: Omit<AgentsTable, 'id'>): Promise<AgentsTable> {
-    const row = { id: randomUUID(), ...input, email: input.email.toLowerCase() };
+  async create(input: Omit<AgentsTable, 'id' | AssignmentColumns> & Partial<Pick<AgentsTable, AssignmentColumns>>): Promise<AgentsTable> {
+    const row = { id: randomUUID(), max_open: null, last_assigned_at: null, offline_since: null, ...input, email: input.email.toLowerCase() };
     await this.db.insertInto('agents').values(row).execute();
     return row;
   }

@@ -76,6 +76,7 @@ export function toAgent(row: AgentsTable, online: boolean): Agent {
     disabled: row.disabled === 1,
     createdAt: row.created_at,
     online,
+    maxOpen: row.max_open === null || row.max_open === undefined ? null : Number(row.max_open),
   };
 }
 

@@ -190,6 +190,18 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await createTeamChatTables(db, serialId, dialect);
       },
     },
+    '004_assignment': {
+      async up(db: Kysely<unknown>) {
+        // The admin's cap on auto-assigned open conversations (null: none), and what round robin and
+        // reassignment need to survive restarts and hold across hubs.
+        await db.schema.alterTable('agents').addColumn('max_open', 'integer').execute();
+        await db.schema.alterTable('agents').addColumn('last_assigned_at', 'text').execute();
+        await db.schema.alterTable('agents').addColumn('offline_since', 'text').execute();
+        // The queue: open conversations, oldest first (assignees is not indexed: a long JSON list would
+        // exceed PostgreSQL's index row size).
+        await db.schema.createIndex('conversations_open').on('conversations').columns(['state', 'created_at']).execute();
+      },
+    },
     '005_inbox_views': {
       async up(db: Kysely<unknown>) {
         await db.schema.alterTable('conversations').addColumn('last_visitor_at', 'text').execute();

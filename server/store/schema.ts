@@ -129,6 +129,12 @@ export interface AgentsTable {
   password_hash: string;
   disabled: number;
   created_at: string;
+  /** Cap on auto-assigned open conversations (null: none). Migration 004. */
+  max_open: number | null;
+  /** When auto-assignment last handed this agent a conversation (round robin). */
+  last_assigned_at: string | null;
+  /** Since when no panel of this agent is connected (null: online, or not noticed yet). */
+  offline_since: string | null;
 }
 
 export interface AgentTokensTable {

@@ -4,6 +4,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import { AgentsRepo } from './agents-repo.js';
+import { AssignmentRepo } from './assignment-repo.js';
 import { ContactsRepo } from './contacts-repo.js';
 import { ContentRepo } from './content-repo.js';
 import { ConversationsRepo } from './conversations-repo.js';
@@ -30,6 +31,7 @@ export class Store {
   readonly agents: AgentsRepo;
   readonly content: ContentRepo;
   readonly team: TeamRepo;
+  readonly assignment: AssignmentRepo;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -44,6 +46,7 @@ export class Store {
     this.agents = new AgentsRepo(db);
     this.content = new ContentRepo(db);
     this.team = new TeamRepo(db);
+    this.assignment = new AssignmentRepo(db, dialect);
   }
 
   transaction<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
