@@ -2,15 +2,19 @@ import { css } from 'lit';
 
 export const listStyles = css`
   :host { display: flex; flex-direction: column; min-height: 0; height: 100%; }
-  .inboxes { display: flex; gap: 4px; padding: 8px; flex-wrap: wrap; }
-  .inboxes button[aria-pressed='true'] { background: var(--sb-accent); color: var(--sb-accent-text); border-color: var(--sb-accent); }
-  .inboxes button[aria-pressed='true'] .n { color: inherit; }
+  /* One row that scrolls sideways; the padding leaves room for the focus ring (3 px + 1 px offset) inside the scroller. */
+  .views { display: flex; gap: 4px; padding: 5px 8px; overflow-x: auto; overscroll-behavior-x: contain; scrollbar-width: thin; flex: none; }
+  .views button { flex: none; white-space: nowrap; padding: 3px 9px; }
+  .views button[aria-pressed='true'] { background: var(--sb-accent); color: var(--sb-accent-text); border-color: var(--sb-accent); }
+  .views button[aria-pressed='true'] .n { color: inherit; }
   .n { color: var(--sb-muted); font-variant-numeric: tabular-nums; }
   .search { padding: 0 8px 6px; display: flex; gap: 6px; }
   .search input { flex: 1; min-width: 0; }
   .filters { display: grid; grid-template-columns: 1fr 1fr; gap: 6px; padding: 0 8px 8px; }
   .filters[hidden] { display: none; }
   .filters label { display: grid; font-size: 12px; color: var(--sb-muted); gap: 2px; }
+  .filters .language { grid-column: 1 / -1; display: grid; gap: 2px; }
+  .hint { margin: 0; font-size: 12px; color: var(--sb-muted); }
   .filters input, .filters select { min-width: 0; width: 100%; }
   .summary { padding: 0 8px 6px; font-size: 12px; color: var(--sb-muted); display: flex; justify-content: space-between; gap: 6px; }
   ul[role='listbox'] { list-style: none; margin: 0; padding: 0; overflow-y: auto; flex: 1; border-top: 1px solid var(--sb-border); outline-offset: -3px; }
@@ -27,6 +31,8 @@ export const listStyles = css`
   .badge { background: var(--sb-accent); color: var(--sb-accent-text); border-radius: 10px; padding: 0 7px; font-size: 12px; flex: none; }
   .dot { width: 8px; height: 8px; border-radius: 50%; background: var(--sb-border); display: inline-block; flex: none; }
   .dot.online { background: var(--sb-ok); }
-  .empty { padding: 24px; text-align: center; color: var(--sb-muted); }
+  .empty { padding: 24px; text-align: center; color: var(--sb-muted); border-top: 1px solid var(--sb-border); }
+  .empty p { margin: 0 0 8px; overflow-wrap: anywhere; }
+  .chip.language, .chip.channel { color: var(--sb-muted); }
   time { font-size: 12px; color: var(--sb-muted); }
 `;
