@@ -2,9 +2,9 @@ import { css } from 'lit';
 
 export const listStyles = css`
   :host { display: flex; flex-direction: column; min-height: 0; height: 100%; }
-  /* One row that scrolls sideways; the padding leaves room for the focus ring (3 px + 1 px offset) inside the scroller. */
-  .views { display: flex; gap: 4px; padding: 5px 8px; overflow-x: auto; overscroll-behavior-x: contain; scrollbar-width: thin; flex: none; }
-  .views button { flex: none; white-space: nowrap; padding: 3px 9px; }
+  /* All ten views stay in sight: they wrap (two or three short lines in a 360 px list), so every count shows at once. */
+  .views { display: flex; flex-wrap: wrap; gap: 4px; padding: 8px 8px 6px; flex: none; }
+  .views button { flex: none; white-space: nowrap; padding: 2px 7px; font-size: 13px; }
   .views button[aria-pressed='true'] { background: var(--sb-accent); color: var(--sb-accent-text); border-color: var(--sb-accent); }
   .views button[aria-pressed='true'] .n { color: inherit; }
   .n { color: var(--sb-muted); font-variant-numeric: tabular-nums; }
@@ -26,13 +26,13 @@ export const listStyles = css`
   li.unread .name, li.unread .preview { font-weight: 700; color: var(--sb-text); }
   .row { display: flex; gap: 6px; align-items: center; justify-content: space-between; min-width: 0; }
   .row.chips { justify-content: flex-start; flex-wrap: wrap; }
-  .row.chips time { margin-left: auto; }
+  .row time { flex: none; white-space: nowrap; }
   .preview { color: var(--sb-muted); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
   .badge { background: var(--sb-accent); color: var(--sb-accent-text); border-radius: 10px; padding: 0 7px; font-size: 12px; flex: none; }
   .dot { width: 8px; height: 8px; border-radius: 50%; background: var(--sb-border); display: inline-block; flex: none; }
   .dot.online { background: var(--sb-ok); }
   .empty { padding: 24px; text-align: center; color: var(--sb-muted); border-top: 1px solid var(--sb-border); }
   .empty p { margin: 0 0 8px; overflow-wrap: anywhere; }
-  .chip.language, .chip.channel { color: var(--sb-muted); }
+  .chip.where { color: var(--sb-muted); }
   time { font-size: 12px; color: var(--sb-muted); }
 `;

@@ -46,7 +46,7 @@ function languageLabel(tag: string): string {
 }
 
 /**
- * The customers view: the inbox views (one scrolling row, each with its unreplied messages), search and filters
+ * The customers view: the inbox views (wrapping buttons, each with its unreplied messages), search and filters
  * that apply as you type (TYPING_DELAY_MS after the last key), and the live list. Keyboard: j/k or ↑/↓ move,
  * Enter (or Space) opens, Home/End jump. Presentational: the panel owns the data.
  *
@@ -87,11 +87,6 @@ export class ConversationListView extends LitElement {
       const input = this.renderRoot.querySelector<HTMLInputElement>(`input[name="${key}"]`);
       const value = this.filter[key] ?? '';
       if (input && input.value.trim() !== value) input.value = value;
-    }
-    const pressed = this.renderRoot.querySelector<HTMLElement>('.views [aria-pressed="true"]');
-    const row = pressed?.parentElement;
-    if (pressed && row && (pressed.offsetLeft < row.scrollLeft || pressed.offsetLeft + pressed.offsetWidth > row.scrollLeft + row.clientWidth)) {
-      row.scrollLeft = pressed.offsetLeft - (row.clientWidth - pressed.offsetWidth) / 2;
     }
   }
 
@@ -135,11 +130,6 @@ export class ConversationListView extends LitElement {
     this.#change({ [key]: this.#value(key) });
   }
 
-  /** A view button reached with Tab is scrolled fully into the row (the browser stops at "partly visible"). */
-  #revealFocused = (event: FocusEvent): void => {
-    (event.target as HTMLElement).scrollIntoView({ block: 'nearest', inline: 'nearest' });
-  };
-
   #clearAll = (): void => {
     for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
@@ -161,7 +151,7 @@ export class ConversationListView extends LitElement {
     const languages = [...this.languages];
     if (f.language && !languages.some((l) => l.language === f.language)) languages.push({ language: f.language, count: 0 });
     return html`
-      <div class="views" role="group" aria-label="Inbox views" @focusin=${this.#revealFocused}>
+      <div class="views" role="group" aria-label="Inbox views">
         ${INBOXES.map(
           (inbox) => html`<button type="button" data-inbox=${inbox} aria-pressed=${active === inbox} @click=${() => this.#change({ inbox })}>
             <span class="label">${INBOX_LABELS[inbox]}</span> <span class="n" title="Unreplied visitor messages" aria-label="${this.counts[inbox]} unreplied">${this.counts[inbox]}</span>
@@ -235,18 +225,18 @@ export class ConversationListView extends LitElement {
         <span class="dot ${c.visitor.online ? 'online' : ''}" title=${c.visitor.online ? 'Online' : 'Offline'}></span>
         <bdi class="name">${c.visitor.name}</bdi>
         <span style="flex:1"></span>
+        <time datetime=${c.lastActivityAt}>${formatTime(c.lastActivityAt)}</time>
         ${c.unrepliedCount > 0 ? html`<span class="badge unreplied" title="Unreplied visitor messages" aria-label="${c.unrepliedCount} unreplied">${c.unrepliedCount}</span>` : nothing}
       </div>
       <div class="preview">${c.lastMessage ? `${c.lastMessage.author === 'visitor' ? '' : `${c.lastMessage.author}: `}${c.lastMessage.text}` : ''}</div>
       <div class="row chips">
         <span class="chip bot ${c.botStatus}">${BOT_LABELS[c.botStatus]}</span>
         <span class="chip ticket">${TICKET_LABELS[c.ticketStatus]}</span>
-        <span class="chip language" title="Visitor language: ${languageName(c.language)}">${c.language}</span>
-        <span class="chip channel" title="Channel">${CHANNEL_LABELS[c.channel] ?? c.channel}</span>
+        <span class="chip where"><span class="language" title="Visitor language: ${languageName(c.language)}">${c.language}</span> ·
+          <span class="channel" title="Channel">${CHANNEL_LABELS[c.channel] ?? c.channel}</span></span>
         ${c.holderName ? html`<bdi class="chip holder" title="Handling it">${c.holderName}</bdi>` : nothing}
         ${c.tags.slice(0, 3).map((t) => html`<span class="chip tag">#${t}</span>`)}
         ${tagChips((c.contactTags ?? []).slice(0, 3), this.catalogue, 'contact-tag')}
-        <time datetime=${c.lastActivityAt}>${formatTime(c.lastActivityAt)}</time>
       </div>
     </li>`;
   }
