@@ -10,8 +10,11 @@ export const layoutStyles = css`
   .top nav button[aria-current='page'] { background: var(--sb-accent); color: var(--sb-accent-text); border-color: var(--sb-accent); }
   .status { font-size: 12px; color: var(--sb-muted); }
   .status.offline { color: var(--sb-danger); }
-  .tiles { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 8px; padding: 8px 12px; }
+  .tiles { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px 16px; padding: 8px 12px; }
+  .tile-group h2 { font-size: 11px; margin: 0 0 4px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--sb-muted); }
+  .tile-row { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px; }
   .tile { background: var(--sb-surface-alt); border-radius: var(--sb-radius); padding: 6px 10px; border: 1px solid var(--sb-border); text-align: left; }
+  .tile[aria-current='true'] { border-color: var(--sb-accent); box-shadow: inset 0 -3px 0 var(--sb-accent); }
   .tile b { display: block; font-size: 20px; font-variant-numeric: tabular-nums; }
   .tile span { font-size: 12px; color: var(--sb-muted); }
   .alert { display: flex; gap: 8px; align-items: center; justify-content: space-between; padding: 6px 12px; background: var(--sb-danger-bg); color: var(--sb-danger); }
@@ -28,8 +31,12 @@ export const layoutStyles = css`
     .main.has-selection .list-pane { display: none; }
     .main:not(.has-selection) .detail-pane { display: none; }
     .list-pane { border-right: none; }
-    .tiles { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 4px; padding: 6px 8px; }
-    .tile b { font-size: 16px; }
+    .tiles { grid-template-columns: minmax(0, 1fr); gap: 4px; padding: 6px 8px; }
+    .tile-group { display: grid; grid-template-columns: 64px minmax(0, 1fr); align-items: center; gap: 6px; }
+    .tile-group h2 { margin: 0; }
+    .tile-row { gap: 4px; }
+    .tile { display: flex; align-items: baseline; gap: 6px; padding: 4px 8px; }
+    .tile b { display: inline; font-size: 16px; }
     .top h1 { display: none; }
     .base.has-selection .tiles { display: none; }
   }

@@ -203,7 +203,7 @@ export class SwitchboardAgentPanel extends LitElement {
       </div>
       <div>
         ${inbox.error ? html`<div class="alert" role="alert"><span class="error-text">${inbox.error}</span><button type="button" @click=${() => inbox.dismiss()}>Dismiss</button></div>` : nothing}
-        ${this.view === 'inbox' ? tilesTemplate(inbox.stats, (filter) => this.setFilter(filter)) : nothing}
+        ${this.view === 'inbox' ? tilesTemplate(inbox.stats, inbox.filter, (filter) => this.setFilter(filter)) : nothing}
       </div>
       ${this.view === 'admin' && admin ? this.#renderAdmin() : this.view === 'contacts' ? this.#renderContacts() : this.view === 'team' ? this.#renderTeam(this.me) : this.#renderInbox(this.me)}
     </div>`;
@@ -238,14 +238,14 @@ export class SwitchboardAgentPanel extends LitElement {
     const inbox = this.inbox;
     return html`<div class="main ${inbox.selectedId ? 'has-selection' : ''}">
       <section class="list-pane" aria-label="Customers">
-        <sb-conversation-list .catalogue=${inbox.contacts.state.catalogue} .items=${inbox.items} .counts=${inbox.counts} .filter=${inbox.filter} .total=${inbox.total} .selectedId=${inbox.selectedId} ?loading=${inbox.loading}
+        <sb-conversation-list .catalogue=${inbox.contacts.state.catalogue} .languages=${inbox.languages} .items=${inbox.items} .counts=${inbox.counts} .filter=${inbox.filter} .total=${inbox.total} .selectedId=${inbox.selectedId} ?loading=${inbox.loading}
           @sb-filter-change=${(e: CustomEvent<{ filter: ConversationFilter }>) => this.setFilter(e.detail.filter)}
           @sb-open=${(e: CustomEvent<{ conversationId: string }>) => void this.openConversation(e.detail.conversationId)}></sb-conversation-list>
       </section>
       <section class="detail-pane" aria-label="Conversation">
         ${
           inbox.detail
-            ? html`<sb-conversation-view .me=${me} .agents=${inbox.agents} .detail=${inbox.detail} .downloads=${inbox.downloads} .contacts=${inbox.contacts.state} ?visitorTyping=${inbox.typing}
+            ? html`<sb-conversation-view .me=${me} .agents=${inbox.agents} .detail=${inbox.detail} .downloads=${inbox.downloads} .contacts=${inbox.contacts.state} ?visitorTyping=${inbox.typing} .closeError=${inbox.closeError}
               @sb-back=${() => inbox.close()} @sb-conversation-action=${this.#onConversationAction}></sb-conversation-view>`
             : html`<p class="placeholder">${inbox.selectedId ? 'Loading…' : 'Select a conversation'}</p>`
         }

@@ -1,6 +1,7 @@
 // The conversation view against the real hub: handoff, composer lock, notes, side-panel actions, downloads, delete.
 import { expect, waitUntil } from '@open-wc/testing';
-import type { ConversationDetail, ConversationSummary, Message, Visitor, VisitorConversation } from '../protocol/types.js';
+import { sendKeys } from '@web/test-runner-commands';
+import type { Agent, ConversationDetail, ConversationSummary, Message, Visitor, VisitorConversation } from '../protocol/types.js';
 import type { ApiError } from './api.js';
 import { api, listedIds, login, newAgent, open, panel, root, sideRoot, testHub, unique, view, viewRoot, visitor } from './test-helpers.js';
 
@@ -133,10 +134,155 @@ describe('<switchboard-agent-panel> conversation view', () => {
 
     await waitUntil(() => viewRoot(el).querySelector('button.close'));
     viewRoot(el).querySelector<HTMLButtonElement>('button.close')?.click();
-    await until((c) => c.state === 'closed', 'close');
+    await waitUntil(() => viewRoot(el).querySelector<HTMLDialogElement>('dialog.close-dialog')?.open, 'close dialog did not open');
+    viewRoot(el).querySelector<HTMLButtonElement>('dialog.close-dialog button.confirm-close')?.click();
+    await until((c) => c.state === 'closed' && c.ticketStatus === 'resolved', 'close');
     await waitUntil(() => (viewRoot(el).querySelector('#reply') as HTMLTextAreaElement).disabled && viewRoot(el).querySelector('button.reopen'));
     viewRoot(el).querySelector<HTMLButtonElement>('button.reopen')?.click();
     await until((c) => c.state === 'open', 'reopen');
+    v.socket.disconnect();
+  });
+
+  it('the status line tells the truth: the bot is answering / the bot is muted until … / X is handling it / closed', async () => {
+    const v = await visitor('what is going on?');
+    const el = await panel(admin);
+    await open(el, v.conversationId);
+    const header = () => (viewRoot(el).querySelector('header')?.textContent ?? '').replace(/\s+/g, ' ');
+    const line = () => (viewRoot(el).querySelector('.status-line')?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    const get = async () => (await api<ConversationDetail>(admin, 'GET', `/api/conversations/${v.conversationId}`)).conversation;
+    viewRoot(el).querySelector<HTMLButtonElement>('button.mute')?.click();
+    await waitUntil(() => viewRoot(el).querySelector('button.unmute'), 'mute failed');
+    expect(header(), 'a muted conversation').not.to.contain('The bot is answering');
+    await waitUntil(() => line().startsWith('The bot is muted until'), `muted: ${line()}`);
+    expect(viewRoot(el).querySelector('.status-line time')?.getAttribute('datetime')).to.equal((await get()).unmuteAt);
+
+    viewRoot(el).querySelector<HTMLButtonElement>('button.unmute')?.click();
+    await waitUntil(() => line() === 'The bot is answering', `unmuted: ${line()}`);
+    expect(header()).not.to.contain('muted until');
+
+    // Taken over: the agent is handling it (the bot is muted meanwhile); another agent reads the holder's name.
+    viewRoot(el).querySelector<HTMLButtonElement>('button.claim')?.click();
+    await waitUntil(() => line().startsWith('You are handling it'), `held: ${line()}`);
+    expect(header()).not.to.contain('The bot is answering');
+    expect(line()).to.contain('the bot is muted until');
+    const { token } = await newAgent(admin, 'Olga');
+    const other = await panel(token);
+    await open(other, v.conversationId);
+    const otherLine = (viewRoot(other).querySelector('.status-line')?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    expect(otherLine).to.match(new RegExp(`^${el.me?.name} is handling it`));
+
+    await api(admin, 'POST', `/api/conversations/${v.conversationId}/close`, {});
+    await waitUntil(() => line() === 'Closed', `closed: ${line()}`);
+    expect(header()).not.to.contain('answering');
+    expect(header()).not.to.contain('handling');
+    v.socket.disconnect();
+  });
+
+  it('holding and assignment are two things on screen: “Handling” (who writes to the visitor) apart from “Assigned to”', async () => {
+    const v = await visitor('who is on this?');
+    const el = await panel(admin);
+    await open(el, v.conversationId);
+    const me = el.me as Agent;
+    const handling = () => (sideRoot(el).querySelector('.handling') as HTMLElement | null)?.textContent?.replace(/\s+/g, ' ') ?? '';
+    expect(handling()).to.contain('Nobody');
+    expect(sideRoot(el).querySelector('.handling .hint')?.textContent).to.contain('writes to the visitor');
+    expect(sideRoot(el).querySelector('.assignees-hint')?.textContent).to.contain('Mine');
+
+    viewRoot(el).querySelector<HTMLButtonElement>('button.claim')?.click();
+    await waitUntil(() => handling().includes(`${me.name} (you)`), `handling after take over: ${handling()}`);
+    // Taking over does not assign: the assignee box stays unticked, and nothing on screen says otherwise.
+    expect(sideRoot(el).querySelector<HTMLInputElement>(`.assignees input[value="${me.id}"]`)?.checked).to.equal(false);
+    expect(viewRoot(el).querySelector('header')?.textContent).not.to.contain('Handled by');
+    expect(sideRoot(el).querySelector(`.assignees label[data-agent="${me.id}"]`)?.textContent).to.contain('handling');
+    v.socket.disconnect();
+  });
+
+  it('the assignee picker offers only agents who can see the conversation', async () => {
+    const { agent: bob } = await newAgent(admin, `Bob${unique()}`);
+    const { agent: cara } = await newAgent(admin, `Cara${unique()}`);
+    const v = await visitor('restricted');
+    await api(admin, 'PUT', `/api/conversations/${v.conversationId}/visibility`, { agentIds: [bob.id] });
+    const el = await panel(admin);
+    await open(el, v.conversationId);
+    const offered = () => [...sideRoot(el).querySelectorAll<HTMLInputElement>('.assignees input[value]')].map((i) => i.value);
+    await waitUntil(() => offered().includes(bob.id), 'Bob not offered');
+    expect(offered()).not.to.include(cara.id);
+    expect(offered()).to.include(el.me?.id);
+    // Cara is offered again once the conversation is team-wide.
+    sideRoot(el).querySelector<HTMLInputElement>('.visibility input.everyone')?.click();
+    await waitUntil(() => offered().includes(cara.id), 'Cara not offered once team-wide');
+    v.socket.disconnect();
+  });
+
+  it('Close asks for the outcome in a modal dialog (Resolved by default), traps and returns focus, and shows the hub’s refusal', async () => {
+    const { token: aliceToken } = await newAgent(admin, 'Alice');
+    const { token: bobToken } = await newAgent(admin, 'Bob');
+    const v = await visitor('please close me');
+    const get = async () => (await api<ConversationDetail>(admin, 'GET', `/api/conversations/${v.conversationId}`)).conversation;
+    const bob = await panel(bobToken);
+    await open(bob, v.conversationId);
+    const r = viewRoot(bob);
+    const closeButton = r.querySelector('button.close') as HTMLButtonElement;
+    const dialog = r.querySelector('dialog.close-dialog') as HTMLDialogElement;
+    expect(dialog.open).to.equal(false);
+
+    closeButton.focus();
+    closeButton.click();
+    await waitUntil(() => dialog.open, 'dialog did not open');
+    expect(dialog.matches(':modal')).to.equal(true);
+    expect(dialog.getAttribute('aria-labelledby') && r.getElementById(dialog.getAttribute('aria-labelledby') as string)?.textContent).to.contain('Close');
+    const select = dialog.querySelector('select[name="ticketStatus"]') as HTMLSelectElement;
+    expect(select.value).to.equal('resolved');
+    expect([...select.options].map((o) => o.value)).to.include.members(['resolved', 'pending', 'inactive']);
+    expect(r.activeElement).to.equal(select);
+    // Focus stays in the dialog: Tab past the last button comes back to the first control, and the page behind is inert.
+    const confirm = dialog.querySelector('button.confirm-close') as HTMLButtonElement;
+    confirm.focus();
+    await sendKeys({ press: 'Tab' });
+    expect(r.activeElement).to.equal(select);
+    await sendKeys({ down: 'Shift' });
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ up: 'Shift' });
+    expect(r.activeElement).to.equal(confirm);
+    (r.querySelector('button.mute') as HTMLButtonElement).focus();
+    expect(r.activeElement).not.to.equal(r.querySelector('button.mute'));
+    // Escape cancels; focus returns to Close; nothing was sent.
+    select.focus();
+    await sendKeys({ press: 'Escape' });
+    await waitUntil(() => !dialog.open, 'Escape did not close the dialog');
+    await waitUntil(() => r.activeElement === closeButton, 'focus did not return to Close');
+    expect((await get()).state).to.equal('open');
+
+    // Alice takes it over: Bob may not close it, and the dialog says why (the hub's 403 message).
+    await api(aliceToken, 'POST', `/api/conversations/${v.conversationId}/claim`, {});
+    closeButton.click();
+    await waitUntil(() => dialog.open);
+    confirm.click();
+    await waitUntil(
+      () => dialog.querySelector('.error')?.textContent?.includes('Only the agent handling the conversation, an assignee or an admin can close it'),
+      'refusal not shown',
+    );
+    expect(dialog.open).to.equal(true);
+    expect((await get()).state).to.equal('open');
+    dialog.querySelector<HTMLButtonElement>('button.cancel')?.click();
+    await waitUntil(() => !dialog.open && r.activeElement === closeButton);
+
+    // Alice closes it with another outcome.
+    const alice = await panel(aliceToken);
+    await open(alice, v.conversationId);
+    viewRoot(alice).querySelector<HTMLButtonElement>('button.close')?.click();
+    const aliceDialog = viewRoot(alice).querySelector('dialog.close-dialog') as HTMLDialogElement;
+    await waitUntil(() => aliceDialog.open);
+    expect(aliceDialog.querySelector('.error')).to.equal(null);
+    const outcome = aliceDialog.querySelector('select[name="ticketStatus"]') as HTMLSelectElement;
+    outcome.value = 'pending';
+    outcome.dispatchEvent(new Event('change', { bubbles: true }));
+    aliceDialog.querySelector<HTMLButtonElement>('button.confirm-close')?.click();
+    await waitUntil(async () => {
+      const c = await get();
+      return c.state === 'closed' && c.ticketStatus === 'pending';
+    }, 'not closed as pending');
+    await waitUntil(() => !aliceDialog.open && viewRoot(alice).querySelector('button.reopen'), 'dialog still open after closing');
     v.socket.disconnect();
   });
 

@@ -24,7 +24,9 @@ export interface PanelEventMap {
 /** What an agent asked for in the conversation view or its side panel. */
 export type ConversationIntent =
   | { action: 'claim'; conversationId: string; force: boolean }
-  | { action: 'release' | 'mute' | 'unmute' | 'close' | 'reopen'; conversationId: string }
+  | { action: 'release' | 'mute' | 'unmute' | 'reopen'; conversationId: string }
+  /** `ticketStatus`: the outcome chosen in the close dialog. */
+  | { action: 'close'; conversationId: string; ticketStatus: TicketStatus }
   | { action: 'ticket-status'; conversationId: string; status: TicketStatus }
   | { action: 'tags'; conversationId: string; tags: string[] }
   | { action: 'assignees' | 'visibility'; conversationId: string; agentIds: string[] }

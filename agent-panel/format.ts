@@ -1,5 +1,5 @@
 /** Labels and date formatting shared by the panel's views (text only: nothing here produces HTML). */
-import type { BotStatus, TicketStatus } from '../protocol/types.js';
+import type { BotStatus, Channel, Inbox, TicketStatus } from '../protocol/types.js';
 
 export const BOT_LABELS: Record<BotStatus, string> = { ok: 'OK', not_understood: 'Not understood', need_help: 'Need help' };
 export const TICKET_LABELS: Record<TicketStatus, string> = {
@@ -9,6 +9,39 @@ export const TICKET_LABELS: Record<TicketStatus, string> = {
   resolved: 'Resolved',
   inactive: 'Inactive',
 };
+
+export const CHANNEL_LABELS: Record<Channel, string> = { webchat: 'Webchat' };
+
+export const INBOX_LABELS: Record<Inbox, string> = {
+  new: 'New',
+  active: 'Active',
+  pending: 'Pending',
+  expired: 'Expired',
+  outgoing: 'Outgoing',
+  inactive: 'Inactive',
+  closed: 'Closed',
+  mine: 'Mine',
+  unassigned: 'Unassigned',
+  all: 'All',
+};
+
+let languageNames: Intl.DisplayNames | null | undefined;
+
+/** A language tag's name in the agent's language (`fr-CA` → “Canadian French”), or the tag itself. */
+export function languageName(tag: string): string {
+  if (languageNames === undefined) {
+    try {
+      languageNames = new Intl.DisplayNames(undefined, { type: 'language' });
+    } catch {
+      languageNames = null;
+    }
+  }
+  try {
+    return languageNames?.of(tag) ?? tag;
+  } catch {
+    return tag; // not a well-formed tag: show it as sent
+  }
+}
 
 /** Today: time only; otherwise date and time, in the agent's locale. */
 export function formatTime(iso: string | null | undefined): string {

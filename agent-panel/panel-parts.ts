@@ -4,7 +4,8 @@
  */
 import { html, nothing } from 'lit';
 import type { HubApi } from './api.js';
-import type { BotStatus, ConversationFilter, ConversationSummary, DashboardStats } from '../protocol/types.js';
+import type { BotStatus, ConversationFilter, ConversationSummary, DashboardStats, Inbox } from '../protocol/types.js';
+import { INBOX_LABELS } from './format.js';
 
 export function loginTemplate(error: string, onSubmit: (event: SubmitEvent) => void) {
   return html`<form class="login" part="base" @submit=${onSubmit}>
@@ -16,17 +17,33 @@ export function loginTemplate(error: string, onSubmit: (event: SubmitEvent) => v
   </form>`;
 }
 
-/** The four tiles; each one is a shortcut to the matching inbox. */
-export function tilesTemplate(stats: DashboardStats | null, pick: (filter: ConversationFilter) => void) {
+/**
+ * The dashboard tiles in two groups: for you (assigned to me, my unreplied messages) and the team (unassigned,
+ * unreplied messages). Each tile opens its view (Mine, Mine, Unassigned, All); the tile of the view on screen
+ * (with no search or filter) is marked `aria-current`.
+ */
+export function tilesTemplate(stats: DashboardStats | null, current: ConversationFilter, pick: (filter: ConversationFilter) => void) {
   if (!stats) return nothing;
-  const tile = (label: string, value: number, cls: string, filter: ConversationFilter) =>
-    html`<button type="button" class="tile ${cls}" title="Show these conversations" @click=${() => pick(filter)}><b>${value}</b><span>${label}</span></button>`;
-  return html`<div class="tiles" role="group" aria-label="Dashboard">
-    ${tile('Assigned to me', stats.assignedToMe, 'assigned', { inbox: 'mine' })}
-    ${tile('My unreplied', stats.myUnreplied, 'my-unreplied', { inbox: 'mine' })}
-    ${tile('Unassigned', stats.unassigned, 'unassigned', { inbox: 'unassigned' })}
-    ${tile('Total unreplied', stats.totalUnreplied, 'total-unreplied', { inbox: 'all' })}
-  </div>`;
+  const showing = Object.keys(current).length === 1 ? (current.inbox ?? 'all') : null;
+  const tile = (label: string, value: number, cls: string, inbox: Inbox) =>
+    html`<button type="button" class="tile ${cls}" title="Open ${INBOX_LABELS[inbox]}" aria-current=${showing === inbox ? 'true' : 'false'} @click=${() => pick({ inbox })}>
+      <b>${value}</b><span>${label}</span></button>`;
+  return html`<section class="tiles" aria-label="Dashboard">
+    <div class="tile-group" role="group" aria-labelledby="tiles-you">
+      <h2 id="tiles-you">For you</h2>
+      <div class="tile-row">
+        ${tile('Assigned to me', stats.assignedToMe, 'assigned', 'mine')}
+        ${tile('My unreplied messages', stats.myUnreplied, 'my-unreplied', 'mine')}
+      </div>
+    </div>
+    <div class="tile-group" role="group" aria-labelledby="tiles-team">
+      <h2 id="tiles-team">Team</h2>
+      <div class="tile-row">
+        ${tile('Unassigned', stats.unassigned, 'unassigned', 'unassigned')}
+        ${tile('Unreplied messages', stats.totalUnreplied, 'total-unreplied', 'all')}
+      </div>
+    </div>
+  </section>`;
 }
 
 /** Remembers unread counts and bot status of every conversation the agent has seen. */

@@ -21,9 +21,9 @@ export interface TestVisitor {
   say(text: string): Promise<Message>;
 }
 
-/** A visitor on the demo site (a real widget socket) who has said `text`. Collects what the hub sends them. */
-export async function visitor(text: string, userData: UserData = {}): Promise<TestVisitor> {
-  const socket = io(`${testHub.url}/visitor`, { auth: { site: 'demo', userData, language: 'en-GB' }, transports: ['websocket'], forceNew: true });
+/** A visitor on the demo site (a real widget socket, browser language `language`) who has said `text`. Collects what the hub sends them. */
+export async function visitor(text: string, userData: UserData = {}, language = 'en-GB'): Promise<TestVisitor> {
+  const socket = io(`${testHub.url}/visitor`, { auth: { site: 'demo', userData, language }, transports: ['websocket'], forceNew: true });
   const received: Message[] = [];
   socket.on('message:new', (m: Message) => received.push(m));
   const session = (await new Promise((resolve, reject) => {
@@ -45,10 +45,10 @@ export async function newAgent(admin: string, name: string, role: 'agent' | 'adm
   return { agent, token: await login(email, 'password-123') };
 }
 
-/** A signed-in panel whose list has loaded. */
-export async function panel(token: string, width = 1280): Promise<SwitchboardAgentPanel> {
+/** A signed-in panel whose list has loaded, in a box of `width` × `height` pixels. */
+export async function panel(token: string, width = 1280, height = 800): Promise<SwitchboardAgentPanel> {
   const el = await fixture<SwitchboardAgentPanel>(
-    html`<div style="width:${width}px;height:800px"><switchboard-agent-panel .hub=${testHub.url} .token=${token}></switchboard-agent-panel></div>`,
+    html`<div style="width:${width}px;height:${height}px"><switchboard-agent-panel .hub=${testHub.url} .token=${token}></switchboard-agent-panel></div>`,
   );
   const p = el.querySelector('switchboard-agent-panel') as SwitchboardAgentPanel;
   // The tiles appear with the first answer of the hub; the list is then filled.

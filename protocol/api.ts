@@ -55,6 +55,12 @@ export interface ConversationList {
   counts: InboxCounts;
 }
 
+/** `GET /api/languages`: a visitor language (BCP-47 tag, as the browser sent it) and its number of conversations. */
+export interface LanguageCount {
+  language: string;
+  count: number;
+}
+
 export interface FaqInput {
   type: FaqType;
   questions: string[];
@@ -110,6 +116,11 @@ export interface ApiRoutes {
 
   'GET /api/conversations': { query: ConversationFilter; response: ConversationList };
   'GET /api/conversations/:id': { response: ConversationDetail };
+  /**
+   * The visitor languages of the conversations this agent may see (open or closed, within the retention window),
+   * most conversations first: the choices of the list's language filter.
+   */
+  'GET /api/languages': { response: { items: LanguageCount[] } };
   'GET /api/conversations/:id/messages': { query: { after?: number }; response: { messages: Message[] } };
   'POST /api/conversations/:id/notes': { body: { text: string }; response: Note };
   'PUT /api/conversations/:id/tags': { body: { tags: string[] }; response: ConversationSummary };

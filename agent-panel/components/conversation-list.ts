@@ -1,9 +1,11 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import type { LanguageCount } from '../../protocol/api.js';
 import type { TagCatalogue } from '../../protocol/contacts.js';
 import { noCounts } from '../../protocol/inbox.js';
 import {
   BOT_STATUSES,
+  CHANNELS,
   type ConversationFilter,
   type ConversationSummary,
   INBOXES,
@@ -13,26 +15,39 @@ import {
 } from '../../protocol/types.js';
 import { panelStyles } from '../agent-panel.styles.js';
 import { emitInternal } from '../events.js';
-import { cleanFilter } from '../filters.js';
-import { BOT_LABELS, TICKET_LABELS, formatTime } from '../format.js';
+import { cleanFilter, filterToParams } from '../filters.js';
+import { BOT_LABELS, CHANNEL_LABELS, INBOX_LABELS, TICKET_LABELS, formatTime, languageName } from '../format.js';
 import { tagChips } from './contact-card.js';
 import { listStyles } from './conversation-list.styles.js';
 
-const INBOX_LABELS: Record<Inbox, string> = {
-  new: 'New',
-  active: 'Active',
-  pending: 'Pending',
-  expired: 'Expired',
-  outgoing: 'Outgoing',
-  inactive: 'Inactive',
-  closed: 'Closed',
-  mine: 'Mine',
-  unassigned: 'Unassigned',
-  all: 'All',
+/** Search and the tag filter apply this long after typing stops. */
+export const TYPING_DELAY_MS = 250;
+
+/** The filters typed as text (the others are selects and dates, applied on change). */
+type TypedKey = 'q' | 'tag';
+const TYPED: TypedKey[] = ['q', 'tag'];
+
+/** Every filter but the view and the search. */
+const NO_FILTERS: Partial<ConversationFilter> = {
+  botStatus: undefined,
+  ticketStatus: undefined,
+  language: undefined,
+  channel: undefined,
+  tag: undefined,
+  contactTag: undefined,
+  from: undefined,
+  to: undefined,
 };
 
+/** `fr-CA — Canadian French`, or the tag alone when the browser has no name for it. */
+function languageLabel(tag: string): string {
+  const name = languageName(tag);
+  return name === tag ? tag : `${tag} — ${name}`;
+}
+
 /**
- * The customers view: inboxes with counts, search, filters and the live list. Keyboard: j/k or ↑/↓ move,
+ * The customers view: the inbox views (wrapping buttons, each with its unreplied messages), search and filters
+ * that apply as you type (TYPING_DELAY_MS after the last key), and the live list. Keyboard: j/k or ↑/↓ move,
  * Enter (or Space) opens, Home/End jump. Presentational: the panel owns the data.
  *
  * @fires sb-filter-change - detail: `{ filter }` a new filter chosen by the agent (internal)
@@ -50,8 +65,11 @@ export class ConversationListView extends LitElement {
   @property({ type: Boolean }) loading = false;
   /** The tag catalogue: the contact-tag filter's choices and the chips' colours. */
   @property({ attribute: false }) catalogue: TagCatalogue = { tags: [], freeTags: true };
+  /** The visitor languages the hub reports (`GET /api/languages`): the language filter's choices. */
+  @property({ attribute: false }) languages: LanguageCount[] = [];
   @state() private activeId: string | null = null;
   @state() private showFilters = false;
+  #timers = new Map<TypedKey, number>();
 
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('selectedId') && this.selectedId) this.activeId = this.selectedId;
@@ -61,15 +79,62 @@ export class ConversationListView extends LitElement {
     }
   }
 
+  protected override updated(changed: Map<string, unknown>): void {
+    if (!changed.has('filter')) return;
+    // The text boxes follow the filter (a tile, the hash, Clear) but keep what is being typed: "ab " searches for
+    // "ab" and must not lose its space.
+    for (const key of TYPED) {
+      const input = this.renderRoot.querySelector<HTMLInputElement>(`input[name="${key}"]`);
+      const value = this.filter[key] ?? '';
+      if (input && input.value.trim() !== value) input.value = value;
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
+  }
+
   /** Moves keyboard focus into the list (the panel calls it for a CRM shortcut). */
   focusList(): void {
     this.renderRoot.querySelector<HTMLElement>('ul[role="listbox"]')?.focus();
   }
 
+  /** Asks for a new filter, unless it means the same as the current one. */
   #change(patch: Partial<ConversationFilter>): void {
     const filter = cleanFilter({ ...this.filter, ...patch } as Record<string, unknown>);
+    if (filterToParams(filter).toString() === filterToParams(cleanFilter(this.filter as Record<string, unknown>)).toString()) return;
     emitInternal(this, 'sb-filter-change', { filter });
   }
+
+  /** A text filter, applied once typing pauses. */
+  #typed(key: TypedKey) {
+    return (event: Event) => {
+      const value = (event.target as HTMLInputElement).value;
+      clearTimeout(this.#timers.get(key));
+      this.#timers.set(
+        key,
+        window.setTimeout(() => {
+          this.#timers.delete(key);
+          this.#change({ [key]: value });
+        }, TYPING_DELAY_MS),
+      );
+    };
+  }
+
+  /** Enter (or leaving the box) applies a text filter at once. */
+  #flush(key: TypedKey): void {
+    clearTimeout(this.#timers.get(key));
+    this.#timers.delete(key);
+    this.#change({ [key]: this.#value(key) });
+  }
+
+  #clearAll = (): void => {
+    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
+    this.#change({ q: undefined, ...NO_FILTERS });
+  };
 
   #open(conversationId: string): void {
     this.activeId = conversationId;
@@ -80,23 +145,25 @@ export class ConversationListView extends LitElement {
     const f = this.filter;
     const active = (this.filter.inbox ?? 'all') as Inbox;
     const filterCount = [f.botStatus, f.ticketStatus, f.language, f.channel, f.tag, f.contactTag, f.from, f.to].filter(Boolean).length;
-    // A contact tag from the URL that the catalogue does not (or no longer) hold is still offered.
+    // A contact tag from the URL that the catalogue does not (or no longer) hold is still offered; a language too.
     const contactTags = this.catalogue.tags.map((t) => t.name);
     if (f.contactTag && !contactTags.includes(f.contactTag)) contactTags.push(f.contactTag);
+    const languages = [...this.languages];
+    if (f.language && !languages.some((l) => l.language === f.language)) languages.push({ language: f.language, count: 0 });
     return html`
-      <div class="inboxes" role="group" aria-label="Inboxes">
+      <div class="views" role="group" aria-label="Inbox views">
         ${INBOXES.map(
           (inbox) => html`<button type="button" data-inbox=${inbox} aria-pressed=${active === inbox} @click=${() => this.#change({ inbox })}>
-            ${INBOX_LABELS[inbox]} <span class="n" title="Unreplied visitor messages" aria-label="${this.counts[inbox]} unreplied">${this.counts[inbox]}</span>
+            <span class="label">${INBOX_LABELS[inbox]}</span> <span class="n" title="Unreplied visitor messages" aria-label="${this.counts[inbox]} unreplied">${this.counts[inbox]}</span>
           </button>`,
         )}
       </div>
       <form class="search" role="search" @submit=${(e: Event) => {
         e.preventDefault();
-        this.#change({ q: this.#value('q') });
+        this.#flush('q');
       }}>
-        <input type="search" name="q" aria-label="Search name, email or latest message" placeholder="Search name, email, message…" .value=${f.q ?? ''}
-          @change=${(e: Event) => this.#change({ q: (e.target as HTMLInputElement).value })} />
+        <input type="search" name="q" aria-label="Search name, email or latest message" placeholder="Search name, email, message…"
+          @input=${this.#typed('q')} @change=${() => this.#flush('q')} />
         <button type="button" class="toggle-filters" aria-expanded=${this.showFilters} aria-controls="filters" @click=${() => (this.showFilters = !this.showFilters)}>
           Filters${filterCount ? ` (${filterCount})` : ''}
         </button>
@@ -108,27 +175,46 @@ export class ConversationListView extends LitElement {
         <label>Ticket status<select name="ticketStatus" @change=${this.#set('ticketStatus')}>
           <option value="">Any</option>${TICKET_STATUSES.map((s) => html`<option value=${s} ?selected=${f.ticketStatus === s}>${TICKET_LABELS[s]}</option>`)}
         </select></label>
-        <label>Language<input name="language" placeholder="en, fr…" .value=${f.language ?? ''} @change=${this.#set('language')} /></label>
+        <div class="language">
+          <label>Visitor language<select name="language" aria-describedby="bot-language" @change=${this.#set('language')}>
+            <option value="">Any</option>${languages.map(
+              (l) => html`<option value=${l.language} ?selected=${f.language === l.language}>${languageLabel(l.language)} (${l.count})</option>`,
+            )}
+          </select></label>
+          <p class="bot-language hint" id="bot-language">The visitor's browser language. The bot answers in the language of its FAQs, whatever the visitor's.</p>
+        </div>
         <label>Channel<select name="channel" @change=${this.#set('channel')}>
-          <option value="">Any</option><option value="webchat" ?selected=${f.channel === 'webchat'}>Webchat</option>
+          <option value="">Any</option>${CHANNELS.map((c) => html`<option value=${c} ?selected=${f.channel === c}>${CHANNEL_LABELS[c]}</option>`)}
         </select></label>
-        <label>Tag<input name="tag" .value=${f.tag ?? ''} @change=${this.#set('tag')} /></label>
+        <label>Tag<input name="tag" list="filter-tags" autocomplete="off" @input=${this.#typed('tag')} @change=${() => this.#flush('tag')} />
+          <datalist id="filter-tags">${this.catalogue.tags.map((t) => html`<option value=${t.name}></option>`)}</datalist></label>
         <label>Contact tag<select name="contactTag" @change=${this.#set('contactTag')}>
           <option value="">Any</option>${contactTags.map((t) => html`<option value=${t} ?selected=${f.contactTag === t}>${t}</option>`)}
         </select></label>
         <label>Active from<input name="from" type="date" .value=${f.from?.slice(0, 10) ?? ''} @change=${this.#set('from')} /></label>
         <label>Active to<input name="to" type="date" .value=${f.to?.slice(0, 10) ?? ''} @change=${this.#set('to')} /></label>
-        ${filterCount ? html`<button type="button" class="clear-filters" @click=${() => this.#change({ botStatus: undefined, ticketStatus: undefined, language: undefined, channel: undefined, tag: undefined, contactTag: undefined, from: undefined, to: undefined })}>Clear filters</button>` : nothing}
+        ${filterCount ? html`<button type="button" class="clear-filters" @click=${() => this.#change(NO_FILTERS)}>Clear filters</button>` : nothing}
       </div>
       <div class="summary" aria-live="polite"><span class="total">${this.loading ? 'Loading…' : `${this.total} conversation${this.total === 1 ? '' : 's'}`}</span></div>
       ${
         this.items.length === 0
-          ? html`<p class="empty">No conversations match.</p>`
+          ? this.#renderEmpty(active, filterCount)
           : html`<ul role="listbox" aria-label="Conversations" tabindex="0" aria-activedescendant=${this.activeId ? `c-${this.activeId}` : nothing} @keydown=${this.#onKey}>
             ${this.items.map((c) => this.#renderItem(c))}
           </ul>`
       }
     `;
+  }
+
+  /** No conversation: say why, and when a search or filter is the reason, offer to clear them. */
+  #renderEmpty(inbox: Inbox, filterCount: number) {
+    const q = this.filter.q;
+    if (!q && filterCount === 0) return html`<div class="empty"><p>No conversations in ${INBOX_LABELS[inbox]}.</p></div>`;
+    const what = q ? html`“<bdi>${q}</bdi>”${filterCount ? ' with these filters' : ''}` : 'these filters';
+    return html`<div class="empty">
+      <p>No conversations match ${what} in ${INBOX_LABELS[inbox]}.</p>
+      <button type="button" class="clear-all" @click=${this.#clearAll}>Clear search and filters</button>
+    </div>`;
   }
 
   #renderItem(c: ConversationSummary) {
@@ -139,16 +225,18 @@ export class ConversationListView extends LitElement {
         <span class="dot ${c.visitor.online ? 'online' : ''}" title=${c.visitor.online ? 'Online' : 'Offline'}></span>
         <bdi class="name">${c.visitor.name}</bdi>
         <span style="flex:1"></span>
+        <time datetime=${c.lastActivityAt}>${formatTime(c.lastActivityAt)}</time>
         ${c.unrepliedCount > 0 ? html`<span class="badge unreplied" title="Unreplied visitor messages" aria-label="${c.unrepliedCount} unreplied">${c.unrepliedCount}</span>` : nothing}
       </div>
       <div class="preview">${c.lastMessage ? `${c.lastMessage.author === 'visitor' ? '' : `${c.lastMessage.author}: `}${c.lastMessage.text}` : ''}</div>
       <div class="row chips">
         <span class="chip bot ${c.botStatus}">${BOT_LABELS[c.botStatus]}</span>
         <span class="chip ticket">${TICKET_LABELS[c.ticketStatus]}</span>
-        ${c.holderName ? html`<bdi class="chip holder">${c.holderName}</bdi>` : nothing}
+        <span class="chip where"><span class="language" title="Visitor language: ${languageName(c.language)}">${c.language}</span> ·
+          <span class="channel" title="Channel">${CHANNEL_LABELS[c.channel] ?? c.channel}</span></span>
+        ${c.holderName ? html`<bdi class="chip holder" title="Handling it">${c.holderName}</bdi>` : nothing}
         ${c.tags.slice(0, 3).map((t) => html`<span class="chip tag">#${t}</span>`)}
         ${tagChips((c.contactTags ?? []).slice(0, 3), this.catalogue, 'contact-tag')}
-        <time datetime=${c.lastActivityAt}>${formatTime(c.lastActivityAt)}</time>
       </div>
     </li>`;
   }

@@ -7,7 +7,7 @@ import { panelStyles } from '../agent-panel.styles.js';
 import { type ContactState, NO_CONTACT_STATE } from '../controllers/contact-context.js';
 import type { Download } from '../controllers/conversation-actions.js';
 import { type ConversationIntent, type DownloadKind, type IntentDetail, forward, request } from '../events.js';
-import { TICKET_LABELS, formatFull } from '../format.js';
+import { CHANNEL_LABELS, TICKET_LABELS, formatFull, languageName } from '../format.js';
 import { tagChips } from './contact-card.js';
 import { sideStyles } from './conversation-view.styles.js';
 import './contact-card.js';
@@ -19,7 +19,7 @@ type SideIntent = WithoutId<Extract<ConversationIntent, { conversationId: string
 /**
  * The conversation's side panel: user information (each identity value marked Verified only when the site
  * signed it), the contact (`<sb-contact-card>`: custom fields and contact tags), ticket status, tags,
- * assignees, visibility, private notes, downloads and (admins only) deletion of the user. Presentational:
+ * who is handling it (the holder) apart from who is assigned (offered: the agents who can see it), visibility, private notes, downloads and (admins only) deletion of the user. Presentational:
  * actions are intents (`sb-conversation-action`) that the view passes on to the panel; `downloads` are the
  * files the panel fetched.
  *
@@ -50,6 +50,8 @@ export class ConversationSide extends LitElement {
     const email = identity?.email.value ?? v.userData.email;
     const userId = identity?.userId.value ?? v.userData.user_id;
     const canTeam = this.agents.filter((a) => !a.disabled);
+    // Assignment follows visibility (the hub refuses the others); someone already assigned stays listed to be unticked.
+    const assignable = canTeam.filter((a) => a.role === 'admin' || c.visibleTo.length === 0 || c.visibleTo.includes(a.id) || c.assignees.includes(a.id));
     return html`
       <section class="user" aria-label="User information">
         <h3>User</h3>
@@ -59,8 +61,8 @@ export class ConversationSide extends LitElement {
           <dt>Phone</dt><dd>${v.userData.phone_number ?? '—'}</dd>
           ${userId ? html`<dt>User id</dt><dd class="user-id"><bdi>${userId}</bdi>${this.#identity('user-id', identity?.userId, v.verified)}</dd>` : nothing}
           <dt>Comments</dt><dd class="comments">${v.userData.comments ?? '—'}</dd>
-          <dt>Language</dt><dd>${v.language}</dd>
-          <dt>Channel</dt><dd>${v.channel}</dd>
+          <dt>Visitor language</dt><dd class="language">${languageName(v.language)} <span class="muted">(${v.language})</span></dd>
+          <dt>Channel</dt><dd class="channel">${CHANNEL_LABELS[v.channel] ?? v.channel}</dd>
           <dt>First seen</dt><dd>${formatFull(v.firstSeenAt)}</dd>
           <dt>Last seen</dt><dd>${formatFull(v.lastSeenAt)}</dd>
         </dl>
@@ -86,17 +88,34 @@ export class ConversationSide extends LitElement {
         </form>
         ${feedback?.scope === 'conversation-tags' ? html`<div class="feedback ${feedback.error ? 'error' : ''}" role="alert">${feedback.message}</div>` : nothing}
       </section>
+      <section class="handling" aria-labelledby="handling-title">
+        <h3 id="handling-title">Handling</h3>
+        <p class="holder">${
+          c.holderId
+            ? html`<bdi>${c.holderName ?? 'Another agent'}</bdi>${c.holderId === this.me.id ? ' (you)' : ''}`
+            : c.state === 'closed'
+              ? 'Nobody (closed)'
+              : c.muted
+                ? 'Nobody (the bot is muted)'
+                : 'Nobody (the bot is answering)'
+        }</p>
+        <p class="hint">The one agent who writes to the visitor now (Take over, Hand back). Taking over doesn't assign.</p>
+      </section>
       <section>
-        <h3>Assigned to</h3>
-        <fieldset class="assignees" aria-label="Assignees">
-          ${canTeam.map(
-            (a) => html`<label><input type="checkbox" value=${a.id} .checked=${c.assignees.includes(a.id)}
-            @change=${() => this.#act({ action: 'assignees', agentIds: this.#checked('.assignees') })} />${a.name}${a.online ? ' ●' : ''}</label>`,
+        <h3 id="assignees-title">Assigned to</h3>
+        <p class="hint assignees-hint" id="assignees-hint">Who is responsible: it shows in their Mine view. Only agents who can see it.</p>
+        <fieldset class="assignees" aria-labelledby="assignees-title" aria-describedby="assignees-hint">
+          ${assignable.map(
+            (a) => html`<label data-agent=${a.id}><input type="checkbox" value=${a.id} .checked=${c.assignees.includes(a.id)}
+            @change=${() => this.#act({ action: 'assignees', agentIds: this.#checked('.assignees') })} /><bdi>${a.name}</bdi>${a.online ? ' ●' : ''}${
+              a.id === c.holderId ? html` <span class="muted">(handling)</span>` : nothing
+            }</label>`,
           )}
         </fieldset>
       </section>
       <section>
         <h3>Visible to</h3>
+        <p class="hint visibility-hint">Agents left out lose it: they are unassigned, and if one was handling it, it goes back to the bot.</p>
         <fieldset class="visibility" aria-label="Visible to">
           <label><input type="checkbox" class="everyone" .checked=${c.visibleTo.length === 0}
             @change=${(e: Event) => (e.target as HTMLInputElement).checked && this.#setVisibility([])} />Whole team</label>

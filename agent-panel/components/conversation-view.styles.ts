@@ -3,13 +3,19 @@ import { css } from 'lit';
 export const viewStyles = css`
   :host { display: grid; grid-template-columns: minmax(0, 1fr) 280px; height: 100%; min-height: 0; container-type: inline-size; }
   .chat { display: flex; flex-direction: column; min-height: 0; border-right: 1px solid var(--sb-border); }
+  .chat-body { display: flex; flex-direction: column; flex: 1; min-height: 0; }
   header { padding: 8px 12px; border-bottom: 1px solid var(--sb-border); display: grid; gap: 6px; }
   .title { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
   .title h2 { font-size: 16px; margin: 0; overflow-wrap: anywhere; }
   .presence { font-size: 12px; color: var(--sb-muted); }
   .presence.online { color: var(--sb-ok); }
   .actions { display: flex; gap: 6px; flex-wrap: wrap; align-items: center; }
+  .status-line { margin: 0; font-size: 13px; color: var(--sb-muted); }
   .handler { font-size: 12px; color: var(--sb-muted); }
+  .panes { display: none; gap: 0; border: 1px solid var(--sb-border); border-radius: var(--sb-radius); overflow: hidden; justify-self: start; }
+  .panes [role='tab'] { border: none; border-radius: 0; padding: 6px 16px; }
+  .panes [role='tab'][aria-selected='true'] { background: var(--sb-accent); color: var(--sb-accent-text); }
+  .panes [role='tab']:focus-visible { outline-offset: -4px; outline-color: var(--sb-text); }
   .transcript { flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; gap: 8px; min-height: 120px; }
   .msg { max-width: 80%; display: grid; gap: 2px; }
   .msg .text { white-space: pre-wrap; overflow-wrap: anywhere; padding: 6px 10px; border-radius: var(--sb-radius); background: var(--sb-surface-alt); }
@@ -26,11 +32,23 @@ export const viewStyles = css`
   .held { font-size: 13px; color: var(--sb-warn); }
   .back { display: none; }
   .side { overflow-y: auto; min-height: 0; }
+  dialog.close-dialog { border: 1px solid var(--sb-border); border-radius: var(--sb-radius); padding: 16px; width: min(420px, calc(100vw - 32px)); color: var(--sb-text); background: var(--sb-surface); }
+  dialog.close-dialog::backdrop { background: rgb(0 0 0 / 0.35); }
+  dialog.close-dialog form { display: grid; gap: 8px; }
+  dialog.close-dialog h2 { font-size: 16px; margin: 0 0 4px; overflow-wrap: anywhere; }
+  dialog.close-dialog .hint { margin: 0; font-size: 12px; color: var(--sb-muted); }
+  dialog.close-dialog .error { margin: 0; }
+  .dialog-buttons { display: flex; gap: 8px; justify-content: flex-end; flex-wrap: wrap; }
+  /* Narrow (a phone, a CRM sidebar): one column, and the side panel is the Details tab. */
   @container (max-width: 640px) {
-    :host { display: block; overflow-y: auto; }
-    .chat { border-right: none; height: max(420px, 100%); }
+    :host { display: flex; flex-direction: column; }
+    .chat { border-right: none; flex: 1 1 auto; }
+    .chat.details { flex: none; }
+    .chat.details .chat-body { display: none; }
+    .panes { display: inline-flex; }
     .back { display: inline-block; }
-    .side { border-top: 1px solid var(--sb-border); }
+    .side { flex: 1 1 auto; border-top: 1px solid var(--sb-border); }
+    .side.hidden-narrow { display: none; }
   }
 `;
 
@@ -54,5 +72,7 @@ export const sideStyles = css`
   .identity.provided { font-size: 12px; font-style: italic; }
   .identity-warning { margin-top: 2px; padding: 2px 6px; font-size: 12px; border-radius: var(--sb-radius); background: var(--sb-warn-bg); color: var(--sb-warn); }
   .feedback { font-size: 12px; margin-top: 4px; }
+  .hint { margin: 0 0 6px; font-size: 12px; color: var(--sb-muted); }
+  .handling .holder { margin: 0 0 2px; }
   .feedback.error { color: var(--sb-danger); }
 `;

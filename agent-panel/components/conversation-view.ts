@@ -1,22 +1,24 @@
 import { LitElement, html, nothing } from 'lit';
-import { customElement, property, query } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import { LIMITS } from '../../protocol/limits.js';
-import type { Agent, ConversationDetail, ConversationSummary, Message } from '../../protocol/types.js';
+import { type Agent, type ConversationDetail, type ConversationSummary, type Message, TICKET_STATUSES, type TicketStatus } from '../../protocol/types.js';
 import { panelStyles } from '../agent-panel.styles.js';
 import { type ContactState, NO_CONTACT_STATE } from '../controllers/contact-context.js';
 import type { Download } from '../controllers/conversation-actions.js';
 import { type ConversationIntent, type IntentDetail, emitInternal, forward, request } from '../events.js';
-import { BOT_LABELS, formatFull, formatTime } from '../format.js';
+import { BOT_LABELS, TICKET_LABELS, formatFull, formatTime } from '../format.js';
 import { viewStyles } from './conversation-view.styles.js';
 import './conversation-side.js';
 
 /** Intents that need only the conversation's id. */
-type SimpleAction = 'release' | 'mute' | 'unmute' | 'close' | 'reopen';
+type SimpleAction = 'release' | 'mute' | 'unmute' | 'reopen';
 
 /**
- * One conversation: header with presence and the handoff / mute / close actions, the transcript (always
- * rendered as text), and the composer. The side panel (user, status, tags, team, notes, downloads) is
- * `<sb-conversation-side>`. Presentational: every action is an intent for the panel, which runs it against
+ * One conversation: header with presence, the handoff / mute / close actions and one status line that says who
+ * answers (the bot, the bot muted until …, the agent handling it, or closed), the transcript (always rendered as
+ * text), and the composer. The side panel (user, status, tags, team, notes, downloads) is `<sb-conversation-side>`;
+ * below 640 px of width it is a second tab (Conversation | Details) instead of a column. Close asks for the outcome
+ * (ticket status) in a modal dialog. Presentational: every action is an intent for the panel, which runs it against
  * the hub (which checks it again).
  *
  * @fires sb-back - the narrow layout's back button (internal)
@@ -34,10 +36,18 @@ export class ConversationView extends LitElement {
   @property({ attribute: false }) contacts: ContactState = NO_CONTACT_STATE;
   @property({ type: Boolean }) visitorTyping = false;
   @property({ type: Boolean }) busy = false;
+  /** The hub's refusal of the last Close, shown in the close dialog. */
+  @property({ attribute: false }) closeError = '';
+  /** On a narrow screen: the chat or the side panel. */
+  @state() private pane: 'chat' | 'details' = 'chat';
+  /** A Close was refused since the dialog opened (so `closeError` is about this attempt). */
+  @state() private closeRefused = false;
   @query('.transcript') private transcript?: HTMLElement;
   @query('#reply') private reply?: HTMLTextAreaElement;
+  @query('dialog.close-dialog') private closeDialog?: HTMLDialogElement;
   #typing = false;
   #lastCount = 0;
+  #shownId = '';
 
   get conversation(): ConversationSummary {
     return this.detail.conversation;
@@ -57,6 +67,17 @@ export class ConversationView extends LitElement {
     return () => this.act({ action, conversationId: this.conversation.id });
   }
 
+  override willUpdate(): void {
+    // Another conversation opens on its chat, with no dialog.
+    if (this.detail.conversation.id !== this.#shownId) {
+      if (this.#shownId) {
+        this.pane = 'chat';
+        this.closeDialog?.close();
+      }
+      this.#shownId = this.detail.conversation.id;
+    }
+  }
+
   protected override updated(): void {
     // Keep the newest message in sight when messages arrive.
     const count = this.detail.messages.length;
@@ -71,7 +92,8 @@ export class ConversationView extends LitElement {
     const admin = this.me.role === 'admin';
     const closed = c.state === 'closed';
     const holder = c.holderName ?? 'Another agent';
-    return html`<section class="chat" aria-label="Conversation with ${c.visitor.name}">
+    const details = this.pane === 'details';
+    return html`<section class="chat ${details ? 'details' : ''}" aria-label="Conversation with ${c.visitor.name}">
         <header>
           <div class="title">
             <button class="back" type="button" @click=${() => emitInternal(this, 'sb-back', {})}>← Back</button>
@@ -79,7 +101,6 @@ export class ConversationView extends LitElement {
             <span class="chip ${c.visitor.verified ? 'verified' : 'unverified'}">${c.visitor.verified ? 'Verified' : 'Unverified'}</span>
             <span class="presence ${c.visitor.online ? 'online' : ''}">${c.visitor.online ? '● Online' : '○ Offline'}</span>
             <span class="chip bot ${c.botStatus}">${BOT_LABELS[c.botStatus]}</span>
-            ${closed ? html`<span class="chip state">Closed</span>` : nothing}
           </div>
           <div class="actions">
             ${
@@ -92,42 +113,136 @@ export class ConversationView extends LitElement {
             }
             ${
               c.muted
-                ? html`<button type="button" class="unmute" ?disabled=${this.busy} @click=${this.#simple('unmute')}>Unmute bot</button>
-                  <span class="handler unmute-at">Bot muted${c.unmuteAt ? html` until <time datetime=${c.unmuteAt}>${formatFull(c.unmuteAt)}</time>` : nothing}</span>`
-                : html`<button type="button" class="mute" ?disabled=${this.busy} @click=${this.#simple('mute')}>Mute bot</button>`
+                ? html`<button type="button" class="unmute" ?disabled=${this.busy} @click=${this.#simple('unmute')}>Unmute bot</button>`
+                : html`<button type="button" class="mute" ?disabled=${this.busy || closed} @click=${this.#simple('mute')}>Mute bot</button>`
             }
             ${
               closed
                 ? html`<button type="button" class="reopen" ?disabled=${this.busy} @click=${this.#simple('reopen')}>Reopen</button>`
-                : html`<button type="button" class="close" ?disabled=${this.busy} @click=${this.#simple('close')}>Close</button>`
+                : html`<button type="button" class="close" ?disabled=${this.busy} aria-haspopup="dialog" @click=${this.#openClose}>Close…</button>`
             }
-            <span class="handler">${c.holderName ? `Handled by ${c.holderName}` : 'The bot is answering'}</span>
+          </div>
+          <p class="status-line" role="status">${this.#status(c, mine)}</p>
+          <div class="panes" role="tablist" aria-label="Conversation or details">
+            <button type="button" role="tab" id="tab-chat" aria-controls="chat-body" aria-selected=${!details} tabindex=${details ? -1 : 0}
+              @click=${() => this.#show('chat')} @keydown=${this.#onTabKey}>Conversation</button>
+            <button type="button" role="tab" id="tab-details" aria-controls="side-pane" aria-selected=${details} tabindex=${details ? 0 : -1}
+              @click=${() => this.#show('details')} @keydown=${this.#onTabKey}>Details</button>
           </div>
         </header>
-        <div class="transcript" role="log" aria-live="polite" aria-label="Transcript">
-          ${this.detail.messages.length === 0 ? html`<p class="muted">No messages yet.</p>` : this.detail.messages.map((m) => this.#renderMessage(m))}
-        </div>
-        <div class="typing" aria-live="polite">${this.visitorTyping ? html`<bdi>${c.visitor.name}</bdi> is typing…` : ''}</div>
-        <form class="composer" @submit=${this.#send}>
-          ${
-            heldByOther
-              ? html`<div class="held" role="status">${holder} is handling this conversation</div>`
-              : c.holderId === null && !closed
-                ? html`<div class="handler">Sending a reply takes the conversation over from the bot. Shift+Enter for a new line.</div>`
-                : nothing
-          }
-          <div class="row">
-            <label class="sr-only" for="reply">Reply to the visitor</label>
-            <textarea id="reply" maxlength=${LIMITS.messageText} ?disabled=${heldByOther || closed}
-              placeholder=${heldByOther ? `${holder} is handling this conversation` : closed ? 'Reopen the conversation to reply' : 'Reply to the visitor (Enter to send)'}
-              @keydown=${this.#onKey} @input=${this.#onInput} @blur=${() => this.#setTyping(false)}></textarea>
-            <button class="primary send" type="submit" ?disabled=${heldByOther || closed || this.busy}>Send</button>
+        <div class="chat-body" id="chat-body">
+          <div class="transcript" role="log" aria-live="polite" aria-label="Transcript">
+            ${this.detail.messages.length === 0 ? html`<p class="muted">No messages yet.</p>` : this.detail.messages.map((m) => this.#renderMessage(m))}
           </div>
-        </form>
+          <div class="typing" aria-live="polite">${this.visitorTyping ? html`<bdi>${c.visitor.name}</bdi> is typing…` : ''}</div>
+          <form class="composer" @submit=${this.#send}>
+            ${
+              heldByOther
+                ? html`<div class="held" role="status">${holder} is handling this conversation</div>`
+                : c.holderId === null && !closed
+                  ? html`<div class="handler">Sending a reply takes the conversation over from the bot. Shift+Enter for a new line.</div>`
+                  : nothing
+            }
+            <div class="row">
+              <label class="sr-only" for="reply">Reply to the visitor</label>
+              <textarea id="reply" maxlength=${LIMITS.messageText} ?disabled=${heldByOther || closed}
+                placeholder=${heldByOther ? `${holder} is handling this conversation` : closed ? 'Reopen the conversation to reply' : 'Reply to the visitor (Enter to send)'}
+                @keydown=${this.#onKey} @input=${this.#onInput} @blur=${() => this.#setTyping(false)}></textarea>
+              <button class="primary send" type="submit" ?disabled=${heldByOther || closed || this.busy}>Send</button>
+            </div>
+          </form>
+        </div>
       </section>
-      <sb-conversation-side class="side" .me=${this.me} .agents=${this.agents} .detail=${this.detail} .downloads=${this.downloads} .contacts=${this.contacts}
-        @sb-conversation-action=${(e: CustomEvent<IntentDetail<ConversationIntent>>) => forward(e, 'sb-conversation-action', this)}></sb-conversation-side>`;
+      <sb-conversation-side id="side-pane" class="side ${details ? '' : 'hidden-narrow'}" aria-labelledby="tab-details"
+        .me=${this.me} .agents=${this.agents} .detail=${this.detail} .downloads=${this.downloads} .contacts=${this.contacts}
+        @sb-conversation-action=${(e: CustomEvent<IntentDetail<ConversationIntent>>) => forward(e, 'sb-conversation-action', this)}></sb-conversation-side>
+      ${this.#renderCloseDialog(c)}`;
   }
+
+  /** Who answers the visitor now, in one line: closed, an agent, the muted bot, or the bot. */
+  #status(c: ConversationSummary, mine: boolean) {
+    if (c.state === 'closed') return 'Closed';
+    const until = c.unmuteAt ? html` until <time datetime=${c.unmuteAt}>${formatFull(c.unmuteAt)}</time>` : nothing;
+    if (c.holderId !== null) {
+      const who = mine ? 'You are' : html`<bdi>${c.holderName ?? 'Another agent'}</bdi> is`;
+      return html`${who} handling it<span class="unmute-at">; the bot is muted${until}</span>`;
+    }
+    if (c.muted) return html`<span class="unmute-at">The bot is muted${until}</span>`;
+    return 'The bot is answering';
+  }
+
+  #renderCloseDialog(c: ConversationSummary) {
+    return html`<dialog class="close-dialog" aria-labelledby="close-title" aria-describedby="close-hint" @keydown=${this.#trapFocus} @close=${this.#onDialogClosed}>
+      <form @submit=${this.#confirmClose}>
+        <h2 id="close-title">Close the conversation with <bdi>${c.visitor.name}</bdi></h2>
+        <label for="close-outcome">Outcome (ticket status)</label>
+        <select id="close-outcome" name="ticketStatus">
+          ${TICKET_STATUSES.map((s) => html`<option value=${s} ?selected=${s === 'resolved'}>${TICKET_LABELS[s]}</option>`)}
+        </select>
+        <p class="hint" id="close-hint">The visitor's next message will start a new conversation. You can reopen this one.</p>
+        ${this.closeRefused && this.closeError ? html`<p class="error" role="alert">${this.closeError}</p>` : nothing}
+        <div class="dialog-buttons">
+          <button type="button" class="cancel" @click=${() => this.closeDialog?.close()}>Cancel</button>
+          <button type="submit" class="primary confirm-close" ?disabled=${this.busy}>Close conversation</button>
+        </div>
+      </form>
+    </dialog>`;
+  }
+
+  #show(pane: 'chat' | 'details'): void {
+    this.pane = pane;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${pane}`)?.focus());
+  }
+
+  /** ← and → move between the two tabs (the tablist pattern). */
+  #onTabKey = (event: KeyboardEvent): void => {
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+    event.preventDefault();
+    this.#show(this.pane === 'chat' ? 'details' : 'chat');
+  };
+
+  #openClose = (): void => {
+    const dialog = this.closeDialog;
+    if (!dialog) return;
+    const select = dialog.querySelector<HTMLSelectElement>('select');
+    if (select) select.value = 'resolved';
+    this.closeRefused = false;
+    dialog.showModal();
+    select?.focus();
+  };
+
+  #confirmClose = async (event: SubmitEvent): Promise<void> => {
+    event.preventDefault();
+    const ticketStatus = (this.closeDialog?.querySelector<HTMLSelectElement>('select')?.value ?? 'resolved') as TicketStatus;
+    this.closeRefused = false;
+    const closed = await this.act({ action: 'close', conversationId: this.conversation.id, ticketStatus });
+    if (closed) this.closeDialog?.close();
+    else this.closeRefused = true;
+  };
+
+  /** Focus goes back to where the dialog was opened from (Reopen once closed). */
+  #onDialogClosed = async (): Promise<void> => {
+    this.closeRefused = false;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('button.close, button.reopen')?.focus();
+  };
+
+  /** A modal dialog makes the page inert; Tab also wraps around inside it rather than leaving for the browser's UI. */
+  #trapFocus = (event: KeyboardEvent): void => {
+    if (event.key !== 'Tab') return;
+    const dialog = event.currentTarget as HTMLDialogElement;
+    const focusable = [...dialog.querySelectorAll<HTMLElement>('select, button:not(:disabled)')];
+    const first = focusable[0];
+    const last = focusable.at(-1);
+    const active = this.renderRoot instanceof ShadowRoot ? this.renderRoot.activeElement : document.activeElement;
+    if (event.shiftKey && active === first) {
+      event.preventDefault();
+      last?.focus();
+    } else if (!event.shiftKey && active === last) {
+      event.preventDefault();
+      first?.focus();
+    }
+  };
 
   #renderMessage(m: Message) {
     if (m.author === 'system') return html`<div class="msg system" data-id=${m.id}>${m.text}</div>`;

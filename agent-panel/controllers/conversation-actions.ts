@@ -41,7 +41,7 @@ export async function runConversationIntent(api: HubApi, live: HubController, in
     case 'unmute':
       return api.call('POST /api/conversations/:id/unmute', { params });
     case 'close':
-      return api.call('POST /api/conversations/:id/close', { params, body: {} });
+      return api.call('POST /api/conversations/:id/close', { params, body: { ticketStatus: intent.ticketStatus } });
     case 'reopen':
       return api.call('POST /api/conversations/:id/reopen', { params });
     case 'ticket-status':

@@ -10,6 +10,7 @@
  * the first load, a filter change, opening a conversation, and a socket (re)connect.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { LanguageCount } from '../../protocol/api.js';
 import type { Contact } from '../../protocol/contacts.js';
 import type { ConversationChange } from '../../protocol/events.js';
 import { applyCountChange, dashboardStats, type InboxFields, inboxCounts, noCounts } from '../../protocol/inbox.js';
@@ -47,6 +48,10 @@ export class InboxController implements ReactiveController {
   downloads: Download[] = [];
   /** The message of the last failed call, shown by the panel until dismissed. */
   error = '';
+  /** The hub's refusal of the last Close (shown in the close dialog, not the panel's alert). */
+  closeError = '';
+  /** The visitor languages of the conversations this agent may see: the language filter's choices. */
+  languages: LanguageCount[] = [];
   /** The socket; its events are applied here. */
   readonly live: HubController;
   /** The open conversation's contact, the contact field definitions and the tag catalogue. */
@@ -135,14 +140,19 @@ export class InboxController implements ReactiveController {
     this.#set({ loading: true });
     try {
       const unfiltered = this.filter.inbox === 'all' && Object.keys(this.filter).length === 1;
-      const [list, stats, all] = await Promise.all([
+      const [list, stats, all, languages] = await Promise.all([
         api.call('GET /api/conversations', { query: this.filter }),
         api.call('GET /api/stats'),
         unfiltered ? null : api.call('GET /api/conversations', { query: { inbox: 'all', limit: 200 } }),
+        // The filter's choices: without them the filter still works (the choice in the URL is offered).
+        api.call('GET /api/languages').then(
+          (answer) => answer.items,
+          () => this.languages,
+        ),
       ]);
       if (seq !== this.#listSeq) return;
       for (const c of [...list.items, ...(all?.items ?? [])]) this.#track(c, false);
-      this.#set({ items: list.items, total: list.total, counts: list.counts, stats, loading: false });
+      this.#set({ items: list.items, total: list.total, counts: list.counts, stats, languages, loading: false });
       this.#emitUnread();
     } catch (error) {
       if (seq === this.#listSeq) this.#set({ loading: false, error: errorText(error) });
@@ -158,7 +168,7 @@ export class InboxController implements ReactiveController {
     const seq = ++this.#openSeq;
     this.#clearDownloads();
     this.contacts.clearFeedback();
-    this.#set({ selectedId: id, typing: false });
+    this.#set({ selectedId: id, typing: false, closeError: '' });
     try {
       const detail = await api.call('GET /api/conversations/:id', { params: { id } });
       if (seq !== this.#openSeq) return false;
@@ -205,6 +215,7 @@ export class InboxController implements ReactiveController {
     // The side panel's contact and tag forms show the outcome next to them.
     const scope: ContactScope | null = intent.action === 'contact' ? intent.scope : intent.action === 'tags' ? 'conversation-tags' : null;
     if (scope) this.contacts.clearFeedback();
+    if (intent.action === 'close') this.#set({ closeError: '' });
     try {
       if (intent.action === 'contact') {
         this.#applyContact(await this.contacts.patch(intent.contactId, intent.patch));
@@ -222,6 +233,7 @@ export class InboxController implements ReactiveController {
       return true;
     } catch (error) {
       if (scope) this.contacts.report(scope, errorText(error), true);
+      else if (intent.action === 'close') this.#set({ closeError: errorText(error) });
       else this.fail(error);
       return false;
     }
@@ -256,8 +268,17 @@ export class InboxController implements ReactiveController {
       this.counts = applyCountChange(this.counts, change.previous, c, me.id, inboxCounts);
       if (this.stats) this.stats = applyCountChange(this.stats, change.previous, c, me.id, dashboardStats);
     }
+    // A conversation new to this agent in a language not offered yet: the language filter offers it.
+    if (change && change.previous === null) this.#countLanguage(c.language);
     this.#track(c, true);
     this.#emitUnread();
+  }
+
+  #countLanguage(language: string): void {
+    const known = this.languages.some((l) => l.language === language);
+    this.languages = known
+      ? this.languages.map((l) => (l.language === language ? { ...l, count: l.count + 1 } : l))
+      : [...this.languages, { language, count: 1 }];
   }
 
   #onDeleted(conversationId: string, previous: InboxFields | null | undefined): void {
@@ -343,4 +364,17 @@ export class InboxController implements ReactiveController {
 /** Same tags in the same order (a hub without contacts sends none). */
 const sameTags = (a: string[] | undefined, b: string[] | undefined): boolean => (a ?? []).join('\n') === (b ?? []).join('\n');
 
-type StateKey = 'items' | 'total' | 'counts' | 'stats' | 'loading' | 'agents' | 'selectedId' | 'detail' | 'typing' | 'downloads' | 'error';
+type StateKey =
+  | 'items'
+  | 'total'
+  | 'counts'
+  | 'stats'
+  | 'loading'
+  | 'agents'
+  | 'selectedId'
+  | 'detail'
+  | 'typing'
+  | 'downloads'
+  | 'error'
+  | 'closeError'
+  | 'languages';

@@ -9,6 +9,8 @@ export const conversationRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/conversations', { schema: { querystring: ConversationQuery } }, async (request) => inbox.list(actor(request), request.query));
 
+  app.get('/api/languages', async (request) => ({ items: await inbox.languages(actor(request)) }));
+
   app.get('/api/conversations/:id', { schema: { params: IdParams } }, async (request) => inbox.detail(actor(request), request.params.id));
 
   app.get('/api/conversations/:id/messages', { schema: { params: IdParams, querystring: AfterQuery } }, async (request) => ({

@@ -128,8 +128,9 @@ export class Broadcaster {
   }
 
   /**
-   * Visibility narrowed: the agents in `before` but not in `after` drop the conversation (and leave
-   * its watch room, so typing stops reaching them). `before` empty = it was team-wide.
+   * Visibility narrowed: the agents in `before` but not in `after` (admins excepted) drop the conversation
+   * and leave its watch room, so its typing stops reaching them; its messages and updates already go to
+   * the rooms of `after` only. `before` empty = it was team-wide.
    */
   async lostSight(audience: Audience, before: string[], previous: InboxFields): Promise<void> {
     const after = audience.visibleTo;
@@ -137,7 +138,8 @@ export class Broadcaster {
     const payload = { conversationId: audience.id, visitorId: audience.visitorId, previous };
     const lost = before.length > 0 ? before.filter((id) => !after.includes(id)) : null;
     if (lost && lost.length === 0) return;
-    const target = lost ? this.agents.to(lost.map(rooms.agent)) : this.agents.to(rooms.allAgents).except([rooms.admins, ...after.map(rooms.agent)]);
+    // Admins see everything: an admin taken off the list by name keeps it.
+    const target = (lost ? this.agents.to(lost.map(rooms.agent)) : this.agents.to(rooms.allAgents)).except([rooms.admins, ...after.map(rooms.agent)]);
     target.emit('conversation:deleted', payload);
     target.socketsLeave(rooms.watch(audience.id));
   }

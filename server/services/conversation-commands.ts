@@ -2,14 +2,15 @@
  * What agents do to a conversation besides writing: take over, hand back, mute, tag, assign,
  * restrict, set the ticket status, close, reopen, delete. Each runs authorise → rule → store → publish.
  */
-import type { ConversationSummary, Message, TicketStatus } from '../../protocol/types.js';
+import type { ConversationSummary, Message, Role, TicketStatus } from '../../protocol/types.js';
 import { LIMITS } from '../../protocol/limits.js';
 import type { Clock } from '../clock.js';
-import { forbidden, HubError, notFound } from '../errors.js';
+import { badRequest, forbidden, HubError, notFound } from '../errors.js';
 import { checkTags } from '../rules/contact-fields.js';
 import { type Actor, checkClaim, checkClose, checkRelease } from '../rules/handoff.js';
+import { canSee } from '../rules/visibility.js';
 import type { ConversationRecord } from '../store/mappers.js';
-import type { ConversationsTable } from '../store/schema.js';
+import type { AgentsTable, ConversationsTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { visibleConversation } from './access.js';
 import type { Broadcaster } from './broadcaster.js';
@@ -92,29 +93,53 @@ export class ConversationCommands {
     return this.#change(record, { tags: JSON.stringify(clean) });
   }
 
+  /** Only agents who may see the conversation can be assigned to it (400 otherwise). */
   async setAssignees(actor: Actor, conversationId: string, agentIds: string[]): Promise<ConversationSummary> {
     const record = await visibleConversation(this.store, actor, conversationId);
-    return this.#change(record, { assignees: JSON.stringify(await this.#knownAgents(agentIds)) });
+    const known = await this.#knownAgents(agentIds);
+    const blind = [...known.values()].find((agent) => !canSee({ id: agent.id, role: agent.role as Role }, record));
+    if (blind) throw badRequest(`${blind.name} cannot see this conversation, so they can't be assigned to it; change who can see it first`);
+    return this.#change(record, { assignees: JSON.stringify([...known.keys()]) });
   }
 
+  /**
+   * Assignment follows visibility: the agents who lose sight of the conversation leave its assignees and, if one of
+   * them holds it, it is handed back to the bot (unmuted, as by Hand back). They drop it from their lists and stop
+   * hearing its messages and typing.
+   */
   async setVisibility(actor: Actor, conversationId: string, agentIds: string[]): Promise<ConversationSummary> {
     const record = await visibleConversation(this.store, actor, conversationId);
-    const ids = await this.#knownAgents(agentIds);
+    const ids = [...(await this.#knownAgents(agentIds)).keys()];
     // An agent restricting visibility keeps it for themself, or they would lock themselves out.
     if (actor.role !== 'admin' && ids.length > 0 && !ids.includes(actor.id)) ids.push(actor.id);
-    const updated = await this.#update(record, { visible_to: JSON.stringify(ids) });
-    const summary = await this.publisher.publish(updated, record);
+    const after = { visibleTo: ids };
+    const involved = await this.store.agents.many([...record.assignees, ...(record.holderId ? [record.holderId] : [])]);
+    // Admins see everything. (An id of an agent removed from the team is left as it was: it didn't lose sight here.)
+    const keeps = (id: string) => {
+      const agent = involved.get(id);
+      return agent === undefined || canSee({ id, role: agent.role as Role }, after);
+    };
+    const changes: Partial<ConversationsTable> = { visible_to: JSON.stringify(ids) };
+    const assignees = record.assignees.filter(keeps);
+    if (assignees.length !== record.assignees.length) changes.assignees = JSON.stringify(assignees);
+    const released = record.holderId !== null && !keeps(record.holderId);
+    if (released) Object.assign(changes, { holder_id: null, muted: 0, muted_at: null, muted_by: null });
+    const updated = await this.#update(record, changes);
+    // The "left" line goes to who sees it now (`updated`), not to the agents who just lost sight.
+    if (released) await this.#announce(updated, `${involved.get(record.holderId ?? '')?.name ?? 'The agent'} left the conversation`);
+    const summary = await this.publisher.publish(updated, record, { visitorUpdate: released });
     // Agents who lost sight of it drop it from their lists and stop hearing its typing.
     await this.broadcaster.lostSight(updated, record.visibleTo, inboxFields(record));
     return summary;
   }
 
-  async #knownAgents(agentIds: string[]): Promise<string[]> {
+  /** The agents, by id; 400 if one is unknown. */
+  async #knownAgents(agentIds: string[]): Promise<Map<string, AgentsTable>> {
     const ids = [...new Set(agentIds)];
     const known = await this.store.agents.many(ids);
     const unknown = ids.find((id) => !known.has(id));
     if (unknown) throw new HubError('bad_request', `Unknown agent ${unknown}`);
-    return ids;
+    return new Map(ids.map((id) => [id, known.get(id) as AgentsTable]));
   }
 
   async setTicketStatus(actor: Actor, conversationId: string, status: TicketStatus): Promise<ConversationSummary> {

@@ -1,5 +1,5 @@
 /** The agent's reads: the inbox list with its tab counts, the dashboard tiles, one conversation in full. */
-import type { ConversationList, VisitorExport } from '../../protocol/api.js';
+import type { ConversationList, LanguageCount, VisitorExport } from '../../protocol/api.js';
 import { dashboardStats, inboxCounts, type InboxFields } from '../../protocol/inbox.js';
 import type { ConversationDetail, ConversationFilter, DashboardStats, Message, Visitor } from '../../protocol/types.js';
 import type { Clock } from '../clock.js';
@@ -54,6 +54,11 @@ export class Inbox {
   async stats(viewer: Actor): Promise<DashboardStats> {
     const counted = await this.store.inbox.countable(viewer, this.retentionCutoff());
     return dashboardStats(counted.map(countable), viewer.id);
+  }
+
+  /** The language filter's choices: the visitor languages of what the viewer may see, with counts. */
+  async languages(viewer: Actor): Promise<LanguageCount[]> {
+    return this.store.inbox.languages(viewer, this.retentionCutoff());
   }
 
   async detail(viewer: Actor, id: string): Promise<ConversationDetail> {

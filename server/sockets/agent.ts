@@ -71,6 +71,11 @@ export function registerAgentNamespace(services: HubServices, limits: AgentLimit
         limited(limits.events, 'requests');
         await inbox.checkVisible(actor, conversationId);
         await socket.join(rooms.watch(conversationId));
+        // Visibility may have narrowed between the check and the join: look again, so typing can't leak.
+        await inbox.checkVisible(actor, conversationId).catch(async (error: unknown) => {
+          await socket.leave(rooms.watch(conversationId));
+          throw error;
+        });
         return { ok: true as const };
       }),
     );

@@ -29,6 +29,8 @@ interface Fixture {
   agentId: string;
   /** A direct team chat thread between `agent` and another agent (neither hidden nor admin is part of it). */
   teamThreadId: string;
+  /** The agent who may see the conversation (only such an agent can be assigned to it). */
+  seerId: string;
 }
 
 interface Row {
@@ -82,12 +84,13 @@ const ROWS: Row[] = [
   },
   { method: 'POST', path: '/api/faqs/test', body: () => ({ text: 'where is my order' }), expect: [U, U, 200, 200, 200] },
   { method: 'GET', path: '/api/conversations', expect: [U, U, 200, 200, 200] },
+  { method: 'GET', path: '/api/languages', expect: [U, U, 200, 200, 200] },
   { method: 'GET', path: '/api/conversations/:conversation', expect: [U, U, 200, N, 200] },
   { method: 'GET', path: '/api/conversations/:conversation/messages', expect: [U, U, 200, N, 200] },
   { method: 'GET', path: '/api/conversations/:conversation/export', expect: [U, U, 200, N, 200] },
   { method: 'POST', path: '/api/conversations/:conversation/notes', body: () => ({ text: 'private' }), expect: [U, U, 201, N, 201] },
   { method: 'PUT', path: '/api/conversations/:conversation/tags', body: () => ({ tags: ['vip'] }), expect: [U, U, 200, N, 200] },
-  { method: 'PUT', path: '/api/conversations/:conversation/assignees', body: (f) => ({ agentIds: [f.agentId] }), expect: [U, U, 200, N, 200] },
+  { method: 'PUT', path: '/api/conversations/:conversation/assignees', body: (f) => ({ agentIds: [f.seerId] }), expect: [U, U, 200, N, 200] },
   { method: 'PUT', path: '/api/conversations/:conversation/visibility', body: () => ({ agentIds: [] }), expect: [U, U, 200, N, 200] },
   { method: 'PUT', path: '/api/conversations/:conversation/ticket-status', body: () => ({ status: 'pending' }), expect: [U, U, 200, N, 200] },
   { method: 'POST', path: '/api/conversations/:conversation/claim', body: () => ({}), expect: [U, U, 200, N, 200] },
@@ -219,13 +222,14 @@ test('every REST route × every role answers as the table says', async (t) => {
       faqId: await create(needs(':faq'), '/api/faqs', faq),
       quickReplyId: await create(needs(':quickReply'), '/api/quick-replies', quickReply),
       // Creating an agent hashes a password (scrypt): only when the row needs one.
-      agentId: await create(needs(':agent') || needs('assignees'), '/api/agents', {
+      agentId: await create(needs(':agent'), '/api/agents', {
         email: `${randomUUID().slice(0, 8)}@test.local`,
         name: 'Extra',
         role: 'agent',
         password: 'password-123',
       }),
       teamThreadId: needs(':key') ? await directThread() : 'not-needed',
+      seerId: agent.id,
     };
   };
 
