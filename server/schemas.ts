@@ -143,6 +143,8 @@ export const SettingsBody = Type.Object(
     handoffText: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
     botName: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
     faqThreshold: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    /** The greeting FAQ's answer (protocol/api.ts `BotSettings`). */
+    greeting: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.faqAnswer })),
   },
   { additionalProperties: false },
 );
