@@ -10,7 +10,7 @@
  *   every REST call and every state change goes through one place (controllers/inbox.ts, controllers/admin.ts,
  *   controllers/contacts.ts).
  */
-import type { AgentInput, AgentPatch, FaqInput, QuickReplyInput } from '../protocol/api.js';
+import type { AgentInput, AgentPatch, BotSettings, FaqInput, QuickReplyInput } from '../protocol/api.js';
 import type { ContactFieldDefinition, ContactPatch, TagCatalogue } from '../protocol/contacts.js';
 import type { BotStatus, ConversationFilter, Responder, TicketStatus } from '../protocol/types.js';
 
@@ -32,6 +32,8 @@ export type ConversationIntent =
   | { action: 'typing'; conversationId: string; typing: boolean }
   | { action: 'download'; conversationId: string; visitorId: string; kind: DownloadKind }
   | { action: 'delete-visitor'; visitorId: string }
+  /** Admin only, after the confirmation dialog. */
+  | { action: 'delete-conversation'; conversationId: string }
   /** Custom fields or tags of the open conversation's contact; `scope` says where the outcome is shown. */
   | { action: 'contact'; contactId: string; patch: ContactPatch; scope: ContactScope };
 
@@ -40,7 +42,10 @@ export type ContactScope = 'fields' | 'tags' | 'conversation-tags';
 
 export type DownloadKind = 'json' | 'text' | 'user';
 
-export type AdminScreen = 'faqs' | 'quick-replies' | 'agents' | 'contact-fields' | 'tags';
+export type AdminScreen = 'faqs' | 'quick-replies' | 'settings' | 'agents' | 'contact-fields' | 'tags';
+
+/** An admin form whose refusals by the hub are shown next to the field at fault. */
+export type AdminForm = 'settings' | 'quick-reply';
 
 /** What an admin asked for on the admin screens; `success` is the status line shown when the hub accepts it. */
 export type AdminIntent =
@@ -50,9 +55,11 @@ export type AdminIntent =
   | { action: 'faq-test'; text: string }
   | { action: 'faq-import'; csv: string }
   | { action: 'faq-export' }
+  | { action: 'faq-sample' }
   | { action: 'quick-reply-save'; id: string | null; input: QuickReplyInput; success: string }
   | { action: 'quick-reply-delete'; id: string }
   | { action: 'priority'; order: Responder[] }
+  | { action: 'settings-save'; changes: Partial<BotSettings> }
   | { action: 'agent-add'; input: AgentInput }
   | { action: 'agent-patch'; id: string; patch: AgentPatch; success: string }
   | { action: 'agent-remove'; id: string }
