@@ -2,7 +2,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import type { Agent, Faq, QuickReply } from '../protocol/types.js';
 import type { SwitchboardAgentPanel } from './agent-panel.js';
-import { formatWindows, parseWindows } from './components/admin-quick-replies.js';
 import { api, listedIds, login, newAgent, panel, root, testHub, unique, visitor } from './test-helpers.js';
 
 const admin$ = (el: SwitchboardAgentPanel) => root(el).querySelector('sb-admin-view')?.shadowRoot as ShadowRoot;
@@ -67,38 +66,41 @@ describe('<switchboard-agent-panel> admin screens', () => {
   });
 
   it('quick replies with time windows, responder priority, and agents', async () => {
-    expect(parseWindows('Mon,Tue,Wed,Thu,Fri 18:00-09:00; Sat,Sun 0:00-23:59')).to.deep.equal([
-      { days: [1, 2, 3, 4, 5], start: '18:00', end: '09:00' },
-      { days: [6, 0], start: '00:00', end: '23:59' },
-    ]);
-    expect(formatWindows([{ days: [1, 5], start: '18:00', end: '09:00' }])).to.equal('Mon,Fri 18:00-09:00');
-    expect(() => parseWindows('someday 9-5')).to.throw();
-
     const el = await panel(admin);
     (root(el).querySelector('button.admin-tab') as HTMLButtonElement).click();
     await waitUntil(() => admin$(el)?.querySelector('.tab-quick-replies'));
     admin$(el).querySelector<HTMLButtonElement>('.tab-quick-replies')?.click();
-    await waitUntil(
-      () => screen(el, 'sb-admin-quick-replies')?.querySelector('form.quick-reply-form') && screen(el, 'sb-admin-quick-replies').querySelector('.priority'),
-    );
+    await waitUntil(() => screen(el, 'sb-admin-quick-replies')?.querySelector('form.quick-reply-form .window'));
     const qr = () => screen(el, 'sb-admin-quick-replies');
     const name = `Night ${unique()}`;
     const form = qr().querySelector('form.quick-reply-form') as HTMLFormElement;
-    fill(form, {
-      name,
-      text: 'We are closed, back at 9.',
-      choices: 'Leave a message, FAQ',
-      timezone: 'Europe/Paris',
-      windows: 'Mon,Tue,Wed,Thu,Fri 18:00-09:00',
-    });
+    fill(form, { name, text: 'We are closed, back at 9.', choices: 'Leave a message, FAQ' });
+    const zone = qr().querySelector('select.timezone') as HTMLSelectElement;
+    zone.value = 'Europe/Paris';
+    zone.dispatchEvent(new Event('change'));
+    // The new form's window is Mon–Fri; its times become the night.
+    const row = qr().querySelector('.window') as HTMLElement;
+    for (const [selector, value] of [
+      ['input.start', '18:00'],
+      ['input.end', '09:00'],
+    ] as const) {
+      const input = row.querySelector(selector) as HTMLInputElement;
+      input.value = value;
+      input.dispatchEvent(new Event('input'));
+    }
     form.requestSubmit();
     await waitUntil(() => [...qr().querySelectorAll('tr.quick-reply')].some((tr) => tr.textContent?.includes(name)), `quick reply not listed: ${status(el)}`);
     const stored = (await api<{ items: QuickReply[] }>(admin, 'GET', '/api/quick-replies')).items.find((q) => q.name === name);
     expect(stored?.windows).to.deep.equal([{ days: [1, 2, 3, 4, 5], start: '18:00', end: '09:00' }]);
+    expect(stored?.timezone).to.equal('Europe/Paris');
     expect(stored?.choices).to.deep.equal(['Leave a message', 'FAQ']);
+    const listed = [...qr().querySelectorAll('tr.quick-reply')].find((tr) => tr.textContent?.includes(name));
+    expect(listed?.querySelector('.when')?.textContent).to.equal('Mon–Fri 18:00–09:00 (next day) (Europe/Paris)');
 
+    admin$(el).querySelector<HTMLButtonElement>('.tab-settings')?.click();
+    await waitUntil(() => screen(el, 'sb-admin-settings')?.querySelector('.priority button.up'));
     const before = (await api<{ responderPriority: string[] }>(admin, 'GET', '/api/settings')).responderPriority;
-    qr().querySelector<HTMLButtonElement>('.priority button.up')?.click();
+    screen(el, 'sb-admin-settings').querySelector<HTMLButtonElement>('.priority button.up')?.click();
     await waitUntil(
       async () => (await api<{ responderPriority: string[] }>(admin, 'GET', '/api/settings')).responderPriority.join() === [...before].reverse().join(),
       'priority not saved',

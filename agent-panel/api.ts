@@ -31,6 +31,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: ErrorCode | 'network',
     message: string,
+    /** The body field a `bad_request` is about, when the hub names one. */
+    readonly field?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -87,7 +89,7 @@ export class HubApi {
     const data: unknown = type.includes('json') ? await res.json() : await res.text();
     if (!res.ok) {
       const error = (typeof data === 'object' && data !== null ? data : {}) as Partial<ErrorBody>;
-      throw new ApiError(res.status, error.code ?? 'internal', error.message ?? (res.statusText || `HTTP ${res.status}`));
+      throw new ApiError(res.status, error.code ?? 'internal', error.message ?? (res.statusText || `HTTP ${res.status}`), error.field);
     }
     return data as RouteResponse<R>;
   }

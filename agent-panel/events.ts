@@ -10,7 +10,7 @@
  *   every REST call and every state change goes through one place (controllers/inbox.ts, controllers/admin.ts,
  *   controllers/contacts.ts).
  */
-import type { AgentInput, AgentPatch, FaqInput, QuickReplyInput } from '../protocol/api.js';
+import type { AgentInput, AgentPatch, BotSettings, FaqInput, QuickReplyInput } from '../protocol/api.js';
 import type { ContactFieldDefinition, ContactPatch, TagCatalogue } from '../protocol/contacts.js';
 import type { BotStatus, ConversationFilter, Responder, Settings, TicketStatus } from '../protocol/types.js';
 
@@ -34,6 +34,8 @@ export type ConversationIntent =
   | { action: 'typing'; conversationId: string; typing: boolean }
   | { action: 'download'; conversationId: string; visitorId: string; kind: DownloadKind }
   | { action: 'delete-visitor'; visitorId: string }
+  /** Admin only, after the confirmation dialog. */
+  | { action: 'delete-conversation'; conversationId: string }
   /** Custom fields or tags of the open conversation's contact; `scope` says where the outcome is shown. */
   | { action: 'contact'; contactId: string; patch: ContactPatch; scope: ContactScope };
 
@@ -42,7 +44,10 @@ export type ContactScope = 'fields' | 'tags' | 'conversation-tags';
 
 export type DownloadKind = 'json' | 'text' | 'user';
 
-export type AdminScreen = 'faqs' | 'quick-replies' | 'agents' | 'contact-fields' | 'tags';
+export type AdminScreen = 'faqs' | 'quick-replies' | 'settings' | 'agents' | 'contact-fields' | 'tags';
+
+/** An admin form whose refusals by the hub are shown next to the field at fault. */
+export type AdminForm = 'settings' | 'quick-reply';
 
 /** What an admin asked for on the admin screens; `success` is the status line shown when the hub accepts it. */
 export type AdminIntent =
@@ -52,11 +57,12 @@ export type AdminIntent =
   | { action: 'faq-test'; text: string }
   | { action: 'faq-import'; csv: string }
   | { action: 'faq-export' }
+  | { action: 'faq-sample' }
   | { action: 'quick-reply-save'; id: string | null; input: QuickReplyInput; success: string }
   | { action: 'quick-reply-delete'; id: string }
   | { action: 'priority'; order: Responder[] }
-  /** Some hub settings (auto-assignment's mode and reassignment delay). */
-  | { action: 'settings-save'; changes: Partial<Settings>; success: string }
+  /** Hub settings: the bot's (settings screen) or auto-assignment's; `success` is the status line's message. */
+  | { action: 'settings-save'; changes: Partial<BotSettings>; success?: string }
   | { action: 'agent-add'; input: AgentInput }
   | { action: 'agent-patch'; id: string; patch: AgentPatch; success: string }
   | { action: 'agent-remove'; id: string }

@@ -67,12 +67,28 @@ export interface FaqInput {
   answer: string;
   archived?: boolean;
 }
+/**
+ * The "test FAQ" box: the best match whatever its score, the live threshold, and whether the bot would answer
+ * with that FAQ (`match.score >= threshold`; a visitor asking for a human gets the handoff text instead, and a
+ * quick reply ranked first in the responder priority may answer before the FAQs).
+ */
 export interface FaqTestResult {
   match: { faq: Faq; score: number; question: string } | null;
+  threshold: number;
+  wouldAnswer: boolean;
 }
 export interface FaqImportResult {
   imported: number;
   errors: { line: number; message: string }[];
+}
+
+/**
+ * The bot settings screen: the stored `Settings` plus `greeting`, the answer of the greeting FAQ (the one the
+ * settings screen last saved, else the first active FAQ of type `greeting`; empty when there is none). Saving a
+ * `greeting` changes that FAQ's answer, or creates a greeting FAQ (hello, hi, hey…) when there is none.
+ */
+export interface BotSettings extends Settings {
+  greeting: string;
 }
 
 export interface QuickReplyInput {
@@ -174,6 +190,8 @@ export interface ApiRoutes {
   'DELETE /api/faqs/:id': { response: { ok: true } };
   /** CSV columns: type,question,answer — one row per question; rows with the same answer and type form one FAQ. */
   'GET /api/faqs/export.csv': { response: string };
+  /** Any agent: a header and example rows in the import format (the answers show the personalisation placeholders). */
+  'GET /api/faqs/sample.csv': { response: string };
   'POST /api/faqs/import': { body: string; response: FaqImportResult };
   'POST /api/faqs/test': { body: { text: string }; response: FaqTestResult };
 
@@ -182,8 +200,9 @@ export interface ApiRoutes {
   'PUT /api/quick-replies/:id': { body: QuickReplyInput; response: QuickReply };
   'DELETE /api/quick-replies/:id': { response: { ok: true } };
 
-  'GET /api/settings': { response: Settings };
-  'PUT /api/settings': { body: Partial<Settings>; response: Settings };
+  'GET /api/settings': { response: BotSettings };
+  /** Admin only. A refusal names the `field` at fault (ErrorBody). */
+  'PUT /api/settings': { body: Partial<BotSettings>; response: BotSettings };
 
   /** Every agent may list (for assignment pickers); only admins create, change or remove. */
   'GET /api/agents': { response: { items: Agent[] } };

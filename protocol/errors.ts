@@ -24,6 +24,8 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
+  /** On a `bad_request` about one field of the body (e.g. `faqThreshold`): its name, so a form can show the message next to it. */
+  field?: string;
 }
 
 /** Every request event answers through its ack with exactly one of these. */

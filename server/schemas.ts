@@ -146,6 +146,8 @@ export const SettingsBody = Type.Object(
     assignment: Type.Optional(Enum(ASSIGNMENT_MODES)),
     // Up to a week; null: never reassign.
     reassignAfterMinutes: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 10_080 }), Type.Null()])),
+    /** The greeting FAQ's answer (protocol/api.ts `BotSettings`). */
+    greeting: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.faqAnswer })),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
 import type { FaqInput, FaqTestResult } from '../../protocol/api.js';
 import { LIMITS } from '../../protocol/limits.js';
 import { FAQ_TYPES, type Faq, type FaqType } from '../../protocol/types.js';
@@ -8,7 +9,8 @@ import { formatTime } from '../format.js';
 import { adminAction, adminStyles } from './admin-shared.js';
 
 /**
- * FAQs: list (with archived), create, edit, archive/restore, CSV import/export, and the "test FAQ" box.
+ * FAQs: list (with archived), create, edit, clone (a new FAQ from a copy), archive/restore, CSV import/export with a
+ * sample file, and the "test FAQ" box (the best match, its score against the live threshold, and whether the bot would answer).
  * Presentational: the panel's AdminController holds the FAQs and runs the intents.
  *
  * @fires sb-admin-action - detail: an `AdminIntent` and `reply` (internal)
@@ -21,9 +23,14 @@ export class AdminFaqs extends LitElement {
   @property({ attribute: false }) showArchived = true;
   @property({ attribute: false }) test: FaqTestResult | null = null;
   @state() private editing: Faq | null = null;
+  /** A clone: the new-FAQ form starts from a copy of this FAQ (saved as a new one). */
+  @state() private draft: FaqInput | null = null;
+  /** A new key renders a fresh form (the values of `editing` or `draft`, or empty), so typed text is never overwritten by a re-render. */
+  @state() private formKey = 0;
 
   override render() {
     const e = this.editing;
+    const values = e ?? this.draft;
     return html`
       <section class="faq-test-box">
         <h2>Test FAQ</h2>
@@ -31,15 +38,7 @@ export class AdminFaqs extends LitElement {
           <input name="text" aria-label="A visitor question to test" placeholder="Type a visitor question…" required style="flex:1;min-width:180px" />
           <button type="submit">Test</button>
         </form>
-        ${
-          this.test === null
-            ? nothing
-            : html`<div class="result test-result" role="status">${
-                this.test.match
-                  ? `Matches “${this.test.match.question}” — score ${this.test.match.score.toFixed(2)}\nAnswer: ${this.test.match.faq.answer}`
-                  : 'No match: the bot would use its fallback answer.'
-              }</div>`
-        }
+        ${this.test === null ? nothing : testResult(this.test)}
       </section>
       <section class="faqs">
         <h2>FAQs</h2>
@@ -52,25 +51,31 @@ export class AdminFaqs extends LitElement {
               f,
             ) => html`<tr class="faq ${f.archived ? 'archived' : ''}" data-id=${f.id}><td class="nowrap">${f.type}</td><td>${f.questions.join(' · ')}</td><td>${f.answer}</td><td class="nowrap">${formatTime(f.updatedAt)}</td>
               <td class="buttons">
-                <button type="button" class="edit" @click=${() => (this.editing = f)}>Edit</button>
+                <button type="button" class="edit" @click=${() => this.#open(f, null)}>Edit</button>
+                <button type="button" class="clone" aria-label="Clone “${f.questions[0] ?? f.answer}”" @click=${() => this.#open(null, f)}>Clone</button>
                 <button type="button" class="archive" @click=${() => this.#archive(f)}>${f.archived ? 'Restore' : 'Archive'}</button>
               </td></tr>`,
           )}</tbody>
         </table></div>
-        <h2>${e ? 'Edit FAQ' : 'New FAQ'}</h2>
-        <form class="faq-form ${e ? 'edit-faq' : 'new-faq'}" @submit=${this.#save}>
-          <label>Type<select name="type">${FAQ_TYPES.map((t) => html`<option value=${t} ?selected=${e?.type === t}>${t}</option>`)}</select></label>
-          <label>Questions (one per line)<textarea name="questions" required .value=${e?.questions.join('\n') ?? ''}></textarea></label>
-          <label>Answer<textarea name="answer" required maxlength=${LIMITS.faqAnswer} .value=${e?.answer ?? ''}></textarea></label>
+        <h2 id="faq-form-title">${e ? 'Edit FAQ' : this.draft ? 'New FAQ (copy: edit, then add)' : 'New FAQ'}</h2>
+        ${keyed(
+          this.formKey,
+          html`<form class="faq-form ${e ? 'edit-faq' : 'new-faq'} ${this.draft ? 'cloned' : ''}" aria-labelledby="faq-form-title" @submit=${this.#save}>
+          <label>Type<select name="type">${FAQ_TYPES.map((t) => html`<option value=${t} ?selected=${(values?.type ?? FAQ_TYPES[0]) === t}>${t}</option>`)}</select></label>
+          <label>Questions (one per line)<textarea name="questions" required .value=${values?.questions.join('\n') ?? ''}></textarea></label>
+          <label>Answer<textarea name="answer" required maxlength=${LIMITS.faqAnswer} .value=${values?.answer ?? ''}></textarea></label>
           <button type="submit" class="primary">${e ? 'Save' : 'Add FAQ'}</button>
-          ${e ? html`<button type="button" @click=${() => (this.editing = null)}>Cancel</button>` : nothing}
-        </form>
+          ${values ? html`<button type="button" class="cancel" @click=${() => this.#open(null, null)}>Cancel</button>` : nothing}
+        </form>`,
+        )}
+        <p class="muted placeholders">Answers may use the visitor's data: {first_name}, {last_name}, {email}, {phone_number}; {first_name|there} says “there” when the first name is unknown.</p>
       </section>
       <section class="csv">
         <h2>CSV</h2>
         <form class="import" @submit=${this.#import}>
-          <label>Import (columns type,question,answer)<input type="file" name="csv" accept=".csv,text/csv" required /></label>
+          <label>Import (columns type,question,answer; one row per question)<input type="file" name="csv" accept=".csv,text/csv" required /></label>
           <button type="submit">Import</button>
+          <button type="button" class="sample" @click=${() => adminAction(this, { action: 'faq-sample' })}>Download sample CSV</button>
           <button type="button" class="export" @click=${this.#export}>Export CSV</button>
         </form>
       </section>`;
@@ -94,12 +99,21 @@ export class AdminFaqs extends LitElement {
       id: editing?.id ?? null,
       input: editing ? { ...input, archived: editing.archived } : input,
       success: editing ? 'FAQ saved' : 'FAQ added',
-    }).then((ok) => {
-      if (!ok) return;
-      this.editing = null;
-      form.reset();
-    });
+    }).then((ok) => ok && this.#open(null, null));
   };
+
+  /** Shows `faq` in the form to edit it, or a copy of `copy` as a new FAQ, or (both null) an empty new FAQ. */
+  #open(faq: Faq | null, copy: Faq | null): void {
+    this.editing = faq;
+    this.draft = copy ? { type: copy.type, questions: [...copy.questions], answer: copy.answer } : null;
+    this.formKey += 1;
+    if (!faq && !copy) return;
+    void this.updateComplete.then(() => {
+      const questions = this.renderRoot.querySelector<HTMLTextAreaElement>('form.faq-form textarea[name="questions"]');
+      questions?.scrollIntoView({ block: 'nearest' });
+      questions?.focus();
+    });
+  }
 
   #testFaq = (event: SubmitEvent): void => {
     event.preventDefault();
@@ -126,6 +140,18 @@ export class AdminFaqs extends LitElement {
     const input = { type: f.type, questions: f.questions, answer: f.answer, archived: !f.archived };
     void adminAction(this, { action: 'faq-save', id: f.id, input, success: f.archived ? 'FAQ restored' : 'FAQ archived' });
   }
+}
+
+/** The test box's answer: the match and its score, the threshold, and what the bot would do. */
+function testResult(test: FaqTestResult) {
+  const threshold = test.threshold.toFixed(2);
+  const m = test.match;
+  if (!m)
+    return html`<div class="result test-result no-match" role="status">No match: the bot would not answer with an FAQ; it would send its fallback text.</div>`;
+  const verdict = test.wouldAnswer
+    ? `The bot would answer (score ${m.score.toFixed(2)} ≥ threshold ${threshold}):\n${m.faq.answer}`
+    : `The bot would not answer with this FAQ: the score ${m.score.toFixed(2)} is below the threshold ${threshold}, so it would send its fallback text.`;
+  return html`<div class="result test-result ${test.wouldAnswer ? 'would-answer' : 'would-not-answer'}" role="status">Matches “${m.question}” — score ${m.score.toFixed(2)} (threshold ${threshold})\n${verdict}</div>`;
 }
 
 declare global {

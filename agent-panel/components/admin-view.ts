@@ -9,21 +9,23 @@ import './admin-assignment.js';
 import './admin-contact-fields.js';
 import './admin-faqs.js';
 import './admin-quick-replies.js';
+import './admin-settings.js';
 import './admin-tags.js';
 
 type Tab = AdminScreen;
 const TABS: [Tab, string][] = [
   ['faqs', 'FAQs'],
-  ['quick-replies', 'Quick replies, bot & assignment'],
+  ['quick-replies', 'Quick replies'],
+  ['settings', 'Settings'],
   ['agents', 'Agents'],
   ['contact-fields', 'Contact fields'],
   ['tags', 'Tags'],
 ];
 
 /**
- * Admin screens (role admin only; the hub refuses them to agents too): FAQs with CSV import/export and
- * the test box, quick replies with their time windows and the responder priority, auto-assignment, agents and roles (and their caps), the
- * contacts' custom fields and the tag catalogue.
+ * Admin screens (role admin only; the hub refuses them to agents too): FAQs with CSV import/export, a sample CSV and
+ * the test box, quick replies with their weekly schedule, the settings (the bot's name, texts, FAQ threshold,
+ * responder priority and auto-assignment), agents and roles (and their caps), the contacts' custom fields and the tag catalogue.
  * Presentational: renders the panel's `AdminController` state; the screens' intents are passed on to the panel.
  *
  * @fires sb-admin-action - detail: an `AdminIntent` and `reply` (internal; opening a tab asks for its data)
@@ -72,7 +74,9 @@ export class AdminView extends LitElement {
       case 'faqs':
         return html`<sb-admin-faqs .faqs=${s.faqs} .showArchived=${s.showArchived} .test=${s.faqTest}></sb-admin-faqs>`;
       case 'quick-replies':
-        return html`<sb-admin-quick-replies .items=${s.quickReplies} .settings=${s.settings}></sb-admin-quick-replies>
+        return html`<sb-admin-quick-replies .items=${s.quickReplies} .fieldErrors=${s.fieldErrors}></sb-admin-quick-replies>`;
+      case 'settings':
+        return html`<sb-admin-settings .settings=${s.settings} .fieldErrors=${s.fieldErrors}></sb-admin-settings>
           <sb-admin-assignment .settings=${s.settings}></sb-admin-assignment>`;
       case 'agents':
         return html`<sb-admin-agents .agents=${s.agents} .me=${this.me}></sb-admin-agents>`;

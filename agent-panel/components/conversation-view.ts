@@ -9,6 +9,7 @@ import { type ConversationIntent, type IntentDetail, emitInternal, forward, requ
 import { BOT_LABELS, TICKET_LABELS, formatFull, formatTime } from '../format.js';
 import { viewStyles } from './conversation-view.styles.js';
 import './conversation-side.js';
+import { deleteConversationControls, deleteDialogStyles } from './delete-conversation.js';
 
 /** Intents that need only the conversation's id. */
 type SimpleAction = 'release' | 'mute' | 'unmute' | 'reopen';
@@ -26,7 +27,7 @@ type SimpleAction = 'release' | 'mute' | 'unmute' | 'reopen';
  */
 @customElement('sb-conversation-view')
 export class ConversationView extends LitElement {
-  static override styles = [panelStyles, viewStyles];
+  static override styles = [panelStyles, viewStyles, deleteDialogStyles];
 
   @property({ attribute: false }) me!: Agent;
   @property({ attribute: false }) agents: Agent[] = [];
@@ -121,6 +122,7 @@ export class ConversationView extends LitElement {
                 ? html`<button type="button" class="reopen" ?disabled=${this.busy} @click=${this.#simple('reopen')}>Reopen</button>`
                 : html`<button type="button" class="close" ?disabled=${this.busy} aria-haspopup="dialog" @click=${this.#openClose}>Close…</button>`
             }
+            ${admin ? deleteConversationControls(c.visitor.name, this.busy, () => void this.act({ action: 'delete-conversation', conversationId: c.id }).then((ok) => ok && emitInternal(this, 'sb-back', {}))) : nothing}
           </div>
           <p class="status-line" role="status">${this.#status(c, mine)}</p>
           <div class="panes" role="tablist" aria-label="Conversation or details">

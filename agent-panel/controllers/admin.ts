@@ -1,16 +1,16 @@
 /**
- * State and hub calls of the admin screens (FAQs, quick replies and the bot's responder order, agents, contact
+ * State and hub calls of the admin screens (FAQs, quick replies, the bot's settings and responder order, agents, contact
  * fields, the tag catalogue), as a
  * Lit reactive controller. The screens are presentational: they render `state` and fire `sb-admin-action`
  * intents (events.ts); this runs them against the hub, reloads what changed and sets the status line.
  * Why: one place for the admin REST calls and their errors, like controllers/inbox.ts for the inbox.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { FaqTestResult } from '../../protocol/api.js';
+import type { BotSettings, FaqTestResult } from '../../protocol/api.js';
 import type { ContactFieldDefinition, TagCatalogue } from '../../protocol/contacts.js';
-import type { Agent, Faq, QuickReply, Settings } from '../../protocol/types.js';
-import { type HubApi, saveBlob } from '../api.js';
-import type { AdminIntent, AdminScreen } from '../events.js';
+import type { Agent, Faq, QuickReply } from '../../protocol/types.js';
+import { ApiError, type HubApi, saveBlob } from '../api.js';
+import type { AdminForm, AdminIntent, AdminScreen } from '../events.js';
 import { errorText } from '../format.js';
 
 export interface AdminState {
@@ -18,7 +18,10 @@ export interface AdminState {
   showArchived: boolean;
   faqTest: FaqTestResult | null;
   quickReplies: QuickReply[];
-  settings: Settings | null;
+  /** The bot's settings and greeting (Settings screen; the quick replies screen shows the priority too). */
+  settings: BotSettings | null;
+  /** The hub's refusal of a form's last save, by field, shown next to the field (cleared by the next save). */
+  fieldErrors: { form: AdminForm; errors: Record<string, string> } | null;
   agents: Agent[];
   /** Custom contact fields, in the order agents see them. */
   contactFields: ContactFieldDefinition[];
@@ -34,6 +37,7 @@ const EMPTY: AdminState = {
   faqTest: null,
   quickReplies: [],
   settings: null,
+  fieldErrors: null,
   agents: [],
   contactFields: [],
   tags: null,
@@ -41,6 +45,15 @@ const EMPTY: AdminState = {
 };
 
 type Outcome = { message: string; error?: boolean } | null;
+
+/** The intents that save a form whose refusals are shown by field. */
+const FORMS: Partial<Record<AdminIntent['action'], AdminForm>> = { 'settings-save': 'settings', 'quick-reply-save': 'quick-reply' };
+
+/** `body/faqThreshold must be <= 1` → `Must be <= 1`; the hub's own sentences stay as they are. */
+function fieldMessage(message: string): string {
+  const text = message.replace(/^body\/\w+\s+/, '');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 export interface AdminOptions {
   /** The team was (re)loaded: the assignment pickers follow. */
@@ -76,8 +89,19 @@ export class AdminController implements ReactiveController {
     if (!api) return false;
     try {
       if (intent.action === 'report') throw new Error(intent.message);
-      const outcome = await this.#run(api, intent);
-      if (outcome) this.#set({ status: { message: outcome.message, error: outcome.error ?? false } });
+      const form = FORMS[intent.action];
+      if (form) this.#set({ fieldErrors: null });
+      try {
+        const outcome = await this.#run(api, intent);
+        if (outcome) this.#set({ status: { message: outcome.message, error: outcome.error ?? false } });
+      } catch (error) {
+        // A refusal about one field is shown next to it; the status line says the form was not saved.
+        if (form && error instanceof ApiError && error.code === 'bad_request' && error.field) {
+          this.#set({ fieldErrors: { form, errors: { [error.field]: fieldMessage(error.message) } } });
+          throw new Error(`Not saved: ${fieldMessage(error.message)}`);
+        }
+        throw error;
+      }
       return true;
     } catch (error) {
       this.#set({ status: { message: errorText(error), error: true } });
@@ -109,8 +133,10 @@ export class AdminController implements ReactiveController {
         await this.#load(api, 'faqs');
         return { message: `Imported ${result.imported} FAQs${skipped ? `. Skipped ${skipped}` : ''}`, error: result.errors.length > 0 };
       }
-      case 'faq-export': {
-        const { blob, name } = await api.fetchFile('GET /api/faqs/export.csv', {}, 'faqs.csv');
+      case 'faq-export':
+      case 'faq-sample': {
+        const route = intent.action === 'faq-export' ? 'GET /api/faqs/export.csv' : 'GET /api/faqs/sample.csv';
+        const { blob, name } = await api.fetchFile(route, {}, intent.action === 'faq-export' ? 'faqs.csv' : 'faqs-sample.csv');
         const url = saveBlob(blob, name);
         setTimeout(() => URL.revokeObjectURL(url), 60_000);
         return null;
@@ -124,11 +150,11 @@ export class AdminController implements ReactiveController {
         await api.call('DELETE /api/quick-replies/:id', { params: { id: intent.id } });
         return this.#reload(api, 'quick-replies', 'Deleted');
       case 'priority':
-        await api.call('PUT /api/settings', { body: { responderPriority: intent.order } });
-        return this.#reload(api, 'quick-replies', 'Priority saved');
+        this.#set({ settings: await api.call('PUT /api/settings', { body: { responderPriority: intent.order } }) });
+        return { message: 'Priority saved' };
       case 'settings-save':
-        await api.call('PUT /api/settings', { body: intent.changes });
-        return this.#reload(api, 'quick-replies', intent.success);
+        this.#set({ settings: await api.call('PUT /api/settings', { body: intent.changes }) });
+        return { message: intent.success ?? 'Bot settings saved' };
       case 'agent-add':
         await api.call('POST /api/agents', { body: intent.input });
         return this.#reload(api, 'agents', 'Agent added');
@@ -165,8 +191,9 @@ export class AdminController implements ReactiveController {
       const query = this.state.showArchived ? {} : { archived: false };
       this.#set({ faqs: (await api.call('GET /api/faqs', { query })).items });
     } else if (screen === 'quick-replies') {
-      const [list, settings] = await Promise.all([api.call('GET /api/quick-replies'), api.call('GET /api/settings')]);
-      this.#set({ quickReplies: list.items, settings });
+      this.#set({ quickReplies: (await api.call('GET /api/quick-replies')).items });
+    } else if (screen === 'settings') {
+      this.#set({ settings: await api.call('GET /api/settings') });
     } else if (screen === 'contact-fields') {
       const { items } = await api.call('GET /api/contact-fields');
       this.#set({ contactFields: items });

@@ -28,6 +28,11 @@ export async function runConversationIntent(api: HubApi, live: HubController, in
     await api.call('DELETE /api/visitors/:id', { params: { id: intent.visitorId } });
     return null;
   }
+  if (intent.action === 'delete-conversation') {
+    // Every panel (this one too) drops it from its list and closes it on `conversation:deleted`.
+    await api.call('DELETE /api/conversations/:id', { params: { id: intent.conversationId } });
+    return null;
+  }
   if (intent.action === 'download') throw new Error('Downloads are fetched with fetchDownload');
   if (intent.action === 'contact') throw new Error('Contact changes are sent by ContactContext');
   const params = { id: intent.conversationId };

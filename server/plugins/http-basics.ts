@@ -21,11 +21,18 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   429: 'rate_limited',
 };
 
+/** The top-level body field a schema error is about (`body/faqThreshold must be <= 1` → `faqThreshold`). */
+function invalidField(error: { validation?: unknown; validationContext?: string }): { field?: string } {
+  const first = Array.isArray(error.validation) ? (error.validation[0] as { instancePath?: unknown } | undefined) : undefined;
+  const field = error.validationContext === 'body' && typeof first?.instancePath === 'string' ? first.instancePath.split('/')[1] : undefined;
+  return field ? { field } : {};
+}
+
 export const httpBasics = fp<{ requestsPerMinute: number }>(
   async (app, { requestsPerMinute }) => {
-    app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown; code?: string }, request, reply) => {
+    app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown; validationContext?: string; code?: string }, request, reply) => {
       if (error instanceof HubError) return reply.code(error.status).send(error.toBody());
-      if (error.validation) return reply.code(400).send({ code: 'bad_request', message: error.message });
+      if (error.validation) return reply.code(400).send({ code: 'bad_request', message: error.message, ...invalidField(error) });
       const status = error.statusCode ?? 500;
       const code = STATUS_CODES[status];
       if (code && status < 500) return reply.code(status).send({ code, message: error.message });

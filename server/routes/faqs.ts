@@ -37,6 +37,12 @@ export const faqRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return csv;
   });
 
+  app.get('/api/faqs/sample.csv', async (request, reply) => {
+    actor(request);
+    reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="faqs-sample.csv"');
+    return content.sampleFaqCsv();
+  });
+
   app.post('/api/faqs/import', async (request) => {
     admin(request);
     if (typeof request.body !== 'string') throw new HubError('bad_request', 'Send the CSV as text/csv');

@@ -5,6 +5,7 @@
 import type { QuickReply, Settings } from '../../protocol/types.js';
 import { type BotReply, DEFAULT_SETTINGS, decideReply } from '../rules/bot.js';
 import { FaqMatcher } from '../rules/faq-matcher.js';
+import { type VisitorValues, hasPlaceholders, personalise } from '../rules/personalise.js';
 import type { Store } from '../store/store.js';
 
 interface Snapshot {
@@ -43,8 +44,14 @@ export class BotService {
     return { matcher: new FaqMatcher(faqs), quickReplies, settings, loadedAt: Date.now() };
   }
 
-  async reply(text: string, now: Date): Promise<BotReply & { botName: string }> {
+  /**
+   * The bot's answer to `text`, personalised with the visitor's data (rules/personalise.ts). `visitor` is asked
+   * only when the answer uses a placeholder, so most answers cost no extra read.
+   */
+  async reply(text: string, now: Date, visitor: () => Promise<VisitorValues> = async () => ({})): Promise<BotReply & { botName: string }> {
     const { matcher, quickReplies, settings } = await this.current();
-    return { ...decideReply(text, { matcher, quickReplies, settings, now }), botName: settings.botName };
+    const reply = decideReply(text, { matcher, quickReplies, settings, now });
+    const answer = hasPlaceholders(reply.text) ? personalise(reply.text, await visitor()) : reply.text;
+    return { ...reply, text: answer, botName: settings.botName };
   }
 }

@@ -12,6 +12,19 @@ export function faqsToCsv(faqs: Faq[]): string {
   return stringify([['type', 'question', 'answer'], ...rows]);
 }
 
+/**
+ * GET /api/faqs/sample.csv: the import format by example. One row per question; rows with the same type and answer
+ * form one FAQ (the opening hours FAQ has two questions); answers may use the personalisation placeholders.
+ */
+export const SAMPLE_FAQ_CSV = stringify([
+  ['type', 'question', 'answer'],
+  ['greeting', 'hello', 'Hello {first_name|there}! How can I help you today?'],
+  ['general', 'What are your opening hours?', 'We are open Monday to Friday, 9:00 to 18:00.'],
+  ['general', 'When are you open?', 'We are open Monday to Friday, 9:00 to 18:00.'],
+  ['general', 'How long does delivery take?', 'Delivery takes 2 to 4 working days. We email tracking details to {email|you} when your parcel leaves.'],
+  ['closing', 'thank you', 'You are welcome, {first_name|see you soon}!'],
+]);
+
 /** Lines with the same type and answer become one FAQ with several questions. */
 export function parseFaqCsv(text: string): { faqs: FaqInput[]; errors: FaqImportResult['errors'] } {
   let records: string[][];

@@ -2,12 +2,13 @@
  * Messages in and out: the visitor's (stored exactly once, answered by the bot unless muted or taken
  * over), the agent's (taking the conversation over if nobody holds it), notes, read marks and typing.
  */
-import type { ConversationSummary, Message, Note, VisitorConversation } from '../../protocol/types.js';
+import type { ConversationSummary, Message, Note, UserData, VisitorConversation } from '../../protocol/types.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { HubError, notFound } from '../errors.js';
 import type { Actor } from '../rules/handoff.js';
 import { botMayAnswer } from '../rules/mute.js';
+import { type VisitorValues, visitorValues } from '../rules/personalise.js';
 import { afterAgentReply, afterVisitorMessage } from '../rules/ticket-status.js';
 import type { ConversationRecord } from '../store/mappers.js';
 import type { HubMetrics } from '../metrics.js';
@@ -125,7 +126,7 @@ export class Messaging {
   }
 
   async #botAnswer(record: ConversationRecord, text: string): Promise<void> {
-    const reply = await this.bot.reply(text, this.clock.now());
+    const reply = await this.bot.reply(text, this.clock.now(), () => this.#visitorValues(record.contactId));
     const now = this.#now();
     // Re-read: an agent may have taken over while the bot was thinking.
     const fresh = await this.store.conversations.get(record.id);
@@ -151,6 +152,13 @@ export class Messaging {
     await this.publisher.publish(updated, fresh, { message });
     // Escalated (the visitor asked for a human): an agent now, if nobody is responsible yet.
     if (updated.botStatus === 'need_help') await this.assignment?.offer(updated);
+  }
+
+  /** What the bot may say back to the person: their contact's data (rules/personalise.ts). */
+  async #visitorValues(contactId: string): Promise<VisitorValues> {
+    const contact = await this.store.contacts.get(contactId);
+    if (!contact) return {};
+    return visitorValues(json<UserData>(contact.user_data, {}), { name: contact.signed_name, email: contact.signed_email, phone: contact.phone });
   }
 
   async agentSend(actor: Actor, conversationId: string, clientId: string, text: string): Promise<{ message: Message; conversation: ConversationSummary }> {

@@ -76,6 +76,7 @@ const ROWS: Row[] = [
   { method: 'PUT', path: '/api/faqs/:faq', body: () => faq, expect: [U, U, F, F, 200] },
   { method: 'DELETE', path: '/api/faqs/:faq', expect: [U, U, F, F, 200] },
   { method: 'GET', path: '/api/faqs/export.csv', expect: [U, U, 200, 200, 200] },
+  { method: 'GET', path: '/api/faqs/sample.csv', expect: [U, U, 200, 200, 200] },
   {
     method: 'POST',
     path: '/api/faqs/import',
