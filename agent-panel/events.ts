@@ -12,7 +12,7 @@
  */
 import type { AgentInput, AgentPatch, BotSettings, FaqInput, QuickReplyInput } from '../protocol/api.js';
 import type { ContactFieldDefinition, ContactPatch, TagCatalogue } from '../protocol/contacts.js';
-import type { BotStatus, ConversationFilter, Responder, Settings, TicketStatus } from '../protocol/types.js';
+import type { BotStatus, ConversationFilter, Responder, TicketStatus } from '../protocol/types.js';
 
 /** Detail of the public events, by name. */
 export interface PanelEventMap {
