@@ -44,7 +44,8 @@ export class ContactIdentity {
     const signed = this.verify(site, userData);
     let row = await this.store.visitors.get(visitorId);
     if (!row) {
-      if (!options.create && !hasIdentity(userData)) return null;
+      // A signed identity alone (a `user_jwt` and nothing else) identifies the visitor too.
+      if (!options.create && !hasIdentity(userData) && signed.userId === null) return null;
       return this.#newSession(site, visitorId, userData ?? {}, signed, options);
     }
     if (userData) {

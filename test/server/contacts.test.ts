@@ -122,6 +122,20 @@ test('a signed JWT verifies exactly the fields it holds; a later unsigned change
   assert.equal(legacyContact.identity.email.verified, false);
 });
 
+test('a page that sends only a signed token identifies the visitor on connect', async (t) => {
+  const h = await startHub(t);
+  const admin = await h.login();
+  const user_jwt = signJwt({ user_id: 'u-only-token', name: 'Tok En' });
+  const laptop = await device(h, { user_jwt }, 'from the laptop');
+  // The phone only connects (writes nothing): the signed token alone joins it to the person.
+  const phone = await h.visitor({ userData: { user_jwt } });
+  assert.equal(phone.session.visitor.verified, true);
+  assert.equal(phone.session.conversation?.id, laptop.message.conversationId);
+  const contact = await contactOf(h, admin, laptop.message.conversationId);
+  assert.equal(contact.sessionCount, 2);
+  assert.equal(contact.name, 'Tok En');
+});
+
 test('an anonymous visitor who signs in later joins their contact, conversations included', async (t) => {
   const h = await startHub(t);
   const admin = await h.login();
