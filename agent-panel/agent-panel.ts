@@ -245,7 +245,7 @@ export class SwitchboardAgentPanel extends LitElement {
       <section class="detail-pane" aria-label="Conversation">
         ${
           inbox.detail
-            ? html`<sb-conversation-view .me=${me} .agents=${inbox.agents} .detail=${inbox.detail} .downloads=${inbox.downloads} .contacts=${inbox.contacts.state} ?visitorTyping=${inbox.typing} .closeError=${inbox.closeError}
+            ? html`<sb-conversation-view .me=${me} .agents=${inbox.agents} .detail=${inbox.detail} .downloads=${inbox.downloads} .contacts=${inbox.contacts.state} ?visitorTyping=${inbox.typing} .viewers=${inbox.viewers} .agentsTyping=${inbox.agentsTyping} .closeError=${inbox.closeError}
               @sb-back=${() => inbox.close()} @sb-conversation-action=${this.#onConversationAction}></sb-conversation-view>`
             : html`<p class="placeholder">${inbox.selectedId ? 'Loading…' : 'Select a conversation'}</p>`
         }

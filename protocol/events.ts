@@ -121,6 +121,13 @@ export interface AgentServerToClient {
   'note:new': (note: Note) => void;
   'visitor:presence': (payload: { visitorId: string; online: boolean }) => void;
   'visitor:typing': (payload: { conversationId: string; typing: boolean }) => void;
+  /**
+   * Collision: the agents who have this conversation open now, on any hub (sent to them whenever one opens
+   * or leaves it). The receiver leaves themselves out.
+   */
+  'conversation:viewers': (payload: { conversationId: string; viewers: { agentId: string; name: string }[] }) => void;
+  /** Collision: another agent is typing a reply in a conversation this agent has open. */
+  'conversation:agent-typing': (payload: { conversationId: string; agentId: string; name: string; typing: boolean }) => void;
   'agent:presence': (payload: { agentId: string; online: boolean }) => void;
   /** A team chat message in a thread of this agent (their own included), keyed from this agent's point of view. */
   'team:message': (message: TeamMessage) => void;

@@ -11,6 +11,8 @@ export const viewStyles = css`
   .presence.online { color: var(--sb-ok); }
   .actions { display: flex; gap: 6px; flex-wrap: wrap; align-items: center; }
   .status-line { margin: 0; font-size: 13px; color: var(--sb-muted); }
+  .collision { margin: 0; font-size: 13px; color: var(--sb-warn); }
+  .collision .agents-typing { font-style: italic; }
   .handler { font-size: 12px; color: var(--sb-muted); }
   .panes { display: none; gap: 0; border: 1px solid var(--sb-border); border-radius: var(--sb-radius); overflow: hidden; justify-self: start; }
   .panes [role='tab'] { border: none; border-radius: 0; padding: 6px 16px; }

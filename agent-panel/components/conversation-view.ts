@@ -36,6 +36,9 @@ export class ConversationView extends LitElement {
   /** For the side panel: the conversation's contact, the field definitions and the tag catalogue. */
   @property({ attribute: false }) contacts: ContactState = NO_CONTACT_STATE;
   @property({ type: Boolean }) visitorTyping = false;
+  /** Collision: other agents with this conversation open (any hub), and those of them typing a reply. */
+  @property({ attribute: false }) viewers: { agentId: string; name: string }[] = [];
+  @property({ attribute: false }) agentsTyping: { agentId: string; name: string }[] = [];
   @property({ type: Boolean }) busy = false;
   /** The hub's refusal of the last Close, shown in the close dialog. */
   @property({ attribute: false }) closeError = '';
@@ -125,6 +128,7 @@ export class ConversationView extends LitElement {
             ${admin ? deleteConversationControls(c.visitor.name, this.busy, () => void this.act({ action: 'delete-conversation', conversationId: c.id }).then((ok) => ok && emitInternal(this, 'sb-back', {}))) : nothing}
           </div>
           <p class="status-line" role="status">${this.#status(c, mine)}</p>
+          ${this.#collision()}
           <div class="panes" role="tablist" aria-label="Conversation or details">
             <button type="button" role="tab" id="tab-chat" aria-controls="chat-body" aria-selected=${!details} tabindex=${details ? -1 : 0}
               @click=${() => this.#show('chat')} @keydown=${this.#onTabKey}>Conversation</button>
@@ -267,6 +271,16 @@ export class ConversationView extends LitElement {
   #onInput = (event: Event): void => {
     this.#setTyping((event.target as HTMLTextAreaElement).value.length > 0);
   };
+
+  /** Who else has this conversation open, and who is typing a reply: so two agents don't answer at once. */
+  #collision() {
+    if (this.viewers.length === 0) return nothing;
+    const names = (list: { name: string }[]) => list.map((v, i) => html`${i > 0 ? ', ' : ''}<bdi>${v.name}</bdi>`);
+    return html`<p class="collision" role="status">
+      <span class="viewers">Also viewing: ${names(this.viewers)}</span>
+      ${this.agentsTyping.length > 0 ? html` · <span class="agents-typing">${names(this.agentsTyping)} ${this.agentsTyping.length > 1 ? 'are' : 'is'} typing a reply…</span>` : nothing}
+    </p>`;
+  }
 
   #setTyping(typing: boolean): void {
     if (typing === this.#typing) return;

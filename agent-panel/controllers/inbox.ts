@@ -45,6 +45,9 @@ export class InboxController implements ReactiveController {
   selectedId: string | null = null;
   detail: ConversationDetail | null = null;
   typing = false;
+  /** Collision: the other agents who have the open conversation open now (any hub), and those typing a reply. */
+  viewers: { agentId: string; name: string }[] = [];
+  agentsTyping: { agentId: string; name: string }[] = [];
   downloads: Download[] = [];
   /** The message of the last failed call, shown by the panel until dismissed. */
   error = '';
@@ -80,6 +83,17 @@ export class InboxController implements ReactiveController {
       'visitor:presence': ({ visitorId, online }) => this.#onPresence(visitorId, online),
       'visitor:typing': ({ conversationId, typing }) => {
         if (this.detail?.conversation.id === conversationId) this.#set({ typing });
+      },
+      'conversation:viewers': ({ conversationId, viewers }) => {
+        if (this.detail?.conversation.id !== conversationId) return;
+        const others = viewers.filter((v) => v.agentId !== this.#me?.id);
+        // Someone who left the conversation is no longer typing in it.
+        this.#set({ viewers: others, agentsTyping: this.agentsTyping.filter((a) => others.some((v) => v.agentId === a.agentId)) });
+      },
+      'conversation:agent-typing': ({ conversationId, agentId, name, typing }) => {
+        if (this.detail?.conversation.id !== conversationId || agentId === this.#me?.id) return;
+        const rest = this.agentsTyping.filter((a) => a.agentId !== agentId);
+        this.#set({ agentsTyping: typing ? [...rest, { agentId, name }] : rest });
       },
       'agent:presence': ({ agentId, online }) => this.#set({ agents: this.agents.map((a) => (a.id === agentId ? { ...a, online } : a)) }),
     });
@@ -168,7 +182,7 @@ export class InboxController implements ReactiveController {
     const seq = ++this.#openSeq;
     this.#clearDownloads();
     this.contacts.clearFeedback();
-    this.#set({ selectedId: id, typing: false, closeError: '' });
+    this.#set({ selectedId: id, typing: false, closeError: '', viewers: [], agentsTyping: [] });
     try {
       const detail = await api.call('GET /api/conversations/:id', { params: { id } });
       if (seq !== this.#openSeq) return false;
@@ -205,7 +219,7 @@ export class InboxController implements ReactiveController {
     this.#clearDownloads();
     this.live.watch(null);
     this.contacts.follow(null);
-    this.#set({ selectedId: null, detail: null, typing: false });
+    this.#set({ selectedId: null, detail: null, typing: false, viewers: [], agentsTyping: [] });
   }
 
   /** Runs an intent of the conversation view; resolves whether the hub accepted it (a refusal shows its message). */
@@ -374,6 +388,8 @@ type StateKey =
   | 'selectedId'
   | 'detail'
   | 'typing'
+  | 'viewers'
+  | 'agentsTyping'
   | 'downloads'
   | 'error'
   | 'closeError'

@@ -142,6 +142,30 @@ export class Broadcaster {
     const target = (lost ? this.agents.to(lost.map(rooms.agent)) : this.agents.to(rooms.allAgents)).except([rooms.admins, ...after.map(rooms.agent)]);
     target.emit('conversation:deleted', payload);
     target.socketsLeave(rooms.watch(audience.id));
+    void this.announceViewers(audience.id).catch(() => undefined);
+  }
+
+  /** Who has the conversation open, on every hub (one entry per agent, however many tabs). */
+  async viewers(conversationId: string): Promise<{ agentId: string; name: string }[]> {
+    const sockets = await this.agents.in(rooms.watch(conversationId)).fetchSockets();
+    const viewers = new Map<string, string>();
+    for (const socket of sockets) {
+      const agent = (socket.data as { agent?: { id: string; name: string } }).agent;
+      if (agent) viewers.set(agent.id, agent.name);
+    }
+    return [...viewers].map(([agentId, name]) => ({ agentId, name })).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Tells everyone watching the conversation who else is. */
+  async announceViewers(conversationId: string): Promise<void> {
+    const viewers = await this.viewers(conversationId);
+    this.agents.to(rooms.watch(conversationId)).emit('conversation:viewers', { conversationId, viewers });
+  }
+
+  /** An agent's typing, to the other agents who have the conversation open (collision). */
+  agentTypingToAgents(conversationId: string, agent: { id: string; name: string }, typing: boolean, exceptSocket?: string): void {
+    const room = this.agents.to(rooms.watch(conversationId));
+    (exceptSocket ? room.except(exceptSocket) : room).emit('conversation:agent-typing', { conversationId, agentId: agent.id, name: agent.name, typing });
   }
 
   visitorTyping(conversationId: string, typing: boolean): void {

@@ -223,10 +223,14 @@ export class Messaging {
     return note;
   }
 
-  /** The agent's typing reaches the visitor only from the agent handling the conversation. */
-  async agentTyping(actor: Actor, conversationId: string, typing: boolean): Promise<void> {
+  /**
+   * The agent's typing reaches the visitor only from the agent handling the conversation, and the other
+   * agents who have it open always (collision: two agents should not write the same reply).
+   */
+  async agentTyping(actor: Actor, conversationId: string, typing: boolean, socketId?: string): Promise<void> {
     const record = await visibleConversation(this.store, actor, conversationId);
     if (record.holderId === actor.id) this.broadcaster.agentTyping(record.contactId, actor.name, typing);
+    this.broadcaster.agentTypingToAgents(record.id, actor, typing, socketId);
   }
 
   // ------------------------------------------------------------ the visitor's own conversation

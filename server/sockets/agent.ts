@@ -76,13 +76,18 @@ export function registerAgentNamespace(services: HubServices, limits: AgentLimit
           await socket.leave(rooms.watch(conversationId));
           throw error;
         });
+        await broadcaster.announceViewers(conversationId);
         return { ok: true as const };
       }),
     );
 
     socket.on('conversation:unwatch', (payload) => {
       try {
-        void socket.leave(rooms.watch(parse(ConversationRefSchema, payload).conversationId));
+        const { conversationId } = parse(ConversationRefSchema, payload);
+        limited(limits.events, 'requests');
+        void Promise.resolve(socket.leave(rooms.watch(conversationId)))
+          .then(() => broadcaster.announceViewers(conversationId))
+          .catch(() => undefined);
       } catch {
         // A malformed unwatch has nothing to undo.
       }
@@ -111,13 +116,19 @@ export function registerAgentNamespace(services: HubServices, limits: AgentLimit
       void (async () => {
         const { conversationId, typing } = parse(AgentTypingSchema, payload);
         limited(limits.events, 'requests');
-        await messaging.agentTyping(actor, conversationId, typing);
+        await messaging.agentTyping(actor, conversationId, typing, socket.id);
       })().catch(() => undefined);
     });
 
     registerTeamEvents(socket, actor, services.teamChat, limits, limited, log);
 
+    // Collision: whoever had the same conversations open learns this agent left them.
+    let watched: string[] = [];
+    socket.on('disconnecting', () => {
+      watched = [...socket.rooms].filter((room) => room.startsWith('watch:')).map((room) => room.slice('watch:'.length));
+    });
     socket.on('disconnect', () => {
+      for (const conversationId of watched) void broadcaster.announceViewers(conversationId).catch(() => undefined);
       void (async () => {
         if (!(await broadcaster.agentOnline(actor.id))) {
           broadcaster.agentPresence(actor.id, false);

@@ -103,6 +103,37 @@ function agentSocket(hubUrl: string, token: string): Promise<AgentSocket> {
   });
 }
 
+// First: the test after it kills hub A.
+test('collision across hubs: agents on hub A and hub B see each other in a conversation and see each other typing', async () => {
+  const adminToken = await login(hubB.url, TEST_ADMIN.email, TEST_ADMIN.password);
+  const email = `${randomUUID().slice(0, 8)}@test.local`;
+  await api(hubB.url, 'POST', '/api/agents', adminToken, { email, name: 'Sam', role: 'agent', password: 'password-123' });
+  const samToken = await login(hubA.url, email, 'password-123');
+  const adminOnB = await agentSocket(hubB.url, adminToken);
+  const samOnA = await agentSocket(hubA.url, samToken);
+
+  const visitor: VisitorSocket = io(`${hubA.url}/visitor`, { auth: { site: 'demo' }, transports: ['websocket'], reconnection: false, forceNew: true });
+  clients.push(visitor);
+  await new Promise((resolve) => visitor.once('session', resolve));
+  const sent = await request<{ message: Message }>(visitor, 'message:send', { clientId: randomUUID(), text: 'two agents, two hubs' });
+  const conversationId = sent.data?.message.conversationId as string;
+
+  type Viewers = { viewers: { agentId: string; name: string }[] };
+  await request(adminOnB, 'conversation:watch', { conversationId });
+  const bothOnB = next<Viewers>(adminOnB, 'conversation:viewers', (v) => v.viewers.length === 2);
+  const bothOnA = next<Viewers>(samOnA, 'conversation:viewers', (v) => v.viewers.length === 2);
+  await request(samOnA, 'conversation:watch', { conversationId });
+  assert.ok(
+    (await bothOnB).viewers.some((v) => v.name === 'Sam'),
+    'hub B learns that Sam (on hub A) has it open',
+  );
+  assert.ok((await bothOnA).viewers.some((v) => v.name === 'Sam'));
+
+  const typingOnB = next<{ name: string; typing: boolean }>(adminOnB, 'conversation:agent-typing');
+  samOnA.emit('typing', { conversationId, typing: true });
+  assert.deepEqual(await typingOnB.then((p) => [p.name, p.typing]), ['Sam', true]);
+});
+
 test('a visitor on hub A and agents on hub B: messages, presence, typing and the one-agent rule work across hubs; killing A loses nothing', async () => {
   const door = await frontDoor(hubA.url);
   after(() => door.close());

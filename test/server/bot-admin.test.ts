@@ -274,7 +274,16 @@ describe('bot settings', () => {
     const seeded = (await h.api<{ items: Faq[] }>('GET', '/api/faqs', { token: admin })).body.items.find((f) => f.type === 'greeting' && !f.archived);
     assert.ok(seeded);
     assert.equal(initial.greeting, seeded.answer);
-    assert.deepEqual(Object.keys(initial).sort(), ['botName', 'fallbackText', 'faqThreshold', 'greeting', 'handoffText', 'responderPriority']);
+    assert.deepEqual(Object.keys(initial).sort(), [
+      'assignment',
+      'botName',
+      'fallbackText',
+      'faqThreshold',
+      'greeting',
+      'handoffText',
+      'reassignAfterMinutes',
+      'responderPriority',
+    ]);
 
     const saved = await putSettings({ botName: 'Penny', greeting: 'Hi {first_name|there}! Penny here.', faqThreshold: 0.4 });
     assert.equal(saved.status, 200);
