@@ -27,8 +27,8 @@ describe('<switchboard-agent-panel> auto-assignment controls', () => {
   it('the mode select and the reassignment minutes save the hub settings', async () => {
     const el = await panel(admin);
     (root(el).querySelector('button.admin-tab') as HTMLButtonElement).click();
-    await waitUntil(() => admin$(el)?.querySelector('.tab-quick-replies'));
-    admin$(el).querySelector<HTMLButtonElement>('.tab-quick-replies')?.click();
+    await waitUntil(() => admin$(el)?.querySelector('.tab-settings'));
+    admin$(el).querySelector<HTMLButtonElement>('.tab-settings')?.click();
     await waitUntil(() => screen(el, 'sb-admin-assignment')?.querySelector('select.assignment-mode'), 'assignment section not shown');
     const section = () => screen(el, 'sb-admin-assignment');
     const settings = () => api<Settings>(admin, 'GET', '/api/settings');
