@@ -85,23 +85,28 @@ export class WebhooksRepo {
 
   /**
    * Claims up to `limit` due deliveries of enabled endpoints for one worker: they become `sending`, leased until
-   * `leaseUntil` under `token`. One statement; the outer WHERE re-checks the condition, and PostgreSQL skips
-   * rows another worker has locked (SQLite has one writer), so two workers never claim the same delivery.
+   * `leaseUntil` under `token`. One statement: a materialized CTE picks the rows (PostgreSQL: locking them and
+   * skipping rows another worker has locked; SQLite has one writer), the UPDATE re-checks the condition. So two
+   * workers never claim the same delivery. (The CTE, not `id IN (subquery … LIMIT … FOR UPDATE)`: PostgreSQL may
+   * re-run such a subquery for each row, and each run locks the next rows, claiming far more than `limit`.)
    */
   claimDue(now: string, leaseUntil: string, token: string, limit: number): Promise<WebhookDeliveriesTable[]> {
     return this.db
+      .with(
+        (cte) => cte('due_deliveries').materialized(),
+        (db) =>
+          db
+            .selectFrom('webhook_deliveries')
+            .select('id')
+            .where(due(now))
+            .where('endpoint_id', 'in', (inner) => inner.selectFrom('webhook_endpoints').select('id').where('enabled', '=', 1))
+            .orderBy('next_attempt_at')
+            .limit(limit)
+            .$if(this.dialect === 'postgres', (q) => q.forUpdate().skipLocked()),
+      )
       .updateTable('webhook_deliveries')
       .set({ status: 'sending', lease_until: leaseUntil, lease_token: token })
-      .where('id', 'in', (eb) =>
-        eb
-          .selectFrom('webhook_deliveries')
-          .select('id')
-          .where(due(now))
-          .where('endpoint_id', 'in', (inner) => inner.selectFrom('webhook_endpoints').select('id').where('enabled', '=', 1))
-          .orderBy('next_attempt_at')
-          .limit(limit)
-          .$if(this.dialect === 'postgres', (q) => q.forUpdate().skipLocked()),
-      )
+      .where('id', 'in', (eb) => eb.selectFrom('due_deliveries').select('due_deliveries.id'))
       .where(due(now))
       .returningAll()
       .execute();

@@ -397,3 +397,29 @@ test('webhooks are for admins only: an agent gets 403 on every route', async (t)
   assert.equal(still?.enabled, true);
   assert.equal((await deliveries(h, admin, hook.id)).items.length, 1);
 });
+
+test('two hubs on one database run their workers at once: each delivery is claimed and posted by one of them', async (t) => {
+  const h = await startHub(t, { config: { webhookAllowPrivate: true } });
+  const other = await startHub(t, { dir: h.dir, clock: h.clock, config: { webhookAllowPrivate: true } });
+  const admin = await h.login();
+  const r = await receiver();
+  await endpoint(h, admin, r.url, ['contact.deleted']);
+  const events = Array.from({ length: 60 }, (_, i) => ({
+    type: 'contact.deleted' as const,
+    data: () => ({ contact: { id: `c${i}`, siteId: 'demo' }, reason: 'empty' as const, mergedInto: null }),
+  }));
+  assert.equal(await h.hub.services.webhooks.record(h.hub.store.db, events), 60);
+  // One claim takes at most its batch (PostgreSQL once claimed them all: its IN-subquery ran again for each row).
+  const now = h.clock.now();
+  const few = await h.hub.store.webhooks.claimDue(now.toISOString(), now.toISOString(), 'probe', 5);
+  assert.equal(few.length, 5);
+  // Given back (as a worker records a failure), due at once again.
+  for (const d of few) assert.equal(await h.hub.store.webhooks.finish(d.id, 'probe', { status: 'pending' }), true);
+  const [a, b] = await Promise.all([h.hub.services.webhooks.runDue(), other.hub.services.webhooks.runDue()]);
+  assert.equal((a ?? 0) + (b ?? 0), 60, `attempts: ${a} + ${b}`);
+  console.log(`two workers on one database: ${a} + ${b} attempts`);
+  const ids = r.received.map((request) => header(request, 'Switchboard-Delivery'));
+  assert.equal(ids.length, 60);
+  assert.equal(new Set(ids).size, 60);
+  assert.equal(await queueDepth(h), 0);
+});
