@@ -54,15 +54,17 @@ async function deliveries(h: TestHub, admin: string, endpointId: string, query =
   return res.body;
 }
 
-/** A visitor (named) who writes `text`; resolves with the stored message. */
+/** A visitor (named) who writes `text`; resolves with the stored message once the bot has answered. */
 async function visitorSays(
   h: TestHub,
   text: string,
   firstName = 'Wendy',
 ): Promise<{ message: Message; socket: Awaited<ReturnType<TestHub['visitor']>>['socket'] }> {
   const { socket } = await h.visitor({ userData: { first_name: firstName } });
+  const answered = next<Message>(socket, 'message:new', (m) => m.author === 'bot');
   const sent = await request<{ message: Message }>(socket, 'message:send', { clientId: clientId(), text });
   assert.ok(sent.data, JSON.stringify(sent.error));
+  await answered; // the bot's answer (and its message.created) is stored too
   return { message: sent.data.message, socket };
 }
 
@@ -422,4 +424,62 @@ test('two hubs on one database run their workers at once: each delivery is claim
   assert.equal(ids.length, 60);
   assert.equal(new Set(ids).size, 60);
   assert.equal(await queueDepth(h), 0);
+});
+
+test('contact events follow real changes: the same page data again is none; new data, a merge and New chat are sent', async (t) => {
+  const h = await startHub(t, { config: { webhookAllowPrivate: true } });
+  const admin = await h.login();
+  const r = await receiver();
+  const hook = await endpoint(h, admin, r.url, WEBHOOK_EVENTS);
+  const types = async () => {
+    await h.hub.services.webhooks.runDue();
+    return r.received.splice(0).map((request) => verifyWebhook(request.body, header(request, 'Switchboard-Signature'), hook.secret));
+  };
+
+  const first = await visitorSays(h, 'hello', 'Zoe');
+  const same = await request(first.socket, 'user:update', { userData: { first_name: 'Zoe' } });
+  assert.ok(!same.error, JSON.stringify(same.error));
+  const opened = (await types()).map((e) => e.type);
+  assert.deepEqual(
+    opened.filter((type) => type.startsWith('contact.')),
+    ['contact.created'],
+    'the same data again changed nothing',
+  );
+
+  const changed = await request(first.socket, 'user:update', { userData: { first_name: 'Zoe', email: 'zoe@example.com' } });
+  assert.ok(!changed.error, JSON.stringify(changed.error));
+  const updated = await types();
+  assert.deepEqual(
+    updated.map((e) => e.type),
+    ['contact.updated'],
+  );
+  assert.equal(updated[0]?.type === 'contact.updated' && updated[0].data.contact.email, 'zoe@example.com');
+
+  // Merge: the other contact is deleted (merged into), the kept one updated.
+  const other = await visitorSays(h, 'hi, me again', 'Zoë');
+  await types();
+  const contactOf = async (conversationId: string) =>
+    (await h.api<{ conversation: { contactId: string } }>('GET', `/api/conversations/${conversationId}`, { token: admin })).body.conversation.contactId;
+  const keep = await contactOf(first.message.conversationId);
+  const gone = await contactOf(other.message.conversationId);
+  assert.equal((await h.api('POST', `/api/contacts/${keep}/merge`, { token: admin, body: { otherId: gone } })).status, 200);
+  const merged = await types();
+  assert.deepEqual(
+    merged.map((e) => e.type),
+    ['contact.deleted', 'contact.updated'],
+  );
+  assert.deepEqual(merged[0]?.data, { contact: { id: gone, siteId: 'demo' }, reason: 'merged', mergedInto: keep });
+
+  // New chat: an outgoing conversation.created, then the agent's message.created.
+  for (const conversationId of [first.message.conversationId, other.message.conversationId])
+    await h.api('POST', `/api/conversations/${conversationId}/close`, { token: admin, body: {} });
+  await types();
+  const chat = await h.api('POST', `/api/contacts/${keep}/conversations`, { token: admin, body: { text: 'Your parcel left today' } });
+  assert.equal(chat.status, 201, JSON.stringify(chat.body));
+  const started = await types();
+  const created = started.find((e) => e.type === 'conversation.created');
+  assert.equal(created?.type === 'conversation.created' && created.data.conversation.outgoing, true);
+  assert.ok(started.some((e) => e.type === 'message.created' && e.data.message.author === 'agent' && e.data.message.text === 'Your parcel left today'));
+  first.socket.disconnect();
+  other.socket.disconnect();
 });
