@@ -2,8 +2,11 @@
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { spawnHub, TEST_ADMIN, TEST_SITE_SECRET } from './test/helpers/spawn-hub.mjs';
+import { startReceiver } from './test/helpers/webhook-receiver.mjs';
 
-const hub = await spawnHub();
+// The webhook screen's test points an endpoint at this loopback receiver, which the hub accepts with WEBHOOK_ALLOW_PRIVATE.
+const webhookReceiver = await startReceiver();
+const hub = await spawnHub({ env: { WEBHOOK_ALLOW_PRIVATE: '1' } });
 process.on('exit', () => {
   hub.child.kill('SIGKILL');
   hub.cleanup();
@@ -28,6 +31,6 @@ export default {
   testFramework: { config: { timeout: 20000 } },
   // Each test page learns the hub's address and the seeded admin from window.__HUB__.
   testRunnerHtml: (testFramework) => `<!doctype html><html><head><meta charset="utf-8"></head><body>
-<script>window.__HUB__ = ${JSON.stringify({ url: hub.url, admin: TEST_ADMIN, siteSecret: TEST_SITE_SECRET })};</script>
+<script>window.__HUB__ = ${JSON.stringify({ url: hub.url, admin: TEST_ADMIN, siteSecret: TEST_SITE_SECRET, webhookReceiver: webhookReceiver.url })};</script>
 <script type="module" src="${testFramework}"></script></body></html>`,
 };

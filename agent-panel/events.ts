@@ -13,6 +13,7 @@
 import type { AgentInput, AgentPatch, BotSettings, FaqInput, QuickReplyInput } from '../protocol/api.js';
 import type { ContactFieldDefinition, ContactPatch, TagCatalogue } from '../protocol/contacts.js';
 import type { BotStatus, ConversationFilter, Responder, TicketStatus } from '../protocol/types.js';
+import type { WebhookInput, WebhookPatch } from '../protocol/webhooks.js';
 
 /** Detail of the public events, by name. */
 export interface PanelEventMap {
@@ -44,10 +45,10 @@ export type ContactScope = 'fields' | 'tags' | 'conversation-tags';
 
 export type DownloadKind = 'json' | 'text' | 'user';
 
-export type AdminScreen = 'faqs' | 'quick-replies' | 'settings' | 'agents' | 'contact-fields' | 'tags';
+export type AdminScreen = 'faqs' | 'quick-replies' | 'settings' | 'agents' | 'contact-fields' | 'tags' | 'webhooks';
 
 /** An admin form whose refusals by the hub are shown next to the field at fault. */
-export type AdminForm = 'settings' | 'quick-reply';
+export type AdminForm = 'settings' | 'quick-reply' | 'webhook';
 
 /** What an admin asked for on the admin screens; `success` is the status line shown when the hub accepts it. */
 export type AdminIntent =
@@ -69,6 +70,14 @@ export type AdminIntent =
   /** Replaces every contact field definition (the list's order is the form's order). */
   | { action: 'contact-fields-save'; items: ContactFieldDefinition[] }
   | { action: 'tags-save'; catalogue: TagCatalogue }
+  /** Webhooks: add (`id` null) or change an endpoint from its form; other changes (enable, rotate the secret). */
+  | { action: 'webhook-save'; id: string | null; input: WebhookInput; success: string }
+  | { action: 'webhook-patch'; id: string; patch: WebhookPatch; success: string }
+  | { action: 'webhook-delete'; id: string }
+  /** Show an endpoint's deliveries (latest first), or the next older page (`more`), or refresh them. */
+  | { action: 'webhook-deliveries'; id: string; more?: boolean }
+  | { action: 'webhook-resend'; endpointId: string; deliveryId: string }
+  | { action: 'webhook-settings'; allowPrivateTargets: boolean }
   /** A form the component could not read (e.g. a time window): shown as an error, nothing is sent. */
   | { action: 'report'; message: string };
 

@@ -19,6 +19,7 @@ import type {
   TagCatalogue,
 } from './contacts.js';
 import type { TeamMessagePage, TeamThread } from './team.js';
+import type { WebhookDelivery, WebhookDeliveryPage, WebhookEndpoint, WebhookInput, WebhookPatch, WebhookSettings } from './webhooks.js';
 import type {
   Agent,
   ConversationDetail,
@@ -219,4 +220,17 @@ export interface ApiRoutes {
    * `direct:<agentId>` or a thread id; a thread the agent is not part of is 404, for admins too.
    */
   'GET /api/team/threads/:key/messages': { query: { before?: number; limit?: number }; response: TeamMessagePage };
+
+  /** Outgoing webhooks (protocol/webhooks.ts), admin only. A refused URL (not https, a private address) is a 400 on `url`. */
+  'GET /api/webhooks': { response: { items: WebhookEndpoint[] } };
+  'POST /api/webhooks': { body: WebhookInput; response: WebhookEndpoint };
+  'PATCH /api/webhooks/:id': { body: WebhookPatch; response: WebhookEndpoint };
+  /** Removes the endpoint and its deliveries (queued ones are dropped). */
+  'DELETE /api/webhooks/:id': { response: { ok: true } };
+  /** Latest first; `cursor` is the previous page's `next`. */
+  'GET /api/webhooks/:id/deliveries': { query: { cursor?: string; limit?: number }; response: WebhookDeliveryPage };
+  /** A new delivery of the same event (new delivery id, same body), due now. */
+  'POST /api/webhooks/deliveries/:id/resend': { response: WebhookDelivery };
+  'GET /api/webhooks/settings': { response: WebhookSettings };
+  'PUT /api/webhooks/settings': { body: { allowPrivateTargets: boolean }; response: WebhookSettings };
 }

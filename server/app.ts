@@ -24,6 +24,7 @@ import { faqRoutes } from './routes/faqs.js';
 import { visitorRoutes } from './routes/visitors.js';
 import { contactRoutes } from './routes/contacts.js';
 import { teamRoutes } from './routes/team.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { seedDefaults } from './seed.js';
 import { createServices, type HubServices } from './services/hub-services.js';
 import type { SweepResult } from './services/sweeper.js';
@@ -90,7 +91,8 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
   });
   await app.register(async (api) => {
     await api.register(authentication);
-    for (const routes of [authRoutes, conversationRoutes, visitorRoutes, contactRoutes, faqRoutes, adminRoutes, teamRoutes]) await api.register(routes);
+    for (const routes of [authRoutes, conversationRoutes, visitorRoutes, contactRoutes, faqRoutes, adminRoutes, teamRoutes, webhookRoutes])
+      await api.register(routes);
   });
 
   const log = { error: (obj: unknown, msg: string) => app.log.error(obj, msg) };
@@ -108,6 +110,7 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
   const runSweep = () => services.sweeper.sweep().catch((error: unknown) => app.log.error({ err: error }, 'sweep failed'));
   app.addHook('onClose', async () => {
     if (sweeper) clearInterval(sweeper);
+    await services.webhooks.stop();
   });
   app.addHook('preClose', async () => {
     io.local.disconnectSockets(true);
@@ -128,6 +131,8 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
         sweeper.unref();
         void runSweep();
       }
+      // The webhook worker (WEBHOOK_POLL_MS; 0 leaves it off).
+      services.webhooks.start({ error: (obj, msg) => app.log.error(obj, msg) });
       return address.replace('[::1]', 'localhost');
     },
     async close() {

@@ -40,6 +40,10 @@ export interface Config {
   metricsToken: string | null;
   /** Visitors who never wrote (identified only) and were last seen this many days ago are removed. */
   emptyVisitorDays: number;
+  /** How often this hub's webhook worker looks for due deliveries (ms); 0 disables the worker (timer and kicks). */
+  webhookPollMs: number;
+  /** Webhooks may target plain HTTP and private, loopback or link-local addresses (WEBHOOK_ALLOW_PRIVATE=1). */
+  webhookAllowPrivate: boolean;
 }
 
 export const DEFAULTS: Omit<Config, 'databaseUrl'> = {
@@ -65,6 +69,8 @@ export const DEFAULTS: Omit<Config, 'databaseUrl'> = {
   trustProxy: false,
   metricsToken: null,
   emptyVisitorDays: 30,
+  webhookPollMs: 1000,
+  webhookAllowPrivate: false,
 };
 
 /** `TRUST_PROXY`: unset/empty/0/false → off; a number → that many hops; else a comma list of addresses or CIDRs. */
@@ -112,5 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     metricsToken: env.METRICS_TOKEN || null,
     emptyVisitorDays: int(env.EMPTY_VISITOR_DAYS, DEFAULTS.emptyVisitorDays, 'EMPTY_VISITOR_DAYS'),
+    webhookPollMs: int(env.WEBHOOK_POLL_MS, DEFAULTS.webhookPollMs, 'WEBHOOK_POLL_MS'),
+    webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === '1' || env.WEBHOOK_ALLOW_PRIVATE === 'true',
   };
 }

@@ -11,6 +11,7 @@ import './admin-faqs.js';
 import './admin-quick-replies.js';
 import './admin-settings.js';
 import './admin-tags.js';
+import './admin-webhooks.js';
 
 type Tab = AdminScreen;
 const TABS: [Tab, string][] = [
@@ -20,12 +21,14 @@ const TABS: [Tab, string][] = [
   ['agents', 'Agents'],
   ['contact-fields', 'Contact fields'],
   ['tags', 'Tags'],
+  ['webhooks', 'Webhooks'],
 ];
 
 /**
  * Admin screens (role admin only; the hub refuses them to agents too): FAQs with CSV import/export, a sample CSV and
  * the test box, quick replies with their weekly schedule, the settings (the bot's name, texts, FAQ threshold,
- * responder priority and auto-assignment), agents and roles (and their caps), the contacts' custom fields and the tag catalogue.
+ * responder priority and auto-assignment), agents and roles (and their caps), the contacts' custom fields, the tag catalogue
+ * and the outgoing webhooks.
  * Presentational: renders the panel's `AdminController` state; the screens' intents are passed on to the panel.
  *
  * @fires sb-admin-action - detail: an `AdminIntent` and `reply` (internal; opening a tab asks for its data)
@@ -84,6 +87,9 @@ export class AdminView extends LitElement {
         return html`<sb-admin-contact-fields .fields=${s.contactFields}></sb-admin-contact-fields>`;
       case 'tags':
         return html`<sb-admin-tags .catalogue=${s.tags}></sb-admin-tags>`;
+      case 'webhooks':
+        return html`<sb-admin-webhooks .endpoints=${s.webhooks} .settings=${s.webhookSettings} .deliveries=${s.deliveries}
+          .fieldErrors=${s.fieldErrors}></sb-admin-webhooks>`;
     }
   }
 

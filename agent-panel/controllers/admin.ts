@@ -1,6 +1,6 @@
 /**
  * State and hub calls of the admin screens (FAQs, quick replies, the bot's settings and responder order, agents, contact
- * fields, the tag catalogue), as a
+ * fields, the tag catalogue, webhooks), as a
  * Lit reactive controller. The screens are presentational: they render `state` and fire `sb-admin-action`
  * intents (events.ts); this runs them against the hub, reloads what changed and sets the status line.
  * Why: one place for the admin REST calls and their errors, like controllers/inbox.ts for the inbox.
@@ -9,6 +9,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { BotSettings, FaqTestResult } from '../../protocol/api.js';
 import type { ContactFieldDefinition, TagCatalogue } from '../../protocol/contacts.js';
 import type { Agent, Faq, QuickReply } from '../../protocol/types.js';
+import type { WebhookDelivery, WebhookEndpoint, WebhookSettings } from '../../protocol/webhooks.js';
 import { ApiError, type HubApi, saveBlob } from '../api.js';
 import type { AdminForm, AdminIntent, AdminScreen } from '../events.js';
 import { errorText } from '../format.js';
@@ -27,6 +28,12 @@ export interface AdminState {
   contactFields: ContactFieldDefinition[];
   /** Null until the Tags screen was opened. */
   tags: TagCatalogue | null;
+  /** Webhook endpoints (with their secrets: admins may always read them). */
+  webhooks: WebhookEndpoint[];
+  /** Null until the Webhooks screen was opened. */
+  webhookSettings: WebhookSettings | null;
+  /** The deliveries on screen: one endpoint's, latest first (older pages appended); null when none is open. */
+  deliveries: { endpointId: string; items: WebhookDelivery[]; next?: string } | null;
   /** The outcome of the last action. */
   status: { message: string; error: boolean } | null;
 }
@@ -41,13 +48,16 @@ const EMPTY: AdminState = {
   agents: [],
   contactFields: [],
   tags: null,
+  webhooks: [],
+  webhookSettings: null,
+  deliveries: null,
   status: null,
 };
 
 type Outcome = { message: string; error?: boolean } | null;
 
 /** The intents that save a form whose refusals are shown by field. */
-const FORMS: Partial<Record<AdminIntent['action'], AdminForm>> = { 'settings-save': 'settings', 'quick-reply-save': 'quick-reply' };
+const FORMS: Partial<Record<AdminIntent['action'], AdminForm>> = { 'settings-save': 'settings', 'quick-reply-save': 'quick-reply', 'webhook-save': 'webhook' };
 
 /** `body/faqThreshold must be <= 1` → `Must be <= 1`; the hub's own sentences stay as they are. */
 function fieldMessage(message: string): string {
@@ -176,7 +186,39 @@ export class AdminController implements ReactiveController {
         this.options.catalogueChanged?.(tags);
         return { message: 'Tags saved' };
       }
+      case 'webhook-save':
+        await (intent.id
+          ? api.call('PATCH /api/webhooks/:id', { params: { id: intent.id }, body: intent.input })
+          : api.call('POST /api/webhooks', { body: intent.input }));
+        return this.#reload(api, 'webhooks', intent.success);
+      case 'webhook-patch':
+        await api.call('PATCH /api/webhooks/:id', { params: { id: intent.id }, body: intent.patch });
+        return this.#reload(api, 'webhooks', intent.success);
+      case 'webhook-delete':
+        await api.call('DELETE /api/webhooks/:id', { params: { id: intent.id } });
+        if (this.state.deliveries?.endpointId === intent.id) this.#set({ deliveries: null });
+        return this.#reload(api, 'webhooks', 'Endpoint deleted');
+      case 'webhook-deliveries':
+        await this.#deliveries(api, intent.id, intent.more === true);
+        return null;
+      case 'webhook-resend': {
+        await api.call('POST /api/webhooks/deliveries/:id/resend', { params: { id: intent.deliveryId } });
+        await this.#deliveries(api, intent.endpointId, false);
+        return { message: 'Resent: a new delivery is on its way' };
+      }
+      case 'webhook-settings':
+        this.#set({ webhookSettings: await api.call('PUT /api/webhooks/settings', { body: { allowPrivateTargets: intent.allowPrivateTargets } }) });
+        return { message: intent.allowPrivateTargets ? 'Private targets allowed' : 'Private targets refused' };
     }
+  }
+
+  /** The first page of an endpoint's deliveries, or (`more`) the next older page appended to those on screen. */
+  async #deliveries(api: HubApi, endpointId: string, more: boolean): Promise<void> {
+    const shown = this.state.deliveries?.endpointId === endpointId ? this.state.deliveries : null;
+    const cursor = more ? shown?.next : undefined;
+    const page = await api.call('GET /api/webhooks/:id/deliveries', { params: { id: endpointId }, query: cursor ? { cursor } : {} });
+    const items = more && shown ? [...shown.items, ...page.items] : page.items;
+    this.#set({ deliveries: { endpointId, items, ...(page.next ? { next: page.next } : {}) } });
   }
 
   /** After a change: the status says it worked, then the screen's data is reloaded. */
@@ -202,6 +244,11 @@ export class AdminController implements ReactiveController {
       const tags = await api.call('GET /api/tags');
       this.#set({ tags });
       this.options.catalogueChanged?.(tags);
+    } else if (screen === 'webhooks') {
+      const [{ items }, webhookSettings] = await Promise.all([api.call('GET /api/webhooks'), api.call('GET /api/webhooks/settings')]);
+      const open = this.state.deliveries && items.some((e) => e.id === this.state.deliveries?.endpointId) ? this.state.deliveries : null;
+      this.#set({ webhooks: items, webhookSettings, deliveries: open });
+      if (open) await this.#deliveries(api, open.endpointId, false);
     } else {
       const agents = (await api.call('GET /api/agents')).items;
       this.#set({ agents });

@@ -9,8 +9,10 @@
 import type { UserData } from '../../protocol/types.js';
 import { type SignedIdentity, signedIdentity } from '../auth.js';
 import { isUniqueViolation } from '../store/base.js';
+import { identityColumns } from '../store/contacts-repo.js';
 import type { ContactsTable, SitesTable, VisitorsTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
+import type { Webhooks } from './webhooks.js';
 
 export interface Settled {
   visitor: VisitorsTable;
@@ -25,7 +27,25 @@ const hasIdentity = (userData: UserData | undefined): userData is UserData =>
   Object.entries(userData).some(([key, value]) => key !== 'user_hash' && key !== 'user_jwt' && typeof value === 'string' && value.trim() !== '');
 
 export class ContactIdentity {
-  constructor(private readonly store: Store) {}
+  /** @param webhooks told of contacts created, changed and merged away (after each change). */
+  constructor(
+    private readonly store: Store,
+    private readonly webhooks?: Webhooks,
+  ) {}
+
+  /** The page's data changed the contact's identity columns: store them, and tell webhooks if anything changed. */
+  async #updateIdentity(row: ContactsTable, userData: UserData, signed: SignedIdentity): Promise<void> {
+    const next: Partial<ContactsTable> = { ...identityColumns(userData, signed), ...(signed.userId ? { user_id: signed.userId } : {}) };
+    await this.store.contacts.updateIdentity(row.id, userData, signed);
+    const changed = Object.entries(next).some(([key, value]) => row[key as keyof ContactsTable] !== value);
+    if (changed) await this.webhooks?.contactChanged('contact.updated', [row.id]);
+  }
+
+  async #create(input: Parameters<Store['contacts']['create']>[0]): Promise<ContactsTable> {
+    const row = await this.store.contacts.create(input);
+    await this.webhooks?.contactChanged('contact.created', [row.id]);
+    return row;
+  }
 
   verify(site: SitesTable, userData: UserData | undefined): SignedIdentity {
     return signedIdentity(userData, site.identity_secret);
@@ -63,19 +83,21 @@ export class ContactIdentity {
     if (signed.userId === null || signed.userId === current.user_id) {
       if (signed.userId === null && current.user_id !== null && userData.user_id && userData.user_id !== current.user_id) {
         // The page now speaks, unsigned, for another user id: this browser is no longer that person.
-        const contact = await this.store.contacts.create({ siteId: site.id, userData, signed, now: options.now });
+        const contact = await this.#create({ siteId: site.id, userData, signed, now: options.now });
         await this.store.contacts.moveSession(row.id, contact.id);
         return { visitor: { ...row, contact_id: contact.id }, moved: { from: current.id, to: contact.id }, merged: null };
       }
-      await this.store.contacts.updateIdentity(current.id, userData, keepSigned(current, signed));
+      await this.#updateIdentity(current, userData, keepSigned(current, signed));
       return { visitor: row, moved: null, merged: null };
     }
     const target = await this.#find(site, signed);
     if (target && target.id !== current.id) {
-      await this.store.contacts.updateIdentity(target.id, userData, keepSigned(target, signed));
+      await this.#updateIdentity(target, userData, keepSigned(target, signed));
       if (current.user_id === null) {
         // The anonymous visitor signed in: everything they did so far is this person's.
         await this.store.contacts.merge(target.id, current.id, {});
+        await this.webhooks?.contactDeleted([{ id: current.id, siteId: current.site_id }], 'merged', target.id);
+        await this.webhooks?.contactChanged('contact.updated', [target.id]);
         return { visitor: { ...row, contact_id: target.id }, moved: { from: current.id, to: target.id }, merged: current.id };
       }
       await this.store.contacts.moveSession(row.id, target.id);
@@ -83,7 +105,7 @@ export class ContactIdentity {
     }
     if (current.user_id === null) {
       // First identification of this person: the anonymous contact becomes them.
-      await this.store.contacts.updateIdentity(current.id, userData, signed);
+      await this.#updateIdentity(current, userData, signed);
       return { visitor: row, moved: null, merged: null };
     }
     // Signed in as someone else on this browser: a new person, the old one keeps their conversations.
@@ -115,7 +137,7 @@ export class ContactIdentity {
       // Two tabs of this session wrote first at once: the other one created it.
       const created = await this.store.visitors.get(visitorId);
       if (created) {
-        if (created.contact_id !== contact.id) await this.store.contacts.deleteOrphans(options.now, contact.id);
+        if (created.contact_id !== contact.id) await this.webhooks?.contactDeleted(await this.store.contacts.deleteOrphans(options.now, contact.id), 'empty');
         return { visitor: created, moved: null, merged: null };
       }
       throw error;
@@ -134,11 +156,11 @@ export class ContactIdentity {
   async #findOrCreate(site: SitesTable, userData: UserData, signed: SignedIdentity, now: string): Promise<ContactsTable> {
     const found = await this.#find(site, signed);
     if (found) {
-      await this.store.contacts.updateIdentity(found.id, userData, keepSigned(found, signed));
+      await this.#updateIdentity(found, userData, keepSigned(found, signed));
       return found;
     }
     try {
-      return await this.store.contacts.create({ siteId: site.id, userData, signed, now });
+      return await this.#create({ siteId: site.id, userData, signed, now });
     } catch (error) {
       // The same person's other device created the contact at the same moment (unique site + user_id).
       const raced = isUniqueViolation(error) ? await this.#find(site, signed) : undefined;

@@ -30,6 +30,8 @@ import type { Broadcaster } from './broadcaster.js';
 import type { Messaging } from './messaging.js';
 import type { Publisher } from './publisher.js';
 import { contactName, inboxFields, type Views } from './views.js';
+import { conversationEvent } from './webhook-payloads.js';
+import type { Webhooks } from './webhooks.js';
 
 const FIELDS_KEY = 'contact_fields';
 const TAGS_KEY = 'tag_catalogue';
@@ -50,6 +52,7 @@ export class Contacts {
     private readonly broadcaster: Broadcaster,
     private readonly messaging: Messaging,
     private readonly clock: Clock,
+    private readonly webhooks: Webhooks,
   ) {}
 
   // ------------------------------------------------------------ definitions and catalogue
@@ -185,6 +188,7 @@ export class Contacts {
       // Conversation rows show the contact's tags (and the contact-tag filter reads them live).
       for (const record of await this.store.conversations.ofContact(id)) await this.publisher.refresh(record);
     }
+    if (patch.tags || Object.keys(changes).length > 0) await this.webhooks.contactChanged('contact.updated', [id]);
     return this.get(actor, id);
   }
 
@@ -215,6 +219,8 @@ export class Contacts {
       ...(target.default_assignee_id ? {} : { default_assignee_id: other.default_assignee_id }),
     };
     await this.store.contacts.merge(id, otherId, merged);
+    await this.webhooks.contactDeleted([{ id: otherId, siteId: other.site_id }], 'merged', id);
+    await this.webhooks.contactChanged('contact.updated', [id]);
     this.broadcaster.moveContact(otherId, id);
     for (const record of await this.store.conversations.ofContact(id)) await this.publisher.refresh(record);
     return this.get(actor, id);
@@ -241,9 +247,11 @@ export class Contacts {
   /** Admin: the person and everything they own; every widget session of theirs resets. */
   async erase(actor: Actor, id: string): Promise<number> {
     if (actor.role !== 'admin') throw forbidden('Only an admin can delete contacts');
-    if (!(await this.store.contacts.get(id))) throw notFound('Contact');
+    const row = await this.store.contacts.get(id);
+    if (!row) throw notFound('Contact');
     const records = await this.store.conversations.ofContact(id);
     await this.store.contacts.delete(id);
+    await this.webhooks.contactDeleted([{ id, siteId: row.site_id }], 'erased');
     for (const record of records) this.broadcaster.deleted(record, inboxFields(record));
     this.broadcaster.resetContact(id);
     return records.length;
@@ -257,12 +265,12 @@ export class Contacts {
     if (!visitor) throw badRequest('This contact has no widget session to reach');
     this.messaging.checkLength(text);
     const now = this.clock.now().toISOString();
-    const record = await this.store.transaction(async (tx) => {
+    const record = await this.webhooks.transaction(async (tx, events) => {
       await this.store.contacts.lock(id, tx);
       const latest = await this.store.conversations.latest(id, tx);
       // A person has one open conversation at a time: write in it instead.
       if (latest && latest.state === 'open') throw new HubError('conflict', 'This contact already has an open conversation; write in it instead');
-      return this.store.conversations.create(tx, {
+      const created = await this.store.conversations.create(tx, {
         visitor,
         contactId: id,
         now,
@@ -270,6 +278,8 @@ export class Contacts {
         assignees: [actor.id],
         visibleTo: visibleTo(contact),
       });
+      await events([conversationEvent('conversation.created', created)]);
+      return created;
     });
     // The new conversation shows in the widget (its room) and in the agents' lists; the message follows.
     await this.publisher.publish(record, null, { visitorUpdate: true });

@@ -17,6 +17,8 @@ import type { Broadcaster } from './broadcaster.js';
 import { tagCatalogue } from './contacts.js';
 import type { Publisher } from './publisher.js';
 import { inboxFields, type Views } from './views.js';
+import { conversationEvent } from './webhook-payloads.js';
+import type { Webhooks } from './webhooks.js';
 
 export class ConversationCommands {
   constructor(
@@ -25,6 +27,7 @@ export class ConversationCommands {
     private readonly publisher: Publisher,
     private readonly broadcaster: Broadcaster,
     private readonly clock: Clock,
+    private readonly webhooks: Webhooks,
   ) {}
 
   #now(): string {
@@ -38,7 +41,12 @@ export class ConversationCommands {
     const holder = record.holderId ? await this.store.agents.get(record.holderId) : undefined;
     checkClaim(record.holderId, holder?.name ?? null, actor, force);
     if (record.holderId === actor.id) return this.views.summary(record);
-    const claimed = await this.store.conversations.claim(record.id, actor.id, this.#now(), force);
+    // The claim and its webhook delivery (conversation.claimed) commit together.
+    const claimed = await this.webhooks.transaction(async (tx, events) => {
+      const row = await this.store.conversations.claim(record.id, actor.id, this.#now(), force, tx);
+      if (row) await events([conversationEvent('conversation.claimed', row, { id: actor.id, name: actor.name })]);
+      return row;
+    });
     if (!claimed) {
       const now = await this.store.conversations.get(record.id);
       const winner = now?.holderId ? await this.store.agents.get(now.holderId) : undefined;
@@ -152,7 +160,15 @@ export class ConversationCommands {
     const record = await visibleConversation(this.store, actor, conversationId);
     checkClose(record, actor);
     if (record.state === 'closed') return this.views.summary(record);
-    return this.#change(record, { state: 'closed', ticket_status: ticketStatus, holder_id: null, muted: 0, muted_at: null, muted_by: null }, true);
+    const changes: Partial<ConversationsTable> = { state: 'closed', ticket_status: ticketStatus, holder_id: null, muted: 0, muted_at: null, muted_by: null };
+    // Closed, with its webhook delivery (conversation.closed), in one transaction.
+    const closed = await this.webhooks.transaction(async (tx, events) => {
+      const row = await this.store.conversations.update(record.id, changes, tx);
+      if (row) await events([conversationEvent('conversation.closed', row, { id: actor.id, name: actor.name })]);
+      return row;
+    });
+    if (!closed) throw notFound('Conversation');
+    return this.publisher.publish(closed, record, { visitorUpdate: true });
   }
 
   async reopen(actor: Actor, conversationId: string): Promise<ConversationSummary> {

@@ -22,6 +22,7 @@ import { Sweeper } from './sweeper.js';
 import { TeamChat } from './team-chat.js';
 import { VisitorSessions } from './visitor-sessions.js';
 import { Views } from './views.js';
+import { Webhooks } from './webhooks.js';
 
 export interface HubServices {
   broadcaster: Broadcaster;
@@ -36,6 +37,7 @@ export interface HubServices {
   sweeper: Sweeper;
   teamChat: TeamChat;
   assignment: Assignment;
+  webhooks: Webhooks;
   config: Config;
   clock: Clock;
   metrics: HubMetrics;
@@ -47,22 +49,24 @@ export function createServices(store: Store, io: Server, tokens: VisitorTokens, 
   const metrics = new HubMetrics({ visitors: () => broadcaster.visitors.sockets.size, agents: () => broadcaster.agents.sockets.size });
   const publisher = new Publisher(views, broadcaster, metrics);
   const bot = new BotService(store);
-  const commands = new ConversationCommands(store, views, publisher, broadcaster, clock);
+  const webhooks = new Webhooks(store, clock, config, metrics);
+  const commands = new ConversationCommands(store, views, publisher, broadcaster, clock, webhooks);
   const assignment = new Assignment(store, publisher, broadcaster, clock);
-  const messaging = new Messaging(store, views, publisher, broadcaster, commands, bot, clock, config, metrics, assignment);
+  const messaging = new Messaging(store, views, publisher, broadcaster, commands, bot, clock, config, metrics, webhooks, assignment);
   return {
     broadcaster,
     views,
     inbox: new Inbox(store, views, broadcaster, clock, config),
     commands,
     messaging,
-    visitorSessions: new VisitorSessions(store, views, publisher, broadcaster, tokens, clock),
-    contacts: new Contacts(store, views, publisher, broadcaster, messaging, clock),
+    visitorSessions: new VisitorSessions(store, views, publisher, broadcaster, tokens, clock, webhooks),
+    contacts: new Contacts(store, views, publisher, broadcaster, messaging, clock, webhooks),
     accounts: new Accounts(store, views, broadcaster, clock, config, assignment),
     content: new Content(store, bot, clock, assignment),
-    sweeper: new Sweeper(store, publisher, clock, config, metrics, assignment),
+    sweeper: new Sweeper(store, publisher, clock, config, metrics, assignment, webhooks),
     teamChat: new TeamChat(store, broadcaster, clock, config),
     assignment,
+    webhooks,
     config,
     clock,
     metrics,

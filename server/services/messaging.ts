@@ -23,6 +23,8 @@ import type { Broadcaster } from './broadcaster.js';
 import type { ConversationCommands } from './conversation-commands.js';
 import type { Publisher } from './publisher.js';
 import type { Views } from './views.js';
+import { conversationEvent, messageEvent } from './webhook-payloads.js';
+import type { Webhooks } from './webhooks.js';
 
 /** How many characters of the last message a list row keeps. */
 const PREVIEW_LENGTH = 280;
@@ -38,6 +40,7 @@ export class Messaging {
     private readonly clock: Clock,
     private readonly config: Config,
     private readonly metrics: HubMetrics,
+    private readonly webhooks: Webhooks,
     private readonly assignment?: Assignment,
   ) {}
 
@@ -68,7 +71,8 @@ export class Messaging {
     const { message, duplicate } = await this.store.messages.deduplicated(
       () => this.store.messages.findVisitorMessage(visitor.id, clientId),
       () =>
-        this.store.transaction(async (tx) => {
+        // Webhook deliveries (message.created, conversation.created) are stored in the same transaction.
+        this.webhooks.transaction(async (tx, events) => {
           // The person, not the session: two devices of one contact write to the same conversation.
           await this.store.contacts.lock(contactId, tx);
           // The resend check runs under the lock, in the same transaction: no separate round trip first.
@@ -98,6 +102,7 @@ export class Messaging {
             },
             tx,
           );
+          if (record) await events([...(before === null ? [conversationEvent('conversation.created', record)] : []), messageEvent(stored, record)]);
           return stored;
         }),
       { checkFirst: false },
@@ -131,22 +136,37 @@ export class Messaging {
     // Re-read: an agent may have taken over while the bot was thinking.
     const fresh = await this.store.conversations.get(record.id);
     if (!fresh || !botMayAnswer(fresh)) return;
-    const message = await this.store.messages.insert({
-      conversationId: record.id,
-      clientId: null,
-      author: 'bot',
-      agentId: null,
-      authorName: reply.botName,
-      text: reply.text,
-      choices: reply.choices,
-      createdAt: now,
-    });
-    const updated = await this.store.conversations.update(record.id, {
-      bot_status: reply.botStatus,
-      last_activity_at: now,
-      last_message_author: 'bot',
-      last_message_text: reply.text.slice(0, PREVIEW_LENGTH),
-      last_message_at: now,
+    // The answer, the conversation's new state and their webhook deliveries commit together.
+    const { message, updated } = await this.webhooks.transaction(async (tx, events) => {
+      const message = await this.store.messages.insert(
+        {
+          conversationId: record.id,
+          clientId: null,
+          author: 'bot',
+          agentId: null,
+          authorName: reply.botName,
+          text: reply.text,
+          choices: reply.choices,
+          createdAt: now,
+        },
+        tx,
+      );
+      const updated = await this.store.conversations.update(
+        record.id,
+        {
+          bot_status: reply.botStatus,
+          last_activity_at: now,
+          last_message_author: 'bot',
+          last_message_text: reply.text.slice(0, PREVIEW_LENGTH),
+          last_message_at: now,
+        },
+        tx,
+      );
+      if (updated) {
+        const escalated = updated.botStatus === 'need_help' && fresh.botStatus !== 'need_help';
+        await events([messageEvent(message, updated), ...(escalated ? [conversationEvent('conversation.escalated', updated)] : [])]);
+      }
+      return { message, updated };
     });
     if (!updated) return;
     await this.publisher.publish(updated, fresh, { message });
@@ -178,7 +198,7 @@ export class Messaging {
     const { message, duplicate } = await this.store.messages.deduplicated(
       () => this.store.messages.find(record.id, clientId),
       () =>
-        this.store.transaction(async (tx) => {
+        this.webhooks.transaction(async (tx, events) => {
           const stored = await this.store.messages.insert(
             { conversationId: record.id, clientId, author: 'agent', agentId: actor.id, authorName: actor.name, text, createdAt: now },
             tx,
@@ -198,6 +218,7 @@ export class Messaging {
             },
             tx,
           );
+          if (updated) await events([messageEvent(stored, updated)]);
           return stored;
         }),
     );

@@ -12,6 +12,7 @@ import type { Store } from '../store/store.js';
 import type { Assignment } from './assignment.js';
 import type { Publisher } from './publisher.js';
 import { inboxFields } from './views.js';
+import type { Webhooks } from './webhooks.js';
 
 export interface SweepResult {
   unmuted: string[];
@@ -33,6 +34,7 @@ export class Sweeper {
     private readonly config: Config,
     private readonly metrics: HubMetrics,
     private readonly assignment?: Assignment,
+    private readonly webhooks?: Webhooks,
   ) {}
 
   async sweep(): Promise<SweepResult> {
@@ -56,7 +58,9 @@ export class Sweeper {
     const emptyCutoff = new Date(now.getTime() - this.config.emptyVisitorDays * 86_400_000).toISOString();
     const emptyVisitorsRemoved = await this.store.visitors.deleteEmpty(emptyCutoff);
     // A person whose last session went and about whom nothing was written goes too.
-    const emptyContactsRemoved = await this.store.contacts.deleteOrphans(emptyCutoff);
+    const removedContacts = await this.store.contacts.deleteOrphans(emptyCutoff);
+    const emptyContactsRemoved = removedContacts.length;
+    await this.webhooks?.contactDeleted(removedContacts, 'empty');
     const { assigned, reassigned } = this.assignment ? await this.assignment.sweep() : { assigned: [], reassigned: [] };
     this.metrics.sweep({
       unmuted: unmuted.length,

@@ -15,6 +15,7 @@ import type { Broadcaster } from './broadcaster.js';
 import { ContactIdentity } from './contact-identity.js';
 import type { Views } from './views.js';
 import type { Publisher } from './publisher.js';
+import type { Webhooks } from './webhooks.js';
 
 /** Who a widget socket speaks for, settled at connect time. */
 export interface VisitorIdentity {
@@ -46,8 +47,9 @@ export class VisitorSessions {
     private readonly broadcaster: Broadcaster,
     private readonly tokens: VisitorTokens,
     private readonly clock: Clock,
+    webhooks?: Webhooks,
   ) {
-    this.#contacts = new ContactIdentity(store);
+    this.#contacts = new ContactIdentity(store, webhooks);
   }
 
   readonly #contacts: ContactIdentity;

@@ -232,9 +232,12 @@ export class ContactsRepo {
     return ids;
   }
 
-  /** Contacts with no session, conversation, note, tag or field, seen before `cutoff` (or at it, for one given `id`). */
-  async deleteOrphans(cutoff: string, id?: string): Promise<number> {
-    const result = await this.db
+  /**
+   * Contacts with no session, conversation, note, tag or field, seen before `cutoff` (or at it, for one given `id`).
+   * Returns the removed contacts (contact.deleted webhooks).
+   */
+  async deleteOrphans(cutoff: string, id?: string): Promise<{ id: string; siteId: string }[]> {
+    const rows = await this.db
       .deleteFrom('contacts')
       .where('last_seen_at', id ? '<=' : '<', cutoff)
       .$if(id !== undefined, (q) => q.where('id', '=', id ?? ''))
@@ -244,13 +247,14 @@ export class ContactsRepo {
       .where('fields', '=', '{}')
       .where(({ not, exists, selectFrom }) => not(exists(selectFrom('contact_notes').select('id').whereRef('contact_notes.contact_id', '=', 'contacts.id'))))
       .where(({ not, exists, selectFrom }) => not(exists(selectFrom('contact_tags').select('tag').whereRef('contact_tags.contact_id', '=', 'contacts.id'))))
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
+      .returning(['id', 'site_id'])
+      .execute();
+    return rows.map((row) => ({ id: row.id, siteId: row.site_id }));
   }
 }
 
 /** Display and search columns: a signed value wins over the visitor's own. */
-function identityColumns(sent: UserData, signed: SignedFields): Pick<ContactsTable, 'user_data' | 'name' | 'email' | 'phone'> & Partial<ContactsTable> {
+export function identityColumns(sent: UserData, signed: SignedFields): Pick<ContactsTable, 'user_data' | 'name' | 'email' | 'phone'> & Partial<ContactsTable> {
   const userData = withPlainNames(sent);
   const { user_hash: _hash, user_jwt: _jwt, ...stored } = userData;
   const typedName = [userData.first_name, userData.last_name].filter(Boolean).join(' ').trim();

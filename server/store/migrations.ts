@@ -6,6 +6,7 @@ import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely
 import type { UserData } from '../../protocol/types.js';
 import type { Database } from './schema.js';
 import { createTeamChatTables } from './team-migration.js';
+import { createWebhookTables } from './webhooks-migration.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -214,6 +215,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           db,
         );
         await db.schema.createIndex('conversations_expiry').on('conversations').columns(['expired', 'last_visitor_at']).execute();
+      },
+    },
+    '006_webhooks': {
+      async up(db: Kysely<unknown>) {
+        await createWebhookTables(db);
       },
     },
   };

@@ -197,6 +197,43 @@ export interface TeamReadsTable {
   last_read_id: number;
 }
 
+/** An admin's webhook endpoint (migration 006). */
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  /** JSON list of event types. */
+  events: string;
+  enabled: number;
+  /** The HMAC key (readable by admins: it is needed to verify signatures). */
+  secret: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One event for one endpoint: stored first, then posted by whichever hub claims it (migration 006). */
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  event: string;
+  /** The JSON body, exactly as posted. */
+  payload: string;
+  /** pending → sending (leased) → delivered | pending (retry) | failed. */
+  status: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  /** While `sending`: the claim expires then, and another worker may take the delivery over. */
+  lease_until: string | null;
+  /** The claim's random token: only its holder records the outcome. */
+  lease_token: string | null;
+  last_attempt_at: string | null;
+  response_code: number | null;
+  error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+  resend_of: string | null;
+}
+
 export interface Database {
   sites: SitesTable;
   visitors: VisitorsTable;
@@ -214,4 +251,6 @@ export interface Database {
   team_threads: TeamThreadsTable;
   team_messages: TeamMessagesTable;
   team_reads: TeamReadsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

@@ -15,6 +15,7 @@ import type { Database } from './schema.js';
 import { SettingsRepo } from './settings-repo.js';
 import { TeamRepo } from './team-repo.js';
 import { VisitorsRepo } from './visitors-repo.js';
+import { WebhooksRepo } from './webhooks-repo.js';
 
 export type { Viewer } from './base.js';
 export type { ContactSearch, SignedFields } from './contacts-repo.js';
@@ -32,6 +33,7 @@ export class Store {
   readonly content: ContentRepo;
   readonly team: TeamRepo;
   readonly assignment: AssignmentRepo;
+  readonly webhooks: WebhooksRepo;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -47,6 +49,7 @@ export class Store {
     this.content = new ContentRepo(db);
     this.team = new TeamRepo(db);
     this.assignment = new AssignmentRepo(db, dialect);
+    this.webhooks = new WebhooksRepo(db, dialect);
   }
 
   transaction<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {

@@ -4,6 +4,8 @@ export interface TestHub {
   admin: { email: string; password: string };
   /** The demo site's identity secret (to sign a visitor's identity as the site's backend would). */
   siteSecret: string;
+  /** A webhook receiver on loopback (`…/hook` answers 200; `GET …/received` lists what it got). */
+  webhookReceiver: string;
 }
 
 declare global {

@@ -62,6 +62,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     adminPassword: ADMIN.password,
     logLevel: 'silent',
     sweepIntervalMs: 0,
+    // Tests run the webhook worker themselves (hub.services.webhooks.runDue()) with the manual clock.
+    webhookPollMs: 0,
     messagesPerMinute: 600,
     secret: 'test-secret-0123456789abcdef',
     demoSiteSecret: 'demo-site-secret',

@@ -31,6 +31,9 @@ interface Fixture {
   teamThreadId: string;
   /** The agent who may see the conversation (only such an agent can be assigned to it). */
   seerId: string;
+  /** A webhook endpoint (the only one), and a delivery of the fixture's conversation.created to it. */
+  webhookId: string;
+  deliveryId: string;
 }
 
 interface Row {
@@ -135,6 +138,15 @@ const ROWS: Row[] = [
   { method: 'GET', path: '/api/team/threads', expect: [U, U, 200, 200, 200] },
   { method: 'GET', path: '/api/team/threads/team/messages', expect: [U, U, 200, 200, 200] },
   { method: 'GET', path: '/api/team/threads/:key/messages', expect: [U, U, 200, N, N] },
+  // Webhooks: admins only (the endpoint's secret signs what the hub sends).
+  { method: 'GET', path: '/api/webhooks', expect: [U, U, F, F, 200] },
+  { method: 'POST', path: '/api/webhooks', body: () => ({ url: 'http://127.0.0.1:9/hook', events: ['message.created'] }), expect: [U, U, F, F, 201] },
+  { method: 'PATCH', path: '/api/webhooks/:webhook', body: () => ({ enabled: false }), expect: [U, U, F, F, 200] },
+  { method: 'DELETE', path: '/api/webhooks/:webhook', expect: [U, U, F, F, 200] },
+  { method: 'GET', path: '/api/webhooks/:webhook/deliveries', expect: [U, U, F, F, 200] },
+  { method: 'POST', path: '/api/webhooks/deliveries/:delivery/resend', expect: [U, U, F, F, 201] },
+  { method: 'GET', path: '/api/webhooks/settings', expect: [U, U, F, F, 200] },
+  { method: 'PUT', path: '/api/webhooks/settings', body: () => ({ allowPrivateTargets: true }), expect: [U, U, F, F, 200] },
 ];
 
 /** Served to anyone: the pages, scripts and health check. */
@@ -174,7 +186,8 @@ function registeredRoutes(tree: string): string[] {
 }
 
 test('every REST route × every role answers as the table says', async (t) => {
-  const h = await startHub(t, { config: { requestsPerMinute: 100_000 } });
+  // Private webhook targets allowed: the webhook rows register a loopback URL (nothing is ever posted to it).
+  const h = await startHub(t, { config: { requestsPerMinute: 100_000, webhookAllowPrivate: true } });
   const admin = await h.login();
   const agent = await h.agent('agent', 'Sees it');
   const hidden = await h.agent('agent', 'Does not');
@@ -198,6 +211,14 @@ test('every REST route × every role answers as the table says', async (t) => {
   /** A visitor with a conversation only `agent` (and admins) may see, plus a FAQ, a quick reply and an agent. */
   const fixture = async (row?: Row): Promise<Fixture> => {
     const needs = (what: string) => !row || row.path.includes(what);
+    let webhookId = 'not-needed';
+    if (needs(':webhook') || needs(':delivery')) {
+      // One endpoint at a time (the hub caps their number), subscribed before the conversation below opens.
+      for (const old of (await h.api<{ items: { id: string }[] }>('GET', '/api/webhooks', { token: admin })).body.items)
+        await h.api('DELETE', `/api/webhooks/${old.id}`, { token: admin });
+      const hook = { url: 'http://127.0.0.1:9/hook', events: ['conversation.created'] };
+      webhookId = (await h.api<{ id: string }>('POST', '/api/webhooks', { token: admin, body: hook })).body.id;
+    }
     const { socket, session: s } = await h.visitor({ userData: { first_name: 'Table' } });
     const sent = await request<{ conversation: { id: string } }>(socket, 'message:send', { clientId: clientId(), text: 'hello' });
     const conversationId = sent.data?.conversation.id ?? '';
@@ -231,6 +252,11 @@ test('every REST route × every role answers as the table says', async (t) => {
       }),
       teamThreadId: needs(':key') ? await directThread() : 'not-needed',
       seerId: agent.id,
+      webhookId,
+      deliveryId:
+        webhookId === 'not-needed'
+          ? 'not-needed'
+          : ((await h.api<{ items: { id: string }[] }>('GET', `/api/webhooks/${webhookId}/deliveries`, { token: admin })).body.items[0]?.id ?? 'none'),
     };
   };
 
@@ -263,7 +289,9 @@ test('every REST route × every role answers as the table says', async (t) => {
         .replace(':faq', f.faqId)
         .replace(':quickReply', f.quickReplyId)
         .replace(':agent', f.agentId)
-        .replace(':key', f.teamThreadId);
+        .replace(':key', f.teamThreadId)
+        .replace(':webhook', f.webhookId)
+        .replace(':delivery', f.deliveryId);
       const token = await tokenFor(role, row);
       await row.setup?.(h, f, token);
       const res = await h.api<{ code?: string }>(row.method, path, {
@@ -299,7 +327,10 @@ test('every REST route × every role answers as the table says', async (t) => {
   }
 
   // No route ships without a row.
-  const tabled = new Set([...ROWS.map((r) => `${r.method} ${r.path.replace(/:(conversation|visitor|contact|faq|quickReply|agent)/, ':id')}`), ...PUBLIC]);
+  const tabled = new Set([
+    ...ROWS.map((r) => `${r.method} ${r.path.replace(/:(conversation|visitor|contact|faq|quickReply|agent|webhook|delivery)/, ':id')}`),
+    ...PUBLIC,
+  ]);
   const registered = registeredRoutes(h.hub.app.printRoutes({ commonPrefix: false }));
   assert.deepEqual(
     registered.filter((r) => !tabled.has(r) && !PINNED.test(r)),
