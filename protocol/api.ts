@@ -1,8 +1,10 @@
 /**
  * The hub's REST API as types: one entry per route, `METHOD /path` → request and response.
- * The agent panel's client and the hub's route schemas both follow this table.
+ * The agent panel's client and the hub's route schemas both follow this table: the response schemas
+ * (server/schemas/responses.ts) are checked against it at compile time, and the hub publishes them as an
+ * OpenAPI document (`GET /api/openapi.json`, pages at `/api/docs`). Socket.IO events are in events.ts.
  *
- * Every `/api/*` route except `POST /api/auth/login` needs `Authorization: Bearer <agent token>`.
+ * Every `/api/*` route except `POST /api/auth/login` and the API reference needs `Authorization: Bearer <agent token>`.
  * Errors answer with an `ErrorBody` (`{ code, message }`) and the matching HTTP status:
  * 400 bad_request, 401 unauthorized, 403 forbidden (role or visibility), 404 not_found,
  * 409 already_claimed / conflict, 413 too_large, 429 rate_limited.
@@ -123,8 +125,19 @@ export interface VisitorExport {
   exportedAt: string;
 }
 
+/** `GET /health`: liveness, seconds since start, the event-loop delay (the first sign of an overloaded hub) and memory. */
+export interface Health {
+  ok: true;
+  store: string;
+  uptime: number;
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
+  rssBytes: number;
+}
+
 export interface ApiRoutes {
-  'GET /health': { response: { ok: true; store: string; uptime: number } };
+  'GET /health': { response: Health };
+  /** The OpenAPI 3.1 description of these routes (public); the reference pages at `/api/docs` render it. */
+  'GET /api/openapi.json': { response: Record<string, unknown> };
 
   'POST /api/auth/login': { body: LoginRequest; response: LoginResponse };
   /** Revokes the token used for the call. */

@@ -16,6 +16,7 @@ import { assets } from './plugins/assets.js';
 import { health } from './plugins/health.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { httpBasics } from './plugins/http-basics.js';
+import { openapi } from './plugins/openapi.js';
 import { servicesPlugin } from './plugins/services.js';
 import { adminRoutes } from './routes/admin.js';
 import { authentication, authRoutes } from './routes/auth.js';
@@ -25,6 +26,7 @@ import { visitorRoutes } from './routes/visitors.js';
 import { contactRoutes } from './routes/contacts.js';
 import { teamRoutes } from './routes/team.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { cachedSerializerCompiler } from './schemas/serializer.js';
 import { seedDefaults } from './seed.js';
 import { createServices, type HubServices } from './services/hub-services.js';
 import type { SweepResult } from './services/sweeper.js';
@@ -71,6 +73,8 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
   // REST bodies are validated by TypeBox like socket payloads: strictly (AJV's coercion turned a tag
   // of 1 into "1"); query strings and params are converted (?includeOld=true arrives as a string).
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // Answers are serialised with their response schema (server/schemas/responses.ts), each schema compiled once.
+  app.setSerializerCompiler(cachedSerializerCompiler());
 
   const io = new Server(app.server, { cors: { origin: true }, maxHttpBufferSize: 64 * 1024, pingInterval: 20_000, pingTimeout: 20_000 });
   const redisClients = config.redisUrl ? await useRedisAdapter(io, config.redisUrl) : [];
@@ -78,6 +82,8 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
 
   await app.register(httpBasics, { requestsPerMinute: config.requestsPerMinute });
   await app.register(servicesPlugin, { services });
+  // Before every route: the OpenAPI document is collected from the routes as they are added.
+  await app.register(openapi);
   await app.register(assets);
   await app.register(health, { store: dialect });
   const [redis] = redisClients;

@@ -116,6 +116,9 @@ export const FaqBody = Type.Object(
   },
   { additionalProperties: false },
 );
+/** `POST /api/faqs/import`: the file as text, per content type (any other type is refused by the route). */
+const FaqCsv = Type.String({ description: 'Columns type,question,answer; one row per question.' });
+export const FaqCsvBody = { content: { 'text/csv': { schema: FaqCsv }, 'application/csv': { schema: FaqCsv } } };
 export const FaqTestBody = Type.Object({ text: Type.String({ minLength: 1, maxLength: LIMITS.messageText }) });
 export const ArchivedQuery = Type.Object({ archived: Type.Optional(Type.Boolean()) });
 

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { HubError } from '../errors.js';
 import { LoginBody } from '../schemas.js';
+import { doc } from '../schemas/responses.js';
 import { actor } from './context.js';
 
 /**
@@ -37,15 +38,17 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { accounts, config } = app.services;
 
   // request.ip is the socket's peer unless TRUST_PROXY names the proxies allowed to say otherwise.
-  app.post('/api/auth/login', { schema: { body: LoginBody }, config: { rateLimit: { max: config.signInsPerMinute, timeWindow: 60_000 } } }, async (request) =>
-    accounts.login(request.body.email, request.body.password, request.ip),
+  app.post(
+    '/api/auth/login',
+    { schema: { ...doc('POST /api/auth/login'), body: LoginBody }, config: { rateLimit: { max: config.signInsPerMinute, timeWindow: 60_000 } } },
+    async (request) => accounts.login(request.body.email, request.body.password, request.ip),
   );
 
-  app.post('/api/auth/logout', async (request) => {
+  app.post('/api/auth/logout', { schema: doc('POST /api/auth/logout') }, async (request) => {
     actor(request);
     if (request.tokenHash) await accounts.logout(request.tokenHash);
     return { ok: true as const };
   });
 
-  app.get('/api/me', async (request) => accounts.me(actor(request)));
+  app.get('/api/me', { schema: doc('GET /api/me') }, async (request) => accounts.me(actor(request)));
 };

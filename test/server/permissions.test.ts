@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import type { ConversationSummary } from '../../protocol/types.js';
 import { ADMIN, type TestHub, clientId, request, startHub } from '../helpers/hub.js';
+import { registeredRoutes } from '../helpers/routes.js';
 
 type Role = 'anonymous' | 'visitor' | 'agent' | 'hidden' | 'admin';
 const ROLES: Role[] = ['anonymous', 'visitor', 'agent', 'hidden', 'admin'];
@@ -57,6 +58,8 @@ const ROWS: Row[] = [
   { method: 'POST', path: '/api/auth/login', body: () => ({ email: ADMIN.email, password: ADMIN.password }), expect: [200, 200, 200, 200, 200] },
   { method: 'POST', path: '/api/auth/logout', expect: [U, U, 200, 200, 200] },
   { method: 'GET', path: '/api/me', expect: [U, U, 200, 200, 200] },
+  // The API reference describes routes, not data: public (docs/decisions.md, session 5 (OpenAPI)).
+  { method: 'GET', path: '/api/openapi.json', expect: [200, 200, 200, 200, 200] },
   { method: 'GET', path: '/api/stats', expect: [U, U, 200, 200, 200] },
   { method: 'GET', path: '/api/sites', expect: [U, U, 200, 200, 200] },
   { method: 'GET', path: '/api/settings', expect: [U, U, 200, 200, 200] },
@@ -149,7 +152,7 @@ const ROWS: Row[] = [
   { method: 'PUT', path: '/api/webhooks/settings', body: () => ({ allowPrivateTargets: true }), expect: [U, U, F, F, 200] },
 ];
 
-/** Served to anyone: the pages, scripts and health check. */
+/** Served to anyone: the pages, scripts, health check and API reference. */
 const PUBLIC = [
   'GET /',
   'GET /*',
@@ -163,27 +166,18 @@ const PUBLIC = [
   'GET /ready',
   'GET /metrics',
   'GET /versions.json',
+  // The API reference pages (Swagger UI, plugins/openapi.ts): the page, its scripts and styles, the document it renders.
+  'GET /api/docs',
+  'GET /api/docs/',
+  'GET /api/docs/static/index.html',
+  'GET /api/docs/static/swagger-initializer.js',
+  'GET /api/docs/*',
+  'GET /api/docs/json',
+  'GET /api/docs/yaml',
   'OPTIONS *',
 ];
 /** The build's pinned copies (`widget.<hash>.js`): public like /widget.js, named by the build. */
 const PINNED = /^GET \/(widget|agent-panel)\.[0-9a-f]{12}\.js$/;
-
-/** Every method + URL the hub registered, read from Fastify's route tree (HEAD twins left out). */
-function registeredRoutes(tree: string): string[] {
-  const routes: string[] = [];
-  const stack: string[] = [];
-  for (const line of tree.split('\n')) {
-    const match = /^([│ ]*)[├└]── (\S+)(?: \(([^)]+)\))?/.exec(line);
-    if (!match) continue;
-    const depth = (match[1] ?? '').length / 4;
-    stack.length = depth;
-    const parent = stack[depth - 1] ?? '';
-    const path = parent === '/' || parent === '' ? (parent === '/' ? `/${match[2]}` : (match[2] ?? '')) : `${parent}${match[2]}`;
-    stack[depth] = path;
-    for (const method of (match[3] ?? '').split(', ')) if (method && method !== 'HEAD') routes.push(`${method} ${path}`);
-  }
-  return routes;
-}
 
 test('every REST route × every role answers as the table says', async (t) => {
   // Private webhook targets allowed: the webhook rows register a loopback URL (nothing is ever posted to it).
