@@ -12,20 +12,17 @@
  * - **SSRF guard**: https only, public addresses only (checked at registration and at connect time), unless the
  *   operator (`WEBHOOK_ALLOW_PRIVATE=1`) or an admin ("allow private targets") allows internal receivers.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import {
-  WEBHOOK_EVENTS,
-  type WebhookDelivery,
-  type WebhookDeliveryPage,
-  type WebhookDeliveryStatus,
-  type WebhookEndpoint,
-  type WebhookEventData,
-  type WebhookEventType,
-  type WebhookInput,
-  type WebhookPatch,
-  type WebhookPayload,
-  type WebhookSettings,
+import type {
+  WebhookDelivery,
+  WebhookDeliveryPage,
+  WebhookEndpoint,
+  WebhookEventData,
+  WebhookEventType,
+  WebhookInput,
+  WebhookPatch,
+  WebhookSettings,
 } from '../../protocol/webhooks.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -38,6 +35,7 @@ import { json } from '../store/mappers.js';
 import type { Database, WebhookDeliveriesTable, WebhookEndpointsTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { webhookContact } from './webhook-payloads.js';
+import { cleanEvents, decodeCursor, encodeCursor, freshDelivery, newSecret, toDelivery, toEndpoint } from './webhook-rows.js';
 import { checkTarget, postDelivery } from './webhook-sender.js';
 
 /** An event to record: its type and how to build its data (built only when an endpoint wants it). */
@@ -59,63 +57,6 @@ const PAGE_DEFAULT = 20;
 const PAGE_MAX = 100;
 /** Settled (delivered or failed) deliveries are removed after `RETENTION_DAYS`, checked at most hourly. */
 const PRUNE_EVERY_MS = 3_600_000;
-
-const newSecret = (): string => `whsec_${randomBytes(32).toString('base64url')}`;
-
-function toEndpoint(row: WebhookEndpointsTable): WebhookEndpoint {
-  return {
-    id: row.id,
-    url: row.url,
-    events: json<WebhookEventType[]>(row.events, []),
-    enabled: row.enabled === 1,
-    secret: row.secret,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toDelivery(row: WebhookDeliveriesTable): WebhookDelivery {
-  return {
-    id: row.id,
-    endpointId: row.endpoint_id,
-    eventId: row.event_id,
-    event: row.event as WebhookEventType,
-    status: row.status as WebhookDeliveryStatus,
-    attempts: Number(row.attempts),
-    responseCode: row.response_code === null ? null : Number(row.response_code),
-    error: row.error,
-    createdAt: row.created_at,
-    lastAttemptAt: row.last_attempt_at,
-    nextAttemptAt: row.next_attempt_at,
-    deliveredAt: row.delivered_at,
-    resendOf: row.resend_of,
-    payload: json<WebhookPayload>(row.payload, {} as WebhookPayload),
-  };
-}
-
-/** The events in the protocol's order, once each; 400 on an empty list. */
-function cleanEvents(events: readonly string[]): WebhookEventType[] {
-  const wanted = new Set(events);
-  const unknown = [...wanted].find((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e));
-  if (unknown) throw badRequest(`Unknown event ${unknown}`, 'events');
-  const clean = WEBHOOK_EVENTS.filter((e) => wanted.has(e));
-  if (clean.length === 0) throw badRequest('Choose at least one event', 'events');
-  return clean;
-}
-
-function encodeCursor(row: WebhookDeliveriesTable): string {
-  return Buffer.from(JSON.stringify([row.created_at, row.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[];
-    if (typeof createdAt === 'string' && typeof id === 'string') return { createdAt, id };
-  } catch {
-    // fall through
-  }
-  throw badRequest('Invalid cursor');
-}
 
 export class Webhooks {
   #timer: NodeJS.Timeout | null = null;
@@ -232,21 +173,14 @@ export class Webhooks {
     if (!original) throw notFound('Delivery');
     if (!(await this.store.webhooks.getEndpoint(original.endpoint_id))) throw notFound('Webhook');
     const now = this.#now();
-    const row: WebhookDeliveriesTable = {
-      ...original,
-      id: `dlv_${randomUUID()}`,
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      lease_until: null,
-      lease_token: null,
-      last_attempt_at: null,
-      response_code: null,
-      error: null,
-      created_at: now,
-      delivered_at: null,
-      resend_of: original.id,
-    };
+    const row = freshDelivery({
+      endpointId: original.endpoint_id,
+      eventId: original.event_id,
+      event: original.event,
+      payload: original.payload,
+      now,
+      resendOf: original.id,
+    });
     await this.store.webhooks.insertDeliveries([row]);
     this.kick();
     return toDelivery(row);
@@ -272,24 +206,7 @@ export class Webhooks {
       const eventId = `evt_${randomUUID()}`;
       const payload = JSON.stringify({ id: eventId, type: event.type, createdAt: now, data: await event.data() });
       for (const target of targets) {
-        rows.push({
-          id: `dlv_${randomUUID()}`,
-          endpoint_id: target.id,
-          event_id: eventId,
-          event: event.type,
-          payload,
-          status: 'pending',
-          attempts: 0,
-          next_attempt_at: now,
-          lease_until: null,
-          lease_token: null,
-          last_attempt_at: null,
-          response_code: null,
-          error: null,
-          created_at: now,
-          delivered_at: null,
-          resend_of: null,
-        });
+        rows.push(freshDelivery({ endpointId: target.id, eventId, event: event.type, payload, now, resendOf: null }));
       }
     }
     await this.store.webhooks.insertDeliveries(rows, db);

@@ -16,8 +16,9 @@ import pg from 'pg';
 import { io } from 'socket.io-client';
 import type { ConversationSummary, VisitorConversation } from '../../protocol/types.js';
 import { dropTestDatabase, testDatabaseUrl } from '../helpers/databases.mjs';
-import { type AgentSocket, type VisitorSocket, request } from '../helpers/hub.js';
+import { type VisitorSocket, request } from '../helpers/hub.js';
 import { type SpawnedHub, TEST_ADMIN, spawnHub } from '../helpers/spawn-hub.mjs';
+import { agentSocket, api, login } from '../helpers/remote-hub.js';
 
 const postgres = process.env.TEST_POSTGRES_URL;
 const redis = process.env.TEST_REDIS_URL;
@@ -51,30 +52,6 @@ after(async () => {
   await dropTestDatabase(dir, postgres);
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function api<T>(hubUrl: string, method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${hubUrl}${path}`, {
-    method,
-    headers: { ...(token && { authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
-
-async function login(hubUrl: string, email: string, password: string): Promise<string> {
-  const res = await api<{ token: string }>(hubUrl, 'POST', '/api/auth/login', undefined, { email, password });
-  assert.equal(res.status, 200, JSON.stringify(res.body));
-  return res.body.token;
-}
-
-function agentSocket(hubUrl: string, token: string): Promise<AgentSocket> {
-  const socket: AgentSocket = io(`${hubUrl}/agent`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
-  clients.push(socket);
-  return new Promise((resolve, reject) => {
-    socket.once('hello', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
 
 async function visitorWrites(hubUrl: string, text: string): Promise<string> {
   const socket: VisitorSocket = io(`${hubUrl}/visitor`, { auth: { site: 'demo' }, transports: ['websocket'], reconnection: false, forceNew: true });
@@ -137,7 +114,7 @@ test('two hubs, many visitors at once, two agents with a cap: nobody over the ca
   // Every assignment either panel hears of, by conversation: one agent each, ever.
   const heard = new Map<string, Set<string>>();
   for (const agent of agents) {
-    const socket = await agentSocket(agent.hub, agent.token);
+    const socket = await agentSocket(agent.hub, agent.token, clients);
     socket.on('conversation:updated', (summary: ConversationSummary) => {
       for (const id of summary.assignees) heard.set(summary.id, (heard.get(summary.id) ?? new Set()).add(id));
     });

@@ -17,8 +17,9 @@ import type { ConversationDetail, ConversationSummary, Message } from '../../pro
 import type { VisitorSession } from '../../protocol/events.js';
 import { HOUR, ManualClock } from '../../server/clock.js';
 import { dropTestDatabase, testDatabaseUrl } from '../helpers/databases.mjs';
-import { type AgentSocket, type VisitorSocket, next, request, startHub } from '../helpers/hub.js';
+import { type VisitorSocket, next, request, startHub } from '../helpers/hub.js';
 import { type SpawnedHub, TEST_ADMIN, spawnHub } from '../helpers/spawn-hub.mjs';
+import { agentSocket, api, login } from '../helpers/remote-hub.js';
 
 const postgres = process.env.TEST_POSTGRES_URL;
 const redis = process.env.TEST_REDIS_URL;
@@ -79,38 +80,14 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function api<T>(hubUrl: string, method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${hubUrl}${path}`, {
-    method,
-    headers: { ...(token && { authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
-
-async function login(hubUrl: string, email: string, password: string): Promise<string> {
-  const res = await api<{ token: string }>(hubUrl, 'POST', '/api/auth/login', undefined, { email, password });
-  assert.equal(res.status, 200, JSON.stringify(res.body));
-  return res.body.token;
-}
-
-function agentSocket(hubUrl: string, token: string): Promise<AgentSocket> {
-  const socket: AgentSocket = io(`${hubUrl}/agent`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
-  clients.push(socket);
-  return new Promise((resolve, reject) => {
-    socket.once('hello', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
-
 // First: the test after it kills hub A.
 test('collision across hubs: agents on hub A and hub B see each other in a conversation and see each other typing', async () => {
   const adminToken = await login(hubB.url, TEST_ADMIN.email, TEST_ADMIN.password);
   const email = `${randomUUID().slice(0, 8)}@test.local`;
   await api(hubB.url, 'POST', '/api/agents', adminToken, { email, name: 'Sam', role: 'agent', password: 'password-123' });
   const samToken = await login(hubA.url, email, 'password-123');
-  const adminOnB = await agentSocket(hubB.url, adminToken);
-  const samOnA = await agentSocket(hubA.url, samToken);
+  const adminOnB = await agentSocket(hubB.url, adminToken, clients);
+  const samOnA = await agentSocket(hubA.url, samToken, clients);
 
   const visitor: VisitorSocket = io(`${hubA.url}/visitor`, { auth: { site: 'demo' }, transports: ['websocket'], reconnection: false, forceNew: true });
   clients.push(visitor);
@@ -144,8 +121,8 @@ test('a visitor on hub A and agents on hub B: messages, presence, typing and the
   const created = await api<{ id: string }>(hubA.url, 'POST', '/api/agents', adminToken, { email, name: 'Robin', role: 'agent', password: 'password-123' });
   assert.equal(created.status, 201, 'a token issued by hub B is honoured by hub A');
   const robinToken = await login(hubA.url, email, 'password-123');
-  const adminOnB = await agentSocket(hubB.url, adminToken);
-  const robinOnA = await agentSocket(hubA.url, robinToken);
+  const adminOnB = await agentSocket(hubB.url, adminToken, clients);
+  const robinOnA = await agentSocket(hubA.url, robinToken, clients);
 
   // The visitor enters through the front door, which leads to hub A.
   const visitor: VisitorSocket = io(`${door.url}/visitor`, {

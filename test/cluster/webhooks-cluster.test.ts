@@ -16,6 +16,7 @@ import { dropTestDatabase, testDatabaseUrl } from '../helpers/databases.mjs';
 import type { VisitorSocket } from '../helpers/hub.js';
 import { type SpawnedHub, TEST_ADMIN, spawnHub } from '../helpers/spawn-hub.mjs';
 import { type Receiver, startReceiver } from '../helpers/webhook-receiver.mjs';
+import { api } from '../helpers/remote-hub.js';
 
 const postgres = process.env.TEST_POSTGRES_URL;
 const redis = process.env.TEST_REDIS_URL;
@@ -51,15 +52,6 @@ after(async () => {
   await dropTestDatabase(dir, postgres);
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function api<T>(hubUrl: string, method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${hubUrl}${path}`, {
-    method,
-    headers: { ...(token && { authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
 
 /** A visitor on `hubUrl` writes once and waits for the bot's answer (so every event of theirs is stored). */
 async function visitorWrites(hubUrl: string, text: string): Promise<void> {
