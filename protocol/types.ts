@@ -5,6 +5,7 @@
  * TypeBox schemas (server/schemas.ts) are built from the same lists, so a status can't be added
  * in one place and forgotten in another. The widget imports this file with `import type` only.
  */
+import type { AttachmentRef } from './attachments.js';
 
 /** ISO-8601 timestamp string, e.g. `2026-08-10T09:30:00.000Z`. */
 export type IsoDate = string;
@@ -70,11 +71,8 @@ export interface Visitor {
   online: boolean;
 }
 
-export interface Attachment {
-  name: string;
-  url: string;
-  contentType: string;
-}
+/** A message's file (protocol/attachments.ts has the upload flow). */
+export type Attachment = AttachmentRef;
 
 export interface Message {
   /** Server id: increases with every stored message, so "after id N" is a total order. */

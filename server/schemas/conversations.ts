@@ -1,6 +1,7 @@
 /** Response schemas of conversations, messages, notes, visitors and the dashboard (protocol/types.ts, protocol/api.ts). */
 import Type, { type Static } from 'typebox';
 import type { ConversationList, LanguageCount, VisitorExport } from '../../protocol/api.js';
+import { ATTACHMENT_KINDS } from '../../protocol/attachments.js';
 import {
   BOT_STATUSES,
   CHANNELS,
@@ -53,7 +54,16 @@ export const VisitorSchema = Type.Object(
 assertSame<Static<typeof VisitorSchema>, Visitor>(true);
 
 export const AttachmentSchema = Type.Object(
-  { name: Type.String(), url: Type.String(), contentType: Type.String() },
+  {
+    id: Type.String(),
+    name: Type.String(),
+    size: Type.Integer({ minimum: 0, description: 'Bytes.' }),
+    contentType: Type.String({ description: 'Sniffed from the content; the type the file is served with.' }),
+    kind: StringEnum(ATTACHMENT_KINDS),
+    durationMs: Nullable(Type.Integer({ minimum: 0 })),
+    url: Type.String({ description: 'Signed for the reader; expires at urlExpiresAt.' }),
+    urlExpiresAt: IsoDate,
+  },
   { title: 'Attachment', additionalProperties: false },
 );
 assertSame<Static<typeof AttachmentSchema>, Attachment>(true);
