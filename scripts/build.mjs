@@ -40,3 +40,4 @@ for (const [key, file] of [
   versions[key] = { file: versioned, integrity: `sha384-${createHash('sha384').update(bytes).digest('base64')}` };
 }
 writeFileSync('dist/versions.json', `${JSON.stringify(versions, null, 2)}\n`);
+await import('./build-packages.mjs');

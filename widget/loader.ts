@@ -6,25 +6,10 @@
  * the global `SwitchboardWebchat` and overwrite the API object set here.
  */
 import { Workbox } from 'workbox-window';
-import type { UserData } from '../protocol/types.js';
-import type { SwitchboardWebchat, WebchatEventMap } from './webchat.js';
+import { type WebchatApi, webchatApi } from './api.js';
 import './webchat.js';
 
-export type WebchatEvent = keyof WebchatEventMap;
-
-export interface WebchatApi {
-  /**
-   * Sends `userData` (default: re-reads `window.SMARTLY_USER_DATA`) to the hub. Resolves with
-   * `{ verified }`, or null when offline (the data then goes with the next connect).
-   */
-  update(userData?: UserData): Promise<{ verified: boolean } | null>;
-  open(): void;
-  close(): void;
-  /** Listens to `message`, `open`, `close` or `unread`; returns a function that stops listening. */
-  on<E extends WebchatEvent>(event: E, listener: (detail: WebchatEventMap[E]) => void): () => void;
-  /** The mounted element, for advanced use. */
-  element: SwitchboardWebchat;
-}
+export type { WebchatApi, WebchatEvent } from './api.js';
 
 declare global {
   interface Window {
@@ -62,17 +47,7 @@ function mount(): void {
   element.site = data['site'] || 'demo';
   element.strings = parseStrings(data['strings']);
   document.body.append(element);
-  window.SwitchboardWebchat = {
-    update: (userData) => element.updateUserData(userData),
-    open: () => element.show(),
-    close: () => element.hide(),
-    on(event, listener) {
-      const handler = (e: Event) => listener((e as CustomEvent<WebchatEventMap[typeof event]>).detail);
-      element.addEventListener(`sb-${event}`, handler);
-      return () => element.removeEventListener(`sb-${event}`, handler);
-    },
-    element,
-  };
+  window.SwitchboardWebchat = webchatApi(element);
   const sw = data['sw'];
   if (sw && 'serviceWorker' in navigator) {
     // Opt-in only; the worker must be served from the site's own origin (see widget/README.md).
