@@ -1,0 +1,46 @@
+/** Idle visitor connections held by one hub process: memory per connection and event-loop delay. */
+import { type Socket, io } from 'socket.io-client';
+import { spawnHub } from '../test/helpers/spawn-hub.mjs';
+import { BENCH_ENV, health, inBatches, log, quick } from './common.js';
+
+const CAPACITY_STEPS = quick ? [1000, 2000] : [1000, 5000, 10000];
+
+export interface CapacityRow {
+  connections: number;
+  rssMb: number;
+  kbPerConnection: number;
+  eventLoopP99Ms: number;
+}
+
+export async function capacity(): Promise<CapacityRow[]> {
+  const hub = await spawnHub({ env: BENCH_ENV });
+  const base = (await health(hub.url)).rssBytes;
+  const sockets: Socket[] = [];
+  const rows: CapacityRow[] = [];
+  for (const step of CAPACITY_STEPS) {
+    sockets.push(
+      ...(await inBatches(step - sockets.length, 200, async () => {
+        const socket = io(`${hub.url}/visitor`, { auth: { site: 'demo' }, transports: ['websocket'], forceNew: true, reconnection: false });
+        await new Promise((r, j) => {
+          socket.once('session', r);
+          socket.once('connect_error', j);
+        });
+        return socket;
+      })),
+    );
+    await health(hub.url); // reset the delay histogram, then measure a quiet second
+    await new Promise((r) => setTimeout(r, 1000));
+    const h = await health(hub.url);
+    rows.push({
+      connections: sockets.length,
+      rssMb: Math.round(h.rssBytes / 1e6),
+      kbPerConnection: Number(((h.rssBytes - base) / sockets.length / 1024).toFixed(1)),
+      eventLoopP99Ms: Number(h.eventLoopDelayMs.p99.toFixed(1)),
+    });
+    log(`  capacity ${sockets.length}: ${JSON.stringify(rows.at(-1))}`);
+  }
+  for (const s of sockets) s.disconnect();
+  await hub.stop('SIGKILL');
+  hub.cleanup();
+  return rows;
+}

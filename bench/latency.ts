@@ -1,0 +1,135 @@
+/**
+ * Delivery latency: visitors send, one agent receives and answers; both ways measured in this process, on the hub
+ * and on two baselines (a bare Socket.IO relay, and a durable relay that stores each message before acking it).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { type Socket, io } from 'socket.io-client';
+import { type Stats, inBatches, percentiles, quick, root } from './common.js';
+
+export const VISITORS = quick ? 300 : 1000;
+export const MESSAGES = quick ? 3 : 5;
+
+export interface Target {
+  visitor(i: number): Promise<{ socket: Socket; send(text: string): Promise<string> }>;
+  agent(): Promise<{ socket: Socket; send(to: string, text: string): Promise<void> }>;
+}
+
+export interface Latency {
+  visitorToAgent: Stats;
+  agentToVisitor: Stats;
+}
+
+export async function latency(target: Target, visitorsCount = VISITORS, rounds = MESSAGES): Promise<Latency> {
+  const agent = await target.agent();
+  const visitors = await inBatches(visitorsCount, 100, (i) => target.visitor(i));
+  const sentAt = new Map<string, number>();
+  const v2a: number[] = [];
+  const a2v: number[] = [];
+  agent.socket.on('message:new', (m: { text: string }) => {
+    const t = sentAt.get(m.text);
+    if (t !== undefined && m.text.startsWith('v')) v2a.push(performance.now() - t);
+  });
+  const targets = await Promise.all(visitors.map((v, i) => v.send(`warm-up ${i}`)));
+  // Warm-up: the agent's first message to each visitor takes the conversation over.
+  await inBatches(visitorsCount, 100, (i) => agent.send(targets[i] ?? '', `hello ${i}`));
+  for (const v of visitors)
+    v.socket.on('message:new', (m: { text: string }) => {
+      const t = sentAt.get(m.text);
+      if (t !== undefined && m.text.startsWith('a')) a2v.push(performance.now() - t);
+    });
+  for (let round = 0; round < rounds; round++) {
+    // Spread each round over one second, as real visitors would type.
+    await Promise.all(
+      visitors.map(async (v, i) => {
+        await new Promise((r) => setTimeout(r, Math.random() * 1000));
+        const text = `v${round}:${i}`;
+        sentAt.set(text, performance.now());
+        await v.send(text);
+        const reply = `a${round}:${i}`;
+        sentAt.set(reply, performance.now());
+        await agent.send(targets[i] ?? '', reply);
+      }),
+    );
+  }
+  const deadline = Date.now() + 10_000;
+  while ((v2a.length < visitorsCount * rounds || a2v.length < visitorsCount * rounds) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  for (const v of visitors) v.socket.disconnect();
+  agent.socket.disconnect();
+  return { visitorToAgent: percentiles(v2a), agentToVisitor: percentiles(a2v) };
+}
+
+export function hubTarget(url: string, token: string): Target {
+  return {
+    async visitor() {
+      const socket = io(`${url}/visitor`, { auth: { site: 'demo' }, transports: ['websocket'], forceNew: true });
+      await new Promise((r) => socket.once('session', r));
+      return {
+        socket,
+        async send(text) {
+          const ack = (await socket.emitWithAck('message:send', { clientId: crypto.randomUUID(), text })) as {
+            data?: { conversation: { id: string } };
+            error?: unknown;
+          };
+          if (!ack.data) throw new Error(`send failed: ${JSON.stringify(ack.error)}`);
+          return ack.data.conversation.id;
+        },
+      };
+    },
+    async agent() {
+      const socket = io(`${url}/agent`, { auth: { token }, transports: ['websocket'], forceNew: true });
+      await new Promise((r) => socket.once('hello', r));
+      return {
+        socket,
+        async send(to, text) {
+          const ack = (await socket.emitWithAck('message:send', { conversationId: to, clientId: crypto.randomUUID(), text })) as { error?: unknown };
+          if (ack.error) throw new Error(`agent send failed: ${JSON.stringify(ack.error)}`);
+        },
+      };
+    },
+  };
+}
+
+export function relayTarget(url: string): Target {
+  return {
+    async visitor(i) {
+      const socket = io(url, { auth: { role: 'visitor', id: String(i) }, transports: ['websocket'], forceNew: true });
+      await new Promise<void>((r) => socket.once('connect', () => r()));
+      return {
+        socket,
+        send: async (text) => {
+          await socket.emitWithAck('message:send', { text });
+          return String(i);
+        },
+      };
+    },
+    async agent() {
+      const socket = io(url, { auth: { role: 'agent' }, transports: ['websocket'], forceNew: true });
+      await new Promise<void>((r) => socket.once('connect', () => r()));
+      return { socket, send: async (to, text) => void (await socket.emitWithAck('message:send', { to, text })) };
+    },
+  };
+}
+
+/** A baseline relay in its own process (bench/echo-server.ts); `durable` stores each message in SQLite first. */
+export async function startRelay(durable: boolean): Promise<{ url: string; stop(): void }> {
+  const dir = durable ? mkdtempSync(join(tmpdir(), 'switchboard-relay-')) : null;
+  const args = ['--import', 'tsx', 'bench/echo-server.ts', ...(dir ? ['--durable', join(dir, 'relay.db')] : [])];
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve) =>
+    child.stdout.on('data', (d: Buffer) => {
+      const m = /listening on (\S+)/.exec(String(d));
+      if (m?.[1]) resolve(m[1]);
+    }),
+  );
+  return {
+    url,
+    stop() {
+      child.kill('SIGKILL');
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
