@@ -104,7 +104,7 @@ export class Messaging {
           );
           if (record) await events([...(before === null ? [conversationEvent('conversation.created', record)] : []), messageEvent(stored, record)]);
           return stored;
-        }),
+        }, contactId),
       { checkFirst: false },
     );
     if (duplicate || !record) {
@@ -167,7 +167,7 @@ export class Messaging {
         await events([messageEvent(message, updated), ...(escalated ? [conversationEvent('conversation.escalated', updated)] : [])]);
       }
       return { message, updated };
-    });
+    }, record.contactId);
     if (!updated) return;
     await this.publisher.publish(updated, fresh, { message });
     // Escalated (the visitor asked for a human): an agent now, if nobody is responsible yet.
@@ -194,7 +194,8 @@ export class Messaging {
     const now = this.#now();
     let updated: ConversationRecord | undefined;
     const storeStart = performance.now();
-    // The message and the conversation's new state commit together (one commit, one fsync on PostgreSQL).
+    // The message and the conversation's new state commit together, in a transaction shared with the messages
+    // arriving with it (group commit: one commit for a burst).
     const { message, duplicate } = await this.store.messages.deduplicated(
       () => this.store.messages.find(record.id, clientId),
       () =>
@@ -220,7 +221,7 @@ export class Messaging {
           );
           if (updated) await events([messageEvent(stored, updated)]);
           return stored;
-        }),
+        }, record.contactId),
     );
     if (duplicate) return { message, conversation: await this.views.summary(record) };
     if (!updated) throw notFound('Conversation');

@@ -217,13 +217,17 @@ export class Webhooks {
    * Runs `work` in one store transaction; the events it passes to `events` are stored in that transaction, and
    * the worker is kicked once it committed (a rollback takes the deliveries with it).
    */
-  async transaction<T>(work: (tx: Transaction<Database>, events: (list: WebhookEvent[]) => Promise<void>) => Promise<T>): Promise<T> {
+  async transaction<T>(
+    work: (tx: Transaction<Database>, events: (list: WebhookEvent[]) => Promise<void>) => Promise<T>,
+    /** Set for the message path: the transaction is shared with the writes arriving with it (group commit), keyed by contact. */
+    groupKey?: string,
+  ): Promise<T> {
     let queued = 0;
-    const result = await this.store.transaction((tx) =>
+    const inTransaction = (tx: Transaction<Database>) =>
       work(tx, async (list) => {
         queued += await this.record(tx, list);
-      }),
-    );
+      });
+    const result = await (groupKey === undefined ? this.store.transaction(inTransaction) : this.store.grouped(groupKey, inTransaction));
     if (queued > 0) this.kick();
     return result;
   }

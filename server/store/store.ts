@@ -7,6 +7,7 @@ import { AgentsRepo } from './agents-repo.js';
 import { AssignmentRepo } from './assignment-repo.js';
 import { ContactsRepo } from './contacts-repo.js';
 import { ContentRepo } from './content-repo.js';
+import { GroupCommit } from './group-commit.js';
 import { ConversationsRepo } from './conversations-repo.js';
 import { InboxQueries } from './inbox-queries.js';
 import { MessagesRepo } from './messages-repo.js';
@@ -34,6 +35,7 @@ export class Store {
   readonly team: TeamRepo;
   readonly assignment: AssignmentRepo;
   readonly webhooks: WebhooksRepo;
+  readonly #groupCommit: GroupCommit;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -50,10 +52,19 @@ export class Store {
     this.team = new TeamRepo(db);
     this.assignment = new AssignmentRepo(db, dialect);
     this.webhooks = new WebhooksRepo(db, dialect);
+    this.#groupCommit = new GroupCommit(db, dialect);
   }
 
   transaction<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(work);
+  }
+
+  /**
+   * A transaction shared with the writes that arrive in the same event-loop turn (store/group-commit.ts): for the
+   * message path. Resolves after the commit. `key` (the contact) keeps one person's writes in one lane.
+   */
+  grouped<T>(key: string, work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.#groupCommit.run(key, work);
   }
 
   async close(): Promise<void> {

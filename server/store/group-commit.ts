@@ -1,0 +1,107 @@
+/**
+ * Group commit: message writes that arrive together share one transaction, so a burst of 50 messages costs one
+ * commit instead of 50. Each write still resolves only after the shared transaction has committed (nothing is
+ * acknowledged before it is durable), and each runs inside its own savepoint, so one failing write (a duplicate, a
+ * bad input) rolls back alone and the others commit.
+ *
+ * Writes queue in a lane; a lane flushes what it holds at the end of the current event-loop turn (setImmediate), and
+ * while a flush runs, new arrivals wait and go together in the next one. SQLite has one connection, so one lane.
+ * PostgreSQL gets several lanes (a pool of 10 connections): a write goes to the lane of its key (the contact), so the
+ * row locks of one contact are only ever taken in one lane, and two lanes can't deadlock on them.
+ */
+import { type Kysely, type Transaction, sql } from 'kysely';
+import type { Dialect } from './migrations.js';
+import type { Database } from './schema.js';
+
+type Work<T> = (tx: Transaction<Database>) => Promise<T>;
+
+interface Pending {
+  work: Work<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/** Most writes per shared transaction: bounds how long one flush holds its connection and its locks. */
+const MAX_GROUP = 128;
+
+class Lane {
+  #queue: Pending[] = [];
+  #flushing = false;
+  #scheduled = false;
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  add(pending: Pending): void {
+    this.#queue.push(pending);
+    if (!this.#flushing && !this.#scheduled) {
+      this.#scheduled = true;
+      // The end of this turn: the writes that arrived in it go together.
+      setImmediate(() => {
+        this.#scheduled = false;
+        void this.#flush();
+      });
+    }
+  }
+
+  async #flush(): Promise<void> {
+    this.#flushing = true;
+    try {
+      while (this.#queue.length > 0) {
+        const group = this.#queue.splice(0, MAX_GROUP);
+        await this.#commit(group);
+      }
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  async #commit(group: Pending[]): Promise<void> {
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      await this.db.transaction().execute(async (tx) => {
+        for (const pending of group) {
+          await sql`savepoint grouped_write`.execute(tx);
+          try {
+            const value = await pending.work(tx);
+            await sql`release savepoint grouped_write`.execute(tx);
+            outcomes.push({ ok: true, value });
+          } catch (error) {
+            await sql`rollback to savepoint grouped_write`.execute(tx);
+            await sql`release savepoint grouped_write`.execute(tx);
+            outcomes.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      // The commit itself failed (connection lost, disk full): nothing of the group is stored.
+      for (const pending of group) pending.reject(error);
+      return;
+    }
+    group.forEach((pending, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.ok) pending.resolve(outcome.value);
+      else pending.reject(outcome?.error);
+    });
+  }
+}
+
+export class GroupCommit {
+  readonly #lanes: Lane[];
+
+  constructor(db: Kysely<Database>, dialect: Dialect, lanes = dialect === 'postgres' ? 4 : 1) {
+    this.#lanes = Array.from({ length: lanes }, () => new Lane(db));
+  }
+
+  /** Runs `work` in a transaction shared with the writes that arrive with it; resolves once that has committed. */
+  run<T>(key: string, work: Work<T>): Promise<T> {
+    const lane = this.#lanes[this.#lanes.length === 1 ? 0 : hash(key) % this.#lanes.length] as Lane;
+    return new Promise<T>((resolve, reject) => lane.add({ work: work as Work<unknown>, resolve: resolve as (v: unknown) => void, reject }));
+  }
+}
+
+/** FNV-1a: a cheap, stable spread of keys over the lanes. */
+function hash(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}

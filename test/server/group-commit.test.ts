@@ -1,0 +1,78 @@
+/**
+ * Group commit (server/store/group-commit.ts) on the real database: writes that arrive together share one
+ * transaction, each resolves only once it is committed (a second connection already sees it), and a failing write
+ * rolls back alone.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { Transaction } from 'kysely';
+import { openDatabase } from '../../server/store/db.js';
+import type { Database } from '../../server/store/schema.js';
+import { Store } from '../../server/store/store.js';
+import { dropTestDatabase, testDatabaseUrl } from '../helpers/databases.mjs';
+
+async function twoStores(t: { after(fn: () => Promise<void>): void }): Promise<[Store, Store]> {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-group-'));
+  const url = await testDatabaseUrl(dir);
+  const first = await openDatabase(url);
+  // A second, independent connection: it sees only what was committed.
+  const second = await openDatabase(url);
+  const stores: [Store, Store] = [new Store(first.db, first.dialect), new Store(second.db, second.dialect)];
+  t.after(async () => {
+    await Promise.all(stores.map((s) => s.close()));
+    await dropTestDatabase(dir);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return stores;
+}
+
+const setting = (tx: Transaction<Database>, key: string, value: string) => tx.insertInto('settings').values({ key, value }).execute();
+
+test('writes arriving together share a transaction, and each resolves only after its commit', async (t) => {
+  const [store, observer] = await twoStores(t);
+  const transactions = new Set<Transaction<Database>>();
+  const seenByOthersOnResolve: boolean[] = [];
+  await Promise.all(
+    Array.from({ length: 50 }, async (_, i) => {
+      const key = `group-${i}`;
+      await store.grouped('contact-1', async (tx) => {
+        transactions.add(tx);
+        await setting(tx, key, String(i));
+      });
+      // Acknowledged: another connection must already see the row.
+      const row = await observer.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+      seenByOthersOnResolve.push(row?.value === String(i));
+    }),
+  );
+  assert.equal(seenByOthersOnResolve.length, 50);
+  assert.ok(seenByOthersOnResolve.every(Boolean), 'a write resolved before another connection could see it');
+  // 50 writes of one turn (one contact, so one lane) went in one transaction, not 50.
+  assert.equal(transactions.size, 1, `${transactions.size} transactions for 50 writes`);
+});
+
+test('a failing write rolls back alone; the others of its group commit', async (t) => {
+  const [store] = await twoStores(t);
+  const outcomes = await Promise.allSettled(
+    Array.from({ length: 10 }, (_, i) =>
+      store.grouped(`contact-${i}`, async (tx) => {
+        await setting(tx, `part-${i}`, 'written');
+        if (i === 4) throw new Error('bad input');
+        // A duplicate key fails in the database itself (on PostgreSQL that aborts the transaction without a savepoint).
+        if (i === 7) await setting(tx, `part-${i}`, 'again');
+      }),
+    ),
+  );
+  assert.deepEqual(
+    outcomes.map((o) => o.status),
+    ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+  );
+  const rows = await store.db.selectFrom('settings').select('key').where('key', 'like', 'part-%').orderBy('key').execute();
+  assert.deepEqual(
+    rows.map((r) => r.key),
+    ['part-0', 'part-1', 'part-2', 'part-3', 'part-5', 'part-6', 'part-8', 'part-9'],
+    'the failed writes left nothing; the others are stored',
+  );
+});
