@@ -1,0 +1,100 @@
+/**
+ * Panel updates without refetching (#16 goal 5): real agent panels (the built agent-panel.js on the demo CRM page, in
+ * Debian's Chromium) stay open while visitors chat with the bot. Counts the REST requests the panels make per live
+ * message (goal: 0; every change must arrive as a socket push) and the hub process's CPU time per message.
+ */
+import { readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { type Socket, io } from 'socket.io-client';
+import { spawnHub } from '../test/helpers/spawn-hub.mjs';
+import { BENCH_ENV, inBatches, log, quick } from './common.js';
+
+const PANELS = quick ? 10 : 50;
+const VISITORS = quick ? 200 : 1000;
+const ROUNDS = 3;
+
+/** CPU seconds (user + system) the process has used, from /proc (clock ticks of 1/100 s on Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+export interface PanelPush {
+  panels: number;
+  visitors: number;
+  messages: number;
+  restRequests: number;
+  restPerMessage: number;
+  /** The fewest conversations any panel shows at the end (from pushes alone). */
+  conversationsListedPerPanel: number;
+  hubCpuSeconds: number;
+  hubCpuMsPerMessage: number;
+}
+
+export async function panelPush(): Promise<PanelPush> {
+  const hub = await spawnHub({ env: BENCH_ENV });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  let rest = 0;
+  let counting = false;
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const pages = await inBatches(PANELS, 5, async () => {
+      const page = await context.newPage();
+      page.on('request', (request) => {
+        if (counting && new URL(request.url()).pathname.startsWith('/api/')) rest++;
+      });
+      await page.goto(`${hub.url}/demo/crm.html`);
+      await page.getByLabel('Email').fill('admin@test.local');
+      await page.getByLabel('Password').fill('admin-password-1');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByLabel('Password').waitFor({ state: 'detached' });
+      await page.waitForLoadState('networkidle');
+      return page;
+    });
+    log(`  ${PANELS} panels open`);
+
+    const visitors: Socket[] = await inBatches(VISITORS, 100, async () => {
+      const socket = io(`${hub.url}/visitor`, { auth: { site: 'demo' }, transports: ['websocket'], forceNew: true, reconnection: false });
+      await new Promise((r) => socket.once('session', r));
+      return socket;
+    });
+    const pid = hub.child.pid ?? 0;
+    const cpuBefore = cpuSeconds(pid);
+    counting = true;
+    let messages = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      await Promise.all(
+        visitors.map(async (socket, i) => {
+          await new Promise((r) => setTimeout(r, Math.random() * 1000));
+          await socket.emitWithAck('message:send', { clientId: crypto.randomUUID(), text: `question ${round} from visitor ${i}` });
+          messages++;
+        }),
+      );
+    }
+    // Let the last pushes (and any request they would trigger) land before counting stops.
+    await new Promise((r) => setTimeout(r, 1500));
+    counting = false;
+    const hubCpuSeconds = Number((cpuSeconds(pid) - cpuBefore).toFixed(2));
+    // Zero requests only counts if the panels did follow the chat: every panel lists the new conversations.
+    const listed = await Promise.all(pages.map((page) => page.getByRole('option').count()));
+    for (const socket of visitors) socket.disconnect();
+    return {
+      panels: PANELS,
+      visitors: VISITORS,
+      messages,
+      restRequests: rest,
+      restPerMessage: Number((rest / messages).toFixed(3)),
+      conversationsListedPerPanel: Math.min(...listed),
+      hubCpuSeconds,
+      hubCpuMsPerMessage: Number(((hubCpuSeconds * 1000) / messages).toFixed(2)),
+    };
+  } finally {
+    await browser.close();
+    await hub.stop('SIGKILL');
+    hub.cleanup();
+  }
+}
