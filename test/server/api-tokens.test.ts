@@ -293,7 +293,7 @@ test('every /api route the hub serves has a scope decision, and the hub enforces
   // `any`: GET /api/me with a one-scope token.
   const one = (await createToken(h, admin, { name: 'one', scopes: ['stats:read'] })).secret;
   assert.equal((await h.api('GET', '/api/me', { token: one })).status, 200);
-  console.log(`api tokens: ${served.length} /api routes decided; ${checks} refusals checked`);
+  console.log(`api tokens (${h.hub.store.dialect}): ${served.length} /api routes decided; ${checks} refusals checked`);
 });
 
 test('at most 50 tokens are active at once; revoked and expired ones do not count', async (t) => {
