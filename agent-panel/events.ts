@@ -11,6 +11,7 @@
  *   controllers/contacts.ts).
  */
 import type { AgentInput, AgentPatch, BotSettings, FaqInput, QuickReplyInput } from '../protocol/api.js';
+import type { ApiTokenInput } from '../protocol/api-tokens.js';
 import type { ContactFieldDefinition, ContactPatch, TagCatalogue } from '../protocol/contacts.js';
 import type { BotStatus, ConversationFilter, Responder, TicketStatus } from '../protocol/types.js';
 import type { WebhookInput, WebhookPatch } from '../protocol/webhooks.js';
@@ -45,10 +46,10 @@ export type ContactScope = 'fields' | 'tags' | 'conversation-tags';
 
 export type DownloadKind = 'json' | 'text' | 'user';
 
-export type AdminScreen = 'faqs' | 'quick-replies' | 'settings' | 'agents' | 'contact-fields' | 'tags' | 'webhooks';
+export type AdminScreen = 'faqs' | 'quick-replies' | 'settings' | 'agents' | 'contact-fields' | 'tags' | 'webhooks' | 'api-tokens';
 
 /** An admin form whose refusals by the hub are shown next to the field at fault. */
-export type AdminForm = 'settings' | 'quick-reply' | 'webhook';
+export type AdminForm = 'settings' | 'quick-reply' | 'webhook' | 'api-token';
 
 /** What an admin asked for on the admin screens; `success` is the status line shown when the hub accepts it. */
 export type AdminIntent =
@@ -78,6 +79,11 @@ export type AdminIntent =
   | { action: 'webhook-deliveries'; id: string; more?: boolean }
   | { action: 'webhook-resend'; endpointId: string; deliveryId: string }
   | { action: 'webhook-settings'; allowPrivateTargets: boolean }
+  /** API tokens: create one (its secret is then on screen until dismissed), revoke one (after the confirmation dialog). */
+  | { action: 'api-token-create'; input: ApiTokenInput }
+  | { action: 'api-token-revoke'; id: string }
+  /** The admin stored the new secret: it leaves the screen for good. */
+  | { action: 'api-token-secret-done' }
   /** A form the component could not read (e.g. a time window): shown as an error, nothing is sent. */
   | { action: 'report'; message: string };
 

@@ -4,9 +4,10 @@
  * (server/schemas/responses.ts) are checked against it at compile time, and the hub publishes them as an
  * OpenAPI document (`GET /api/openapi.json`, pages at `/api/docs`). Socket.IO events are in events.ts.
  *
- * Every `/api/*` route except `POST /api/auth/login` and the API reference needs `Authorization: Bearer <agent token>`.
+ * Every `/api/*` route except `POST /api/auth/login` and the API reference needs `Authorization: Bearer <agent token>`,
+ * or an API token (`sbt_…`, api-tokens.ts) holding the route's scope (server/rules/api-tokens.ts).
  * Errors answer with an `ErrorBody` (`{ code, message }`) and the matching HTTP status:
- * 400 bad_request, 401 unauthorized, 403 forbidden (role or visibility), 404 not_found,
+ * 400 bad_request, 401 unauthorized, 403 forbidden (role or visibility) / insufficient_scope (an API token), 404 not_found,
  * 409 already_claimed / conflict, 413 too_large, 429 rate_limited.
  */
 import type {
@@ -20,6 +21,7 @@ import type {
   NewChatResponse,
   TagCatalogue,
 } from './contacts.js';
+import type { ApiToken, ApiTokenCreated, ApiTokenInput } from './api-tokens.js';
 import type { TeamMessagePage, TeamThread } from './team.js';
 import type { WebhookDelivery, WebhookDeliveryPage, WebhookEndpoint, WebhookInput, WebhookPatch, WebhookSettings } from './webhooks.js';
 import type {
@@ -246,4 +248,12 @@ export interface ApiRoutes {
   'POST /api/webhooks/deliveries/:id/resend': { response: WebhookDelivery };
   'GET /api/webhooks/settings': { response: WebhookSettings };
   'PUT /api/webhooks/settings': { body: { allowPrivateTargets: boolean }; response: WebhookSettings };
+
+  /**
+   * API tokens (protocol/api-tokens.ts): admins only, signed in — never callable with an API token. The list never
+   * holds a secret; creating answers it once. Revoking is immediate and idempotent (the token stays listed, revoked).
+   */
+  'GET /api/tokens': { response: { items: ApiToken[] } };
+  'POST /api/tokens': { body: ApiTokenInput; response: ApiTokenCreated };
+  'DELETE /api/tokens/:id': { response: ApiToken };
 }

@@ -6,6 +6,8 @@ export const ERROR_CODES = {
   bad_request: 400,
   unauthorized: 401,
   forbidden: 403,
+  /** An API token whose scopes don't include the one the route needs (the message names it). */
+  insufficient_scope: 403,
   not_found: 404,
   conflict: 409,
   /** Another agent holds the conversation. */

@@ -1,11 +1,12 @@
 /**
- * Credentials: agent passwords (scrypt), opaque agent tokens (only their SHA-256 is stored, so a
- * database leak doesn't leak sessions), signed visitor tokens (JWT HS256), and the site's signed
+ * Credentials: agent passwords (scrypt), opaque agent tokens and admins' API tokens (`sbt_…`; of both only the
+ * SHA-256 is stored, so a database leak doesn't leak sessions), signed visitor tokens (JWT HS256), and the site's signed
  * identity: `user_jwt` (HS256) or the legacy `user_hash` (HMAC-SHA256 of user_id with the site's secret).
  */
 import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { createSigner, createVerifier } from 'fast-jwt';
+import { API_TOKEN_LIMITS, API_TOKEN_PREFIX } from '../protocol/api-tokens.js';
 import type { UserData } from '../protocol/types.js';
 
 const scryptAsync = promisify(scrypt) as (
@@ -36,8 +37,16 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 export function newAgentToken(): { token: string; hash: string } {
-  const token = randomBytes(32).toString('base64url');
+  let token = randomBytes(32).toString('base64url');
+  // A token starting with `sbt_` is an API token (one in 16.7 million random ones would look like it).
+  while (token.startsWith(API_TOKEN_PREFIX)) token = randomBytes(32).toString('base64url');
   return { token, hash: hashToken(token) };
+}
+
+/** A new API token: the secret (shown once), its hash (stored) and its prefix (stored and shown). */
+export function newApiToken(): { secret: string; hash: string; prefix: string } {
+  const secret = `${API_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+  return { secret, hash: hashToken(secret), prefix: secret.slice(0, API_TOKEN_LIMITS.prefix) };
 }
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');

@@ -1,12 +1,13 @@
 /**
  * State and hub calls of the admin screens (FAQs, quick replies, the bot's settings and responder order, agents, contact
- * fields, the tag catalogue, webhooks), as a
+ * fields, the tag catalogue, webhooks, API tokens), as a
  * Lit reactive controller. The screens are presentational: they render `state` and fire `sb-admin-action`
  * intents (events.ts); this runs them against the hub, reloads what changed and sets the status line.
  * Why: one place for the admin REST calls and their errors, like controllers/inbox.ts for the inbox.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { BotSettings, FaqTestResult } from '../../protocol/api.js';
+import type { ApiToken } from '../../protocol/api-tokens.js';
 import type { ContactFieldDefinition, TagCatalogue } from '../../protocol/contacts.js';
 import type { Agent, Faq, QuickReply } from '../../protocol/types.js';
 import type { WebhookDelivery, WebhookEndpoint, WebhookSettings } from '../../protocol/webhooks.js';
@@ -34,6 +35,13 @@ export interface AdminState {
   webhookSettings: WebhookSettings | null;
   /** The deliveries on screen: one endpoint's, latest first (older pages appended); null when none is open. */
   deliveries: { endpointId: string; items: WebhookDelivery[]; next?: string } | null;
+  /** API tokens, newest first (revoked and expired ones too); never a secret. */
+  apiTokens: ApiToken[];
+  /**
+   * The secret of the token just created: the hub answers it once. Kept only until the admin says it is stored,
+   * opens another screen, revokes that token or signs out.
+   */
+  apiTokenSecret: { id: string; name: string; secret: string } | null;
   /** The outcome of the last action. */
   status: { message: string; error: boolean } | null;
 }
@@ -51,13 +59,20 @@ const EMPTY: AdminState = {
   webhooks: [],
   webhookSettings: null,
   deliveries: null,
+  apiTokens: [],
+  apiTokenSecret: null,
   status: null,
 };
 
 type Outcome = { message: string; error?: boolean } | null;
 
 /** The intents that save a form whose refusals are shown by field. */
-const FORMS: Partial<Record<AdminIntent['action'], AdminForm>> = { 'settings-save': 'settings', 'quick-reply-save': 'quick-reply', 'webhook-save': 'webhook' };
+const FORMS: Partial<Record<AdminIntent['action'], AdminForm>> = {
+  'settings-save': 'settings',
+  'quick-reply-save': 'quick-reply',
+  'webhook-save': 'webhook',
+  'api-token-create': 'api-token',
+};
 
 /** `body/faqThreshold must be <= 1` → `Must be <= 1`; the hub's own sentences stay as they are. */
 function fieldMessage(message: string): string {
@@ -122,7 +137,8 @@ export class AdminController implements ReactiveController {
   async #run(api: HubApi, intent: Exclude<AdminIntent, { action: 'report' }>): Promise<Outcome> {
     switch (intent.action) {
       case 'screen':
-        this.#set({ status: null });
+        // A new token's secret is shown once: leaving the screen (or coming back to it) forgets it.
+        this.#set({ status: null, apiTokenSecret: null });
         await this.#load(api, intent.screen);
         return null;
       case 'faqs-archived':
@@ -209,6 +225,19 @@ export class AdminController implements ReactiveController {
       case 'webhook-settings':
         this.#set({ webhookSettings: await api.call('PUT /api/webhooks/settings', { body: { allowPrivateTargets: intent.allowPrivateTargets } }) });
         return { message: intent.allowPrivateTargets ? 'Private targets allowed' : 'Private targets refused' };
+      case 'api-token-create': {
+        const { token, secret } = await api.call('POST /api/tokens', { body: intent.input });
+        this.#set({ apiTokenSecret: { id: token.id, name: token.name, secret } });
+        return this.#reload(api, 'api-tokens', `Token “${token.name}” created: copy its secret now, it is shown only once`);
+      }
+      case 'api-token-revoke': {
+        const token = await api.call('DELETE /api/tokens/:id', { params: { id: intent.id } });
+        if (this.state.apiTokenSecret?.id === intent.id) this.#set({ apiTokenSecret: null });
+        return this.#reload(api, 'api-tokens', `Token “${token.name}” revoked`);
+      }
+      case 'api-token-secret-done':
+        this.#set({ apiTokenSecret: null });
+        return null;
     }
   }
 
@@ -244,6 +273,8 @@ export class AdminController implements ReactiveController {
       const tags = await api.call('GET /api/tags');
       this.#set({ tags });
       this.options.catalogueChanged?.(tags);
+    } else if (screen === 'api-tokens') {
+      this.#set({ apiTokens: (await api.call('GET /api/tokens')).items });
     } else if (screen === 'webhooks') {
       const [{ items }, webhookSettings] = await Promise.all([api.call('GET /api/webhooks'), api.call('GET /api/webhooks/settings')]);
       const open = this.state.deliveries && items.some((e) => e.id === this.state.deliveries?.endpointId) ? this.state.deliveries : null;

@@ -10,6 +10,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fp from 'fastify-plugin';
+import { API_TOKEN_SCOPES, API_TOKEN_SCOPE_DESCRIPTIONS } from '../../protocol/api-tokens.js';
 import { TAGS, doc, operationId } from '../schemas/responses.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -20,8 +21,16 @@ const DESCRIPTION = `The REST API of a Switchboard hub: what the agent panel use
 except sign-in, \`GET /health\` and this document. A token acts with its agent's role (\`admin\` or \`agent\`) and
 sees only the conversations that agent may see (a hidden one answers 404).
 
+**API tokens** (for server-to-server use) are made by an admin in the panel (_Admin → API tokens_) or with
+\`POST /api/tokens\`, and sent the same way: \`Authorization: Bearer sbt_…\`. A token acts as the admin who created it,
+narrowed to its scopes; each operation says which scope it needs (security scheme \`apiToken\`), and those listed
+with \`bearerAuth\` only are not callable with a token. A token without the scope gets 403 \`insufficient_scope\`; a
+revoked or expired token, or one whose creator is no longer an enabled admin, gets 401. Scopes:
+
+${API_TOKEN_SCOPES.map((scope) => `- \`${scope}\`: ${API_TOKEN_SCOPE_DESCRIPTIONS[scope]}`).join('\n')}
+
 **Errors** answer \`{ code, message, field? }\` with the matching status: 400 \`bad_request\` (\`field\` names the body
-field at fault when there is one), 401 \`unauthorized\`, 403 \`forbidden\`, 404 \`not_found\`, 409 \`already_claimed\` /
+field at fault when there is one), 401 \`unauthorized\`, 403 \`forbidden\` / \`insufficient_scope\`, 404 \`not_found\`, 409 \`already_claimed\` /
 \`closed\` / \`conflict\`, 413 \`too_large\`, 429 \`rate_limited\`, 500 \`internal\`.
 
 **Real time.** Messages are sent and live updates received over Socket.IO (namespaces \`/visitor\` and \`/agent\`), which
@@ -99,6 +108,14 @@ export const openapi = fp(
         components: {
           securitySchemes: {
             bearerAuth: { type: 'http', scheme: 'bearer', description: 'An agent token: the `token` of `POST /api/auth/login`.' },
+            apiToken: {
+              type: 'http',
+              scheme: 'bearer',
+              bearerFormat: 'sbt_…',
+              description:
+                'An API token (`sbt_…`, from `POST /api/tokens`): acts as the admin who created it, on the operations its scopes open ' +
+                `(the operation's security lists the scope: ${API_TOKEN_SCOPES.map((scope) => `\`${scope}\``).join(', ')}).`,
+            },
           },
         },
         security: [{ bearerAuth: [] }],

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { API_TOKEN_PREFIX } from '../../protocol/api-tokens.js';
 import { HubError } from '../errors.js';
 import { LoginBody } from '../schemas.js';
 import { doc } from '../schemas/responses.js';
@@ -9,11 +10,13 @@ import { actor } from './context.js';
 
 /**
  * The bearer-token check. Wrapped with fastify-plugin so the hook guards every route registered
- * after it in the same (/api) scope, not only this file's.
+ * after it in the same (/api) scope, not only this file's. Two kinds of token: an agent's (from sign-in), and an
+ * admin's API token (`sbt_…`), which acts as its creator on the routes its scopes open (services/api-tokens.ts).
  */
 export const authentication = fp(async (app) => {
   app.decorateRequest('agent', null);
   app.decorateRequest('tokenHash', null);
+  app.decorateRequest('apiToken', null);
 
   // preParsing, not onRequest: the rate limit (a route-level onRequest hook) must count a request before
   // its token is checked, or a flood of guessed tokens would only ever see 401s. Still before the body is parsed.
@@ -27,6 +30,16 @@ export const authentication = fp(async (app) => {
     const header = request.headers.authorization ?? '';
     const token = /^Bearer (\S{1,200})$/.exec(header)?.[1];
     if (!token) throw new HubError('unauthorized', 'Missing Authorization: Bearer token');
+    if (token.startsWith(API_TOKEN_PREFIX)) {
+      const { apiTokens } = app.services;
+      const found = await apiTokens.authenticate(token);
+      if (!found) throw new HubError('unauthorized', 'The API token is invalid, expired or revoked');
+      // Deny by default: a route without a scope decision is refused to API tokens.
+      apiTokens.authorize(found.token, request.method, request.routeOptions.url);
+      request.agent = found.actor;
+      request.apiToken = found.token;
+      return;
+    }
     const found = await app.services.accounts.authenticate(token);
     if (!found) throw new HubError('unauthorized', 'The token is invalid, expired or revoked');
     request.agent = found.actor;

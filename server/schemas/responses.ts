@@ -9,6 +9,8 @@
  */
 import Type, { type Static, type TSchema } from 'typebox';
 import type { ApiRoutes } from '../../protocol/api.js';
+import { type ScopeDecision, ROUTE_SCOPES } from '../rules/api-tokens.js';
+import { ApiTokenCreatedSchema, ApiTokenSchema } from './api-tokens.js';
 import { ErasedSchema, ErrorBodySchema, OkSchema, type Same } from './common.js';
 import {
   AgentSchema,
@@ -53,6 +55,7 @@ export const TAGS = {
   team: 'Agents, sites and the dashboard tiles.',
   'team chat': 'Agents talking among themselves (sending is on the socket, `team:send`).',
   webhooks: 'Outgoing webhooks (admin only): endpoints, deliveries, resend, the private-targets setting.',
+  'api tokens': 'Scoped, revocable tokens for server-to-server use (admin only, signed in: an API token cannot manage tokens).',
   ops: 'Health, and this document.',
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -292,6 +295,26 @@ export const OPERATIONS = {
   },
   'GET /api/webhooks/settings': { tag: 'webhooks', summary: 'The private-targets setting', response: WebhookSettingsSchema },
   'PUT /api/webhooks/settings': { tag: 'webhooks', summary: 'Allow or refuse private targets', response: WebhookSettingsSchema },
+
+  'GET /api/tokens': {
+    tag: 'api tokens',
+    summary: 'The API tokens',
+    description: 'Newest first, revoked and expired ones too; never a secret.',
+    response: items(ApiTokenSchema),
+  },
+  'POST /api/tokens': {
+    tag: 'api tokens',
+    summary: 'Create an API token',
+    description: 'Answers the secret (`sbt_…`) this once: the hub keeps only its hash. `expiresInDays` (1–365) is optional.',
+    status: 201,
+    response: ApiTokenCreatedSchema,
+  },
+  'DELETE /api/tokens/:id': {
+    tag: 'api tokens',
+    summary: 'Revoke an API token',
+    description: 'At once, on every hub: the next request with it answers 401. The token stays listed, revoked.',
+    response: ApiTokenSchema,
+  },
 } satisfies Record<keyof ApiRoutes, Operation>;
 
 type Operations = typeof OPERATIONS;
@@ -325,18 +348,35 @@ type Responses<K extends RouteKey> = { [S in Status<Operations[K]>]: Operations[
   '5xx': typeof ErrorBodySchema;
 };
 
+/** Who may call an operation, as OpenAPI `security`: an agent token, and an API token holding the route's scope. */
+type Security = Record<string, string[]>[];
+function security(decision: ScopeDecision): Security {
+  if (decision === 'public') return [];
+  if (decision === 'never') return [{ bearerAuth: [] }];
+  return [{ bearerAuth: [] }, { apiToken: decision === 'any' ? [] : [decision] }];
+}
+function scopeNote(decision: ScopeDecision): string {
+  if (decision === 'public') return '';
+  if (decision === 'never') return 'Not callable with an API token.';
+  if (decision === 'any') return 'API tokens: any scope.';
+  return `API tokens: needs the \`${decision}\` scope.`;
+}
+
 /** A route's documentation and response schemas, from its row: spread into the route's `schema`. */
 export function doc<K extends RouteKey>(
   key: K,
-): { tags: string[]; summary: string; description?: string; operationId: string; security?: []; response: Responses<K> } {
+): { tags: string[]; summary: string; description?: string; operationId: string; security: Security; response: Responses<K> } {
   const operation: Operation = OPERATIONS[key];
   const [method = '', url = ''] = key.split(' ');
+  const decision = ROUTE_SCOPES[key];
+  const description = [operation.description, scopeNote(decision)].filter(Boolean).join('\n\n');
+  if (Boolean(operation.public) !== (decision === 'public')) throw new Error(`${key}: public in one table and not in the other`);
   return {
     tags: [operation.tag],
     summary: operation.summary,
-    ...(operation.description ? { description: operation.description } : {}),
+    ...(description ? { description } : {}),
     operationId: operationId(method, url),
-    ...(operation.public ? { security: [] as [] } : {}),
+    security: security(decision),
     response: {
       [operation.status ?? 200]: described(operation.response, operation.status === 201 ? 'Created' : 'OK'),
       '4xx': CLIENT_ERROR,

@@ -1,7 +1,8 @@
 /**
  * Agent accounts: sign-in (throttled per account), bearer tokens, and the admin's agent management.
  * Whatever ends an agent's right to work (password reset, disable, delete, role change) revokes every
- * token of theirs and disconnects their panels on every hub.
+ * token of theirs and disconnects their panels on every hub; disable, delete and demotion from admin also
+ * revoke the API tokens they created (api-tokens.ts).
  */
 import type { AgentInput, AgentPatch, LoginResponse } from '../../protocol/api.js';
 import type { Agent, Role } from '../../protocol/types.js';
@@ -13,6 +14,7 @@ import type { Actor } from '../rules/handoff.js';
 import { LoginThrottle } from '../rules/login-throttle.js';
 import { toAgent } from '../store/mappers.js';
 import type { Store } from '../store/store.js';
+import type { ApiTokens } from './api-tokens.js';
 import type { Assignment } from './assignment.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { Views } from './views.js';
@@ -35,6 +37,7 @@ export class Accounts {
     private readonly clock: Clock,
     private readonly config: Config,
     private readonly assignment?: Assignment,
+    private readonly apiTokens?: ApiTokens,
   ) {
     this.#throttle = new LoginThrottle(() => this.clock.now().getTime());
   }
@@ -96,7 +99,8 @@ export class Accounts {
   async update(admin: Actor, id: string, patch: AgentPatch): Promise<Agent> {
     const { name, role, password, disabled, maxOpen } = patch;
     if (id === admin.id && (role === 'agent' || disabled)) throw new HubError('conflict', 'You cannot demote or disable yourself');
-    if (!(await this.store.agents.get(id))) throw notFound('Agent');
+    const before = await this.store.agents.get(id);
+    if (!before) throw notFound('Agent');
     const agent = await this.store.agents.update(id, {
       ...(name !== undefined && { name }),
       ...(role !== undefined && { role }),
@@ -108,6 +112,8 @@ export class Accounts {
     this.views.forgetAgentName(agent.id);
     // A new password or a disable ends every session; re-enabling later does not bring them back.
     if (password !== undefined || disabled) await this.store.agents.revokeAllTokens(agent.id);
+    // API tokens act as an enabled admin: a disable or a demotion ends them (a password change does not).
+    if (disabled || (before.role === 'admin' && agent.role !== 'admin')) await this.apiTokens?.revokeAllOf(agent.id);
     if (password !== undefined || disabled || role !== undefined) this.broadcaster.disconnectAgent(agent.id);
     // A raised (or removed) cap may let queued conversations in.
     if (maxOpen !== undefined) await this.assignment?.drain().catch(() => undefined);
@@ -117,6 +123,7 @@ export class Accounts {
   async delete(admin: Actor, id: string): Promise<void> {
     if (id === admin.id) throw new HubError('conflict', 'You cannot delete yourself');
     if (!(await this.store.agents.delete(id))) throw notFound('Agent');
+    await this.apiTokens?.revokeAllOf(id);
     this.views.forgetAgentName(id);
     this.broadcaster.disconnectAgent(id);
   }

@@ -9,6 +9,7 @@ import type { Config } from '../config.js';
 import { HubMetrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
 import { Accounts } from './accounts.js';
+import { ApiTokens } from './api-tokens.js';
 import { Assignment } from './assignment.js';
 import { BotService } from './bot-service.js';
 import { Broadcaster } from './broadcaster.js';
@@ -33,6 +34,7 @@ export interface HubServices {
   visitorSessions: VisitorSessions;
   contacts: Contacts;
   accounts: Accounts;
+  apiTokens: ApiTokens;
   content: Content;
   sweeper: Sweeper;
   teamChat: TeamChat;
@@ -52,6 +54,7 @@ export function createServices(store: Store, io: Server, tokens: VisitorTokens, 
   const webhooks = new Webhooks(store, clock, config, metrics);
   const commands = new ConversationCommands(store, views, publisher, broadcaster, clock, webhooks);
   const assignment = new Assignment(store, publisher, broadcaster, clock);
+  const apiTokens = new ApiTokens(store, clock);
   const messaging = new Messaging(store, views, publisher, broadcaster, commands, bot, clock, config, metrics, webhooks, assignment);
   return {
     broadcaster,
@@ -61,7 +64,8 @@ export function createServices(store: Store, io: Server, tokens: VisitorTokens, 
     messaging,
     visitorSessions: new VisitorSessions(store, views, publisher, broadcaster, tokens, clock, webhooks),
     contacts: new Contacts(store, views, publisher, broadcaster, messaging, clock, webhooks),
-    accounts: new Accounts(store, views, broadcaster, clock, config, assignment),
+    accounts: new Accounts(store, views, broadcaster, clock, config, assignment, apiTokens),
+    apiTokens,
     content: new Content(store, bot, clock, assignment),
     sweeper: new Sweeper(store, publisher, clock, config, metrics, assignment, webhooks),
     teamChat: new TeamChat(store, broadcaster, clock, config),

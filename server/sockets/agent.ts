@@ -3,6 +3,7 @@
  * (through the services) and is rate-limited per agent.
  */
 import type { Socket } from 'socket.io';
+import { API_TOKEN_PREFIX } from '../../protocol/api-tokens.js';
 import type { AgentClientToServer, AgentServerToClient } from '../../protocol/events.js';
 import { HubError } from '../errors.js';
 import type { Actor } from '../rules/handoff.js';
@@ -33,6 +34,8 @@ export function registerAgentNamespace(services: HubServices, limits: AgentLimit
   nsp.use((socket: AgentSocket, next) => {
     const token = (socket.handshake.auth as { token?: unknown }).token;
     if (typeof token !== 'string' || token.length === 0 || token.length > 200) return next(new Error('unauthorized'));
+    // API tokens are for the REST API only: a panel is a person signed in.
+    if (token.startsWith(API_TOKEN_PREFIX)) return next(new Error('unauthorized'));
     accounts.authenticate(token).then(
       (found) => {
         if (!found) return next(new Error('unauthorized'));

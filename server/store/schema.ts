@@ -234,6 +234,24 @@ export interface WebhookDeliveriesTable {
   resend_of: string | null;
 }
 
+/** An admin's API token (migration 007): the secret itself is never stored. */
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  /** The secret's first characters (`sbt_` + 8), shown to recognise it. */
+  prefix: string;
+  /** SHA-256 (hex) of the whole secret. */
+  token_hash: string;
+  /** JSON list of scopes. */
+  scopes: string;
+  /** The admin the token acts as. */
+  created_by: string;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface Database {
   sites: SitesTable;
   visitors: VisitorsTable;
@@ -253,4 +271,5 @@ export interface Database {
   team_reads: TeamReadsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  api_tokens: ApiTokensTable;
 }

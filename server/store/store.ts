@@ -4,6 +4,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import { AgentsRepo } from './agents-repo.js';
+import { ApiTokensRepo } from './api-tokens-repo.js';
 import { AssignmentRepo } from './assignment-repo.js';
 import { ContactsRepo } from './contacts-repo.js';
 import { ContentRepo } from './content-repo.js';
@@ -18,6 +19,7 @@ import { TeamRepo } from './team-repo.js';
 import { VisitorsRepo } from './visitors-repo.js';
 import { WebhooksRepo } from './webhooks-repo.js';
 
+export type { ApiTokenRow } from './api-tokens-repo.js';
 export type { Viewer } from './base.js';
 export type { ContactSearch, SignedFields } from './contacts-repo.js';
 export type { ListOptions } from './inbox-queries.js';
@@ -36,6 +38,7 @@ export class Store {
   readonly assignment: AssignmentRepo;
   readonly webhooks: WebhooksRepo;
   readonly #groupCommit: GroupCommit;
+  readonly apiTokens: ApiTokensRepo;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -53,6 +56,7 @@ export class Store {
     this.assignment = new AssignmentRepo(db, dialect);
     this.webhooks = new WebhooksRepo(db, dialect);
     this.#groupCommit = new GroupCommit(db, dialect);
+    this.apiTokens = new ApiTokensRepo(db);
   }
 
   transaction<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {

@@ -55,6 +55,12 @@ test('the document lists every /api route the hub serves, with its method, respo
     description: 'An agent token: the `token` of `POST /api/auth/login`.',
   });
   assert.deepEqual(doc.security, [{ bearerAuth: [] }]);
+  // API tokens: their own scheme, and each operation lists the scope a token needs (or leaves tokens out).
+  assert.equal((doc.components.securitySchemes.apiToken as { scheme?: string }).scheme, 'bearer');
+  assert.match(doc.info.description, /insufficient_scope/);
+  assert.deepEqual(doc.paths['/api/conversations']?.get?.security, [{ bearerAuth: [] }, { apiToken: ['conversations:read'] }]);
+  assert.deepEqual(doc.paths['/api/me']?.get?.security, [{ bearerAuth: [] }, { apiToken: [] }]);
+  assert.deepEqual(doc.paths['/api/tokens']?.post?.security, [{ bearerAuth: [] }]);
 
   const registered = registeredRoutes(h.hub.app.printRoutes({ commonPrefix: false })).filter((r) => / \/api\//.test(r) && !REFERENCE_PAGES.test(r));
   assert.ok(registered.length >= Object.keys(OPERATIONS).length - 1, `only ${registered.length} /api routes found`);
@@ -317,6 +323,19 @@ test('every operation answers what the document says (Ajv against the response s
   await call('POST', '/api/webhooks/deliveries/:id/resend', { params: { id: page.items[0]?.id ?? '' }, token }, 201);
   await call('PATCH', '/api/webhooks/:id', { params: { id: hook.id }, token, body: { enabled: false } });
   await call('DELETE', '/api/webhooks/:id', { params: { id: hook.id }, token });
+
+  // ------------------------------------------------------------------ API tokens (one made, used, listed, revoked)
+  const made = await call<{ token: { id: string }; secret: string }>(
+    'POST',
+    '/api/tokens',
+    { token, body: { name: 'CRM', scopes: ['stats:read'], expiresInDays: 30 } },
+    201,
+  );
+  await call('GET', '/api/stats', { token: made.secret });
+  await call('GET', '/api/faqs', { token: made.secret }, 403); // insufficient_scope: an ErrorBody like any other
+  await call('GET', '/api/tokens', { token });
+  await call('DELETE', '/api/tokens/:id', { params: { id: made.token.id }, token });
+  await call('GET', '/api/faqs', { token: made.secret }, 401);
 
   // ------------------------------------------------------------------ errors: 400 (with field), 401, 403, 404, 409
   await call('PUT', '/api/settings', { token, body: { faqThreshold: 2 } }, 400);

@@ -35,6 +35,8 @@ interface Fixture {
   /** A webhook endpoint (the only one), and a delivery of the fixture's conversation.created to it. */
   webhookId: string;
   deliveryId: string;
+  /** An admin's API token (the DELETE row revokes it). */
+  apiTokenId: string;
 }
 
 interface Row {
@@ -150,6 +152,10 @@ const ROWS: Row[] = [
   { method: 'POST', path: '/api/webhooks/deliveries/:delivery/resend', expect: [U, U, F, F, 201] },
   { method: 'GET', path: '/api/webhooks/settings', expect: [U, U, F, F, 200] },
   { method: 'PUT', path: '/api/webhooks/settings', body: () => ({ allowPrivateTargets: true }), expect: [U, U, F, F, 200] },
+  // API tokens: signed-in admins only (what API tokens themselves may call: test/server/api-tokens.test.ts).
+  { method: 'GET', path: '/api/tokens', expect: [U, U, F, F, 200] },
+  { method: 'POST', path: '/api/tokens', body: () => ({ name: 'CRM', scopes: ['conversations:read'] }), expect: [U, U, F, F, 201] },
+  { method: 'DELETE', path: '/api/tokens/:apiToken', expect: [U, U, F, F, 200] },
 ];
 
 /** Served to anyone: the pages, scripts, health check and API reference. */
@@ -245,6 +251,9 @@ test('every REST route × every role answers as the table says', async (t) => {
         password: 'password-123',
       }),
       teamThreadId: needs(':key') ? await directThread() : 'not-needed',
+      apiTokenId: needs(':apiToken')
+        ? (await h.api<{ token: { id: string } }>('POST', '/api/tokens', { token: admin, body: { name: 'Fixture', scopes: ['stats:read'] } })).body.token.id
+        : 'not-needed',
       seerId: agent.id,
       webhookId,
       deliveryId:
@@ -285,7 +294,8 @@ test('every REST route × every role answers as the table says', async (t) => {
         .replace(':agent', f.agentId)
         .replace(':key', f.teamThreadId)
         .replace(':webhook', f.webhookId)
-        .replace(':delivery', f.deliveryId);
+        .replace(':delivery', f.deliveryId)
+        .replace(':apiToken', f.apiTokenId);
       const token = await tokenFor(role, row);
       await row.setup?.(h, f, token);
       const res = await h.api<{ code?: string }>(row.method, path, {
@@ -322,7 +332,7 @@ test('every REST route × every role answers as the table says', async (t) => {
 
   // No route ships without a row.
   const tabled = new Set([
-    ...ROWS.map((r) => `${r.method} ${r.path.replace(/:(conversation|visitor|contact|faq|quickReply|agent|webhook|delivery)/, ':id')}`),
+    ...ROWS.map((r) => `${r.method} ${r.path.replace(/:(conversation|visitor|contact|faq|quickReply|agent|webhook|delivery|apiToken)/, ':id')}`),
     ...PUBLIC,
   ]);
   const registered = registeredRoutes(h.hub.app.printRoutes({ commonPrefix: false }));
