@@ -6,6 +6,8 @@ import { type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import { rangeEnd, rangeStart } from '../../protocol/inbox.js';
 import type { ConversationFilter } from '../../protocol/types.js';
 import { escapeLike, jsonItemPattern, type Viewer } from './base.js';
+import { conversationHasMessageMatching } from './message-search.js';
+import type { Dialect } from './migrations.js';
 import type { ConversationsTable, Database } from './schema.js';
 
 export interface ListOptions extends ConversationFilter {
@@ -19,7 +21,10 @@ export type CountableRow = Pick<ConversationsTable, 'holder_id' | 'assignees' | 
 type ConversationEb = ExpressionBuilder<Database & { c: ConversationsTable }, 'c'>;
 
 export class InboxQueries {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
 
   /** SQL condition: the viewer may see the conversation (admins: all; agents: team-wide or listed). */
   #visible(eb: ConversationEb, viewer: Viewer) {
@@ -45,9 +50,13 @@ export class InboxQueries {
         }
         if (!filter.includeOld && !filter.q) conditions.push(eb('c.last_activity_at', '>=', filter.retentionCutoff));
         if (filter.q) {
+          // The person by name or email (a substring), or any message of the conversation (full text, every message).
           const pattern = `%${escapeLike(filter.q.toLowerCase())}%`;
+          const inMessages = conversationHasMessageMatching(this.dialect, filter.q);
           conditions.push(
-            sql<SqlBool>`(k.name like ${pattern} escape '\\' or coalesce(k.email, '') like ${pattern} escape '\\' or lower(coalesce(c.last_message_text, '')) like ${pattern} escape '\\')`,
+            inMessages
+              ? sql<SqlBool>`(lower(k.name) like ${pattern} escape '\\' or lower(coalesce(k.email, '')) like ${pattern} escape '\\' or ${inMessages})`
+              : sql<SqlBool>`(lower(k.name) like ${pattern} escape '\\' or lower(coalesce(k.email, '')) like ${pattern} escape '\\')`,
           );
         }
         if (filter.botStatus) conditions.push(eb('c.bot_status', '=', filter.botStatus));

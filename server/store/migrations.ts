@@ -7,6 +7,7 @@ import type { UserData } from '../../protocol/types.js';
 import { createApiTokenTables } from './api-tokens-migration.js';
 import type { Database } from './schema.js';
 import { createTeamChatTables } from './team-migration.js';
+import { createMessageSearch } from './search-migration.js';
 import { createWebhookTables } from './webhooks-migration.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -226,6 +227,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '007_api_tokens': {
       async up(db: Kysely<unknown>) {
         await createApiTokenTables(db);
+      },
+    },
+    '010_message_search': {
+      async up(db: Kysely<unknown>) {
+        await createMessageSearch(db, dialect);
       },
     },
   };

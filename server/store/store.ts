@@ -48,7 +48,7 @@ export class Store {
     this.visitors = new VisitorsRepo(db, dialect);
     this.contacts = new ContactsRepo(db, dialect);
     this.conversations = new ConversationsRepo(db, dialect);
-    this.inbox = new InboxQueries(db);
+    this.inbox = new InboxQueries(db, dialect);
     this.messages = new MessagesRepo(db);
     this.agents = new AgentsRepo(db);
     this.content = new ContentRepo(db);

@@ -48,6 +48,21 @@ test('a schema-001 database upgrades in place: every row kept, every visitor a c
   const details = await Promise.all(list.body.items.map((c) => h.api<ConversationDetail>('GET', `/api/conversations/${c.id}`, { token: admin })));
   const messages = details.flatMap((d) => d.body.messages);
   assert.equal(messages.length, 11, 'every message');
+  // 010_message_search indexed the messages stored before it: each conversation is found by the first word of its
+  // first message, which is not its latest (the hub answered after it).
+  let searched = 0;
+  for (const detail of details) {
+    const first = detail.body.messages[0];
+    const word = first?.text.match(/[\p{L}\p{N}]{3,}/u)?.[0];
+    if (!first || !word || detail.body.messages.length < 2) continue;
+    const found = await h.api<ConversationList>('GET', `/api/conversations?q=${encodeURIComponent(word)}&limit=200`, { token: admin });
+    assert.ok(
+      found.body.items.some((c) => c.id === detail.body.conversation.id),
+      `a search for "${word}" finds the migrated conversation`,
+    );
+    searched++;
+  }
+  assert.ok(searched >= 3, `${searched} migrated conversations searched`);
   const tagged = details.find((d) => d.body.conversation.tags.length > 0)?.body;
   assert.ok(tagged, 'the tagged conversation');
   assert.deepEqual(tagged.conversation.tags, ['billing', 'vip']);

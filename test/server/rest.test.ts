@@ -77,7 +77,7 @@ describe('conversations', () => {
     const bob = await conversation('I want to talk to a human', { first_name: 'Bob', email: 'bob@example.com' });
     await bob.botReply;
     await h.api('PUT', `/api/conversations/${ada.id}/tags`, { token: admin, body: { tags: ['vip', 'order'] } });
-    // Muted, so the visitor's message stays the latest one (search covers the latest message).
+    // Muted, so the visitor's message stays the latest one.
     await ada.botReply;
     await h.api('POST', `/api/conversations/${ada.id}/mute`, { token: admin });
     await request(ada.socket, 'message:send', { clientId: clientId(), text: 'My tracking number is 42' });
@@ -89,6 +89,15 @@ describe('conversations', () => {
     assert.deepEqual(await ids('q=ADA%40EXAMPLE'), [ada.id]);
     assert.deepEqual(await ids('q=tracking number'), [ada.id]);
     assert.deepEqual(await ids('q=%25'), [], 'LIKE wildcards are literal');
+    // Every message is searched, not only the latest: Ada's first message, by a word's start, in any case.
+    assert.deepEqual(await ids('q=PARC'), [ada.id]);
+    assert.deepEqual(await ids('q=parcel tracking'), [ada.id], 'words of different messages of one conversation');
+    assert.deepEqual(await ids('q=parcel llama'), [], 'every word must match');
+    // Query syntax of the search engines is just text.
+    for (const hostile of ['"parcel', 'parcel OR human', 'NEAR(parcel', "parcel' & !", 'parcel:*', '*']) {
+      const res = await h.api<ConversationList>('GET', `/api/conversations?q=${encodeURIComponent(hostile)}`, { token: admin });
+      assert.equal(res.status, 200, hostile);
+    }
     assert.deepEqual(await ids('tag=vip'), [ada.id]);
     assert.ok((await ids('botStatus=need_help')).includes(bob.id));
     assert.ok(!(await ids('botStatus=need_help')).includes(ada.id));
