@@ -13,6 +13,7 @@ import { spawnHub } from '../test/helpers/spawn-hub.mjs';
 import { capacity } from './capacity.js';
 import { BENCH_ENV, type Goal, atLeast, atMost, log, login, median, quick, root } from './common.js';
 import { type Latency, MESSAGES, VISITORS, hubTarget, latency, relayTarget, startRelay } from './latency.js';
+import { type InboxResult, inboxAtScale } from './inbox.js';
 import { panelPush } from './panel-push.js';
 import { storeThroughput } from './stores.js';
 
@@ -92,6 +93,11 @@ if (postgres && redis) {
 }
 const rawInsertPerSec = Object.fromEntries(stores.map((s) => [s.store, s.rawInsertPerSec]));
 
+// 4. The inbox with a year of a busy site in it.
+const inbox: InboxResult[] = [await inboxAtScale()];
+if (postgres) inbox.push(await inboxAtScale(postgres));
+log('  inbox at scale done');
+
 // 5. Agent panels open while visitors chat: REST requests per live message (every change should come as a push).
 const panelPushResult = await panelPush();
 log('  panel push done');
@@ -108,6 +114,7 @@ const goals: Goal[] = [
   atLeast('2. SQLite msg/s, 50 in flight', sqlite?.concurrentPerSec, 12000),
   atLeast('2. PostgreSQL msg/s, 50 in flight', pg?.concurrentPerSec, 5000),
   atMost('3. two hubs visitor→agent p99 (ms)', twoHubLatencyMs?.visitorToAgent.p99, 100),
+  ...inbox.map((i) => atMost(`4. inbox, slowest query p95 (${i.store}, ${i.conversations} conversations)`, i.worstP95, 50, ' ms')),
   atMost(`5. REST requests per live message (${panelPushResult.panels} panels)`, panelPushResult.restPerMessage, 0),
   atMost(`7. kB per idle connection (${largest?.connections ?? 0})`, largest?.kbPerConnection, 12),
   atMost(`7. event-loop p99 ms (${largest?.connections ?? 0} idle)`, largest?.eventLoopP99Ms, 20),
@@ -122,6 +129,7 @@ const results = {
   stores,
   rawInsertPerSec,
   twoHubLatencyMs,
+  inbox,
   panelPush: panelPushResult,
   capacity: capacityRows,
   bundles: bundleRows,
@@ -142,6 +150,10 @@ if (twoHubLatencyMs) {
 }
 console.log('\n## Store throughput (messages/s; real write path, bot muted; raw = one INSERT each, same driver)');
 console.table(stores);
+for (const i of inbox) {
+  console.log(`\n## Inbox on ${i.store}: ${i.conversations} conversations, ${i.messages} messages, ${i.contacts} contacts (loaded in ${i.loadSeconds} s); ms`);
+  console.table(i.queries);
+}
 console.log(`\n## ${panelPushResult.panels} agent panels open while ${panelPushResult.visitors} visitors chat`);
 console.table([panelPushResult]);
 console.log('\n## Idle connections (one hub process)');

@@ -28,7 +28,7 @@ export function conversationHasMessageMatching(dialect: Dialect, query: string):
   const each = words.map((word) =>
     dialect === 'postgres'
       ? // A quoted lexeme with a prefix marker: 'refund':*.
-        sql<SqlBool>`exists (select 1 from messages m where m.conversation_id = c.id and m.search @@ to_tsquery('simple', ${`'${word}':*`}))`
+        sql<SqlBool>`c.id in (select m.conversation_id from messages m where m.search @@ to_tsquery('simple', ${`'${word}':*`}))`
       : // FTS5: a quoted string with a prefix marker: "refund"*.
         sql<SqlBool>`c.id in (select m.conversation_id from messages m where m.id in (select rowid from messages_fts where messages_fts match ${`"${word}"*`}))`,
   );

@@ -1,0 +1,251 @@
+/**
+ * The inbox at scale (#16 goal 4): bulk-loads (in SQL, not through the API) a year of a busy site — 1,000,000
+ * conversations, 5,000,000 messages, 50,000 contacts (quick: a tenth) — into SQLite and PostgreSQL, then times the
+ * panel's reads through the hub's services (what a REST call costs without HTTP): the default list page with its
+ * counts, each filter, Mine and Unassigned for an agent with visibility rules, the dashboard tiles and full-text
+ * search over every message. Goal: p95 ≤ 50 ms each.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { type Kysely, sql } from 'kysely';
+import type { ConversationFilter } from '../protocol/types.js';
+import { buildHub } from '../server/app.js';
+import { DEFAULTS } from '../server/config.js';
+import type { Actor } from '../server/rules/handoff.js';
+import type { Dialect } from '../server/store/migrations.js';
+import type { Database } from '../server/store/schema.js';
+import { dropTestDatabase, testDatabaseUrl } from '../test/helpers/databases.mjs';
+import { log, percentiles, quick } from './common.js';
+
+const CONVERSATIONS = quick ? 100_000 : 1_000_000;
+const MESSAGES_EACH = 5;
+const CONTACTS = quick ? 5_000 : 50_000;
+const AGENTS = 20;
+const REPEAT = quick ? 10 : 20;
+const DAY = 86_400;
+const NOW = Math.floor(Date.now() / 1000);
+
+/** ISO-8601 text (the store's timestamp format) of a unix-seconds SQL expression. */
+function iso(dialect: Dialect, seconds: string): string {
+  return dialect === 'postgres'
+    ? `to_char(to_timestamp(${seconds}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+    : `strftime('%Y-%m-%dT%H:%M:%fZ', ${seconds}, 'unixepoch')`;
+}
+
+/** `insert into table (columns) select … from a series i = 0 … count-1`, in each dialect's way. */
+async function insertSeries(db: Kysely<Database>, dialect: Dialect, table: string, columns: string[], values: string[], count: number): Promise<void> {
+  const select = `select ${values.join(', ')}`;
+  const query =
+    dialect === 'postgres'
+      ? `insert into ${table} (${columns.join(', ')}) ${select} from generate_series(0, ${count - 1}) as n(i)`
+      : `with recursive n(i) as (select 0 union all select i + 1 from n where i < ${count - 1}) insert into ${table} (${columns.join(', ')}) ${select} from n`;
+  await sql.raw(query).execute(db);
+}
+
+async function load(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+  const started = performance.now();
+  // Conversation i: a contact i % CONTACTS, last active up to a year ago (i spreads them evenly).
+  const activity = `${NOW} - (cast(i as bigint) * 31536 / ${CONVERSATIONS / 1000})`;
+  await insertSeries(
+    db,
+    dialect,
+    'agents',
+    ['id', 'email', 'name', 'role', 'password_hash', 'disabled', 'created_at'],
+    [`'agent-' || i`, `'agent' || i || '@bench.local'`, `'Agent ' || i`, `'agent'`, `'x'`, '0', iso(dialect, `${NOW}`)],
+    AGENTS,
+  );
+  await insertSeries(
+    db,
+    dialect,
+    'contacts',
+    ['id', 'site_id', 'user_id', 'user_data', 'name', 'email', 'fields', 'default_visible_to', 'first_seen_at', 'last_seen_at'],
+    [
+      `'contact-' || i`,
+      `'demo'`,
+      'null',
+      `'{}'`,
+      `'person ' || i`,
+      `'person' || i || '@example.com'`,
+      `'{}'`,
+      `'[]'`,
+      iso(dialect, `${NOW - 365 * DAY}`),
+      iso(dialect, `${NOW}`),
+    ],
+    CONTACTS,
+  );
+  await insertSeries(
+    db,
+    dialect,
+    'visitors',
+    ['id', 'site_id', 'contact_id', 'user_data', 'name', 'email', 'verified', 'channel', 'language', 'first_seen_at', 'last_seen_at'],
+    [
+      `'contact-' || i`,
+      `'demo'`,
+      `'contact-' || i`,
+      `'{}'`,
+      `'person ' || i`,
+      `'person' || i || '@example.com'`,
+      '0',
+      `'webchat'`,
+      `'en'`,
+      iso(dialect, `${NOW - 365 * DAY}`),
+      iso(dialect, `${NOW}`),
+    ],
+    CONTACTS,
+  );
+  await insertSeries(db, dialect, 'contact_tags', ['contact_id', 'tag'], [`'contact-' || (i * 10)`, `'vip'`], CONTACTS / 10);
+  const pick = (list: string[]) => `(case i % ${list.length} ${list.map((v, k) => `when ${k} then '${v}'`).join(' ')} end)`;
+  log(`    ${dialect}: agents, contacts, visitors in ${Math.round(performance.now() - started)} ms`);
+  await insertSeries(
+    db,
+    dialect,
+    'conversations',
+    [
+      'id',
+      'visitor_id',
+      'contact_id',
+      'outgoing',
+      'last_visitor_at',
+      'expired',
+      'site_id',
+      'channel',
+      'language',
+      'created_at',
+      'last_activity_at',
+      'bot_status',
+      'ticket_status',
+      'state',
+      'muted',
+      'holder_id',
+      'agent_replied',
+      'assignees',
+      'visible_to',
+      'tags',
+      'unread_count',
+      'unreplied_count',
+      'last_message_author',
+      'last_message_text',
+      'last_message_at',
+    ],
+    [
+      `'conv-' || i`,
+      `'contact-' || (i % ${CONTACTS})`,
+      `'contact-' || (i % ${CONTACTS})`,
+      '0',
+      iso(dialect, activity),
+      '0',
+      `'demo'`,
+      `'webchat'`,
+      pick(['en', 'en-GB', 'fr', 'de', 'es', 'it', 'en', 'pt']),
+      iso(dialect, `${activity} - 600`),
+      iso(dialect, activity),
+      pick(['ok', 'ok', 'not_understood', 'need_help', 'ok']),
+      pick(['resolved', 'resolved', 'new', 'active', 'pending', 'resolved', 'inactive']),
+      // Most older conversations are closed; the last weeks' are mostly open.
+      `(case when i < ${CONVERSATIONS / 20} and i % 3 > 0 then 'open' when i % 10 = 0 then 'open' else 'closed' end)`,
+      '0',
+      `(case when i % 4 = 0 then 'agent-' || (i % ${AGENTS}) else null end)`,
+      `(case when i % 4 = 0 then 1 else 0 end)`,
+      `(case when i % 3 = 0 then '["agent-' || (i % ${AGENTS}) || '"]' else '[]' end)`,
+      `(case when i % 10 = 1 then '["agent-' || (i % ${AGENTS}) || '","agent-' || ((i + 1) % ${AGENTS}) || '"]' else '[]' end)`,
+      `(case when i % 5 = 0 then '["order"]' when i % 7 = 0 then '["billing","vip"]' else '[]' end)`,
+      '(i % 3)',
+      '(i % 3)',
+      `'visitor'`,
+      `'where is order ' || i`,
+      iso(dialect, activity),
+    ],
+    CONVERSATIONS,
+  );
+  log(`    ${dialect}: ${CONVERSATIONS} conversations in ${Math.round(performance.now() - started)} ms`);
+  // Messages k of conversation i = j / MESSAGES_EACH: words a search can find, one rare word per conversation.
+  const m = `(i / ${MESSAGES_EACH})`;
+  await insertSeries(
+    db,
+    dialect,
+    'messages',
+    ['conversation_id', 'client_id', 'author', 'agent_id', 'author_name', 'text', 'choices', 'created_at', 'read_at'],
+    [
+      `'conv-' || ${m}`,
+      `(case when i % 2 = 0 then 'c' || i else null end)`,
+      `(case when i % 2 = 0 then 'visitor' else 'agent' end)`,
+      `(case when i % 2 = 0 then null else 'agent-' || (i % ${AGENTS}) end)`,
+      'null',
+      `(case i % ${MESSAGES_EACH} when 0 then 'hello, where is my order number ' || ${m} when 1 then 'let me check the tracking for you' when 2 then 'thanks, the parcel code is zx' || ${m} when 3 then 'it ships tomorrow from our warehouse' else 'great, thank you' end)`,
+      `'[]'`,
+      iso(dialect, `${NOW} - (cast(${m} as bigint) * 31536 / ${CONVERSATIONS / 1000}) - 600 + (i % ${MESSAGES_EACH}) * 60`),
+      'null',
+    ],
+    CONVERSATIONS * MESSAGES_EACH,
+  );
+  log(`    ${dialect}: ${CONVERSATIONS * MESSAGES_EACH} messages in ${Math.round(performance.now() - started)} ms`);
+  if (dialect === 'postgres') await sql`analyze`.execute(db);
+  else await sql`analyze`.execute(db);
+}
+
+export type InboxTimings = Record<string, { p50: number; p95: number; rows: number }>;
+
+export interface InboxResult {
+  store: string;
+  conversations: number;
+  messages: number;
+  contacts: number;
+  loadSeconds: number;
+  queries: InboxTimings;
+  worstP95: number;
+}
+
+export async function inboxAtScale(postgres?: string): Promise<InboxResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-inbox-'));
+  const databaseUrl = await testDatabaseUrl(dir, postgres);
+  const hub = await buildHub({ ...DEFAULTS, databaseUrl, port: 0, logLevel: 'silent', sweepIntervalMs: 0, demoData: false }, { logger: false });
+  const started = performance.now();
+  await load(hub.store.db, hub.store.dialect);
+  const loadSeconds = Math.round((performance.now() - started) / 1000);
+  const admin: Actor = { id: 'admin-bench', name: 'Admin', role: 'admin' };
+  // Agent 4 holds and is assigned conversations, and some are hidden from them (visibility lists of two others).
+  const agent: Actor = { id: 'agent-4', name: 'Agent 4', role: 'agent' };
+  const month = new Date((NOW - 30 * DAY) * 1000).toISOString().slice(0, 10);
+  const week = new Date((NOW - 7 * DAY) * 1000).toISOString().slice(0, 10);
+  const lists: [string, Actor, ConversationFilter][] = [
+    ['default list (admin)', admin, {}],
+    ['default list (agent)', agent, {}],
+    ['bot status need_help', admin, { botStatus: 'need_help' }],
+    ['ticket status pending', admin, { ticketStatus: 'pending' }],
+    ['language fr', admin, { language: 'fr' }],
+    ['channel webchat', admin, { channel: 'webchat' }],
+    ['tag billing', admin, { tag: 'billing' }],
+    ['contact tag vip', admin, { contactTag: 'vip' }],
+    ['date range (last week, old included)', admin, { from: week, includeOld: true }],
+    ['Mine (agent)', agent, { inbox: 'mine' }],
+    ['Unassigned (agent)', agent, { inbox: 'unassigned' }],
+    ['closed, old included', admin, { inbox: 'closed', includeOld: true, from: month }],
+    ['search a rare word (all messages)', admin, { q: `zx${Math.floor(CONVERSATIONS / 2)}` }],
+    ['search common words', admin, { q: 'tracking parcel' }],
+  ];
+  const queries: InboxTimings = {};
+  const time = async (name: string, run: () => Promise<number>) => {
+    const times: number[] = [];
+    let rows = 0;
+    for (let r = 0; r < REPEAT; r++) {
+      const t = performance.now();
+      rows = await run();
+      times.push(performance.now() - t);
+    }
+    const stats = percentiles(times);
+    queries[name] = { p50: stats.p50, p95: stats.p95, rows };
+    log(`    ${hub.store.dialect} ${name}: p95 ${stats.p95} ms (${rows} rows)`);
+  };
+  for (const [name, viewer, filter] of lists) await time(name, async () => (await hub.services.inbox.list(viewer, filter)).items.length);
+  await time('dashboard tiles (admin)', async () => Object.keys(await hub.services.inbox.stats(admin)).length);
+  await time('dashboard tiles (agent)', async () => Object.keys(await hub.services.inbox.stats(agent)).length);
+  await time('language filter choices', async () => (await hub.services.inbox.languages(admin)).length);
+  const store = hub.store.dialect;
+  await hub.close();
+  await dropTestDatabase(dir, postgres);
+  rmSync(dir, { recursive: true, force: true });
+  const worstP95 = Math.max(...Object.values(queries).map((q) => q.p95));
+  return { store, conversations: CONVERSATIONS, messages: CONVERSATIONS * MESSAGES_EACH, contacts: CONTACTS, loadSeconds, queries, worstP95 };
+}
