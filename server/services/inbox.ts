@@ -1,15 +1,15 @@
 /** The agent's reads: the inbox list with its tab counts, the dashboard tiles, one conversation in full. */
 import type { ConversationList, LanguageCount, VisitorExport } from '../../protocol/api.js';
 import { dashboardStats, inboxCounts, type InboxFields } from '../../protocol/inbox.js';
-import type { ConversationDetail, ConversationFilter, DashboardStats, Message, Visitor } from '../../protocol/types.js';
+import type { ConversationDetail, ConversationFilter, DashboardStats, InboxCounts, Message, Visitor } from '../../protocol/types.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { notFound } from '../errors.js';
 import type { Actor } from '../rules/handoff.js';
 import { retentionCutoff } from '../rules/retention.js';
 import { canSee } from '../rules/visibility.js';
-import { json, toConversation, toVisitor } from '../store/mappers.js';
-import type { CountableRow } from '../store/inbox-queries.js';
+import { toConversation, toVisitor } from '../store/mappers.js';
+import type { CountGroup } from '../store/inbox-queries.js';
 import type { Store } from '../store/store.js';
 import { visibleConversation } from './access.js';
 import type { Broadcaster } from './broadcaster.js';
@@ -18,15 +18,28 @@ import type { Views } from './views.js';
 /** A transcript is read whole for the detail view and exports (bounded, so one request can't read without end). */
 const TRANSCRIPT_LIMIT = 100_000;
 
-const countable = (row: CountableRow): InboxFields => ({
-  state: row.state as InboxFields['state'],
-  holderId: row.holder_id,
-  assignees: json<string[]>(row.assignees, []),
-  unrepliedCount: Number(row.unreplied_count),
-  outgoing: row.outgoing === 1,
-  ticketStatus: row.ticket_status as InboxFields['ticketStatus'],
-  expired: row.expired === 1,
-});
+/**
+ * The counts and tiles from the database's groups (store/inbox-queries.ts countGroups): each group stands for its
+ * conversations as one conversation carrying their summed unreplied count, which is exact for the view counts and
+ * the unreplied tiles; the tiles that count conversations take the group's size.
+ */
+function fromGroups(groups: CountGroup[], agentId: string): { counts: InboxCounts; stats: DashboardStats } {
+  const represent = (g: CountGroup): InboxFields => ({
+    state: g.state as InboxFields['state'],
+    holderId: g.mine ? agentId : g.unassigned ? null : '\u0000someone else',
+    assignees: [],
+    unrepliedCount: g.unreplied,
+    outgoing: g.outgoing === 1,
+    ticketStatus: g.ticket_status as InboxFields['ticketStatus'],
+    expired: g.expired === 1,
+  });
+  const stand = groups.map(represent);
+  const stats = dashboardStats(stand, agentId);
+  const open = groups.filter((g) => g.state === 'open');
+  stats.assignedToMe = open.filter((g) => g.mine).reduce((n, g) => n + g.conversations, 0);
+  stats.unassigned = open.filter((g) => g.unassigned).reduce((n, g) => n + g.conversations, 0);
+  return { counts: inboxCounts(stand, agentId), stats };
+}
 
 export class Inbox {
   constructor(
@@ -45,15 +58,14 @@ export class Inbox {
     const cutoff = this.retentionCutoff();
     const [{ rows, total }, counted] = await Promise.all([
       this.store.inbox.list(viewer, { ...filter, retentionCutoff: cutoff }),
-      this.store.inbox.countable(viewer, cutoff),
+      this.store.inbox.countGroups(viewer, cutoff),
     ]);
     const items = await this.views.summaries(rows.map(toConversation));
-    return { items, total, counts: inboxCounts(counted.map(countable), viewer.id) };
+    return { items, total, counts: fromGroups(counted, viewer.id).counts };
   }
 
   async stats(viewer: Actor): Promise<DashboardStats> {
-    const counted = await this.store.inbox.countable(viewer, this.retentionCutoff());
-    return dashboardStats(counted.map(countable), viewer.id);
+    return fromGroups(await this.store.inbox.countGroups(viewer, this.retentionCutoff()), viewer.id).stats;
   }
 
   /** The language filter's choices: the visitor languages of what the viewer may see, with counts. */
