@@ -20,6 +20,7 @@ import type {
   NewChatResponse,
   TagCatalogue,
 } from './contacts.js';
+import type { AssistSettings, AssistStatus, ConversationDigest, SuggestionList } from './assist.js';
 import type { TeamMessagePage, TeamThread } from './team.js';
 import type { WebhookDelivery, WebhookDeliveryPage, WebhookEndpoint, WebhookInput, WebhookPatch, WebhookSettings } from './webhooks.js';
 import type {
@@ -246,4 +247,16 @@ export interface ApiRoutes {
   'POST /api/webhooks/deliveries/:id/resend': { response: WebhookDelivery };
   'GET /api/webhooks/settings': { response: WebhookSettings };
   'PUT /api/webhooks/settings': { body: { allowPrivateTargets: boolean }; response: WebhookSettings };
+
+  /**
+   * AI assist (protocol/assist.ts), for agents who may see the conversation (a hidden one is 404). A feature the
+   * admin turned off answers 409 `feature_disabled`. `refresh=1` recomputes instead of answering the cached one.
+   */
+  'GET /api/conversations/:id/summary': { query: { refresh?: boolean }; response: ConversationDigest };
+  /** 2–3 suggestions for the visitor's latest message(s); `refresh=1` skips the ones shown last when others fit. */
+  'GET /api/conversations/:id/suggestions': { query: { refresh?: boolean }; response: SuggestionList };
+  'GET /api/assist/status': { response: AssistStatus };
+  'GET /api/assist/settings': { response: AssistSettings };
+  /** Admin only: any subset of the switches. */
+  'PUT /api/assist/settings': { body: Partial<AssistSettings>; response: AssistSettings };
 }

@@ -19,6 +19,7 @@ import { httpBasics } from './plugins/http-basics.js';
 import { openapi } from './plugins/openapi.js';
 import { servicesPlugin } from './plugins/services.js';
 import { adminRoutes } from './routes/admin.js';
+import { assistRoutes } from './routes/assist.js';
 import { authentication, authRoutes } from './routes/auth.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { faqRoutes } from './routes/faqs.js';
@@ -97,7 +98,7 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
   });
   await app.register(async (api) => {
     await api.register(authentication);
-    for (const routes of [authRoutes, conversationRoutes, visitorRoutes, contactRoutes, faqRoutes, adminRoutes, teamRoutes, webhookRoutes])
+    for (const routes of [authRoutes, conversationRoutes, visitorRoutes, contactRoutes, faqRoutes, adminRoutes, teamRoutes, webhookRoutes, assistRoutes])
       await api.register(routes);
   });
 

@@ -9,6 +9,7 @@
  */
 import Type, { type Static, type TSchema } from 'typebox';
 import type { ApiRoutes } from '../../protocol/api.js';
+import { AssistSettingsSchema, AssistStatusSchema, ConversationDigestSchema, SuggestionListSchema } from './assist.js';
 import { ErasedSchema, ErrorBodySchema, OkSchema, type Same } from './common.js';
 import {
   AgentSchema,
@@ -53,6 +54,7 @@ export const TAGS = {
   team: 'Agents, sites and the dashboard tiles.',
   'team chat': 'Agents talking among themselves (sending is on the socket, `team:send`).',
   webhooks: 'Outgoing webhooks (admin only): endpoints, deliveries, resend, the private-targets setting.',
+  assist: "AI assist for agents: a conversation's summary, reply suggestions, and the admin's switches.",
   ops: 'Health, and this document.',
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -292,6 +294,32 @@ export const OPERATIONS = {
   },
   'GET /api/webhooks/settings': { tag: 'webhooks', summary: 'The private-targets setting', response: WebhookSettingsSchema },
   'PUT /api/webhooks/settings': { tag: 'webhooks', summary: 'Allow or refuse private targets', response: WebhookSettingsSchema },
+
+  'GET /api/conversations/:id/summary': {
+    tag: 'assist',
+    summary: "The conversation's summary",
+    description:
+      'Available from `minMessages` messages on. Written by the provider when one is configured (AI_MODEL), else (or when it fails) ' +
+      'built by the hub from the messages (`source: extractive`). Cached until a new message; `refresh=1` recomputes. ' +
+      '409 `feature_disabled` when an admin turned summaries off.',
+    response: ConversationDigestSchema,
+  },
+  'GET /api/conversations/:id/suggestions': {
+    tag: 'assist',
+    summary: "Reply suggestions for the visitor's latest message",
+    description:
+      'Up to 3, from the FAQ answers, the quick replies, the team’s past answers to similar questions and (with a provider) the AI. ' +
+      'Only fill the composer: nothing is sent. `refresh=1` prefers others than those shown last. 409 `feature_disabled` when turned off.',
+    response: SuggestionListSchema,
+  },
+  'GET /api/assist/status': { tag: 'assist', summary: 'What the panel may offer now', response: AssistStatusSchema },
+  'GET /api/assist/settings': { tag: 'assist', summary: 'The assist switches', response: AssistSettingsSchema },
+  'PUT /api/assist/settings': {
+    tag: 'assist',
+    summary: 'Turn assist features on or off (admin)',
+    description: 'Any subset of the switches.',
+    response: AssistSettingsSchema,
+  },
 } satisfies Record<keyof ApiRoutes, Operation>;
 
 type Operations = typeof OPERATIONS;

@@ -9,6 +9,8 @@ import type { Config } from '../config.js';
 import { HubMetrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
 import { Accounts } from './accounts.js';
+import { AiProvider } from './ai-provider.js';
+import { Assist } from './assist.js';
 import { Assignment } from './assignment.js';
 import { BotService } from './bot-service.js';
 import { Broadcaster } from './broadcaster.js';
@@ -38,6 +40,8 @@ export interface HubServices {
   teamChat: TeamChat;
   assignment: Assignment;
   webhooks: Webhooks;
+  /** AI assist: summaries, reply suggestions, transcription (services/assist.ts). */
+  assist: Assist;
   config: Config;
   clock: Clock;
   metrics: HubMetrics;
@@ -52,6 +56,16 @@ export function createServices(store: Store, io: Server, tokens: VisitorTokens, 
   const webhooks = new Webhooks(store, clock, config, metrics);
   const commands = new ConversationCommands(store, views, publisher, broadcaster, clock, webhooks);
   const assignment = new Assignment(store, publisher, broadcaster, clock);
+  const provider = config.aiBaseUrl
+    ? new AiProvider({
+        baseUrl: config.aiBaseUrl,
+        apiKey: config.aiApiKey,
+        model: config.aiModel,
+        transcribeModel: config.aiTranscribeModel,
+        chatTimeoutMs: config.aiTimeoutMs,
+        audioTimeoutMs: config.aiAudioTimeoutMs,
+      })
+    : null;
   const messaging = new Messaging(store, views, publisher, broadcaster, commands, bot, clock, config, metrics, webhooks, assignment);
   return {
     broadcaster,
@@ -67,6 +81,7 @@ export function createServices(store: Store, io: Server, tokens: VisitorTokens, 
     teamChat: new TeamChat(store, broadcaster, clock, config),
     assignment,
     webhooks,
+    assist: new Assist(store, views, bot, clock, provider),
     config,
     clock,
     metrics,

@@ -150,6 +150,12 @@ const ROWS: Row[] = [
   { method: 'POST', path: '/api/webhooks/deliveries/:delivery/resend', expect: [U, U, F, F, 201] },
   { method: 'GET', path: '/api/webhooks/settings', expect: [U, U, F, F, 200] },
   { method: 'PUT', path: '/api/webhooks/settings', body: () => ({ allowPrivateTargets: true }), expect: [U, U, F, F, 200] },
+  // AI assist: as visible as the conversation; every agent reads the status and switches, admins change them.
+  { method: 'GET', path: '/api/conversations/:conversation/summary', expect: [U, U, 200, N, 200] },
+  { method: 'GET', path: '/api/conversations/:conversation/suggestions', expect: [U, U, 200, N, 200] },
+  { method: 'GET', path: '/api/assist/status', expect: [U, U, 200, 200, 200] },
+  { method: 'GET', path: '/api/assist/settings', expect: [U, U, 200, 200, 200] },
+  { method: 'PUT', path: '/api/assist/settings', body: () => ({ summary: true }), expect: [U, U, F, F, 200] },
 ];
 
 /** Served to anyone: the pages, scripts, health check and API reference. */
