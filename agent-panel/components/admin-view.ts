@@ -5,6 +5,7 @@ import { panelStyles } from '../agent-panel.styles.js';
 import type { AdminState } from '../controllers/admin.js';
 import { type AdminIntent, type AdminScreen, type IntentDetail, forward, request } from '../events.js';
 import './admin-agents.js';
+import './admin-assist.js';
 import './admin-assignment.js';
 import './admin-contact-fields.js';
 import './admin-faqs.js';
@@ -27,7 +28,7 @@ const TABS: [Tab, string][] = [
 /**
  * Admin screens (role admin only; the hub refuses them to agents too): FAQs with CSV import/export, a sample CSV and
  * the test box, quick replies with their weekly schedule, the settings (the bot's name, texts, FAQ threshold,
- * responder priority and auto-assignment), agents and roles (and their caps), the contacts' custom fields, the tag catalogue
+ * responder priority, auto-assignment and the AI assist switches), agents and roles (and their caps), the contacts' custom fields, the tag catalogue
  * and the outgoing webhooks.
  * Presentational: renders the panel's `AdminController` state; the screens' intents are passed on to the panel.
  *
@@ -80,7 +81,8 @@ export class AdminView extends LitElement {
         return html`<sb-admin-quick-replies .items=${s.quickReplies} .fieldErrors=${s.fieldErrors}></sb-admin-quick-replies>`;
       case 'settings':
         return html`<sb-admin-settings .settings=${s.settings} .fieldErrors=${s.fieldErrors}></sb-admin-settings>
-          <sb-admin-assignment .settings=${s.settings}></sb-admin-assignment>`;
+          <sb-admin-assignment .settings=${s.settings}></sb-admin-assignment>
+          <sb-admin-assist .status=${s.assist}></sb-admin-assist>`;
       case 'agents':
         return html`<sb-admin-agents .agents=${s.agents} .me=${this.me}></sb-admin-agents>`;
       case 'contact-fields':
