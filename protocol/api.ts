@@ -7,7 +7,7 @@
  * Every `/api/*` route except `POST /api/auth/login` and the API reference needs `Authorization: Bearer <agent token>`.
  * Errors answer with an `ErrorBody` (`{ code, message }`) and the matching HTTP status:
  * 400 bad_request, 401 unauthorized, 403 forbidden (role or visibility), 404 not_found,
- * 409 already_claimed / conflict, 413 too_large, 429 rate_limited.
+ * 409 already_claimed / conflict / feature_disabled, 413 too_large, 429 rate_limited, 502 provider_unavailable.
  */
 import type {
   Contact,
