@@ -12,8 +12,8 @@
  * retrieved ones; when it fails the built-in answers are given and `providerReachable` turns false.
  *
  * Caches, per hub and in memory (bounded, least recently used out): the summary per conversation, valid while its
- * last message id and status are the same; the suggestions per conversation and last message id (and what was shown,
- * so that a refresh can vary).
+ * last message id and status are the same; the suggestions per conversation, agent and last message id (what was
+ * shown, so that a refresh can vary; per agent because past answers follow what each agent may see).
  *
  * Privacy: the provider receives the messages' author role and text only (rules/suggestions.ts
  * `transcriptForProvider`): no names, contact fields, emails (addresses in the text are masked) or notes.
@@ -224,7 +224,9 @@ export class Assist {
     const record = await visibleConversation(this.store, viewer, conversationId);
     const messages = await this.store.messages.latest(record.id, SUGGESTION_WINDOW);
     const upTo = messages.at(-1)?.id ?? 0;
-    const cached = this.#suggestions.get(record.id);
+    // Per agent: past answers depend on which conversations the agent may see.
+    const key = `${record.id} ${viewer.id}`;
+    const cached = this.#suggestions.get(key);
     if (!refresh && cached && cached.upTo === upTo) return { items: cached.items };
 
     const question = latestQuestion(messages);
@@ -235,7 +237,7 @@ export class Assist {
       lastAgentText,
       skip: refresh && cached ? cached.items.map((s) => s.text) : [],
     });
-    this.#suggestions.set(record.id, { upTo, items });
+    this.#suggestions.set(key, { upTo, items });
     return { items };
   }
 
