@@ -10,6 +10,7 @@
  */
 import MiniSearch from 'minisearch';
 import type { MessageAuthor } from '../../protocol/types.js';
+import type { VisitorValues } from './personalise.js';
 import { tokenize } from './faq-matcher.js';
 import { STOP_WORDS, sameText, stem, terms } from './text-similarity.js';
 
@@ -155,4 +156,35 @@ export class PastAnswers {
     }
     return [...byAnswer.values()].sort((a, b) => b.score - a.score).slice(0, options.limit ?? 5);
   }
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A past answer made fit for another person: the visitor it was written for is not named to the next one. Their
+ * first and last names become the new visitor's (or "there" / nothing when unknown); an answer that quotes their email
+ * address or phone number is about them alone and is not offered (null).
+ */
+export function depersonalise(answer: string, source: VisitorValues, target: VisitorValues): string | null {
+  for (const value of [source.email, source.phone_number]) {
+    const text = value?.trim();
+    if (text && text.length >= 5 && answer.toLowerCase().includes(text.toLowerCase())) return null;
+  }
+  let out = answer;
+  // Capitalised (and as stored, unless stored in lower case): "Will" is a name, "will" is not.
+  const swap = (value: string | null | undefined, by: string) => {
+    const text = value?.trim();
+    if (!text || text.length < 2) return;
+    const forms = new Set([text.charAt(0).toUpperCase() + text.slice(1), ...(text === text.toLowerCase() ? [] : [text])]);
+    for (const form of forms) out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(form)}(?![\\p{L}\\p{N}])`, 'gu'), () => by);
+  };
+  const first = source.first_name?.trim();
+  const last = source.last_name?.trim();
+  if (first && last) swap(`${first} ${last}`, target.first_name?.trim() || 'there');
+  swap(first, target.first_name?.trim() || 'there');
+  swap(last, target.last_name?.trim() || '');
+  return out
+    .replace(/[ \t]{2,}/g, ' ')
+    .replace(/ +([,.!?;:])/g, '$1')
+    .trim();
 }

@@ -23,8 +23,8 @@ import type { Message, UserData } from '../../protocol/types.js';
 import type { Clock } from '../clock.js';
 import { HubError, badRequest } from '../errors.js';
 import type { Actor } from '../rules/handoff.js';
-import { ExchangeCollector, PastAnswers } from '../rules/past-answers.js';
-import { hasPlaceholders, personalise, visitorValues } from '../rules/personalise.js';
+import { ExchangeCollector, PastAnswers, depersonalise } from '../rules/past-answers.js';
+import { type VisitorValues, hasPlaceholders, personalise, visitorValues } from '../rules/personalise.js';
 import {
   type Candidate,
   parseSuggestions,
@@ -39,6 +39,7 @@ import { terms } from '../rules/text-similarity.js';
 import { canSee } from '../rules/visibility.js';
 import { isWithinWindows } from '../rules/time-windows.js';
 import { json } from '../store/mappers.js';
+import type { ContactsTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { visibleConversation } from './access.js';
 import type { AiProvider } from './ai-provider.js';
@@ -247,7 +248,7 @@ export class Assist {
     const candidates: Candidate[] = [];
 
     const faqs = matcher.matches(question).filter((m) => m.score >= FAQ_MIN_SCORE);
-    let values: Awaited<ReturnType<typeof this.visitorValues>> | null = null;
+    let values: VisitorValues | null = null;
     for (const match of faqs.slice(0, 3)) {
       let text = match.faq.answer;
       if (hasPlaceholders(text)) {
@@ -269,12 +270,19 @@ export class Assist {
 
     const past = this.#index.search(question, { excludeConversationId: conversationId, limit: 8 });
     if (past.length > 0) {
-      // Only from conversations that still exist and that this agent may see.
+      // Only from conversations that still exist and that this agent may see; the visitor they were written for is not named.
       const records = await this.store.conversations.many(past.map((p) => p.exchange.conversationId));
-      for (const p of past) {
+      const visible = past.flatMap((p) => {
         const source = records.get(p.exchange.conversationId);
-        if (!source || !canSee(viewer, source)) continue;
-        candidates.push({ text: p.exchange.answer, source: 'past_answer', score: 0.9 * p.coverage + Math.min(0.1, 0.03 * (p.count - 1)) });
+        return source && canSee(viewer, source) ? [{ p, contactId: source.contactId }] : [];
+      });
+      const contacts = await this.store.contacts.many(visible.map((v) => v.contactId));
+      values ??= await this.visitorValues(contactId);
+      for (const { p, contactId: sourceId } of visible) {
+        const contact = contacts.get(sourceId);
+        const source = contact ? contactValues(contact) : {};
+        const text = depersonalise(p.exchange.answer, source, values);
+        if (text) candidates.push({ text, source: 'past_answer', score: 0.9 * p.coverage + Math.min(0.1, 0.03 * (p.count - 1)) });
       }
     }
     return candidates;
@@ -315,10 +323,9 @@ export class Assist {
   }
 
   /** What a FAQ answer's placeholders are filled with: this conversation's contact (as the bot does). */
-  private async visitorValues(contactId: string) {
+  private async visitorValues(contactId: string): Promise<VisitorValues> {
     const contact = await this.store.contacts.get(contactId);
-    if (!contact) return {};
-    return visitorValues(json<UserData>(contact.user_data, {}), { name: contact.signed_name, email: contact.signed_email, phone: contact.phone });
+    return contact ? contactValues(contact) : {};
   }
 
   // ------------------------------------------------------------ transcription
@@ -335,6 +342,10 @@ export class Assist {
       throw error;
     }
   }
+}
+
+function contactValues(contact: ContactsTable): VisitorValues {
+  return visitorValues(json<UserData>(contact.user_data, {}), { name: contact.signed_name, email: contact.signed_email, phone: contact.phone });
 }
 
 /**

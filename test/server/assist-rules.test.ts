@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Faq, MessageAuthor } from '../../protocol/types.js';
 import { FaqMatcher } from '../../server/rules/faq-matcher.js';
-import { ExchangeCollector, PastAnswers } from '../../server/rules/past-answers.js';
+import { ExchangeCollector, PastAnswers, depersonalise } from '../../server/rules/past-answers.js';
 import { parseSuggestions, parseSummary, pickSuggestions, transcriptForProvider } from '../../server/rules/suggestions.js';
 import { type SummaryStatus, centrality, isQuestion, isRequest, summarise } from '../../server/rules/summarise.js';
 import { cosine, sentences, stem, terms, tfidfVectors } from '../../server/rules/text-similarity.js';
@@ -155,6 +155,22 @@ describe('past answers', () => {
     );
     assert.equal(index.size, 3);
     assert.equal(index.search('where is my delivery')[0]?.exchange.conversationId, 'b', 'the oldest exchange (a) was dropped');
+  });
+});
+
+describe('depersonalising a past answer', () => {
+  const ann = { first_name: 'Ann', last_name: 'Lee', email: 'ann@example.com', phone_number: '+33 6 12 34 56 78' };
+  test("the old visitor's name becomes the new one's, or 'there'; words that only look like it stay", () => {
+    assert.equal(depersonalise('Hi Ann Lee, refunds take 5 days. Thanks Ann!', ann, { first_name: 'Bob' }), 'Hi Bob, refunds take 5 days. Thanks Bob!');
+    assert.equal(depersonalise('Hi Ann, refunds take 5 days, Mrs Lee.', ann, {}), 'Hi there, refunds take 5 days, Mrs.');
+    // Capitalised "Will" is the name (even opening a sentence); the new name is inserted as is ($& is not a pattern).
+    assert.equal(depersonalise('Will do, Will.', { first_name: 'will' }, { first_name: '$& Bob' }), '$& Bob do, $& Bob.');
+    assert.equal(depersonalise('We will refund the annual fee.', { first_name: 'will', last_name: 'Ann' }, {}), 'We will refund the annual fee.');
+  });
+  test('an answer quoting their email or phone is not offered', () => {
+    assert.equal(depersonalise('I sent it to ANN@example.com', ann, {}), null);
+    assert.equal(depersonalise('I will call +33 6 12 34 56 78', ann, {}), null);
+    assert.equal(depersonalise('Refunds take 5 days.', {}, {}), 'Refunds take 5 days.');
   });
 });
 
