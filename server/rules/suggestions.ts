@@ -10,6 +10,8 @@ import { sameText } from './text-similarity.js';
 export interface Candidate extends Suggestion {
   /** 0..1: how well it fits the visitor's message. */
   score: number;
+  /** A looser match: offered only to reach `minItems`. */
+  weak?: boolean;
 }
 
 export interface PickOptions {
@@ -18,12 +20,14 @@ export interface PickOptions {
   /** Shown last time (on refresh): left out when enough others fit. */
   skip?: readonly string[];
   max?: number;
+  /** Weak candidates fill up to this many (2). */
+  minItems?: number;
 }
 
 /**
  * The best `max` (3) candidates, one per distinct text (compared without case, spacing or closing punctuation),
- * never the last agent message, at most two from one source while others are there. On refresh (`skip`) the ones
- * shown before are left out when at least two others remain.
+ * never the last agent message, at most two from one source while others are there; weak candidates only to reach
+ * `minItems`. On refresh (`skip`) the ones shown before are left out when at least two others remain.
  */
 export function pickSuggestions(candidates: readonly Candidate[], options: PickOptions = {}): Suggestion[] {
   const max = options.max ?? 3;
@@ -45,6 +49,7 @@ export function pickSuggestions(candidates: readonly Candidate[], options: PickO
   const rest: Candidate[] = [];
   for (const [, c] of ranked) {
     if (picked.length >= max) break;
+    if (c.weak) continue;
     if ((perSource.get(c.source) ?? 0) >= 2) {
       rest.push(c);
       continue;
@@ -53,6 +58,8 @@ export function pickSuggestions(candidates: readonly Candidate[], options: PickO
     perSource.set(c.source, (perSource.get(c.source) ?? 0) + 1);
   }
   for (const c of rest) if (picked.length < max) picked.push(c);
+  const minItems = Math.min(options.minItems ?? 2, max);
+  for (const [, c] of ranked) if (c.weak && picked.length < minItems) picked.push(c);
   return picked.map(({ text, source }) => ({ text, source }));
 }
 

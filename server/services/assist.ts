@@ -66,8 +66,12 @@ export interface AssistOptions {
 /** Messages a summary reads (the latest), and a suggestion (the latest). */
 const SUMMARY_WINDOW = 300;
 const SUGGESTION_WINDOW = 40;
-/** A FAQ answer is suggested from this match score on (lower than the bot's own threshold: an agent reads it first). */
-const FAQ_MIN_SCORE = 0.3;
+/**
+ * A retrieved answer is suggested from this match score (FAQ) or word coverage (quick replies, past answers) on: lower
+ * than the bot's own threshold, since an agent reads it first. From WEAK_SCORE on it only tops the list up to two.
+ */
+const MIN_SCORE = 0.3;
+const WEAK_SCORE = 0.2;
 
 interface CachedSummary {
   upTo: number;
@@ -247,7 +251,7 @@ export class Assist {
     const [{ matcher, quickReplies }] = await Promise.all([this.bot.current(), this.#catchUp()]);
     const candidates: Candidate[] = [];
 
-    const faqs = matcher.matches(question).filter((m) => m.score >= FAQ_MIN_SCORE);
+    const faqs = matcher.matches(question).filter((m) => m.score >= WEAK_SCORE);
     let values: VisitorValues | null = null;
     for (const match of faqs.slice(0, 3)) {
       let text = match.faq.answer;
@@ -255,7 +259,7 @@ export class Assist {
         values ??= await this.visitorValues(contactId);
         text = personalise(text, values);
       }
-      candidates.push({ text, source: 'faq', score: match.score });
+      candidates.push({ text, source: 'faq', score: match.score, weak: match.score < MIN_SCORE });
     }
 
     const asked = new Set(terms(question));
@@ -264,11 +268,12 @@ export class Assist {
       if (!qr.enabled || asked.size === 0) continue;
       const words = new Set(terms(`${qr.name} ${qr.text} ${qr.choices.join(' ')}`));
       const coverage = [...asked].filter((w) => words.has(w)).length / asked.size;
-      if (coverage < 0.3) continue;
-      candidates.push({ text: qr.text, source: 'quick_reply', score: 0.7 * coverage + (isWithinWindows(qr.windows, qr.timezone, now) ? 0.1 : 0) });
+      if (coverage < WEAK_SCORE) continue;
+      const score = 0.7 * coverage + (isWithinWindows(qr.windows, qr.timezone, now) ? 0.1 : 0);
+      candidates.push({ text: qr.text, source: 'quick_reply', score, weak: coverage < MIN_SCORE });
     }
 
-    const past = this.#index.search(question, { excludeConversationId: conversationId, limit: 8 });
+    const past = this.#index.search(question, { excludeConversationId: conversationId, limit: 8, minCoverage: WEAK_SCORE });
     if (past.length > 0) {
       // Only from conversations that still exist and that this agent may see; the visitor they were written for is not named.
       const records = await this.store.conversations.many(past.map((p) => p.exchange.conversationId));
@@ -282,7 +287,8 @@ export class Assist {
         const contact = contacts.get(sourceId);
         const source = contact ? contactValues(contact) : {};
         const text = depersonalise(p.exchange.answer, source, values);
-        if (text) candidates.push({ text, source: 'past_answer', score: 0.9 * p.coverage + Math.min(0.1, 0.03 * (p.count - 1)) });
+        const score = 0.9 * p.coverage + Math.min(0.1, 0.03 * (p.count - 1));
+        if (text) candidates.push({ text, source: 'past_answer', score, weak: p.coverage < MIN_SCORE });
       }
     }
     return candidates;

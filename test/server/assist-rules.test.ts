@@ -193,6 +193,22 @@ describe('picking suggestions', () => {
       { text: 'Thanks for waiting', source: 'quick_reply' },
     ]);
   });
+  test('weak matches only top the list up to two', () => {
+    const strong = { text: 'Strong', source: 'faq' as const, score: 0.5 };
+    const weak = (text: string, score: number) => ({ text, source: 'past_answer' as const, score, weak: true });
+    assert.deepEqual(
+      pickSuggestions([weak('W1', 0.25), strong, weak('W2', 0.2)]).map((s) => s.text),
+      ['Strong', 'W1'],
+    );
+    assert.deepEqual(
+      pickSuggestions([strong, { ...strong, text: 'Also strong', score: 0.4 }, weak('W1', 0.25)]).map((s) => s.text),
+      ['Strong', 'Also strong'],
+    );
+    assert.deepEqual(
+      pickSuggestions([weak('W1', 0.25)]).map((s) => s.text),
+      ['W1'],
+    );
+  });
   test('a refresh leaves out what was shown when two others fit', () => {
     const all = ['a1', 'b2', 'c3', 'd4', 'e5'].map((text, i) => ({ text, source: 'ai' as const, score: 1 - i / 10 }));
     assert.deepEqual(
