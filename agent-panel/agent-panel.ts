@@ -12,11 +12,12 @@ import './components/conversation-view.js';
 import './components/team-chat.js';
 import { teamPaneStyles } from './components/team-chat.styles.js';
 import { AdminController } from './controllers/admin.js';
+import { AssistController } from './controllers/assist.js';
 import { ContactsController } from './controllers/contacts.js';
 import type { HubController } from './controllers/hub.js';
 import { InboxController } from './controllers/inbox.js';
 import { type TeamIntent, TeamChatController } from './controllers/team-chat.js';
-import type { AdminIntent, ContactIntent, ConversationIntent, IntentDetail } from './events.js';
+import type { AdminIntent, AssistIntent, ContactIntent, ConversationIntent, IntentDetail } from './events.js';
 import { filterFromHash, filterToParams } from './filters.js';
 import { loginTemplate, tilesTemplate } from './panel-parts.js';
 
@@ -59,7 +60,10 @@ export class SwitchboardAgentPanel extends LitElement {
     agentsChanged: (agents) => this.inbox.setAgents(agents),
     contactFieldsChanged: (items) => this.inbox.contacts.setDefinitions(items),
     catalogueChanged: (catalogue) => this.inbox.contacts.setCatalogue(catalogue),
+    assistChanged: (status) => this.assist.setStatus(status),
   });
+  /** AI assist (summary, reply suggestions) for the open conversation. */
+  readonly assist = new AssistController(this, () => this.inbox.detail);
   /** The contacts screen and the open contact; a conversation opened there shows in the inbox view. */
   readonly contacts = new ContactsController(this, { openConversation: (id) => this.openConversation(id) });
   /** Team chat between agents (the Team view), on the same socket. */
@@ -136,6 +140,7 @@ export class SwitchboardAgentPanel extends LitElement {
       this.me = me;
       this.inbox.dismiss();
       await this.inbox.start(this.api, me);
+      this.assist.start(this.api);
       void this.team.start(this.api, this.live, me);
     } catch (error) {
       this.me = null;
@@ -169,6 +174,7 @@ export class SwitchboardAgentPanel extends LitElement {
   #signedOut(message: string): void {
     sessionStorage.removeItem(TOKEN_KEY);
     this.inbox.stop();
+    this.assist.stop();
     this.admin.reset();
     this.contacts.reset();
     this.team.stop();
@@ -245,8 +251,8 @@ export class SwitchboardAgentPanel extends LitElement {
       <section class="detail-pane" aria-label="Conversation">
         ${
           inbox.detail
-            ? html`<sb-conversation-view .me=${me} .agents=${inbox.agents} .detail=${inbox.detail} .downloads=${inbox.downloads} .contacts=${inbox.contacts.state} ?visitorTyping=${inbox.typing} .viewers=${inbox.viewers} .agentsTyping=${inbox.agentsTyping} .closeError=${inbox.closeError}
-              @sb-back=${() => inbox.close()} @sb-conversation-action=${this.#onConversationAction}></sb-conversation-view>`
+            ? html`<sb-conversation-view .me=${me} .agents=${inbox.agents} .detail=${inbox.detail} .downloads=${inbox.downloads} .contacts=${inbox.contacts.state} .assist=${this.assist.state} ?visitorTyping=${inbox.typing} .viewers=${inbox.viewers} .agentsTyping=${inbox.agentsTyping} .closeError=${inbox.closeError}
+              @sb-back=${() => inbox.close()} @sb-conversation-action=${this.#onConversationAction} @sb-assist-action=${this.#onAssistAction}></sb-conversation-view>`
             : html`<p class="placeholder">${inbox.selectedId ? 'Loading…' : 'Select a conversation'}</p>`
         }
       </section>
@@ -257,6 +263,12 @@ export class SwitchboardAgentPanel extends LitElement {
     event.preventDefault();
     const { reply, ...intent } = event.detail;
     void this.inbox.act(intent as ConversationIntent).then(reply);
+  };
+
+  #onAssistAction = (event: CustomEvent<IntentDetail<AssistIntent>>): void => {
+    event.preventDefault();
+    const { reply, ...intent } = event.detail;
+    void this.assist.act(intent as AssistIntent).then(reply);
   };
 
   #onContactAction = (event: CustomEvent<IntentDetail<ContactIntent>>): void => {

@@ -12,6 +12,7 @@
  */
 import type { AgentInput, AgentPatch, BotSettings, FaqInput, QuickReplyInput } from '../protocol/api.js';
 import type { ApiTokenInput } from '../protocol/api-tokens.js';
+import type { AssistSettings } from '../protocol/assist.js';
 import type { ContactFieldDefinition, ContactPatch, TagCatalogue } from '../protocol/contacts.js';
 import type { BotStatus, ConversationFilter, Responder, TicketStatus } from '../protocol/types.js';
 import type { WebhookInput, WebhookPatch } from '../protocol/webhooks.js';
@@ -84,6 +85,8 @@ export type AdminIntent =
   | { action: 'api-token-revoke'; id: string }
   /** The admin stored the new secret: it leaves the screen for good. */
   | { action: 'api-token-secret-done' }
+  /** AI assist's switches (Settings screen). */
+  | { action: 'assist-settings'; changes: Partial<AssistSettings> }
   /** A form the component could not read (e.g. a time window): shown as an error, nothing is sent. */
   | { action: 'report'; message: string };
 
@@ -105,6 +108,9 @@ export type ContactIntent =
   | { action: 'merge'; contactId: string; otherId: string }
   | { action: 'delete'; contactId: string };
 
+/** AI assist in the conversation view: ask the hub again (a new summary, other suggestions). */
+export type AssistIntent = { action: 'refresh-summary' | 'refresh-suggestions'; conversationId: string };
+
 /** An intent plus `reply`, which the handler calls with the outcome (true: the hub accepted it). */
 export type IntentDetail<T> = T & { reply: (ok: boolean) => void };
 
@@ -116,6 +122,9 @@ export interface InternalEventMap {
   'sb-conversation-action': IntentDetail<ConversationIntent>;
   'sb-admin-action': IntentDetail<AdminIntent>;
   'sb-contact-action': IntentDetail<ContactIntent>;
+  'sb-assist-action': IntentDetail<AssistIntent>;
+  /** A reply suggestion was chosen: the conversation view puts its text in the composer (nothing is sent). */
+  'sb-assist-use': { text: string };
 }
 
 /** Fires an internal event: it bubbles within the shadow root it was fired in and stops there. */
@@ -123,8 +132,14 @@ export function emitInternal<K extends keyof InternalEventMap>(from: EventTarget
   return from.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: false, cancelable: true }));
 }
 
-type IntentEvent = 'sb-conversation-action' | 'sb-admin-action' | 'sb-contact-action';
-type IntentOf<K extends IntentEvent> = K extends 'sb-conversation-action' ? ConversationIntent : K extends 'sb-admin-action' ? AdminIntent : ContactIntent;
+type IntentEvent = 'sb-conversation-action' | 'sb-admin-action' | 'sb-contact-action' | 'sb-assist-action';
+type IntentOf<K extends IntentEvent> = K extends 'sb-conversation-action'
+  ? ConversationIntent
+  : K extends 'sb-admin-action'
+    ? AdminIntent
+    : K extends 'sb-assist-action'
+      ? AssistIntent
+      : ContactIntent;
 
 /**
  * Fires an intent and resolves with its outcome. The handler calls `preventDefault()` to take it and

@@ -8,7 +8,7 @@
  * or an API token (`sbt_…`, api-tokens.ts) holding the route's scope (server/rules/api-tokens.ts).
  * Errors answer with an `ErrorBody` (`{ code, message }`) and the matching HTTP status:
  * 400 bad_request, 401 unauthorized, 403 forbidden (role or visibility) / insufficient_scope (an API token), 404 not_found,
- * 409 already_claimed / conflict, 413 too_large, 429 rate_limited.
+ * 409 already_claimed / conflict / feature_disabled, 413 too_large, 429 rate_limited, 502 provider_unavailable.
  */
 import type {
   Contact,
@@ -22,6 +22,7 @@ import type {
   TagCatalogue,
 } from './contacts.js';
 import type { ApiToken, ApiTokenCreated, ApiTokenInput } from './api-tokens.js';
+import type { AssistSettings, AssistStatus, ConversationDigest, SuggestionList } from './assist.js';
 import type { TeamMessagePage, TeamThread } from './team.js';
 import type { WebhookDelivery, WebhookDeliveryPage, WebhookEndpoint, WebhookInput, WebhookPatch, WebhookSettings } from './webhooks.js';
 import type {
@@ -256,4 +257,16 @@ export interface ApiRoutes {
   'GET /api/tokens': { response: { items: ApiToken[] } };
   'POST /api/tokens': { body: ApiTokenInput; response: ApiTokenCreated };
   'DELETE /api/tokens/:id': { response: ApiToken };
+
+  /**
+   * AI assist (protocol/assist.ts), for agents who may see the conversation (a hidden one is 404). A feature the
+   * admin turned off answers 409 `feature_disabled`. `refresh=1` recomputes instead of answering the cached one.
+   */
+  'GET /api/conversations/:id/summary': { query: { refresh?: boolean }; response: ConversationDigest };
+  /** 2–3 suggestions for the visitor's latest message(s); `refresh=1` skips the ones shown last when others fit. */
+  'GET /api/conversations/:id/suggestions': { query: { refresh?: boolean }; response: SuggestionList };
+  'GET /api/assist/status': { response: AssistStatus };
+  'GET /api/assist/settings': { response: AssistSettings };
+  /** Admin only: any subset of the switches. */
+  'PUT /api/assist/settings': { body: Partial<AssistSettings>; response: AssistSettings };
 }

@@ -14,11 +14,15 @@ export const ERROR_CODES = {
   already_claimed: 409,
   /** The conversation is closed; reopen it first. */
   closed: 409,
+  /** An AI assist feature the admin turned off (or, for transcription, one the hub has no provider for). */
+  feature_disabled: 409,
   too_large: 413,
   rate_limited: 429,
   /** The widget's site key is unknown (a connect refusal). */
   unknown_site: 404,
   internal: 500,
+  /** The AI provider (AI_BASE_URL) failed or did not answer in time: only where there is no built-in fallback (transcription). */
+  provider_unavailable: 502,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -20,6 +20,7 @@ import { openapi } from './plugins/openapi.js';
 import { servicesPlugin } from './plugins/services.js';
 import { adminRoutes } from './routes/admin.js';
 import { apiTokenRoutes } from './routes/api-tokens.js';
+import { assistRoutes } from './routes/assist.js';
 import { authentication, authRoutes } from './routes/auth.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { faqRoutes } from './routes/faqs.js';
@@ -98,7 +99,18 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
   });
   await app.register(async (api) => {
     await api.register(authentication);
-    for (const routes of [authRoutes, conversationRoutes, visitorRoutes, contactRoutes, faqRoutes, adminRoutes, teamRoutes, webhookRoutes, apiTokenRoutes])
+    for (const routes of [
+      authRoutes,
+      conversationRoutes,
+      visitorRoutes,
+      contactRoutes,
+      faqRoutes,
+      adminRoutes,
+      teamRoutes,
+      webhookRoutes,
+      apiTokenRoutes,
+      assistRoutes,
+    ])
       await api.register(routes);
   });
 

@@ -44,6 +44,19 @@ export interface Config {
   webhookPollMs: number;
   /** Webhooks may target plain HTTP and private, loopback or link-local addresses (WEBHOOK_ALLOW_PRIVATE=1). */
   webhookAllowPrivate: boolean;
+  /**
+   * AI assist's provider: an OpenAI-compatible API (`AI_BASE_URL`, e.g. `http://127.0.0.1:11434/v1`); null: the
+   * built-in suggestions and extractive summary only, no transcription. See README "AI assist".
+   */
+  aiBaseUrl: string | null;
+  aiApiKey: string | null;
+  /** Chat model for summaries and suggestions (`AI_MODEL`); null: the provider is used for transcription only. */
+  aiModel: string | null;
+  /** Speech-to-text model (`AI_TRANSCRIBE_MODEL`); null: no transcription. */
+  aiTranscribeModel: string | null;
+  /** Time allowed for one chat call (ms) and one transcription (ms). */
+  aiTimeoutMs: number;
+  aiAudioTimeoutMs: number;
 }
 
 export const DEFAULTS: Omit<Config, 'databaseUrl'> = {
@@ -71,6 +84,12 @@ export const DEFAULTS: Omit<Config, 'databaseUrl'> = {
   emptyVisitorDays: 30,
   webhookPollMs: 1000,
   webhookAllowPrivate: false,
+  aiBaseUrl: null,
+  aiApiKey: null,
+  aiModel: null,
+  aiTranscribeModel: null,
+  aiTimeoutMs: 15_000,
+  aiAudioTimeoutMs: 60_000,
 };
 
 /** `TRUST_PROXY`: unset/empty/0/false → off; a number → that many hops; else a comma list of addresses or CIDRs. */
@@ -90,6 +109,14 @@ function int(value: string | undefined, fallback: number, name: string): number 
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${value}"`);
   return n;
+}
+
+/** An http(s) URL, or null when unset. */
+function httpUrl(value: string | undefined, name: string): string | null {
+  const text = value?.trim() ?? '';
+  if (text === '') return null;
+  if (!/^https?:\/\/[^/\s]+/i.test(text)) throw new Error(`${name} must be an http:// or https:// URL, got "${text}"`);
+  return text.replace(/\/+$/, '');
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -120,5 +147,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     emptyVisitorDays: int(env.EMPTY_VISITOR_DAYS, DEFAULTS.emptyVisitorDays, 'EMPTY_VISITOR_DAYS'),
     webhookPollMs: int(env.WEBHOOK_POLL_MS, DEFAULTS.webhookPollMs, 'WEBHOOK_POLL_MS'),
     webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === '1' || env.WEBHOOK_ALLOW_PRIVATE === 'true',
+    aiBaseUrl: httpUrl(env.AI_BASE_URL, 'AI_BASE_URL'),
+    aiApiKey: env.AI_API_KEY || null,
+    aiModel: env.AI_MODEL?.trim() || null,
+    aiTranscribeModel: env.AI_TRANSCRIBE_MODEL?.trim() || null,
+    aiTimeoutMs: int(env.AI_TIMEOUT_MS, DEFAULTS.aiTimeoutMs, 'AI_TIMEOUT_MS'),
+    aiAudioTimeoutMs: int(env.AI_AUDIO_TIMEOUT_MS, DEFAULTS.aiAudioTimeoutMs, 'AI_AUDIO_TIMEOUT_MS'),
   };
 }

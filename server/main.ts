@@ -18,6 +18,11 @@ const url = await hub.listen();
 
 // Test helpers wait for this exact line.
 console.log(`Hub listening on ${url}`);
+// AI assist: where summaries, suggestions and transcriptions go (the key is never logged).
+hub.app.log.info(
+  config.aiBaseUrl ? { provider: new URL(config.aiBaseUrl).origin, model: config.aiModel, transcribeModel: config.aiTranscribeModel } : { provider: null },
+  config.aiBaseUrl ? 'AI assist: OpenAI-compatible provider configured' : 'AI assist: built-in suggestions and summaries (no AI_BASE_URL)',
+);
 if (config.demoData) {
   console.log(`
   Demo shop (visitor widget): ${url}/demo/shop.html

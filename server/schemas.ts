@@ -103,6 +103,12 @@ export const ClaimBody = Type.Object({ force: Type.Optional(Type.Boolean()) });
 export const CloseBody = Type.Object({ ticketStatus: Type.Optional(TicketStatusSchema) });
 export const ExportQuery = Type.Object({ format: Type.Optional(Enum(['json', 'text'] as const)) });
 export const AfterQuery = Type.Object({ after: Type.Optional(Type.Integer({ minimum: 0 })) });
+/** `?refresh=1` (or `true`): recompute instead of answering the cached result (AI assist). */
+export const RefreshQuery = Type.Object({ refresh: Type.Optional(Type.Boolean()) });
+export const AssistSettingsBody = Type.Object(
+  { summary: Type.Optional(Type.Boolean()), suggestions: Type.Optional(Type.Boolean()), transcription: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
 
 export const FaqBody = Type.Object(
   {

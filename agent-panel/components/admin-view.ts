@@ -6,6 +6,7 @@ import type { AdminState } from '../controllers/admin.js';
 import { type AdminIntent, type AdminScreen, type IntentDetail, forward, request } from '../events.js';
 import './admin-agents.js';
 import './admin-api-tokens.js';
+import './admin-assist.js';
 import './admin-assignment.js';
 import './admin-contact-fields.js';
 import './admin-faqs.js';
@@ -29,8 +30,8 @@ const TABS: [Tab, string][] = [
 /**
  * Admin screens (role admin only; the hub refuses them to agents too): FAQs with CSV import/export, a sample CSV and
  * the test box, quick replies with their weekly schedule, the settings (the bot's name, texts, FAQ threshold,
- * responder priority and auto-assignment), agents and roles (and their caps), the contacts' custom fields, the tag catalogue
- * the outgoing webhooks and the API tokens.
+ * responder priority, auto-assignment and the AI assist switches), agents and roles (and their caps), the contacts' custom
+ * fields, the tag catalogue, the outgoing webhooks and the API tokens.
  * Presentational: renders the panel's `AdminController` state; the screens' intents are passed on to the panel.
  *
  * @fires sb-admin-action - detail: an `AdminIntent` and `reply` (internal; opening a tab asks for its data)
@@ -82,7 +83,8 @@ export class AdminView extends LitElement {
         return html`<sb-admin-quick-replies .items=${s.quickReplies} .fieldErrors=${s.fieldErrors}></sb-admin-quick-replies>`;
       case 'settings':
         return html`<sb-admin-settings .settings=${s.settings} .fieldErrors=${s.fieldErrors}></sb-admin-settings>
-          <sb-admin-assignment .settings=${s.settings}></sb-admin-assignment>`;
+          <sb-admin-assignment .settings=${s.settings}></sb-admin-assignment>
+          <sb-admin-assist .status=${s.assist}></sb-admin-assist>`;
       case 'agents':
         return html`<sb-admin-agents .agents=${s.agents} .me=${this.me}></sb-admin-agents>`;
       case 'contact-fields':

@@ -4,12 +4,14 @@ import type { IdentityField } from '../../protocol/contacts.js';
 import { LIMITS } from '../../protocol/limits.js';
 import { type Agent, type ConversationDetail, TICKET_STATUSES, type TicketStatus } from '../../protocol/types.js';
 import { panelStyles } from '../agent-panel.styles.js';
+import { type AssistState, NO_ASSIST } from '../controllers/assist.js';
 import { type ContactState, NO_CONTACT_STATE } from '../controllers/contact-context.js';
 import type { Download } from '../controllers/conversation-actions.js';
-import { type ConversationIntent, type DownloadKind, type IntentDetail, forward, request } from '../events.js';
+import { type AssistIntent, type ConversationIntent, type DownloadKind, type IntentDetail, forward, request } from '../events.js';
 import { CHANNEL_LABELS, TICKET_LABELS, formatFull, languageName } from '../format.js';
 import { tagChips } from './contact-card.js';
 import { sideStyles } from './conversation-view.styles.js';
+import './assist-panel.js';
 import './contact-card.js';
 
 /** Intents of the side panel; the conversation's id is added here. */
@@ -17,13 +19,14 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'conversationId'> : never;
 type SideIntent = WithoutId<Extract<ConversationIntent, { conversationId: string }>>;
 
 /**
- * The conversation's side panel: user information (each identity value marked Verified only when the site
+ * The conversation's side panel: the AI assist summary (`<sb-assist-summary>`), user information (each identity value marked Verified only when the site
  * signed it), the contact (`<sb-contact-card>`: custom fields and contact tags), ticket status, tags,
  * who is handling it (the holder) apart from who is assigned (offered: the agents who can see it), visibility, private notes, downloads and (admins only) deletion of the user. Presentational:
  * actions are intents (`sb-conversation-action`) that the view passes on to the panel; `downloads` are the
  * files the panel fetched.
  *
  * @fires sb-conversation-action - detail: a `ConversationIntent` and `reply` (internal)
+ * @fires sb-assist-action - detail: an `AssistIntent` and `reply` (internal; the summary's Refresh, passed on)
  */
 @customElement('sb-conversation-side')
 export class ConversationSide extends LitElement {
@@ -36,6 +39,8 @@ export class ConversationSide extends LitElement {
   @property({ attribute: false }) downloads: Download[] = [];
   /** The conversation's contact, the field definitions and the tag catalogue. */
   @property({ attribute: false }) contacts: ContactState = NO_CONTACT_STATE;
+  /** AI assist for this conversation: the summary is shown here. */
+  @property({ attribute: false }) assist: AssistState = NO_ASSIST;
 
   #act(intent: SideIntent): Promise<boolean> {
     return request(this, 'sb-conversation-action', { ...intent, conversationId: this.detail.conversation.id } as ConversationIntent);
@@ -53,6 +58,8 @@ export class ConversationSide extends LitElement {
     // Assignment follows visibility (the hub refuses the others); someone already assigned stays listed to be unticked.
     const assignable = canTeam.filter((a) => a.role === 'admin' || c.visibleTo.length === 0 || c.visibleTo.includes(a.id) || c.assignees.includes(a.id));
     return html`
+      <sb-assist-summary .state=${this.assist} .latestMessageId=${this.detail.messages.at(-1)?.id ?? 0}
+        @sb-assist-action=${(e: CustomEvent<IntentDetail<AssistIntent>>) => forward(e, 'sb-assist-action', this)}></sb-assist-summary>
       <section class="user" aria-label="User information">
         <h3>User</h3>
         <dl>

@@ -3,11 +3,13 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { LIMITS } from '../../protocol/limits.js';
 import { type Agent, type ConversationDetail, type ConversationSummary, type Message, TICKET_STATUSES, type TicketStatus } from '../../protocol/types.js';
 import { panelStyles } from '../agent-panel.styles.js';
+import { type AssistState, NO_ASSIST } from '../controllers/assist.js';
 import { type ContactState, NO_CONTACT_STATE } from '../controllers/contact-context.js';
 import type { Download } from '../controllers/conversation-actions.js';
-import { type ConversationIntent, type IntentDetail, emitInternal, forward, request } from '../events.js';
+import { type AssistIntent, type ConversationIntent, type IntentDetail, emitInternal, forward, request } from '../events.js';
 import { BOT_LABELS, TICKET_LABELS, formatFull, formatTime } from '../format.js';
 import { viewStyles } from './conversation-view.styles.js';
+import './assist-panel.js';
 import './conversation-side.js';
 import { deleteConversationControls, deleteDialogStyles } from './delete-conversation.js';
 
@@ -20,10 +22,12 @@ type SimpleAction = 'release' | 'mute' | 'unmute' | 'reopen';
  * text), and the composer. The side panel (user, status, tags, team, notes, downloads) is `<sb-conversation-side>`;
  * below 640 px of width it is a second tab (Conversation | Details) instead of a column. Close asks for the outcome
  * (ticket status) in a modal dialog. Presentational: every action is an intent for the panel, which runs it against
- * the hub (which checks it again).
+ * the hub (which checks it again). AI assist: reply suggestions above the composer (`<sb-assist-suggestions>`; choosing
+ * one only fills the composer) and the summary in the side panel.
  *
  * @fires sb-back - the narrow layout's back button (internal)
  * @fires sb-conversation-action - detail: a `ConversationIntent` and `reply` (internal; the side panel's are passed on)
+ * @fires sb-assist-action - detail: an `AssistIntent` and `reply` (internal; assist's Refresh buttons, passed on)
  */
 @customElement('sb-conversation-view')
 export class ConversationView extends LitElement {
@@ -35,6 +39,8 @@ export class ConversationView extends LitElement {
   @property({ attribute: false }) downloads: Download[] = [];
   /** For the side panel: the conversation's contact, the field definitions and the tag catalogue. */
   @property({ attribute: false }) contacts: ContactState = NO_CONTACT_STATE;
+  /** AI assist for the open conversation (controllers/assist.ts). */
+  @property({ attribute: false }) assist: AssistState = NO_ASSIST;
   @property({ type: Boolean }) visitorTyping = false;
   /** Collision: other agents with this conversation open (any hub), and those of them typing a reply. */
   @property({ attribute: false }) viewers: { agentId: string; name: string }[] = [];
@@ -52,6 +58,8 @@ export class ConversationView extends LitElement {
   #typing = false;
   #lastCount = 0;
   #shownId = '';
+  /** The composer's text as the last chosen suggestion left it. */
+  #suggested = '';
 
   get conversation(): ConversationSummary {
     return this.detail.conversation;
@@ -141,6 +149,7 @@ export class ConversationView extends LitElement {
             ${this.detail.messages.length === 0 ? html`<p class="muted">No messages yet.</p>` : this.detail.messages.map((m) => this.#renderMessage(m))}
           </div>
           <div class="typing" aria-live="polite">${this.visitorTyping ? html`<bdi>${c.visitor.name}</bdi> is typing…` : ''}</div>
+          ${heldByOther || closed ? nothing : html`<sb-assist-suggestions .state=${this.assist} @sb-assist-use=${this.#useSuggestion} @sb-assist-action=${this.#forwardAssist}></sb-assist-suggestions>`}
           <form class="composer" @submit=${this.#send}>
             ${
               heldByOther
@@ -160,8 +169,9 @@ export class ConversationView extends LitElement {
         </div>
       </section>
       <sb-conversation-side id="side-pane" class="side ${details ? '' : 'hidden-narrow'}" aria-labelledby="tab-details"
-        .me=${this.me} .agents=${this.agents} .detail=${this.detail} .downloads=${this.downloads} .contacts=${this.contacts}
-        @sb-conversation-action=${(e: CustomEvent<IntentDetail<ConversationIntent>>) => forward(e, 'sb-conversation-action', this)}></sb-conversation-side>
+        .me=${this.me} .agents=${this.agents} .detail=${this.detail} .downloads=${this.downloads} .contacts=${this.contacts} .assist=${this.assist}
+        @sb-conversation-action=${(e: CustomEvent<IntentDetail<ConversationIntent>>) => forward(e, 'sb-conversation-action', this)}
+        @sb-assist-action=${this.#forwardAssist}></sb-conversation-side>
       ${this.#renderCloseDialog(c)}`;
   }
 
@@ -287,6 +297,19 @@ export class ConversationView extends LitElement {
     this.#typing = typing;
     void request(this, 'sb-conversation-action', { action: 'typing', conversationId: this.conversation.id, typing });
   }
+
+  #forwardAssist = (e: CustomEvent<IntentDetail<AssistIntent>>): void => forward(e, 'sb-assist-action', this);
+
+  /** A chosen suggestion goes into the composer for the agent to edit and send (it replaces a previous suggestion, else is added). */
+  #useSuggestion = (event: CustomEvent<{ text: string }>): void => {
+    const textarea = this.reply;
+    if (!textarea || textarea.disabled) return;
+    const current = textarea.value.trim();
+    textarea.value = !current || current === this.#suggested ? event.detail.text : `${textarea.value.trimEnd()}\n${event.detail.text}`;
+    this.#suggested = textarea.value.trim();
+    textarea.focus();
+    textarea.setSelectionRange(textarea.value.length, textarea.value.length);
+  };
 
   #send = (event: SubmitEvent): void => {
     event.preventDefault();

@@ -8,6 +8,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { BotSettings, FaqTestResult } from '../../protocol/api.js';
 import type { ApiToken } from '../../protocol/api-tokens.js';
+import type { AssistStatus } from '../../protocol/assist.js';
 import type { ContactFieldDefinition, TagCatalogue } from '../../protocol/contacts.js';
 import type { Agent, Faq, QuickReply } from '../../protocol/types.js';
 import type { WebhookDelivery, WebhookEndpoint, WebhookSettings } from '../../protocol/webhooks.js';
@@ -42,6 +43,8 @@ export interface AdminState {
    * opens another screen, revokes that token or signs out.
    */
   apiTokenSecret: { id: string; name: string; secret: string } | null;
+  /** AI assist's switches and whether the hub has a provider (Settings screen); null until loaded. */
+  assist: AssistStatus | null;
   /** The outcome of the last action. */
   status: { message: string; error: boolean } | null;
 }
@@ -61,6 +64,7 @@ const EMPTY: AdminState = {
   deliveries: null,
   apiTokens: [],
   apiTokenSecret: null,
+  assist: null,
   status: null,
 };
 
@@ -87,6 +91,8 @@ export interface AdminOptions {
   contactFieldsChanged?: (items: ContactFieldDefinition[]) => void;
   /** The tag catalogue was saved: tag pickers, chip colours and the contact-tag filter follow. */
   catalogueChanged?: (catalogue: TagCatalogue) => void;
+  /** AI assist's switches were saved: the conversation view follows. */
+  assistChanged?: (status: AssistStatus) => void;
 }
 
 export class AdminController implements ReactiveController {
@@ -222,6 +228,13 @@ export class AdminController implements ReactiveController {
         await this.#deliveries(api, intent.endpointId, false);
         return { message: 'Resent: a new delivery is on its way' };
       }
+      case 'assist-settings': {
+        await api.call('PUT /api/assist/settings', { body: intent.changes });
+        const assist = await api.call('GET /api/assist/status');
+        this.#set({ assist });
+        this.options.assistChanged?.(assist);
+        return { message: 'Assist settings saved' };
+      }
       case 'webhook-settings':
         this.#set({ webhookSettings: await api.call('PUT /api/webhooks/settings', { body: { allowPrivateTargets: intent.allowPrivateTargets } }) });
         return { message: intent.allowPrivateTargets ? 'Private targets allowed' : 'Private targets refused' };
@@ -264,7 +277,8 @@ export class AdminController implements ReactiveController {
     } else if (screen === 'quick-replies') {
       this.#set({ quickReplies: (await api.call('GET /api/quick-replies')).items });
     } else if (screen === 'settings') {
-      this.#set({ settings: await api.call('GET /api/settings') });
+      const [settings, assist] = await Promise.all([api.call('GET /api/settings'), api.call('GET /api/assist/status').catch(() => null)]);
+      this.#set({ settings, assist });
     } else if (screen === 'contact-fields') {
       const { items } = await api.call('GET /api/contact-fields');
       this.#set({ contactFields: items });

@@ -31,7 +31,7 @@ ${API_TOKEN_SCOPES.map((scope) => `- \`${scope}\`: ${API_TOKEN_SCOPE_DESCRIPTION
 
 **Errors** answer \`{ code, message, field? }\` with the matching status: 400 \`bad_request\` (\`field\` names the body
 field at fault when there is one), 401 \`unauthorized\`, 403 \`forbidden\` / \`insufficient_scope\`, 404 \`not_found\`, 409 \`already_claimed\` /
-\`closed\` / \`conflict\`, 413 \`too_large\`, 429 \`rate_limited\`, 500 \`internal\`.
+\`closed\` / \`conflict\` / \`feature_disabled\`, 413 \`too_large\`, 429 \`rate_limited\`, 500 \`internal\`, 502 \`provider_unavailable\`.
 
 **Real time.** Messages are sent and live updates received over Socket.IO (namespaces \`/visitor\` and \`/agent\`), which
 OpenAPI can't describe: the events and their payloads are typed in \`protocol/events.ts\` (and \`protocol/team.ts\` for

@@ -103,6 +103,14 @@ export const ROUTE_SCOPES = {
   'GET /api/tokens': 'never',
   'POST /api/tokens': 'never',
   'DELETE /api/tokens/:id': 'never',
+
+  // AI assist: reads of a conversation (a summary, suggestions), for an integration as for an agent; its switches are
+  // the hub's configuration.
+  'GET /api/conversations/:id/summary': 'conversations:read',
+  'GET /api/conversations/:id/suggestions': 'conversations:read',
+  'GET /api/assist/status': 'conversations:read',
+  'GET /api/assist/settings': 'never',
+  'PUT /api/assist/settings': 'never',
 } as const satisfies Record<keyof ApiRoutes, ScopeDecision>;
 
 export type RouteKey = keyof typeof ROUTE_SCOPES;

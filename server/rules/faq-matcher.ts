@@ -58,15 +58,20 @@ export class FaqMatcher {
 
   /** The best matching FAQ with its coverage score, or null when no word matched at all. */
   match(text: string): FaqMatch | null {
+    return this.matches(text)[0] ?? null;
+  }
+
+  /** Every FAQ that matched a word (among the ten best-ranked questions), best coverage first, one entry per FAQ. */
+  matches(text: string): FaqMatch[] {
     const queryWords = meaningful(tokenize(text));
-    if (queryWords.length === 0) return null;
+    if (queryWords.length === 0) return [];
     const results = this.#index.search(queryWords.join(' '), {
       fuzzy: (term) => (term.length <= 3 ? 0 : term.length <= 6 ? 1 : 2),
       prefix: (term) => term.length >= 3,
       combineWith: 'OR',
     });
-    let best: FaqMatch | null = null;
-    for (const result of results.slice(0, 10)) {
+    const best = new Map<string, FaqMatch & { rank: number }>();
+    for (const [rank, result] of results.slice(0, 10).entries()) {
       const question = String(result['question']);
       const faq = this.#faqs.get(String(result['faqId']));
       if (!faq) continue;
@@ -74,8 +79,10 @@ export class FaqMatcher {
       const matchedQuery = new Set(result.queryTerms).size;
       const matchedQuestion = Object.keys(result.match).length;
       const score = (Math.min(1, matchedQuery / queryWords.length) + Math.min(1, matchedQuestion / questionWords.length)) / 2;
-      if (!best || score > best.score) best = { faq, question, score: Math.round(score * 1000) / 1000 };
+      const known = best.get(faq.id);
+      if (!known || score > known.score) best.set(faq.id, { faq, question, score: Math.round(score * 1000) / 1000, rank });
     }
-    return best;
+    // Equal scores: the one the search reached that score with first (as `match` always chose).
+    return [...best.values()].sort((a, b) => b.score - a.score || a.rank - b.rank).map(({ rank: _rank, ...match }) => match);
   }
 }

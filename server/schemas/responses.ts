@@ -11,6 +11,7 @@ import Type, { type Static, type TSchema } from 'typebox';
 import type { ApiRoutes } from '../../protocol/api.js';
 import { type ScopeDecision, ROUTE_SCOPES } from '../rules/api-tokens.js';
 import { ApiTokenCreatedSchema, ApiTokenSchema } from './api-tokens.js';
+import { AssistSettingsSchema, AssistStatusSchema, ConversationDigestSchema, SuggestionListSchema } from './assist.js';
 import { ErasedSchema, ErrorBodySchema, OkSchema, type Same } from './common.js';
 import {
   AgentSchema,
@@ -56,6 +57,7 @@ export const TAGS = {
   'team chat': 'Agents talking among themselves (sending is on the socket, `team:send`).',
   webhooks: 'Outgoing webhooks (admin only): endpoints, deliveries, resend, the private-targets setting.',
   'api tokens': 'Scoped, revocable tokens for server-to-server use (admin only, signed in: an API token cannot manage tokens).',
+  assist: "AI assist for agents: a conversation's summary, reply suggestions, and the admin's switches.",
   ops: 'Health, and this document.',
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -314,6 +316,31 @@ export const OPERATIONS = {
     summary: 'Revoke an API token',
     description: 'At once, on every hub: the next request with it answers 401. The token stays listed, revoked.',
     response: ApiTokenSchema,
+  },
+  'GET /api/conversations/:id/summary': {
+    tag: 'assist',
+    summary: "The conversation's summary",
+    description:
+      'Available from `minMessages` messages on. Written by the provider when one is configured (AI_MODEL), else (or when it fails) ' +
+      'built by the hub from the messages (`source: extractive`). Cached until a new message; `refresh=1` recomputes. ' +
+      '409 `feature_disabled` when an admin turned summaries off.',
+    response: ConversationDigestSchema,
+  },
+  'GET /api/conversations/:id/suggestions': {
+    tag: 'assist',
+    summary: "Reply suggestions for the visitor's latest message",
+    description:
+      'Up to 3, from the FAQ answers, the quick replies, the team’s past answers to similar questions and (with a provider) the AI. ' +
+      'Only fill the composer: nothing is sent. `refresh=1` prefers others than those shown last. 409 `feature_disabled` when turned off.',
+    response: SuggestionListSchema,
+  },
+  'GET /api/assist/status': { tag: 'assist', summary: 'What the panel may offer now', response: AssistStatusSchema },
+  'GET /api/assist/settings': { tag: 'assist', summary: 'The assist switches', response: AssistSettingsSchema },
+  'PUT /api/assist/settings': {
+    tag: 'assist',
+    summary: 'Turn assist features on or off (admin)',
+    description: 'Any subset of the switches.',
+    response: AssistSettingsSchema,
   },
 } satisfies Record<keyof ApiRoutes, Operation>;
 

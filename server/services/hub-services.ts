@@ -10,6 +10,8 @@ import { HubMetrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
 import { Accounts } from './accounts.js';
 import { ApiTokens } from './api-tokens.js';
+import { AiProvider } from './ai-provider.js';
+import { Assist } from './assist.js';
 import { Assignment } from './assignment.js';
 import { BotService } from './bot-service.js';
 import { Broadcaster } from './broadcaster.js';
@@ -40,6 +42,8 @@ export interface HubServices {
   teamChat: TeamChat;
   assignment: Assignment;
   webhooks: Webhooks;
+  /** AI assist: summaries, reply suggestions, transcription (services/assist.ts). */
+  assist: Assist;
   config: Config;
   clock: Clock;
   metrics: HubMetrics;
@@ -55,6 +59,16 @@ export function createServices(store: Store, io: Server, tokens: VisitorTokens, 
   const commands = new ConversationCommands(store, views, publisher, broadcaster, clock, webhooks);
   const assignment = new Assignment(store, publisher, broadcaster, clock);
   const apiTokens = new ApiTokens(store, clock);
+  const provider = config.aiBaseUrl
+    ? new AiProvider({
+        baseUrl: config.aiBaseUrl,
+        apiKey: config.aiApiKey,
+        model: config.aiModel,
+        transcribeModel: config.aiTranscribeModel,
+        chatTimeoutMs: config.aiTimeoutMs,
+        audioTimeoutMs: config.aiAudioTimeoutMs,
+      })
+    : null;
   const messaging = new Messaging(store, views, publisher, broadcaster, commands, bot, clock, config, metrics, webhooks, assignment);
   return {
     broadcaster,
@@ -71,6 +85,7 @@ export function createServices(store: Store, io: Server, tokens: VisitorTokens, 
     teamChat: new TeamChat(store, broadcaster, clock, config),
     assignment,
     webhooks,
+    assist: new Assist(store, views, bot, clock, provider),
     config,
     clock,
     metrics,

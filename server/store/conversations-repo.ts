@@ -22,6 +22,17 @@ export class ConversationsRepo {
     return row ? toConversation(row) : undefined;
   }
 
+  /** The conversations with these ids that still exist. */
+  async many(ids: readonly string[]): Promise<Map<string, ConversationRecord>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
+    return new Map(rows.map((row) => [row.id, toConversation(row)]));
+  }
+
   /** The contact's most recent conversation (open or closed). */
   async latest(contactId: string, db: Db = this.db, options: { forUpdate?: boolean } = {}): Promise<ConversationRecord | undefined> {
     const row = await db

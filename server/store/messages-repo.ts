@@ -79,6 +79,37 @@ export class MessagesRepo {
     return rows.map(toMessage);
   }
 
+  /** The conversation's latest `limit` messages, oldest first. */
+  async latest(conversationId: string, limit: number): Promise<Message[]> {
+    const rows = await this.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).orderBy('id', 'desc').limit(limit).execute();
+    return rows.reverse().map(toMessage);
+  }
+
+  /**
+   * For the AI assist's past-answers index: the visitor and agent messages after `afterId` (all conversations),
+   * the newest `limit` of them, oldest first.
+   */
+  async exchangeTexts(afterId: number, limit: number): Promise<{ id: number; conversationId: string; author: Message['author']; text: string }[]> {
+    const rows = await this.db
+      .selectFrom('messages')
+      .select(['id', 'conversation_id', 'author', 'text'])
+      .where('id', '>', afterId)
+      .where('author', 'in', ['visitor', 'agent'])
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.reverse().map((r) => ({ id: Number(r.id), conversationId: r.conversation_id, author: r.author as Message['author'], text: r.text }));
+  }
+
+  /** The highest message id stored (0 when there is none). */
+  async maxId(): Promise<number> {
+    const row = await this.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.max('id').as('max'))
+      .executeTakeFirst();
+    return Number(row?.max ?? 0);
+  }
+
   async count(conversationId?: string): Promise<number> {
     let query = this.db.selectFrom('messages').select((eb) => eb.fn.countAll<number | string>().as('n'));
     if (conversationId) query = query.where('conversation_id', '=', conversationId);

@@ -260,6 +260,14 @@ test('every operation answers what the document says (Ajv against the response s
   await call('GET', '/api/team/threads', { token });
   await call('GET', '/api/team/threads/:key/messages', { params: { key: 'team' }, token });
   await call('GET', '/api/team/threads/:key/messages', { params: { key: `direct:${agent.id}` }, token, query: '?limit=1' });
+  // AI assist, without a provider: the built-in suggestions and summary; a feature turned off is a 409.
+  await call('GET', '/api/conversations/:id/summary', { params: id, token });
+  await call('GET', '/api/conversations/:id/suggestions', { params: id, token, query: '?refresh=1' });
+  await call('GET', '/api/assist/status', { token: agent.token });
+  await call('GET', '/api/assist/settings', { token: agent.token });
+  await call('PUT', '/api/assist/settings', { token, body: { summary: false } });
+  await call('GET', '/api/conversations/:id/summary', { params: id, token }, 409);
+  await call('PUT', '/api/assist/settings', { token, body: { summary: true } });
 
   // ------------------------------------------------------------------ every write
   await call('POST', '/api/conversations/:id/notes', { params: id, token, body: { text: 'private' } }, 201);

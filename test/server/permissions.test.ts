@@ -156,6 +156,12 @@ const ROWS: Row[] = [
   { method: 'GET', path: '/api/tokens', expect: [U, U, F, F, 200] },
   { method: 'POST', path: '/api/tokens', body: () => ({ name: 'CRM', scopes: ['conversations:read'] }), expect: [U, U, F, F, 201] },
   { method: 'DELETE', path: '/api/tokens/:apiToken', expect: [U, U, F, F, 200] },
+  // AI assist: as visible as the conversation; every agent reads the status and switches, admins change them.
+  { method: 'GET', path: '/api/conversations/:conversation/summary', expect: [U, U, 200, N, 200] },
+  { method: 'GET', path: '/api/conversations/:conversation/suggestions', expect: [U, U, 200, N, 200] },
+  { method: 'GET', path: '/api/assist/status', expect: [U, U, 200, 200, 200] },
+  { method: 'GET', path: '/api/assist/settings', expect: [U, U, 200, 200, 200] },
+  { method: 'PUT', path: '/api/assist/settings', body: () => ({ summary: true }), expect: [U, U, F, F, 200] },
 ];
 
 /** Served to anyone: the pages, scripts, health check and API reference. */
