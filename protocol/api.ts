@@ -20,6 +20,7 @@ import type {
   NewChatResponse,
   TagCatalogue,
 } from './contacts.js';
+import type { EmailSettings, EmailSettingsInput, InboundEmailResult } from './email.js';
 import type { TeamMessagePage, TeamThread } from './team.js';
 import type { WebhookDelivery, WebhookDeliveryPage, WebhookEndpoint, WebhookInput, WebhookPatch, WebhookSettings } from './webhooks.js';
 import type {
@@ -116,6 +117,13 @@ export interface AgentPatch {
   disabled?: boolean;
   /** Cap on auto-assigned open conversations; null removes the cap. */
   maxOpen?: number | null;
+  /** Email the agent about escalations while offline (the agent may change it too: `PATCH /api/me`). */
+  emailOnEscalation?: boolean;
+}
+
+/** `PATCH /api/me`: what an agent may change about themselves. */
+export interface MePatch {
+  emailOnEscalation?: boolean;
 }
 
 /** `GET /api/visitors/:id/export`: everything stored about one visitor. */
@@ -143,6 +151,8 @@ export interface ApiRoutes {
   /** Revokes the token used for the call. */
   'POST /api/auth/logout': { response: { ok: true } };
   'GET /api/me': { response: Agent };
+  /** The signed-in agent's own preferences (any role). */
+  'PATCH /api/me': { body: MePatch; response: Agent };
 
   'GET /api/conversations': { query: ConversationFilter; response: ConversationList };
   'GET /api/conversations/:id': { response: ConversationDetail };
@@ -246,4 +256,13 @@ export interface ApiRoutes {
   'POST /api/webhooks/deliveries/:id/resend': { response: WebhookDelivery };
   'GET /api/webhooks/settings': { response: WebhookSettings };
   'PUT /api/webhooks/settings': { body: { allowPrivateTargets: boolean }; response: WebhookSettings };
+
+  /** Email continuity (protocol/email.ts), admin only: the switch, the delay, and what the server has configured. */
+  'GET /api/email/settings': { response: EmailSettings };
+  'PUT /api/email/settings': { body: EmailSettingsInput; response: EmailSettings };
+  /**
+   * A visitor's email reply, as the raw RFC 822 message (`message/rfc822` or `text/plain`), from the operator's mail
+   * system. Authenticated by `Authorization: Bearer <INBOUND_EMAIL_TOKEN>`, not an agent token; 404 while that is unset.
+   */
+  'POST /api/email/inbound': { body: string; response: InboundEmailResult };
 }

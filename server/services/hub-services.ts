@@ -15,7 +15,10 @@ import { Broadcaster } from './broadcaster.js';
 import { Contacts } from './contacts.js';
 import { Content } from './content.js';
 import { ConversationCommands } from './conversation-commands.js';
+import { Email } from './email.js';
+import { EmailInbound } from './email-inbound.js';
 import { Inbox } from './inbox.js';
+import { smtpTransport } from './mail-transport.js';
 import { Messaging } from './messaging.js';
 import { Publisher } from './publisher.js';
 import { Sweeper } from './sweeper.js';
@@ -38,6 +41,8 @@ export interface HubServices {
   teamChat: TeamChat;
   assignment: Assignment;
   webhooks: Webhooks;
+  email: Email;
+  emailInbound: EmailInbound;
   config: Config;
   clock: Clock;
   metrics: HubMetrics;
@@ -52,7 +57,9 @@ export function createServices(store: Store, io: Server, tokens: VisitorTokens, 
   const webhooks = new Webhooks(store, clock, config, metrics);
   const commands = new ConversationCommands(store, views, publisher, broadcaster, clock, webhooks);
   const assignment = new Assignment(store, publisher, broadcaster, clock);
-  const messaging = new Messaging(store, views, publisher, broadcaster, commands, bot, clock, config, metrics, webhooks, assignment);
+  // Outbound mail only with SMTP_URL and MAIL_FROM (config.ts refuses one without the other).
+  const email = new Email(store, broadcaster, clock, config, metrics, config.smtpUrl && config.mailFrom ? smtpTransport(config.smtpUrl) : null);
+  const messaging = new Messaging(store, views, publisher, broadcaster, commands, bot, clock, config, metrics, webhooks, assignment, email);
   return {
     broadcaster,
     views,
@@ -67,6 +74,8 @@ export function createServices(store: Store, io: Server, tokens: VisitorTokens, 
     teamChat: new TeamChat(store, broadcaster, clock, config),
     assignment,
     webhooks,
+    email,
+    emailInbound: new EmailInbound(store, messaging, config),
     config,
     clock,
     metrics,
