@@ -129,20 +129,32 @@ export class Email {
     try {
       const settings = await this.#stored();
       if (!settings.enabled) return;
-      const now = this.clock.now();
       // A new thread starts just before this reply: older replies (sent while the feature was off) are not emailed.
-      await this.store.email.ensureThread({
-        conversation_id: record.id,
-        token: encodeToken(randomBytes(20)),
-        due_at: null,
-        emailed_id: message.id - 1,
-        last_sent_at: null,
-        created_at: now.toISOString(),
-      });
-      await this.store.email.schedule(record.id, new Date(now.getTime() + settings.delayMinutes * 60_000).toISOString());
+      await this.#thread(record.id, message.id - 1);
+      await this.store.email.schedule(record.id, new Date(this.clock.now().getTime() + settings.delayMinutes * 60_000).toISOString());
     } catch (error) {
       this.#log.error({ err: error, conversationId: record.id }, 'email follow-up not scheduled');
     }
+  }
+
+  /** The conversation's thread, created (with a new random reply token) when it has none. */
+  #thread(conversationId: string, emailedId: number) {
+    return this.store.email.ensureThread({
+      conversation_id: conversationId,
+      token: encodeToken(randomBytes(20)),
+      due_at: null,
+      emailed_id: emailedId,
+      last_sent_at: null,
+      created_at: this.#now(),
+    });
+  }
+
+  /** The conversation's reply address (`reply+<token>@INBOUND_EMAIL_DOMAIN`); null without that domain. */
+  async replyAddress(conversationId: string): Promise<string | null> {
+    const domain = this.config.inboundEmailDomain;
+    if (!domain) return null;
+    const thread = await this.#thread(conversationId, await this.store.messages.lastId(conversationId));
+    return replyAddress(thread.token, domain);
   }
 
   /**

@@ -124,7 +124,8 @@ export class Messaging {
     const stored = performance.now();
     await this.publisher.publish(record, before, { message, visitorUpdate: before === null, exceptSocket: socketId });
     this.metrics.delivered('visitor', (stored - storeStart) / 1000, (performance.now() - arrived) / 1000);
-    if (botMayAnswer(record)) void this.#botAnswer(record, text).catch(() => undefined);
+    // Not to an email: the visitor is away, and only agents' replies are emailed (README "Email continuity").
+    if (via.channel === 'webchat' && botMayAnswer(record)) void this.#botAnswer(record, text).catch(() => undefined);
     // A new conversation goes to an agent at once, or waits in the queue (a failure waits for the next sweep).
     if (before === null) await this.assignment?.offer(record).catch(() => null);
     return { message, conversation: await this.views.visitorView(record), duplicate: false };

@@ -48,6 +48,12 @@ test('a schema-001 database upgrades in place: every row kept, every visitor a c
   const details = await Promise.all(list.body.items.map((c) => h.api<ConversationDetail>('GET', `/api/conversations/${c.id}`, { token: admin })));
   const messages = details.flatMap((d) => d.body.messages);
   assert.equal(messages.length, 11, 'every message');
+  assert.ok(
+    messages.every((m) => m.channel === 'webchat'),
+    'every existing message is a webchat one (migration 008)',
+  );
+  const agents = await h.api<{ items: { emailOnEscalation: boolean }[] }>('GET', '/api/agents', { token: admin });
+  assert.ok(agents.body.items.length > 0 && agents.body.items.every((a) => a.emailOnEscalation === false), 'no existing agent is emailed');
   const tagged = details.find((d) => d.body.conversation.tags.length > 0)?.body;
   assert.ok(tagged, 'the tagged conversation');
   assert.deepEqual(tagged.conversation.tags, ['billing', 'vip']);
