@@ -7,6 +7,7 @@ import { type AdminIntent, type AdminScreen, type IntentDetail, forward, request
 import './admin-agents.js';
 import './admin-assignment.js';
 import './admin-contact-fields.js';
+import './admin-email.js';
 import './admin-faqs.js';
 import './admin-quick-replies.js';
 import './admin-settings.js';
@@ -22,13 +23,14 @@ const TABS: [Tab, string][] = [
   ['contact-fields', 'Contact fields'],
   ['tags', 'Tags'],
   ['webhooks', 'Webhooks'],
+  ['email', 'Email'],
 ];
 
 /**
  * Admin screens (role admin only; the hub refuses them to agents too): FAQs with CSV import/export, a sample CSV and
  * the test box, quick replies with their weekly schedule, the settings (the bot's name, texts, FAQ threshold,
  * responder priority and auto-assignment), agents and roles (and their caps), the contacts' custom fields, the tag catalogue
- * and the outgoing webhooks.
+ * the outgoing webhooks and email continuity.
  * Presentational: renders the panel's `AdminController` state; the screens' intents are passed on to the panel.
  *
  * @fires sb-admin-action - detail: an `AdminIntent` and `reply` (internal; opening a tab asks for its data)
@@ -90,6 +92,8 @@ export class AdminView extends LitElement {
       case 'webhooks':
         return html`<sb-admin-webhooks .endpoints=${s.webhooks} .settings=${s.webhookSettings} .deliveries=${s.deliveries}
           .fieldErrors=${s.fieldErrors}></sb-admin-webhooks>`;
+      case 'email':
+        return html`<sb-admin-email .settings=${s.email} .fieldErrors=${s.fieldErrors}></sb-admin-email>`;
     }
   }
 

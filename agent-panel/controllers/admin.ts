@@ -1,6 +1,6 @@
 /**
  * State and hub calls of the admin screens (FAQs, quick replies, the bot's settings and responder order, agents, contact
- * fields, the tag catalogue, webhooks), as a
+ * fields, the tag catalogue, webhooks, email), as a
  * Lit reactive controller. The screens are presentational: they render `state` and fire `sb-admin-action`
  * intents (events.ts); this runs them against the hub, reloads what changed and sets the status line.
  * Why: one place for the admin REST calls and their errors, like controllers/inbox.ts for the inbox.
@@ -9,6 +9,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { BotSettings, FaqTestResult } from '../../protocol/api.js';
 import type { ContactFieldDefinition, TagCatalogue } from '../../protocol/contacts.js';
 import type { Agent, Faq, QuickReply } from '../../protocol/types.js';
+import type { EmailSettings } from '../../protocol/email.js';
 import type { WebhookDelivery, WebhookEndpoint, WebhookSettings } from '../../protocol/webhooks.js';
 import { ApiError, type HubApi, saveBlob } from '../api.js';
 import type { AdminForm, AdminIntent, AdminScreen } from '../events.js';
@@ -34,6 +35,8 @@ export interface AdminState {
   webhookSettings: WebhookSettings | null;
   /** The deliveries on screen: one endpoint's, latest first (older pages appended); null when none is open. */
   deliveries: { endpointId: string; items: WebhookDelivery[]; next?: string } | null;
+  /** Null until the Email screen was opened. */
+  email: EmailSettings | null;
   /** The outcome of the last action. */
   status: { message: string; error: boolean } | null;
 }
@@ -51,13 +54,19 @@ const EMPTY: AdminState = {
   webhooks: [],
   webhookSettings: null,
   deliveries: null,
+  email: null,
   status: null,
 };
 
 type Outcome = { message: string; error?: boolean } | null;
 
 /** The intents that save a form whose refusals are shown by field. */
-const FORMS: Partial<Record<AdminIntent['action'], AdminForm>> = { 'settings-save': 'settings', 'quick-reply-save': 'quick-reply', 'webhook-save': 'webhook' };
+const FORMS: Partial<Record<AdminIntent['action'], AdminForm>> = {
+  'settings-save': 'settings',
+  'quick-reply-save': 'quick-reply',
+  'webhook-save': 'webhook',
+  'email-save': 'email',
+};
 
 /** `body/faqThreshold must be <= 1` → `Must be <= 1`; the hub's own sentences stay as they are. */
 function fieldMessage(message: string): string {
@@ -209,6 +218,9 @@ export class AdminController implements ReactiveController {
       case 'webhook-settings':
         this.#set({ webhookSettings: await api.call('PUT /api/webhooks/settings', { body: { allowPrivateTargets: intent.allowPrivateTargets } }) });
         return { message: intent.allowPrivateTargets ? 'Private targets allowed' : 'Private targets refused' };
+      case 'email-save':
+        this.#set({ email: await api.call('PUT /api/email/settings', { body: intent.changes }) });
+        return { message: intent.success };
     }
   }
 
@@ -244,6 +256,8 @@ export class AdminController implements ReactiveController {
       const tags = await api.call('GET /api/tags');
       this.#set({ tags });
       this.options.catalogueChanged?.(tags);
+    } else if (screen === 'email') {
+      this.#set({ email: await api.call('GET /api/email/settings') });
     } else if (screen === 'webhooks') {
       const [{ items }, webhookSettings] = await Promise.all([api.call('GET /api/webhooks'), api.call('GET /api/webhooks/settings')]);
       const open = this.state.deliveries && items.some((e) => e.id === this.state.deliveries?.endpointId) ? this.state.deliveries : null;
