@@ -5,10 +5,9 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import Type from 'typebox';
 import { INBOUND_EMAIL_MAX_BYTES } from '../../protocol/email.js';
 import { HubError, notFound } from '../errors.js';
-import { EmailSettingsBody } from '../schemas/email.js';
+import { EmailSettingsBody, InboundEmailBody } from '../schemas/email.js';
 import { doc } from '../schemas/responses.js';
 import { admin } from './context.js';
 
@@ -41,7 +40,7 @@ export const inboundEmailRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/email/inbound',
     {
-      schema: { body: Type.String(), ...doc('POST /api/email/inbound') },
+      schema: { body: InboundEmailBody, ...doc('POST /api/email/inbound') },
       config: { rateLimit: { max: INBOUND_PER_MINUTE, timeWindow: 60_000 } },
       // Checked before the body is read (after the rate limit counted the request).
       preParsing: async (request, _reply, payload) => {
@@ -51,6 +50,9 @@ export const inboundEmailRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return payload;
       },
     },
-    async (request) => emailInbound.receive(Buffer.from(request.body, 'latin1'), { rcptTo: [], remote: request.ip }),
+    async (request) => {
+      if (typeof request.body !== 'string') throw new HubError('bad_request', 'Send the raw email as message/rfc822 or text/plain');
+      return emailInbound.receive(Buffer.from(request.body, 'latin1'), { rcptTo: [], remote: request.ip });
+    },
   );
 };

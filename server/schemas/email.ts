@@ -36,3 +36,7 @@ export const InboundEmailResultSchema = Type.Object(
   { title: 'InboundEmailResult', additionalProperties: false },
 );
 assertSame<Static<typeof InboundEmailResultSchema>, InboundEmailResult>(true);
+
+/** `POST /api/email/inbound`: the raw RFC 822 message, per content type (any other type is refused). */
+const RawEmail = Type.String({ description: 'The message exactly as received (headers and body), 1 MB at most.' });
+export const InboundEmailBody = { content: { 'message/rfc822': { schema: RawEmail }, 'text/plain': { schema: RawEmail } } };

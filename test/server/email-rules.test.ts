@@ -18,6 +18,7 @@ import {
   stripQuotedHistory,
   tokenOf,
 } from '../../server/rules/email.js';
+import { loadConfig } from '../../server/config.js';
 
 test('quoted history is cut at the attribution line, separators, the signature; quoted lines dropped', () => {
   const cases: [string, string][] = [
@@ -101,4 +102,23 @@ test('the emails are plain text: every reply, the link, how to answer; one-line 
     siteName: 'Shop',
   });
   assert.equal(escalation.subject, 'Needs a human: Erin X on Shop');
+});
+
+test('configuration: mail is off unless SMTP_URL is set, which needs MAIL_FROM; the listener and the route are off by default', () => {
+  const off = loadConfig({});
+  assert.deepEqual(
+    [off.smtpUrl, off.mailFrom, off.inboundEmailDomain, off.inboundEmailToken, off.inboundSmtpPort, off.inboundSmtpHost],
+    [null, null, null, null, null, '127.0.0.1'],
+  );
+  assert.throws(() => loadConfig({ SMTP_URL: 'smtp://mail.example.com' }), /MAIL_FROM/);
+  assert.throws(() => loadConfig({ SMTP_URL: 'http://mail.example.com', MAIL_FROM: 'a@b.c' }), /smtp:\/\//);
+  assert.throws(() => loadConfig({ INBOUND_EMAIL_TOKEN: 'short' }), /16 characters/);
+  const on = loadConfig({
+    SMTP_URL: 'smtps://u:p@mail.example.com:465',
+    MAIL_FROM: 'Support <s@example.com>',
+    INBOUND_EMAIL_DOMAIN: 'Reply.Example.com',
+    INBOUND_SMTP_PORT: '2525',
+    INBOUND_EMAIL_TOKEN: 'x'.repeat(24),
+  });
+  assert.deepEqual([on.inboundEmailDomain, on.inboundSmtpPort], ['reply.example.com', 2525]);
 });
