@@ -10,6 +10,7 @@ export const layoutStyles = css`
   .top nav button[aria-current='page'] { background: var(--sb-accent); color: var(--sb-accent-text); border-color: var(--sb-accent); }
   .status { font-size: 12px; color: var(--sb-muted); }
   .status.offline { color: var(--sb-danger); }
+  .email-me { font-size: 12px; color: var(--sb-muted); display: flex; gap: 4px; align-items: center; }
   .tiles { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px 16px; padding: 8px 12px; }
   .tile-group h2 { font-size: 11px; margin: 0 0 4px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--sb-muted); }
   .tile-row { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px; }

@@ -171,6 +171,17 @@ export class SwitchboardAgentPanel extends LitElement {
     this.#signedOut('');
   };
 
+  /** The agent's own switch for escalation emails (PATCH /api/me). */
+  #onEmailMe = async (event: Event): Promise<void> => {
+    const input = event.target as HTMLInputElement;
+    try {
+      this.me = await this.api.call('PATCH /api/me', { body: { emailOnEscalation: input.checked } });
+    } catch (error) {
+      input.checked = !input.checked;
+      this.inbox.fail(error);
+    }
+  };
+
   #signedOut(message: string): void {
     sessionStorage.removeItem(TOKEN_KEY);
     this.inbox.stop();
@@ -205,6 +216,8 @@ export class SwitchboardAgentPanel extends LitElement {
           ${admin ? html`<button type="button" class="admin-tab" aria-current=${this.view === 'admin' ? 'page' : 'false'} @click=${() => (this.view = 'admin')}>Admin</button>` : nothing}
         </nav>
         <span class="status ${this.live.connected ? '' : 'offline'}">${this.me.name} (${this.me.role})${this.live.connected ? '' : ' · reconnecting…'}</span>
+        <label class="email-me" title="An email when a conversation you may see asks for a person while you are offline"><input type="checkbox"
+          .checked=${this.me.emailOnEscalation} @change=${this.#onEmailMe} />Email me escalations</label>
         <button type="button" class="logout" @click=${this.#logout}>Sign out</button>
       </div>
       <div>

@@ -16,6 +16,7 @@ import type { AssistSettings } from '../protocol/assist.js';
 import type { ContactFieldDefinition, ContactPatch, TagCatalogue } from '../protocol/contacts.js';
 import type { BotStatus, ConversationFilter, Responder, TicketStatus } from '../protocol/types.js';
 import type { WebhookInput, WebhookPatch } from '../protocol/webhooks.js';
+import type { EmailSettingsInput } from '../protocol/email.js';
 
 /** Detail of the public events, by name. */
 export interface PanelEventMap {
@@ -47,10 +48,10 @@ export type ContactScope = 'fields' | 'tags' | 'conversation-tags';
 
 export type DownloadKind = 'json' | 'text' | 'user';
 
-export type AdminScreen = 'faqs' | 'quick-replies' | 'settings' | 'agents' | 'contact-fields' | 'tags' | 'webhooks' | 'api-tokens';
+export type AdminScreen = 'faqs' | 'quick-replies' | 'settings' | 'agents' | 'contact-fields' | 'tags' | 'webhooks' | 'email' | 'api-tokens';
 
 /** An admin form whose refusals by the hub are shown next to the field at fault. */
-export type AdminForm = 'settings' | 'quick-reply' | 'webhook' | 'api-token';
+export type AdminForm = 'settings' | 'quick-reply' | 'webhook' | 'email' | 'api-token';
 
 /** What an admin asked for on the admin screens; `success` is the status line shown when the hub accepts it. */
 export type AdminIntent =
@@ -87,6 +88,8 @@ export type AdminIntent =
   | { action: 'api-token-secret-done' }
   /** AI assist's switches (Settings screen). */
   | { action: 'assist-settings'; changes: Partial<AssistSettings> }
+  /** Email continuity: the switch, the delay, the chat page of the link. */
+  | { action: 'email-save'; changes: EmailSettingsInput; success: string }
   /** A form the component could not read (e.g. a time window): shown as an error, nothing is sent. */
   | { action: 'report'; message: string };
 

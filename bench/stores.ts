@@ -67,6 +67,7 @@ export async function storeThroughput(postgres?: string): Promise<StoreRow> {
         author_name: null,
         text: `raw ${i}`,
         choices: '[]',
+        channel: 'webchat',
         created_at: new Date().toISOString(),
         read_at: null,
       })

@@ -23,6 +23,7 @@ import type {
 } from './contacts.js';
 import type { ApiToken, ApiTokenCreated, ApiTokenInput } from './api-tokens.js';
 import type { AssistSettings, AssistStatus, ConversationDigest, SuggestionList } from './assist.js';
+import type { EmailSettings, EmailSettingsInput, InboundEmailResult } from './email.js';
 import type { TeamMessagePage, TeamThread } from './team.js';
 import type { WebhookDelivery, WebhookDeliveryPage, WebhookEndpoint, WebhookInput, WebhookPatch, WebhookSettings } from './webhooks.js';
 import type {
@@ -119,6 +120,13 @@ export interface AgentPatch {
   disabled?: boolean;
   /** Cap on auto-assigned open conversations; null removes the cap. */
   maxOpen?: number | null;
+  /** Email the agent about escalations while offline (the agent may change it too: `PATCH /api/me`). */
+  emailOnEscalation?: boolean;
+}
+
+/** `PATCH /api/me`: what an agent may change about themselves. */
+export interface MePatch {
+  emailOnEscalation?: boolean;
 }
 
 /** `GET /api/visitors/:id/export`: everything stored about one visitor. */
@@ -146,6 +154,8 @@ export interface ApiRoutes {
   /** Revokes the token used for the call. */
   'POST /api/auth/logout': { response: { ok: true } };
   'GET /api/me': { response: Agent };
+  /** The signed-in agent's own preferences (any role). */
+  'PATCH /api/me': { body: MePatch; response: Agent };
 
   'GET /api/conversations': { query: ConversationFilter; response: ConversationList };
   'GET /api/conversations/:id': { response: ConversationDetail };
@@ -269,4 +279,12 @@ export interface ApiRoutes {
   'GET /api/assist/settings': { response: AssistSettings };
   /** Admin only: any subset of the switches. */
   'PUT /api/assist/settings': { body: Partial<AssistSettings>; response: AssistSettings };
+  /** Email continuity (protocol/email.ts), admin only: the switch, the delay, and what the server has configured. */
+  'GET /api/email/settings': { response: EmailSettings };
+  'PUT /api/email/settings': { body: EmailSettingsInput; response: EmailSettings };
+  /**
+   * A visitor's email reply, as the raw RFC 822 message (`message/rfc822` or `text/plain`), from the operator's mail
+   * system. Authenticated by `Authorization: Bearer <INBOUND_EMAIL_TOKEN>`, not an agent token; 404 while that is unset.
+   */
+  'POST /api/email/inbound': { body: string; response: InboundEmailResult };
 }

@@ -16,6 +16,8 @@ export const BOT_STATUSES = ['ok', 'not_understood', 'need_help'] as const;
 export const TICKET_STATUSES = ['new', 'active', 'pending', 'resolved', 'inactive'] as const;
 export const CONVERSATION_STATES = ['open', 'closed'] as const;
 export const MESSAGE_AUTHORS = ['visitor', 'bot', 'agent', 'system'] as const;
+/** How a message reached the hub: the widget (every message but a visitor's email reply), or an email reply. */
+export const MESSAGE_CHANNELS = ['webchat', 'email'] as const;
 export const FAQ_TYPES = ['greeting', 'general', 'closing', 'filler'] as const;
 /**
  * The inbox views (protocol/inbox.ts says what each holds). Status views hold open conversations by ticket status,
@@ -32,6 +34,7 @@ export type BotStatus = (typeof BOT_STATUSES)[number];
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export type ConversationState = (typeof CONVERSATION_STATES)[number];
 export type MessageAuthor = (typeof MESSAGE_AUTHORS)[number];
+export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
 export type FaqType = (typeof FAQ_TYPES)[number];
 export type Inbox = (typeof INBOXES)[number];
 export type Responder = (typeof RESPONDERS)[number];
@@ -81,6 +84,8 @@ export interface Message {
   /** The sender's id for de-duplication; null for bot and system messages. */
   clientId: string | null;
   author: MessageAuthor;
+  /** `email`: the visitor answered an email (README "Email continuity"); every other message is `webchat`. */
+  channel: MessageChannel;
   /** Set when author is `agent`. */
   agentId: string | null;
   /** Display name of the author at send time (agent's name, bot name). */
@@ -167,6 +172,8 @@ export interface Agent {
   online: boolean;
   /** Most open conversations auto-assignment gives this agent (null: no cap; 0: never auto-assigned). */
   maxOpen: number | null;
+  /** Email this agent when a conversation they may see escalates (the bot's `need_help`) while they are offline. */
+  emailOnEscalation: boolean;
 }
 
 export interface Faq {

@@ -26,6 +26,7 @@ import { conversationRoutes } from './routes/conversations.js';
 import { faqRoutes } from './routes/faqs.js';
 import { visitorRoutes } from './routes/visitors.js';
 import { contactRoutes } from './routes/contacts.js';
+import { emailRoutes, inboundEmailRoutes } from './routes/email.js';
 import { teamRoutes } from './routes/team.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { cachedSerializerCompiler } from './schemas/serializer.js';
@@ -33,6 +34,7 @@ import { seedDefaults } from './seed.js';
 import { createServices, type HubServices } from './services/hub-services.js';
 import type { SweepResult } from './services/sweeper.js';
 import { registerAgentNamespace } from './sockets/agent.js';
+import { type InboundSmtp, startInboundSmtp } from './sockets/inbound-smtp.js';
 import { RateLimiter } from './sockets/rate-limit.js';
 import { registerVisitorNamespace } from './sockets/visitor.js';
 import { openDatabase } from './store/db.js';
@@ -51,6 +53,8 @@ export interface Hub {
   config: Config;
   /** Applies time-driven rules now (auto-unmute, inactivity). The hub also runs it on a timer. */
   sweep(): Promise<SweepResult>;
+  /** The built-in SMTP listener for email replies, once `listen()` started it (INBOUND_SMTP_PORT); else null. */
+  inboundSmtp(): InboundSmtp | null;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -110,9 +114,12 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
       webhookRoutes,
       apiTokenRoutes,
       assistRoutes,
+      emailRoutes,
     ])
       await api.register(routes);
   });
+  // Not behind the agent-token check: the operator's mail system authenticates with INBOUND_EMAIL_TOKEN.
+  await app.register(inboundEmailRoutes);
 
   const log = { error: (obj: unknown, msg: string) => app.log.error(obj, msg) };
   const perMinute = config.messagesPerMinute;
@@ -126,10 +133,14 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
   await seedDefaults(store, config, clock);
 
   let sweeper: NodeJS.Timeout | null = null;
+  let smtp: InboundSmtp | null = null;
+  services.emailInbound.useLog({ warn: (obj, msg) => app.log.warn(obj, msg) });
   const runSweep = () => services.sweeper.sweep().catch((error: unknown) => app.log.error({ err: error }, 'sweep failed'));
   app.addHook('onClose', async () => {
     if (sweeper) clearInterval(sweeper);
     await services.webhooks.stop();
+    await smtp?.close();
+    await services.email.stop();
   });
   app.addHook('preClose', async () => {
     io.local.disconnectSockets(true);
@@ -142,6 +153,7 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
     services,
     config,
     sweep: () => services.sweeper.sweep(),
+    inboundSmtp: () => smtp,
     async listen() {
       const address = await app.listen({ port: config.port, host: config.host });
       app.log.info({ store: description }, 'hub ready');
@@ -152,6 +164,16 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
       }
       // The webhook worker (WEBHOOK_POLL_MS; 0 leaves it off).
       services.webhooks.start({ error: (obj, msg) => app.log.error(obj, msg) });
+      // The email worker (needs SMTP_URL; EMAIL_POLL_MS = 0 leaves it off) and the reply listener (INBOUND_SMTP_PORT).
+      services.email.start({ error: (obj, msg) => app.log.error(obj, msg) });
+      if (config.inboundSmtpPort !== null && !smtp) {
+        smtp = await startInboundSmtp(services.emailInbound, {
+          host: config.inboundSmtpHost,
+          port: config.inboundSmtpPort,
+          log: { error: (obj, msg) => app.log.error(obj, msg) },
+        });
+        app.log.info({ port: smtp.port }, 'inbound SMTP listening');
+      }
       return address.replace('[::1]', 'localhost');
     },
     async close() {

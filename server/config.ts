@@ -57,6 +57,19 @@ export interface Config {
   /** Time allowed for one chat call (ms) and one transcription (ms). */
   aiTimeoutMs: number;
   aiAudioTimeoutMs: number;
+  /** Outbound mail: a nodemailer connection URL (`smtp://user:pass@host:587`, `smtps://…`); null: the hub sends no mail. */
+  smtpUrl: string | null;
+  /** The From of every email the hub sends (`Support <support@example.com>`); required with `smtpUrl`. */
+  mailFrom: string | null;
+  /** Replies to visitor emails go to `reply+<token>@<this domain>`; null: the emails carry no reply address. */
+  inboundEmailDomain: string | null;
+  /** Bearer token of `POST /api/email/inbound`; null: that route answers 404. */
+  inboundEmailToken: string | null;
+  /** Port of the built-in SMTP listener for replies; null: off. */
+  inboundSmtpPort: number | null;
+  inboundSmtpHost: string;
+  /** How often this hub's email worker looks for due emails (ms); 0 disables the worker (timer and kicks). */
+  emailPollMs: number;
 }
 
 export const DEFAULTS: Omit<Config, 'databaseUrl'> = {
@@ -90,6 +103,13 @@ export const DEFAULTS: Omit<Config, 'databaseUrl'> = {
   aiTranscribeModel: null,
   aiTimeoutMs: 15_000,
   aiAudioTimeoutMs: 60_000,
+  smtpUrl: null,
+  mailFrom: null,
+  inboundEmailDomain: null,
+  inboundEmailToken: null,
+  inboundSmtpPort: null,
+  inboundSmtpHost: '127.0.0.1',
+  emailPollMs: 5000,
 };
 
 /** `TRUST_PROXY`: unset/empty/0/false → off; a number → that many hops; else a comma list of addresses or CIDRs. */
@@ -117,6 +137,24 @@ function httpUrl(value: string | undefined, name: string): string | null {
   if (text === '') return null;
   if (!/^https?:\/\/[^/\s]+/i.test(text)) throw new Error(`${name} must be an http:// or https:// URL, got "${text}"`);
   return text.replace(/\/+$/, '');
+}
+
+/** SMTP_URL without MAIL_FROM is a mistake worth stopping for: every email would be refused or spoofed-looking. */
+function mailSettings(env: NodeJS.ProcessEnv): Pick<Config, 'smtpUrl' | 'mailFrom' | 'inboundEmailDomain' | 'inboundEmailToken' | 'inboundSmtpPort'> {
+  const smtpUrl = env.SMTP_URL?.trim() || null;
+  const mailFrom = env.MAIL_FROM?.trim() || null;
+  if (smtpUrl && !mailFrom) throw new Error('MAIL_FROM must be set with SMTP_URL (the From of the emails the hub sends)');
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new Error('SMTP_URL must start with smtp:// or smtps://');
+  const token = env.INBOUND_EMAIL_TOKEN?.trim() || null;
+  if (token && token.length < 16) throw new Error('INBOUND_EMAIL_TOKEN must be at least 16 characters');
+  const port = env.INBOUND_SMTP_PORT?.trim();
+  return {
+    smtpUrl,
+    mailFrom,
+    inboundEmailDomain: env.INBOUND_EMAIL_DOMAIN?.trim().toLowerCase() || null,
+    inboundEmailToken: token,
+    inboundSmtpPort: port ? int(port, 0, 'INBOUND_SMTP_PORT') : null,
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -153,5 +191,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     aiTranscribeModel: env.AI_TRANSCRIBE_MODEL?.trim() || null,
     aiTimeoutMs: int(env.AI_TIMEOUT_MS, DEFAULTS.aiTimeoutMs, 'AI_TIMEOUT_MS'),
     aiAudioTimeoutMs: int(env.AI_AUDIO_TIMEOUT_MS, DEFAULTS.aiAudioTimeoutMs, 'AI_AUDIO_TIMEOUT_MS'),
+    ...mailSettings(env),
+    inboundSmtpHost: env.INBOUND_SMTP_HOST || DEFAULTS.inboundSmtpHost,
+    emailPollMs: int(env.EMAIL_POLL_MS, DEFAULTS.emailPollMs, 'EMAIL_POLL_MS'),
   };
 }

@@ -177,9 +177,12 @@ export const AgentPatchBody = Type.Object(
     disabled: Type.Optional(Type.Boolean()),
     // 0: never auto-assigned; null: no cap.
     maxOpen: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 1000 }), Type.Null()])),
+    emailOnEscalation: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
+/** `PATCH /api/me`: an agent's own preferences. */
+export const MePatchBody = Type.Object({ emailOnEscalation: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
 
 export type Infer<T extends TSchema> = Static<T>;
 

@@ -11,6 +11,7 @@ function message(id: number): Message {
     conversationId: 'c1',
     clientId: null,
     author: 'bot',
+    channel: 'webchat',
     agentId: null,
     authorName: 'Bot',
     text: `m${id}`,

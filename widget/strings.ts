@@ -22,6 +22,8 @@ export const DEFAULT_STRINGS = {
   agent: 'Agent',
   unread: '{count} unread messages',
   messages: 'Conversation',
+  /** After a message the visitor sent by answering an email. */
+  viaEmail: 'via email',
 } as const;
 
 export type WidgetStrings = { [K in keyof typeof DEFAULT_STRINGS]: string };

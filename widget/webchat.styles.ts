@@ -54,6 +54,7 @@ export const webchatStyles = css`
   .visitor .bubble { background: var(--sb-bubble-visitor); color: var(--sb-bubble-visitor-text); }
   .visitor .bubble a { color: inherit; }
   .meta { font-size: 11px; color: var(--sb-muted); }
+  .meta .via { font-style: italic; }
   .failed .meta { color: #b42318; }
   .choices { display: flex; flex-wrap: wrap; gap: 6px; }
   .choices button { border: 1px solid var(--sb-accent); color: var(--sb-accent); background: var(--sb-surface); border-radius: 16px; padding: 4px 12px; font-size: 14px; }

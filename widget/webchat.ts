@@ -25,6 +25,9 @@ import { webchatStyles } from './webchat.styles.js';
  * @cssproperty --sb-accent-text - text on the brand colour
  * @cssproperty --sb-surface, --sb-text, --sb-muted, --sb-bubble-other, --sb-radius, --sb-font, --sb-width, --sb-height, --sb-z-index
  */
+/** The page's hash that opens the chat (the link of a reply email: README "Email continuity"). */
+export const OPEN_HASH = '#switchboard-chat';
+
 /** Events of the element (`sb-` + key) and their `detail`. */
 export interface WebchatEventMap {
   message: Message;
@@ -91,12 +94,20 @@ export class SwitchboardWebchat extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener('visibilitychange', this.#onVisibility);
+    window.addEventListener('hashchange', this.#onHash);
+    this.#onHash();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('visibilitychange', this.#onVisibility);
+    window.removeEventListener('hashchange', this.#onHash);
   }
+
+  /** The link in a reply email ends with `#switchboard-chat`: the chat opens itself on such a page (and on such a hash change). */
+  #onHash = (): void => {
+    if (location.hash === OPEN_HASH) this.show();
+  };
 
   /** Messages that arrived while the page was hidden count as read once the visitor is back. */
   #onVisibility = (): void => {
@@ -199,7 +210,7 @@ export class SwitchboardWebchat extends LitElement {
       <div class="bubble">${linkify(m.text).map((part) =>
         typeof part === 'string' ? part : html`<a href=${part.href} target="_blank" rel="noopener noreferrer nofollow">${part.text}</a>`,
       )}</div>
-      <span class="meta">${who} · <time datetime=${m.createdAt}>${time}</time>${delivery}</span>
+      <span class="meta">${who} · <time datetime=${m.createdAt}>${time}</time>${m.channel === 'email' ? html` · <span class="via">${t.viaEmail}</span>` : nothing}${delivery}</span>
     </div>`;
   }
 

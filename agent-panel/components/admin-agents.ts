@@ -6,8 +6,8 @@ import { panelStyles } from '../agent-panel.styles.js';
 import { adminAction, adminStyles } from './admin-shared.js';
 
 /**
- * Agents and roles: list with presence, add, change role, cap on auto-assigned conversations, disable, reset
- * password, remove. Presentational.
+ * Agents and roles: list with presence, add, change role, cap on auto-assigned conversations, escalation emails
+ * while offline, disable, reset password, remove. Presentational.
  *
  * @fires sb-admin-action - detail: an `AdminIntent` and `reply` (internal)
  */
@@ -26,7 +26,7 @@ export class AdminAgents extends LitElement {
     return html`<section class="agents">
       <h2>Agents</h2>
       <div class="table"><table>
-        <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Status</th><th>Max open conversations</th><th><span class="sr-only">Actions</span></th></tr></thead>
+        <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Status</th><th>Max open conversations</th><th>Escalation email</th><th><span class="sr-only">Actions</span></th></tr></thead>
         <tbody>${this.agents.map((a) => {
           const self = a.id === this.me.id;
           return html`<tr class="agent" data-id=${a.id}>
@@ -37,6 +37,11 @@ export class AdminAgents extends LitElement {
             <td>${a.disabled ? 'disabled' : a.online ? '● online' : 'offline'}</td>
             <td><input class="max-open" type="number" min="0" max="1000" step="1" placeholder="no cap" aria-label="Max open conversations of ${a.name}"
               .value=${a.maxOpen === null ? '' : String(a.maxOpen)} @change=${(e: Event) => this.#cap(a, (e.target as HTMLInputElement).value)} /></td>
+            <td><input class="escalation-email" type="checkbox" aria-label="Email ${a.name} about escalations while offline" .checked=${a.emailOnEscalation}
+              @change=${(e: Event) => {
+                const on = (e.target as HTMLInputElement).checked;
+                void this.#patch(a, { emailOnEscalation: on }, on ? 'Escalation emails on' : 'Escalation emails off');
+              }} /></td>
             <td class="buttons">${
               self
                 ? html`<span class="muted">you</span>`

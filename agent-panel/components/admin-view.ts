@@ -9,6 +9,7 @@ import './admin-api-tokens.js';
 import './admin-assist.js';
 import './admin-assignment.js';
 import './admin-contact-fields.js';
+import './admin-email.js';
 import './admin-faqs.js';
 import './admin-quick-replies.js';
 import './admin-settings.js';
@@ -25,13 +26,14 @@ const TABS: [Tab, string][] = [
   ['tags', 'Tags'],
   ['webhooks', 'Webhooks'],
   ['api-tokens', 'API tokens'],
+  ['email', 'Email'],
 ];
 
 /**
  * Admin screens (role admin only; the hub refuses them to agents too): FAQs with CSV import/export, a sample CSV and
  * the test box, quick replies with their weekly schedule, the settings (the bot's name, texts, FAQ threshold,
  * responder priority, auto-assignment and the AI assist switches), agents and roles (and their caps), the contacts' custom
- * fields, the tag catalogue, the outgoing webhooks and the API tokens.
+ * fields, the tag catalogue, the outgoing webhooks, email continuity and the API tokens.
  * Presentational: renders the panel's `AdminController` state; the screens' intents are passed on to the panel.
  *
  * @fires sb-admin-action - detail: an `AdminIntent` and `reply` (internal; opening a tab asks for its data)
@@ -96,6 +98,8 @@ export class AdminView extends LitElement {
           .fieldErrors=${s.fieldErrors}></sb-admin-webhooks>`;
       case 'api-tokens':
         return html`<sb-admin-api-tokens .tokens=${s.apiTokens} .secret=${s.apiTokenSecret} .fieldErrors=${s.fieldErrors}></sb-admin-api-tokens>`;
+      case 'email':
+        return html`<sb-admin-email .settings=${s.email} .fieldErrors=${s.fieldErrors}></sb-admin-email>`;
     }
   }
 

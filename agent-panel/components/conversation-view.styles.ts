@@ -27,6 +27,7 @@ export const viewStyles = css`
   .msg.system { align-self: center; font-style: italic; color: var(--sb-muted); font-size: 12px; }
   .choices { display: flex; gap: 4px; flex-wrap: wrap; }
   .meta { font-size: 11px; color: var(--sb-muted); }
+  .meta .via { font-style: italic; }
   .typing { font-size: 12px; color: var(--sb-muted); padding: 0 12px 4px; min-height: 18px; }
   sb-assist-suggestions { padding: 0 8px; border-top: 1px solid var(--sb-border); }
   .composer { display: grid; gap: 4px; padding: 8px; border-top: 1px solid var(--sb-border); }

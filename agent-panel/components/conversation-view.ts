@@ -267,7 +267,9 @@ export class ConversationView extends LitElement {
       <div class="text">${m.text}</div>
       ${m.choices.length ? html`<div class="choices">${m.choices.map((choice) => html`<span class="chip">${choice}</span>`)}</div>` : nothing}
       ${m.attachments.map((a) => html`<a href=${/^https?:/i.test(a.url) ? a.url : '#'} target="_blank" rel="noopener noreferrer">${a.name}</a>`)}
-      <div class="meta"><bdi class="author">${who}</bdi> · <time datetime=${m.createdAt} title=${formatFull(m.createdAt)}>${formatTime(m.createdAt)}</time></div>
+      <div class="meta"><bdi class="author">${who}</bdi> · <time datetime=${m.createdAt} title=${formatFull(m.createdAt)}>${formatTime(m.createdAt)}</time>${
+        m.channel === 'email' ? html` · <span class="via" title="The visitor answered a reply email">via email</span>` : nothing
+      }</div>
     </div>`;
   }
 

@@ -1,6 +1,6 @@
 /**
  * State and hub calls of the admin screens (FAQs, quick replies, the bot's settings and responder order, agents, contact
- * fields, the tag catalogue, webhooks, API tokens), as a
+ * fields, the tag catalogue, webhooks, email, API tokens), as a
  * Lit reactive controller. The screens are presentational: they render `state` and fire `sb-admin-action`
  * intents (events.ts); this runs them against the hub, reloads what changed and sets the status line.
  * Why: one place for the admin REST calls and their errors, like controllers/inbox.ts for the inbox.
@@ -11,6 +11,7 @@ import type { ApiToken } from '../../protocol/api-tokens.js';
 import type { AssistStatus } from '../../protocol/assist.js';
 import type { ContactFieldDefinition, TagCatalogue } from '../../protocol/contacts.js';
 import type { Agent, Faq, QuickReply } from '../../protocol/types.js';
+import type { EmailSettings } from '../../protocol/email.js';
 import type { WebhookDelivery, WebhookEndpoint, WebhookSettings } from '../../protocol/webhooks.js';
 import { ApiError, type HubApi, saveBlob } from '../api.js';
 import type { AdminForm, AdminIntent, AdminScreen } from '../events.js';
@@ -45,6 +46,8 @@ export interface AdminState {
   apiTokenSecret: { id: string; name: string; secret: string } | null;
   /** AI assist's switches and whether the hub has a provider (Settings screen); null until loaded. */
   assist: AssistStatus | null;
+  /** Null until the Email screen was opened. */
+  email: EmailSettings | null;
   /** The outcome of the last action. */
   status: { message: string; error: boolean } | null;
 }
@@ -65,6 +68,7 @@ const EMPTY: AdminState = {
   apiTokens: [],
   apiTokenSecret: null,
   assist: null,
+  email: null,
   status: null,
 };
 
@@ -76,6 +80,7 @@ const FORMS: Partial<Record<AdminIntent['action'], AdminForm>> = {
   'quick-reply-save': 'quick-reply',
   'webhook-save': 'webhook',
   'api-token-create': 'api-token',
+  'email-save': 'email',
 };
 
 /** `body/faqThreshold must be <= 1` → `Must be <= 1`; the hub's own sentences stay as they are. */
@@ -251,6 +256,9 @@ export class AdminController implements ReactiveController {
       case 'api-token-secret-done':
         this.#set({ apiTokenSecret: null });
         return null;
+      case 'email-save':
+        this.#set({ email: await api.call('PUT /api/email/settings', { body: intent.changes }) });
+        return { message: intent.success };
     }
   }
 
@@ -289,6 +297,8 @@ export class AdminController implements ReactiveController {
       this.options.catalogueChanged?.(tags);
     } else if (screen === 'api-tokens') {
       this.#set({ apiTokens: (await api.call('GET /api/tokens')).items });
+    } else if (screen === 'email') {
+      this.#set({ email: await api.call('GET /api/email/settings') });
     } else if (screen === 'webhooks') {
       const [{ items }, webhookSettings] = await Promise.all([api.call('GET /api/webhooks'), api.call('GET /api/webhooks/settings')]);
       const open = this.state.deliveries && items.some((e) => e.id === this.state.deliveries?.endpointId) ? this.state.deliveries : null;

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { API_TOKEN_PREFIX } from '../../protocol/api-tokens.js';
 import { HubError } from '../errors.js';
-import { LoginBody } from '../schemas.js';
+import { LoginBody, MePatchBody } from '../schemas.js';
 import { doc } from '../schemas/responses.js';
 import { actor } from './context.js';
 
@@ -64,4 +64,6 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/api/me', { schema: doc('GET /api/me') }, async (request) => accounts.me(actor(request)));
+
+  app.patch('/api/me', { schema: { body: MePatchBody, ...doc('PATCH /api/me') } }, async (request) => accounts.updateMe(actor(request), request.body));
 };

@@ -23,6 +23,8 @@ export const ROUTE_SCOPES = {
   'POST /api/auth/login': 'public',
   'POST /api/auth/logout': 'never',
   'GET /api/me': 'any',
+  // The creator's own preferences (escalation emails): their account, not an integration's business.
+  'PATCH /api/me': 'never',
 
   'GET /api/conversations': 'conversations:read',
   'GET /api/conversations/:id': 'conversations:read',
@@ -111,6 +113,12 @@ export const ROUTE_SCOPES = {
   'GET /api/assist/status': 'conversations:read',
   'GET /api/assist/settings': 'never',
   'PUT /api/assist/settings': 'never',
+
+  // Email continuity: the admin's switch is configuration; the inbound route checks its own token (INBOUND_EMAIL_TOKEN)
+  // instead of an agent's or an API token.
+  'GET /api/email/settings': 'never',
+  'PUT /api/email/settings': 'never',
+  'POST /api/email/inbound': 'public',
 } as const satisfies Record<keyof ApiRoutes, ScopeDecision>;
 
 export type RouteKey = keyof typeof ROUTE_SCOPES;

@@ -16,6 +16,7 @@ export const AgentSchema = Type.Object(
     maxOpen: Nullable(Type.Integer({ minimum: 0 }), {
       description: 'Most open conversations auto-assignment gives this agent (null: no cap; 0: never auto-assigned).',
     }),
+    emailOnEscalation: Type.Boolean({ description: 'Emailed when a conversation this agent may see escalates while they are offline.' }),
   },
   { title: 'Agent', additionalProperties: false },
 );

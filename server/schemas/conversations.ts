@@ -13,6 +13,7 @@ import {
   INBOXES,
   type InboxCounts,
   MESSAGE_AUTHORS,
+  MESSAGE_CHANNELS,
   type Message,
   type Note,
   TICKET_STATUSES,
@@ -22,6 +23,7 @@ import { Count, IsoDate, Nullable, NullableIsoDate, NullableString, StringEnum, 
 
 export const ChannelSchema = StringEnum(CHANNELS);
 export const MessageAuthorSchema = StringEnum(MESSAGE_AUTHORS);
+export const MessageChannelSchema = StringEnum(MESSAGE_CHANNELS, { description: "`email`: a visitor's reply by email; every other message is `webchat`." });
 
 /** `UserData` as the visitor's page sent it, without the signatures. */
 export const VisitorUserDataSchema = Type.Object(
@@ -74,6 +76,7 @@ export const MessageSchema = Type.Object(
     conversationId: Type.String(),
     clientId: Nullable(Type.String(), { description: "The sender's id for de-duplication; null for bot and system messages." }),
     author: MessageAuthorSchema,
+    channel: MessageChannelSchema,
     agentId: Nullable(Type.String(), { description: 'Set when author is agent.' }),
     authorName: NullableString,
     text: Type.String(),

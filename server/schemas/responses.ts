@@ -43,6 +43,7 @@ import {
   VisitorExportSchema,
   VisitorSchema,
 } from './conversations.js';
+import { EmailSettingsSchema, InboundEmailResultSchema } from './email.js';
 import { TeamMessagePageSchema, TeamThreadSchema } from './team.js';
 import { WebhookDeliveryPageSchema, WebhookDeliverySchema, WebhookEndpointSchema, WebhookSettingsSchema } from './webhooks.js';
 
@@ -58,6 +59,7 @@ export const TAGS = {
   webhooks: 'Outgoing webhooks (admin only): endpoints, deliveries, resend, the private-targets setting.',
   'api tokens': 'Scoped, revocable tokens for server-to-server use (admin only, signed in: an API token cannot manage tokens).',
   assist: "AI assist for agents: a conversation's summary, reply suggestions, and the admin's switches.",
+  email: 'Email continuity: unseen agent replies emailed to visitors, their replies by email threaded back (README "Email continuity").',
   ops: 'Health, and this document.',
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -117,6 +119,12 @@ export const OPERATIONS = {
   },
   'POST /api/auth/logout': { tag: 'auth', summary: 'Sign out', description: 'Revokes the token used for the call.', response: OkSchema },
   'GET /api/me': { tag: 'auth', summary: 'The signed-in agent', response: AgentSchema },
+  'PATCH /api/me': {
+    tag: 'auth',
+    summary: "The signed-in agent's own preferences",
+    description: '`emailOnEscalation`: be emailed when a conversation you may see escalates while you are offline.',
+    response: AgentSchema,
+  },
 
   'GET /api/conversations': {
     tag: 'conversations',
@@ -341,6 +349,25 @@ export const OPERATIONS = {
     summary: 'Turn assist features on or off (admin)',
     description: 'Any subset of the switches.',
     response: AssistSettingsSchema,
+  },
+  'GET /api/email/settings': { tag: 'email', summary: 'Email settings and what the server has configured (admin)', response: EmailSettingsSchema },
+  'PUT /api/email/settings': {
+    tag: 'email',
+    summary: 'Change the email settings (admin)',
+    description: 'Any subset of `enabled`, `delayMinutes` (1–1440) and `chatUrl` (an http(s) URL, or null).',
+    response: EmailSettingsSchema,
+  },
+  'POST /api/email/inbound': {
+    tag: 'email',
+    summary: "A visitor's email reply (raw RFC 822)",
+    description:
+      "For the operator's mail system: the raw message as `message/rfc822` or `text/plain` (1 MB at most), with " +
+      '`Authorization: Bearer <INBOUND_EMAIL_TOKEN>` (not an agent token; 404 while INBOUND_EMAIL_TOKEN is unset). ' +
+      'The reply address `reply+<token>@<INBOUND_EMAIL_DOMAIN>` names the conversation; the From address must be the ' +
+      "contact's email. Refusals: 401 (token), 404 (no such reply address), 403 (another sender), 400 (no reply address, " +
+      'empty after the quoted history is cut, an automatic reply).',
+    public: true,
+    response: InboundEmailResultSchema,
   },
 } satisfies Record<keyof ApiRoutes, Operation>;
 

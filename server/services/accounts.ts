@@ -4,7 +4,7 @@
  * token of theirs and disconnects their panels on every hub; disable, delete and demotion from admin also
  * revoke the API tokens they created (api-tokens.ts).
  */
-import type { AgentInput, AgentPatch, LoginResponse } from '../../protocol/api.js';
+import type { AgentInput, AgentPatch, LoginResponse, MePatch } from '../../protocol/api.js';
 import type { Agent, Role } from '../../protocol/types.js';
 import { hashPassword, hashToken, newAgentToken, verifyPassword } from '../auth.js';
 import type { Clock } from '../clock.js';
@@ -78,6 +78,12 @@ export class Accounts {
     return toAgent(agent, await this.broadcaster.agentOnline(agent.id));
   }
 
+  /** The agent's own preferences (any role): today, whether escalations are emailed while offline. */
+  async updateMe(actor: Actor, patch: MePatch): Promise<Agent> {
+    if (patch.emailOnEscalation !== undefined) await this.store.agents.update(actor.id, { email_on_escalation: patch.emailOnEscalation ? 1 : 0 });
+    return this.me(actor);
+  }
+
   async list(): Promise<Agent[]> {
     const agents = await this.store.agents.list();
     return Promise.all(agents.map(async (a) => toAgent(a, await this.broadcaster.agentOnline(a.id))));
@@ -97,7 +103,7 @@ export class Accounts {
   }
 
   async update(admin: Actor, id: string, patch: AgentPatch): Promise<Agent> {
-    const { name, role, password, disabled, maxOpen } = patch;
+    const { name, role, password, disabled, maxOpen, emailOnEscalation } = patch;
     if (id === admin.id && (role === 'agent' || disabled)) throw new HubError('conflict', 'You cannot demote or disable yourself');
     const before = await this.store.agents.get(id);
     if (!before) throw notFound('Agent');
@@ -107,6 +113,7 @@ export class Accounts {
       ...(disabled !== undefined && { disabled: disabled ? 1 : 0 }),
       ...(password !== undefined && { password_hash: await hashPassword(password) }),
       ...(maxOpen !== undefined && { max_open: maxOpen }),
+      ...(emailOnEscalation !== undefined && { email_on_escalation: emailOnEscalation ? 1 : 0 }),
     });
     if (!agent) throw notFound('Agent');
     this.views.forgetAgentName(agent.id);

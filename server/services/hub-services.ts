@@ -18,7 +18,10 @@ import { Broadcaster } from './broadcaster.js';
 import { Contacts } from './contacts.js';
 import { Content } from './content.js';
 import { ConversationCommands } from './conversation-commands.js';
+import { Email } from './email.js';
+import { EmailInbound } from './email-inbound.js';
 import { Inbox } from './inbox.js';
+import { smtpTransport } from './mail-transport.js';
 import { Messaging } from './messaging.js';
 import { Publisher } from './publisher.js';
 import { Sweeper } from './sweeper.js';
@@ -44,6 +47,8 @@ export interface HubServices {
   webhooks: Webhooks;
   /** AI assist: summaries, reply suggestions, transcription (services/assist.ts). */
   assist: Assist;
+  email: Email;
+  emailInbound: EmailInbound;
   config: Config;
   clock: Clock;
   metrics: HubMetrics;
@@ -69,7 +74,9 @@ export function createServices(store: Store, io: Server, tokens: VisitorTokens, 
         audioTimeoutMs: config.aiAudioTimeoutMs,
       })
     : null;
-  const messaging = new Messaging(store, views, publisher, broadcaster, commands, bot, clock, config, metrics, webhooks, assignment);
+  // Outbound mail only with SMTP_URL and MAIL_FROM (config.ts refuses one without the other).
+  const email = new Email(store, broadcaster, clock, config, metrics, config.smtpUrl && config.mailFrom ? smtpTransport(config.smtpUrl) : null);
+  const messaging = new Messaging(store, views, publisher, broadcaster, commands, bot, clock, config, metrics, webhooks, assignment, email);
   return {
     broadcaster,
     views,
@@ -86,6 +93,8 @@ export function createServices(store: Store, io: Server, tokens: VisitorTokens, 
     assignment,
     webhooks,
     assist: new Assist(store, views, bot, clock, provider),
+    email,
+    emailInbound: new EmailInbound(store, messaging, config),
     config,
     clock,
     metrics,

@@ -2,7 +2,7 @@
  * Messages in and out: the visitor's (stored exactly once, answered by the bot unless muted or taken
  * over), the agent's (taking the conversation over if nobody holds it), notes, read marks and typing.
  */
-import type { ConversationSummary, Message, Note, UserData, VisitorConversation } from '../../protocol/types.js';
+import type { ConversationSummary, Message, MessageChannel, Note, UserData, VisitorConversation } from '../../protocol/types.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { HubError, notFound } from '../errors.js';
@@ -21,6 +21,7 @@ import type { Assignment } from './assignment.js';
 import type { BotService } from './bot-service.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { ConversationCommands } from './conversation-commands.js';
+import type { Email } from './email.js';
 import type { Publisher } from './publisher.js';
 import type { Views } from './views.js';
 import { conversationEvent, messageEvent } from './webhook-payloads.js';
@@ -42,6 +43,7 @@ export class Messaging {
     private readonly metrics: HubMetrics,
     private readonly webhooks: Webhooks,
     private readonly assignment?: Assignment,
+    private readonly email?: Email,
   ) {}
 
   #now(): string {
@@ -54,13 +56,18 @@ export class Messaging {
     return text;
   }
 
-  /** A visitor message: stored exactly once, answered by the bot unless muted or taken over. */
+  /**
+   * A visitor message: stored exactly once, answered by the bot unless muted or taken over. An email reply
+   * (services/email-inbound.ts) names its channel and the conversation it answers: it goes there while that is
+   * open, else where a widget message would (the contact's latest open conversation, or a new one).
+   */
   async visitorSend(
     visitor: VisitorsTable,
     clientId: string,
     text: string,
     socketId?: string,
-  ): Promise<{ message: Message; conversation: VisitorConversation }> {
+    via: { channel: MessageChannel; conversationId?: string } = { channel: 'webchat' },
+  ): Promise<{ message: Message; conversation: VisitorConversation; duplicate: boolean }> {
     this.checkLength(text);
     const arrived = performance.now();
     const now = this.#now();
@@ -79,11 +86,13 @@ export class Messaging {
           const resent = await this.store.messages.findVisitorMessage(visitor.id, clientId, tx);
           if (resent) return { resent };
           // Locked too, so an agent's reply can't interleave with this read-modify-write of the counters.
-          let current = await this.store.conversations.latest(contactId, tx, { forUpdate: true });
+          let current = via.conversationId ? await this.store.conversations.get(via.conversationId, tx, { forUpdate: true }) : undefined;
+          if (!current || current.state === 'closed' || current.contactId !== contactId)
+            current = await this.store.conversations.latest(contactId, tx, { forUpdate: true });
           if (!current || current.state === 'closed') current = await this.#open(tx, visitor, contactId, now);
           else before = current;
           const stored = await this.store.messages.insert(
-            { conversationId: current.id, clientId, author: 'visitor', agentId: null, authorName: null, text, createdAt: now },
+            { conversationId: current.id, clientId, author: 'visitor', channel: via.channel, agentId: null, authorName: null, text, createdAt: now },
             tx,
           );
           record = await this.store.conversations.update(
@@ -110,15 +119,16 @@ export class Messaging {
     if (duplicate || !record) {
       const existing = record ?? (await this.store.conversations.get(message.conversationId));
       if (!existing) throw notFound('Conversation');
-      return { message, conversation: await this.views.visitorView(existing) };
+      return { message, conversation: await this.views.visitorView(existing), duplicate: true };
     }
     const stored = performance.now();
     await this.publisher.publish(record, before, { message, visitorUpdate: before === null, exceptSocket: socketId });
     this.metrics.delivered('visitor', (stored - storeStart) / 1000, (performance.now() - arrived) / 1000);
-    if (botMayAnswer(record)) void this.#botAnswer(record, text).catch(() => undefined);
+    // Not to an email: the visitor is away, and only agents' replies are emailed (README "Email continuity").
+    if (via.channel === 'webchat' && botMayAnswer(record)) void this.#botAnswer(record, text).catch(() => undefined);
     // A new conversation goes to an agent at once, or waits in the queue (a failure waits for the next sweep).
     if (before === null) await this.assignment?.offer(record).catch(() => null);
-    return { message, conversation: await this.views.visitorView(record) };
+    return { message, conversation: await this.views.visitorView(record), duplicate: false };
   }
 
   /** A new conversation, with its contact's rules: the default assignee (if still active) and visibility. */
@@ -169,6 +179,8 @@ export class Messaging {
       return { message, updated };
     }, record.contactId);
     if (!updated) return;
+    // Escalated now: the offline agents who asked for it get an email (stored before the push, never throws).
+    if (updated.botStatus === 'need_help' && fresh.botStatus !== 'need_help') await this.email?.escalated(updated, text);
     await this.publisher.publish(updated, fresh, { message });
     // Escalated (the visitor asked for a human): an agent now, if nobody is responsible yet.
     if (updated.botStatus === 'need_help') await this.assignment?.offer(updated);
@@ -228,6 +240,8 @@ export class Messaging {
     const stored = performance.now();
     const summary = await this.publisher.publish(updated, record, { message });
     this.metrics.delivered('agent', (stored - storeStart) / 1000, (performance.now() - arrived) / 1000);
+    // Unseen by the visitor after the delay, it is emailed to them (services/email.ts; never throws).
+    await this.email?.agentReplied(updated, message);
     return { message, conversation: summary };
   }
 

@@ -72,7 +72,8 @@ export function registerVisitorNamespace(services: HubServices, limits: VisitorL
       handle(log, async (payload) => {
         const { clientId, text } = parse(VisitorSendSchema, payload);
         limited(limits.messages, 'messages');
-        return messaging.visitorSend(await visitorSessions.ensureVisitor(identity), clientId, text, socket.id);
+        const { message, conversation } = await messaging.visitorSend(await visitorSessions.ensureVisitor(identity), clientId, text, socket.id);
+        return { message, conversation };
       }),
     );
 

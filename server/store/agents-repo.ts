@@ -4,8 +4,8 @@ import type { Db } from './base.js';
 import type { Kysely } from 'kysely';
 import type { AgentsTable, Database } from './schema.js';
 
-/** Written by auto-assignment (assignment-repo.ts), not when an account is created. */
-type AssignmentColumns = 'max_open' | 'last_assigned_at' | 'offline_since';
+/** Written later (auto-assignment: assignment-repo.ts; the escalation-email opt-in), not when an account is created. */
+type AssignmentColumns = 'max_open' | 'last_assigned_at' | 'offline_since' | 'email_on_escalation';
 
 export class AgentsRepo {
   constructor(private readonly db: Kysely<Database>) {}
@@ -25,6 +25,11 @@ export class AgentsRepo {
     return new Map(rows.map((row) => [row.id, row]));
   }
 
+  /** Enabled agents who asked for escalation emails. */
+  escalationSubscribers(): Promise<AgentsTable[]> {
+    return this.db.selectFrom('agents').selectAll().where('email_on_escalation', '=', 1).where('disabled', '=', 0).execute();
+  }
+
   byEmail(email: string): Promise<AgentsTable | undefined> {
     return this.db.selectFrom('agents').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
   }
@@ -34,7 +39,15 @@ export class AgentsRepo {
   }
 
   async create(input: Omit<AgentsTable, 'id' | AssignmentColumns> & Partial<Pick<AgentsTable, AssignmentColumns>>): Promise<AgentsTable> {
-    const row = { id: randomUUID(), max_open: null, last_assigned_at: null, offline_since: null, ...input, email: input.email.toLowerCase() };
+    const row = {
+      id: randomUUID(),
+      max_open: null,
+      last_assigned_at: null,
+      offline_since: null,
+      email_on_escalation: 0,
+      ...input,
+      email: input.email.toLowerCase(),
+    };
     await this.db.insertInto('agents').values(row).execute();
     return row;
   }

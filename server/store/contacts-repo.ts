@@ -11,6 +11,7 @@ import { type Db, escapeLike, jsonItemPattern, type Viewer } from './base.js';
 import type { Dialect } from './migrations.js';
 import type { ContactNotesTable, ContactsTable, Database } from './schema.js';
 import { scrubDeleted } from './secure-delete.js';
+import { forgetEmails } from './email-repo.js';
 
 export interface ContactSearch {
   siteIds?: string[];
@@ -221,6 +222,7 @@ export class ContactsRepo {
         await tx.deleteFrom('messages').where('conversation_id', 'in', ids).execute();
         await tx.deleteFrom('notes').where('conversation_id', 'in', ids).execute();
         await tx.deleteFrom('conversations').where('id', 'in', ids).execute();
+        await forgetEmails(tx, ids);
       }
       await tx.deleteFrom('visitors').where('contact_id', '=', id).execute();
       await tx.deleteFrom('contact_notes').where('contact_id', '=', id).execute();

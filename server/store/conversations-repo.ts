@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { TicketStatus } from '../../protocol/types.js';
 import type { Db } from './base.js';
+import { forgetEmails } from './email-repo.js';
 import { type ConversationRecord, toConversation } from './mappers.js';
 import type { Dialect } from './migrations.js';
 import type { ConversationsTable, Database, VisitorsTable } from './schema.js';
@@ -17,8 +18,13 @@ export class ConversationsRepo {
     private readonly dialect: Dialect,
   ) {}
 
-  async get(id: string, db: Db = this.db): Promise<ConversationRecord | undefined> {
-    const row = await db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+  async get(id: string, db: Db = this.db, options: { forUpdate?: boolean } = {}): Promise<ConversationRecord | undefined> {
+    const row = await db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('id', '=', id)
+      .$if(options.forUpdate === true && this.dialect === 'postgres', (q) => q.forUpdate())
+      .executeTakeFirst();
     return row ? toConversation(row) : undefined;
   }
 
@@ -146,6 +152,7 @@ export class ConversationsRepo {
       await tx.deleteFrom('messages').where('conversation_id', '=', id).execute();
       await tx.deleteFrom('notes').where('conversation_id', '=', id).execute();
       await tx.deleteFrom('conversations').where('id', '=', id).execute();
+      await forgetEmails(tx, [id]);
     });
     await scrubDeleted(this.db, this.dialect);
   }

@@ -8,6 +8,7 @@ import type {
   FaqType,
   Message,
   MessageAuthor,
+  MessageChannel,
   Note,
   QuickReply,
   Role,
@@ -31,6 +32,7 @@ export function toMessage(row: Row<MessagesTable>): Message {
     conversationId: row.conversation_id,
     clientId: row.client_id,
     author: row.author as MessageAuthor,
+    channel: (row.channel ?? 'webchat') as MessageChannel,
     agentId: row.agent_id,
     authorName: row.author_name,
     text: row.text,
@@ -77,6 +79,7 @@ export function toAgent(row: AgentsTable, online: boolean): Agent {
     createdAt: row.created_at,
     online,
     maxOpen: row.max_open === null || row.max_open === undefined ? null : Number(row.max_open),
+    emailOnEscalation: Number(row.email_on_escalation ?? 0) === 1,
   };
 }
 

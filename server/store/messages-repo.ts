@@ -1,12 +1,12 @@
 /** Messages and private notes; exactly-once storage of client messages by (conversation, clientId). */
 import type { Kysely } from 'kysely';
-import type { Message, Note } from '../../protocol/types.js';
+import type { Message, MessageChannel, Note } from '../../protocol/types.js';
 import { type Db, isUniqueViolation } from './base.js';
 import { toMessage, toNote } from './mappers.js';
 import type { Database } from './schema.js';
 
 /** A message to store: the protocol's Message without what the store assigns (id, read mark) or derives. */
-export type NewMessage = Omit<Message, 'id' | 'choices' | 'attachments' | 'readAt'> & { choices?: string[] };
+export type NewMessage = Omit<Message, 'id' | 'choices' | 'attachments' | 'readAt' | 'channel'> & { choices?: string[]; channel?: MessageChannel };
 
 export class MessagesRepo {
   constructor(private readonly db: Kysely<Database>) {}
@@ -33,6 +33,7 @@ export class MessagesRepo {
       conversation_id: input.conversationId,
       client_id: input.clientId,
       author: input.author,
+      channel: input.channel ?? 'webchat',
       agent_id: input.agentId,
       author_name: input.authorName,
       text: input.text,
@@ -114,6 +115,31 @@ export class MessagesRepo {
     let query = this.db.selectFrom('messages').select((eb) => eb.fn.countAll<number | string>().as('n'));
     if (conversationId) query = query.where('conversation_id', '=', conversationId);
     return Number((await query.executeTakeFirstOrThrow()).n);
+  }
+
+  /** Agent replies after `afterId` the visitor has not seen (no read mark), oldest first: what a reply email holds. */
+  async unseenAgentReplies(conversationId: string, afterId: number, db: Db = this.db, limit = 50): Promise<Message[]> {
+    const rows = await db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('id', '>', afterId)
+      .where('author', '=', 'agent')
+      .where('read_at', 'is', null)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toMessage);
+  }
+
+  /** The highest message id of a conversation (0 when it has none). */
+  async lastId(conversationId: string, db: Db = this.db): Promise<number> {
+    const row = await db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .where('conversation_id', '=', conversationId)
+      .executeTakeFirst();
+    return Number(row?.id ?? 0);
   }
 
   /** The visitor has seen bot/agent/system messages up to `upToId`. */

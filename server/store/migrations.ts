@@ -6,6 +6,7 @@ import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely
 import type { UserData } from '../../protocol/types.js';
 import { createApiTokenTables } from './api-tokens-migration.js';
 import type { Database } from './schema.js';
+import { createEmailTables } from './email-migration.js';
 import { createTeamChatTables } from './team-migration.js';
 import { createMessageSearch } from './search-migration.js';
 import { createWebhookTables } from './webhooks-migration.js';
@@ -227,6 +228,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '007_api_tokens': {
       async up(db: Kysely<unknown>) {
         await createApiTokenTables(db);
+      },
+    },
+    '008_email': {
+      async up(db: Kysely<unknown>) {
+        await createEmailTables(db);
       },
     },
     '010_message_search': {

@@ -66,6 +66,8 @@ export interface MessagesTable {
   conversation_id: string;
   client_id: string | null;
   author: string;
+  /** `webchat` or `email` (migration 008; existing rows are `webchat`). */
+  channel: string;
   agent_id: string | null;
   author_name: string | null;
   text: string;
@@ -135,6 +137,8 @@ export interface AgentsTable {
   last_assigned_at: string | null;
   /** Since when no panel of this agent is connected (null: online, or not noticed yet). */
   offline_since: string | null;
+  /** 1: email this agent about escalations while offline (migration 008). */
+  email_on_escalation: number;
 }
 
 export interface AgentTokensTable {
@@ -252,6 +256,42 @@ export interface ApiTokensTable {
   revoked_at: string | null;
 }
 
+/** Email continuity, per conversation (migration 008): its reply token and the agent replies waiting to be emailed. */
+export interface EmailThreadsTable {
+  conversation_id: string;
+  /** Random, unguessable: the `reply+<token>@domain` address of the conversation's emails. */
+  token: string;
+  /** When the unseen agent replies are to be emailed (null: nothing waits). */
+  due_at: string | null;
+  /** The last message id an email covered (agent replies after it are still to be emailed). */
+  emailed_id: number;
+  last_sent_at: string | null;
+  created_at: string;
+}
+
+/** One outbound email: stored first, then sent by whichever hub claims it (migration 008). */
+export interface EmailOutboxTable {
+  id: string;
+  /** `visitor_reply` or `escalation`. */
+  kind: string;
+  conversation_id: string | null;
+  to_address: string;
+  subject: string;
+  /** Plain text. */
+  body: string;
+  reply_to: string | null;
+  message_id: string;
+  /** pending → sending (leased) → sent | pending (retry) | failed. */
+  status: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  lease_until: string | null;
+  lease_token: string | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
 export interface Database {
   sites: SitesTable;
   visitors: VisitorsTable;
@@ -272,4 +312,6 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   api_tokens: ApiTokensTable;
+  email_threads: EmailThreadsTable;
+  email_outbox: EmailOutboxTable;
 }

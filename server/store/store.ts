@@ -9,6 +9,7 @@ import { AssignmentRepo } from './assignment-repo.js';
 import { ContactsRepo } from './contacts-repo.js';
 import { ContentRepo } from './content-repo.js';
 import { GroupCommit } from './group-commit.js';
+import { EmailRepo } from './email-repo.js';
 import { ConversationsRepo } from './conversations-repo.js';
 import { InboxQueries } from './inbox-queries.js';
 import { MessagesRepo } from './messages-repo.js';
@@ -39,6 +40,7 @@ export class Store {
   readonly webhooks: WebhooksRepo;
   readonly #groupCommit: GroupCommit;
   readonly apiTokens: ApiTokensRepo;
+  readonly email: EmailRepo;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -57,6 +59,7 @@ export class Store {
     this.webhooks = new WebhooksRepo(db, dialect);
     this.#groupCommit = new GroupCommit(db, dialect);
     this.apiTokens = new ApiTokensRepo(db);
+    this.email = new EmailRepo(db, dialect);
   }
 
   transaction<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {

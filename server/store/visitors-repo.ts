@@ -7,6 +7,7 @@ import type { Dialect } from './migrations.js';
 import type { Database, VisitorsTable } from './schema.js';
 import { scrubDeleted } from './secure-delete.js';
 import { withPlainNames } from '../text.js';
+import { forgetEmails } from './email-repo.js';
 
 export class VisitorsRepo {
   constructor(
@@ -87,6 +88,7 @@ export class VisitorsRepo {
         await tx.deleteFrom('messages').where('conversation_id', 'in', ids).execute();
         await tx.deleteFrom('notes').where('conversation_id', 'in', ids).execute();
         await tx.deleteFrom('conversations').where('id', 'in', ids).execute();
+        await forgetEmails(tx, ids);
       }
       await tx.deleteFrom('visitors').where('id', '=', id).execute();
       return ids;

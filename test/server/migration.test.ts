@@ -63,6 +63,12 @@ test('a schema-001 database upgrades in place: every row kept, every visitor a c
     searched++;
   }
   assert.ok(searched >= 3, `${searched} migrated conversations searched`);
+  assert.ok(
+    messages.every((m) => m.channel === 'webchat'),
+    'every existing message is a webchat one (migration 008)',
+  );
+  const agents = await h.api<{ items: { emailOnEscalation: boolean }[] }>('GET', '/api/agents', { token: admin });
+  assert.ok(agents.body.items.length > 0 && agents.body.items.every((a) => a.emailOnEscalation === false), 'no existing agent is emailed');
   const tagged = details.find((d) => d.body.conversation.tags.length > 0)?.body;
   assert.ok(tagged, 'the tagged conversation');
   assert.deepEqual(tagged.conversation.tags, ['billing', 'vip']);

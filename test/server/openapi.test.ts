@@ -30,6 +30,8 @@ interface Document {
   tags: { name: string }[];
 }
 
+const INBOUND_TOKEN = 'openapi-inbound-token-0123456789';
+
 /** `/api/conversations/:id` → `/api/conversations/{id}`. */
 const openapiPath = (url: string) => url.replace(/:(\w+)/g, '{$1}');
 /** The Swagger UI's own pages and assets: hidden from the document on purpose. */
@@ -101,7 +103,8 @@ test('the document lists every /api route the hub serves, with its method, respo
     const [method = '', path = ''] = name.split(' ');
     return doc.paths[path]?.[method.toLowerCase()]?.security?.length === 0;
   });
-  assert.deepEqual(publicOps.sort(), ['GET /api/openapi.json', 'GET /health', 'POST /api/auth/login']);
+  // …and the inbound email route, which takes the operator's INBOUND_EMAIL_TOKEN instead of an agent token.
+  assert.deepEqual(publicOps.sort(), ['GET /api/openapi.json', 'GET /health', 'POST /api/auth/login', 'POST /api/email/inbound']);
   // Text answers declare their content type.
   assert.ok(doc.paths['/api/faqs/export.csv']?.get?.responses['200']?.content?.['text/csv']);
   assert.ok(doc.paths['/api/conversations/{id}/export']?.get?.responses['200']?.content?.['text/plain']);
@@ -110,7 +113,8 @@ test('the document lists every /api route the hub serves, with its method, respo
 });
 
 test('every operation answers what the document says (Ajv against the response schema of its status and content type)', async (t) => {
-  const h = await startHub(t, { config: { requestsPerMinute: 100_000 } });
+  // The inbound email route is on (its own token); no mail is sent (no SMTP_URL), so the test asks for a reply address itself.
+  const h = await startHub(t, { config: { requestsPerMinute: 100_000, inboundEmailToken: INBOUND_TOKEN, inboundEmailDomain: 'reply.test' } });
   const doc = await fetchDocument(h);
   const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
   addFormats(ajv);
@@ -306,6 +310,14 @@ test('every operation answers what the document says (Ajv against the response s
   );
   await call('PUT', '/api/agents/:id', { params: { id: extra.id }, token, body: { name: 'Renamed', maxOpen: 3 } });
   await call('DELETE', '/api/agents/:id', { params: { id: extra.id }, token });
+
+  // Email: the settings, the agent's own switch, and Ada answering by email (her reply address, as an email would carry it).
+  await call('GET', '/api/email/settings', { token });
+  await call('PUT', '/api/email/settings', { token, body: { enabled: true, delayMinutes: 10, chatUrl: null } });
+  await call('PATCH', '/api/me', { token: agent.token, body: { emailOnEscalation: true } });
+  const replyTo = await h.hub.services.email.replyAddress(conversationId);
+  const raw = `From: Ada <ada@example.com>\r\nTo: ${replyTo}\r\nSubject: Re: chat\r\nMessage-ID: <ada-1@example.com>\r\n\r\nThanks!\r\n`;
+  await call('POST', '/api/email/inbound', { token: INBOUND_TOKEN, raw, contentType: 'message/rfc822' });
 
   // Merge a second person in, then erase: a conversation, a visitor (and its contact), a contact.
   const bob = await h.visitor({ userData: { first_name: 'Bob' } });

@@ -60,6 +60,8 @@ const ROWS: Row[] = [
   { method: 'POST', path: '/api/auth/login', body: () => ({ email: ADMIN.email, password: ADMIN.password }), expect: [200, 200, 200, 200, 200] },
   { method: 'POST', path: '/api/auth/logout', expect: [U, U, 200, 200, 200] },
   { method: 'GET', path: '/api/me', expect: [U, U, 200, 200, 200] },
+  // Any agent changes their own preferences (an agent's escalation emails: also the admin's PUT /api/agents/:id).
+  { method: 'PATCH', path: '/api/me', body: () => ({ emailOnEscalation: false }), expect: [U, U, 200, 200, 200] },
   // The API reference describes routes, not data: public (docs/decisions.md, session 5 (OpenAPI)).
   { method: 'GET', path: '/api/openapi.json', expect: [200, 200, 200, 200, 200] },
   { method: 'GET', path: '/api/stats', expect: [U, U, 200, 200, 200] },
@@ -162,6 +164,16 @@ const ROWS: Row[] = [
   { method: 'GET', path: '/api/assist/status', expect: [U, U, 200, 200, 200] },
   { method: 'GET', path: '/api/assist/settings', expect: [U, U, 200, 200, 200] },
   { method: 'PUT', path: '/api/assist/settings', body: () => ({ summary: true }), expect: [U, U, F, F, 200] },
+  { method: 'GET', path: '/api/email/settings', expect: [U, U, F, F, 200] },
+  { method: 'PUT', path: '/api/email/settings', body: () => ({ delayMinutes: 5 }), expect: [U, U, F, F, 200] },
+  // Not an agent route: the operator's mail system posts with INBOUND_EMAIL_TOKEN, and this hub has none, so it is off
+  // for everyone (email-inbound.test.ts covers it switched on: 401 for any other token, agents' included).
+  {
+    method: 'POST',
+    path: '/api/email/inbound',
+    raw: { text: 'From: a@example.com\nTo: reply+x@reply.test\n\nhi', contentType: 'message/rfc822' },
+    expect: [N, N, N, N, N],
+  },
 ];
 
 /** Served to anyone: the pages, scripts, health check and API reference. */

@@ -176,6 +176,7 @@ export class ConnectionController implements ReactiveController {
       conversationId: this.conversation?.id ?? '',
       clientId: item.clientId,
       author: 'visitor',
+      channel: 'webchat',
       agentId: null,
       authorName: null,
       text: item.text,

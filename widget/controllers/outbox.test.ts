@@ -13,6 +13,7 @@ function stored(item: OutboxItem, id: number): Message {
     conversationId: 'c1',
     clientId: item.clientId,
     author: 'visitor',
+    channel: 'webchat',
     agentId: null,
     authorName: null,
     text: item.text,

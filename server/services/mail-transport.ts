@@ -1,0 +1,58 @@
+/**
+ * Sending one email over SMTP with nodemailer (`SMTP_URL`), with timeouts, and telling a permanent refusal (the
+ * server refused the recipient with a 5xx) from a failure worth retrying (connection, 4xx, timeouts).
+ */
+import nodemailer from 'nodemailer';
+
+export interface OutgoingMail {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  replyTo: string | null;
+  /** `<…@…>`: the same on every attempt. */
+  messageId: string;
+}
+
+export type SendResult = { ok: true } | { ok: false; permanent: boolean; error: string };
+
+export interface MailTransport {
+  send(mail: OutgoingMail): Promise<SendResult>;
+  close(): void;
+}
+
+/** One attempt may take this long: connection, greeting and each command. */
+const TIMEOUT_MS = 15_000;
+
+export function smtpTransport(url: string): MailTransport {
+  const transport = nodemailer.createTransport({
+    url,
+    connectionTimeout: TIMEOUT_MS,
+    greetingTimeout: TIMEOUT_MS,
+    socketTimeout: TIMEOUT_MS,
+  } as Parameters<typeof nodemailer.createTransport>[0]);
+  return {
+    async send(mail) {
+      try {
+        await transport.sendMail({
+          from: mail.from,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
+          messageId: mail.messageId,
+          // RFC 3834: an automatic message; well-behaved auto-responders (out of office) don't answer it.
+          headers: { 'Auto-Submitted': 'auto-generated' },
+        });
+        return { ok: true };
+      } catch (error) {
+        const failure = error as { message?: string; responseCode?: number; command?: string };
+        const permanent = typeof failure.responseCode === 'number' && failure.responseCode >= 500 && /^RCPT/i.test(failure.command ?? '');
+        return { ok: false, permanent, error: String(failure.message ?? error).slice(0, 500) };
+      }
+    },
+    close() {
+      transport.close();
+    },
+  };
+}
