@@ -19,6 +19,7 @@ import { httpBasics } from './plugins/http-basics.js';
 import { openapi } from './plugins/openapi.js';
 import { servicesPlugin } from './plugins/services.js';
 import { adminRoutes } from './routes/admin.js';
+import { attachmentRoutes } from './routes/attachments.js';
 import { authentication, authRoutes } from './routes/auth.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { faqRoutes } from './routes/faqs.js';
@@ -78,7 +79,8 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
 
   const io = new Server(app.server, { cors: { origin: true }, maxHttpBufferSize: 64 * 1024, pingInterval: 20_000, pingTimeout: 20_000 });
   const redisClients = config.redisUrl ? await useRedisAdapter(io, config.redisUrl) : [];
-  const services = createServices(store, io, visitorTokens(secret), clock, config);
+  const services = createServices(store, io, visitorTokens(secret), clock, config, secret);
+  services.attachments.useLog({ warn: (obj, msg) => app?.log.warn(obj, msg) });
 
   await app.register(httpBasics, { requestsPerMinute: config.requestsPerMinute });
   await app.register(servicesPlugin, { services });
@@ -97,7 +99,7 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
   });
   await app.register(async (api) => {
     await api.register(authentication);
-    for (const routes of [authRoutes, conversationRoutes, visitorRoutes, contactRoutes, faqRoutes, adminRoutes, teamRoutes, webhookRoutes])
+    for (const routes of [authRoutes, conversationRoutes, visitorRoutes, contactRoutes, faqRoutes, adminRoutes, teamRoutes, webhookRoutes, attachmentRoutes])
       await api.register(routes);
   });
 
@@ -131,7 +133,7 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
     sweep: () => services.sweeper.sweep(),
     async listen() {
       const address = await app.listen({ port: config.port, host: config.host });
-      app.log.info({ store: description }, 'hub ready');
+      app.log.info({ store: description, attachments: services.attachments.storage.description }, 'hub ready');
       if (config.sweepIntervalMs > 0) {
         sweeper = setInterval(runSweep, config.sweepIntervalMs);
         sweeper.unref();

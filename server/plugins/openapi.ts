@@ -17,7 +17,7 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
 const DESCRIPTION = `The REST API of a Switchboard hub: what the agent panel uses, for integrations (a CRM, scripts).
 
 **Authentication.** Every route needs \`Authorization: Bearer <token>\` with an agent token from \`POST /api/auth/login\`,
-except sign-in, \`GET /health\` and this document. A token acts with its agent's role (\`admin\` or \`agent\`) and
+except sign-in, \`GET /health\` and this document, the widget's upload (its session token) and a file's signed URL. A token acts with its agent's role (\`admin\` or \`agent\`) and
 sees only the conversations that agent may see (a hidden one answers 404).
 
 **Errors** answer \`{ code, message, field? }\` with the matching status: 400 \`bad_request\` (\`field\` names the body
@@ -99,6 +99,11 @@ export const openapi = fp(
         components: {
           securitySchemes: {
             bearerAuth: { type: 'http', scheme: 'bearer', description: 'An agent token: the `token` of `POST /api/auth/login`.' },
+            visitorToken: {
+              type: 'http',
+              scheme: 'bearer',
+              description: "A widget session's token (the `token` of the `/visitor` socket's `session` event): the widget's own routes only.",
+            },
           },
         },
         security: [{ bearerAuth: [] }],

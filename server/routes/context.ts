@@ -3,15 +3,22 @@ import type { FastifyRequest } from 'fastify';
 import { HubError } from '../errors.js';
 import type { Actor } from '../rules/handoff.js';
 import type { HubServices } from '../services/hub-services.js';
+import type { VisitorIdentity } from '../services/visitor-sessions.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     services: HubServices;
   }
   interface FastifyRequest {
-    /** The authenticated agent (set by the auth hook on every /api route but login). */
+    /** The authenticated agent (set by the auth hook on every /api route but login and `ownAuthentication` ones). */
     agent: Actor | null;
     tokenHash: string | null;
+    /** The widget session of a visitor's REST call (the widget's upload). */
+    visitorIdentity?: VisitorIdentity;
+  }
+  interface FastifyContextConfig {
+    /** The route checks its own credentials (a visitor token, a signed URL): the agent-token hook leaves it alone. */
+    ownAuthentication?: boolean;
   }
 }
 

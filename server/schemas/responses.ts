@@ -37,9 +37,11 @@ import {
   LanguageCountSchema,
   MessageSchema,
   NoteSchema,
+  UploadedAttachmentSchema,
   VisitorExportSchema,
   VisitorSchema,
 } from './conversations.js';
+import { DEFAULT_ATTACHMENT_TYPES } from '../../protocol/attachments.js';
 import { TeamMessagePageSchema, TeamThreadSchema } from './team.js';
 import { WebhookDeliveryPageSchema, WebhookDeliverySchema, WebhookEndpointSchema, WebhookSettingsSchema } from './webhooks.js';
 
@@ -49,6 +51,9 @@ export const TAGS = {
   conversations: 'The inbox: list, search and filters, one conversation, notes, tags, assignment, status, take-over, export.',
   contacts: 'The people behind the widget sessions: fields, tags, notes, merge, GDPR export and erase, New chat.',
   visitors: 'Widget sessions: profile, export, erase.',
+  attachments:
+    'Files, images and voice notes: upload first (multipart), then send the message with `attachmentIds` over the socket; ' +
+    'read them through the signed URL a message carries.',
   bot: 'FAQs (and their CSV files), quick replies, bot settings.',
   team: 'Agents, sites and the dashboard tiles.',
   'team chat': 'Agents talking among themselves (sending is on the socket, `team:send`).',
@@ -71,6 +76,8 @@ interface Operation {
   status?: 201;
   /** Answers without a bearer token. */
   public?: true;
+  /** Other credentials than the agent token (OpenAPI security requirements: any one of them). */
+  security?: Record<string, string[]>[];
   response: TSchema | ContentResponse;
 }
 
@@ -165,6 +172,43 @@ export const OPERATIONS = {
     response: {
       description: 'The conversation, as JSON or as a plain-text transcript',
       content: { 'application/json': { schema: ConversationDetailSchema }, 'text/plain': { schema: Type.String() } },
+    },
+  },
+
+  'POST /api/conversations/:id/attachments': {
+    tag: 'attachments',
+    summary: 'Upload a file to a conversation',
+    description:
+      'Multipart: one `file` part and the text fields `clientId` (required; a retry with the same one answers the stored ' +
+      'file), `durationMs` and `kind` (voice notes). Any agent who may see the conversation; closed: 409. The type is ' +
+      'sniffed from the bytes and checked against the allow-list: 415 `file_type_not_allowed`; over the size limit: 413 ' +
+      '`file_too_large`. Then send a message with `attachmentIds` (socket `message:send`).',
+    status: 201,
+    response: UploadedAttachmentSchema,
+  },
+  'POST /api/widget/attachments': {
+    tag: 'attachments',
+    summary: "The widget's upload (visitor session token)",
+    description:
+      "As the agents' upload, with the widget session's token as the Bearer: the file goes into the visitor's open " +
+      'conversation, which the upload opens when there is none (as a first message would). Rate-limited per visitor.',
+    status: 201,
+    security: [{ visitorToken: [] }] as Record<string, string[]>[],
+    response: UploadedAttachmentSchema,
+  },
+  'GET /api/attachments/:id': {
+    tag: 'attachments',
+    summary: "A file's bytes",
+    description:
+      'With `exp` and `sig` as in the signed `url` a message carries (no header needed; 401 when invalid or expired), or ' +
+      'a Bearer token: an agent who may see the conversation, or its visitor. Images are served inline, anything else as a ' +
+      'download; always `nosniff` and a sandboxing Content-Security-Policy. `Range` answers 206.',
+    security: [{ bearerAuth: [] }, { visitorToken: [] }, {}] as Record<string, string[]>[],
+    response: {
+      description: 'The bytes, with the type sniffed at upload (`application/octet-stream` for anything a browser could run)',
+      content: Object.fromEntries(
+        [...DEFAULT_ATTACHMENT_TYPES, 'application/octet-stream'].map((type) => [type, { schema: Type.String({ description: 'The file.' }) }]),
+      ),
     },
   },
 
@@ -328,7 +372,7 @@ type Responses<K extends RouteKey> = { [S in Status<Operations[K]>]: Operations[
 /** A route's documentation and response schemas, from its row: spread into the route's `schema`. */
 export function doc<K extends RouteKey>(
   key: K,
-): { tags: string[]; summary: string; description?: string; operationId: string; security?: []; response: Responses<K> } {
+): { tags: string[]; summary: string; description?: string; operationId: string; security?: Record<string, string[]>[]; response: Responses<K> } {
   const operation: Operation = OPERATIONS[key];
   const [method = '', url = ''] = key.split(' ');
   return {
@@ -336,7 +380,7 @@ export function doc<K extends RouteKey>(
     summary: operation.summary,
     ...(operation.description ? { description: operation.description } : {}),
     operationId: operationId(method, url),
-    ...(operation.public ? { security: [] as [] } : {}),
+    ...(operation.public ? { security: [] } : operation.security ? { security: operation.security } : {}),
     response: {
       [operation.status ?? 200]: described(operation.response, operation.status === 201 ? 'Created' : 'OK'),
       '4xx': CLIENT_ERROR,

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { TicketStatus } from '../../protocol/types.js';
+import { deleteAttachmentsOf } from './attachments-repo.js';
 import type { Db } from './base.js';
 import { type ConversationRecord, toConversation } from './mappers.js';
 import type { Dialect } from './migrations.js';
@@ -130,13 +131,16 @@ export class ConversationsRepo {
     return row ? toConversation(row) : undefined;
   }
 
-  async delete(id: string): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
+  /** Deletes the conversation with its messages, notes and file rows; answers the files' storage keys (to remove next). */
+  async delete(id: string): Promise<{ storageKeys: string[] }> {
+    const storageKeys = await this.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('messages').where('conversation_id', '=', id).execute();
       await tx.deleteFrom('notes').where('conversation_id', '=', id).execute();
       await tx.deleteFrom('conversations').where('id', '=', id).execute();
+      return deleteAttachmentsOf(tx, [id]);
     });
     await scrubDeleted(this.db, this.dialect);
+    return { storageKeys };
   }
 
   /**

@@ -5,6 +5,7 @@
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 import type { UserData } from '../../protocol/types.js';
 import type { Database } from './schema.js';
+import { createAttachmentTables } from './attachments-migration.js';
 import { createTeamChatTables } from './team-migration.js';
 import { createWebhookTables } from './webhooks-migration.js';
 
@@ -220,6 +221,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '006_webhooks': {
       async up(db: Kysely<unknown>) {
         await createWebhookTables(db);
+      },
+    },
+    '009_attachments': {
+      async up(db: Kysely<unknown>) {
+        await createAttachmentTables(db);
       },
     },
   };

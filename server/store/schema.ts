@@ -234,6 +234,31 @@ export interface WebhookDeliveriesTable {
   resend_of: string | null;
 }
 
+/** An uploaded file (migration 009): linked to its message once one is sent with it. */
+export interface AttachmentsTable {
+  id: string;
+  conversation_id: string;
+  /** Null until a message links it (then never changes). */
+  message_id: number | null;
+  /** Its place among the message's files (the order of `attachmentIds`); null until linked. */
+  position: number | null;
+  /** `visitor` or `agent`. */
+  uploader_kind: string;
+  /** The visitor session's id or the agent's id. */
+  uploader_id: string;
+  client_id: string;
+  /** The name shown (cleaned, rules/attachments.ts `safeName`). */
+  name: string;
+  size: number;
+  /** Sniffed from the bytes. */
+  content_type: string;
+  kind: string;
+  duration_ms: number | null;
+  /** Where the bytes are in the attachment storage: random, never derived from the name. */
+  storage_key: string;
+  created_at: string;
+}
+
 export interface Database {
   sites: SitesTable;
   visitors: VisitorsTable;
@@ -253,4 +278,5 @@ export interface Database {
   team_reads: TeamReadsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  attachments: AttachmentsTable;
 }

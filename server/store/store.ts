@@ -5,6 +5,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { AgentsRepo } from './agents-repo.js';
 import { AssignmentRepo } from './assignment-repo.js';
+import { AttachmentsRepo } from './attachments-repo.js';
 import { ContactsRepo } from './contacts-repo.js';
 import { ContentRepo } from './content-repo.js';
 import { ConversationsRepo } from './conversations-repo.js';
@@ -34,6 +35,7 @@ export class Store {
   readonly team: TeamRepo;
   readonly assignment: AssignmentRepo;
   readonly webhooks: WebhooksRepo;
+  readonly attachments: AttachmentsRepo;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -50,6 +52,7 @@ export class Store {
     this.team = new TeamRepo(db);
     this.assignment = new AssignmentRepo(db, dialect);
     this.webhooks = new WebhooksRepo(db, dialect);
+    this.attachments = new AttachmentsRepo(db, dialect);
   }
 
   transaction<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
