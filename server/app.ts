@@ -119,6 +119,7 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
   app.addHook('onClose', async () => {
     if (sweeper) clearInterval(sweeper);
     await services.webhooks.stop();
+    services.attachments.storage.close?.();
   });
   app.addHook('preClose', async () => {
     io.local.disconnectSockets(true);

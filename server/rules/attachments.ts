@@ -126,9 +126,10 @@ export function hasVideoTrack(bytes: Uint8Array, container: Container): boolean 
  * an .exe), without path separators, at most LIMITS.attachmentName characters with its extension kept.
  */
 export function safeName(name: string | undefined, kind: AttachmentKind): string {
-  const cleaned = withoutBidiControls(storableText((name ?? '').normalize('NFC')))
+  const cleaned = withoutBidiControls(
     // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+    storableText((name ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, '')).normalize('NFC'),
+  )
     .replace(/[/\\]/g, '_')
     .trim()
     .replace(/^\.+/, '');

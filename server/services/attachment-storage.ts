@@ -25,6 +25,8 @@ export interface AttachmentStorage {
   get(key: string, range?: ByteRange): Promise<Readable>;
   /** Removes the bytes; a key with nothing stored is not an error. */
   delete(key: string): Promise<void>;
+  /** Lets go of connections (the hub is closing). */
+  close?(): void;
 }
 
 /** Nothing is stored under this key (removed behind the hub's back, or a half-finished deletion). */
@@ -145,7 +147,7 @@ export class S3Storage implements AttachmentStorage {
     await this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: checkKey(key) }));
   }
 
-  destroy(): void {
+  close(): void {
     this.#client.destroy();
   }
 }
