@@ -5,9 +5,9 @@
  * must carry a valid AWS Signature Version 4 (`Authorization: AWS4-HMAC-SHA256 …`) for the configured key, and a
  * signed payload must match its `x-amz-content-sha256`. Objects are kept in memory.
  *
- * Why not a real server: the S3-compatible servers on npm are unmaintained (s3rver) or not JavaScript (MinIO), and
- * installing one here would change the shared dependency tree; this is the part of S3 the hub uses, checked against
- * the real @aws-sdk/client-s3 client.
+ * Why not a real server: npm's S3 emulator (s3rver) is an old Koa-based project and MinIO is not JavaScript; adding
+ * either for one test was not worth it. This is the part of S3 the hub uses, exercised with the real
+ * @aws-sdk/client-s3 client (requests signed and sent over HTTP, answers parsed as from S3).
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
