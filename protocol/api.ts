@@ -8,7 +8,9 @@
  * or an API token (`sbt_…`, api-tokens.ts) holding the route's scope (server/rules/api-tokens.ts).
  * Errors answer with an `ErrorBody` (`{ code, message }`) and the matching HTTP status:
  * 400 bad_request, 401 unauthorized, 403 forbidden (role or visibility) / insufficient_scope (an API token), 404 not_found,
- * 409 already_claimed / conflict / feature_disabled, 413 too_large, 429 rate_limited, 502 provider_unavailable.
+ * 409 already_claimed / conflict / feature_disabled, 413 too_large / file_too_large, 415 file_type_not_allowed,
+ * 429 rate_limited, 502 provider_unavailable.
+ * Exceptions to the agent token: the widget's upload and a file's signed URL (protocol/attachments.ts).
  */
 import type {
   Contact,
@@ -24,6 +26,7 @@ import type {
 import type { ApiToken, ApiTokenCreated, ApiTokenInput } from './api-tokens.js';
 import type { AssistSettings, AssistStatus, ConversationDigest, SuggestionList } from './assist.js';
 import type { EmailSettings, EmailSettingsInput, InboundEmailResult } from './email.js';
+import type { UploadedAttachment } from './attachments.js';
 import type { TeamMessagePage, TeamThread } from './team.js';
 import type { WebhookDelivery, WebhookDeliveryPage, WebhookEndpoint, WebhookInput, WebhookPatch, WebhookSettings } from './webhooks.js';
 import type {
@@ -183,6 +186,16 @@ export interface ApiRoutes {
   'DELETE /api/conversations/:id': { response: { ok: true } };
   /** `format=json` (default) → ConversationDetail; `format=text` → plain-text transcript. Sent as an attachment. */
   'GET /api/conversations/:id/export': { query: { format?: 'json' | 'text' }; response: ConversationDetail | string };
+
+  /**
+   * Attachments (protocol/attachments.ts has the flow): multipart `file` + `UploadFields`, then `message:send` with
+   * `attachmentIds`. Agents: any agent who may see the conversation.
+   */
+  'POST /api/conversations/:id/attachments': { body: FormData; response: UploadedAttachment };
+  /** The widget's upload: `Authorization: Bearer <visitor session token>`, into the visitor's open conversation (opened if none). */
+  'POST /api/widget/attachments': { body: FormData; response: UploadedAttachment };
+  /** The file's bytes: with the signed URL's `exp` and `sig`, or a Bearer token of someone who may see the conversation. */
+  'GET /api/attachments/:id': { query: { exp?: number; sig?: string }; response: string };
 
   'GET /api/visitors/:id': { response: Visitor };
   'GET /api/visitors/:id/export': { response: VisitorExport };

@@ -17,6 +17,10 @@ export const ERROR_CODES = {
   /** An AI assist feature the admin turned off (or, for transcription, one the hub has no provider for). */
   feature_disabled: 409,
   too_large: 413,
+  /** An upload is larger than the hub accepts (`ATTACHMENT_MAX_BYTES`). */
+  file_too_large: 413,
+  /** An upload's content (sniffed from its bytes, never its name) is not a type the hub accepts (`ATTACHMENT_TYPES`). */
+  file_type_not_allowed: 415,
   rate_limited: 429,
   /** The widget's site key is unknown (a connect refusal). */
   unknown_site: 404,

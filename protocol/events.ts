@@ -47,7 +47,13 @@ export interface VisitorSession {
 export interface VisitorSendPayload {
   /** Unique per message, chosen by the widget; resends reuse it. */
   clientId: string;
+  /** May be empty when the message has attachments. */
   text: string;
+  /**
+   * Files uploaded first (`POST /api/widget/attachments`, protocol/attachments.ts), at most
+   * LIMITS.attachmentsPerMessage: each must be this visitor's, in this conversation, and not sent yet.
+   */
+  attachmentIds?: string[];
 }
 
 export interface VisitorClientToServer {
@@ -84,7 +90,13 @@ export interface AgentAuth {
 export interface AgentSendPayload {
   conversationId: string;
   clientId: string;
+  /** May be empty when the message has attachments. */
   text: string;
+  /**
+   * Files uploaded first (`POST /api/conversations/:id/attachments`, protocol/attachments.ts), at most
+   * LIMITS.attachmentsPerMessage: each must be an agent's upload to this conversation, not sent yet.
+   */
+  attachmentIds?: string[];
 }
 
 export interface AgentClientToServer {

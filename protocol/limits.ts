@@ -21,4 +21,10 @@ export const LIMITS = {
   contactsPage: 50,
   /** Messages per `messages:since` answer; the widget asks again while `more` is true. */
   historyPage: 100,
+  /** Files one message may carry (`attachmentIds`). */
+  attachmentsPerMessage: 10,
+  /** Default largest upload in bytes (configurable on the hub: ATTACHMENT_MAX_BYTES; 413 `file_too_large` above). */
+  attachmentBytes: 10 * 1024 * 1024,
+  /** Longest file name kept (longer ones are shortened, keeping the extension). */
+  attachmentName: 200,
 } as const;

@@ -21,6 +21,7 @@ import { servicesPlugin } from './plugins/services.js';
 import { adminRoutes } from './routes/admin.js';
 import { apiTokenRoutes } from './routes/api-tokens.js';
 import { assistRoutes } from './routes/assist.js';
+import { attachmentRoutes } from './routes/attachments.js';
 import { authentication, authRoutes } from './routes/auth.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { faqRoutes } from './routes/faqs.js';
@@ -84,7 +85,8 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
 
   const io = new Server(app.server, { cors: { origin: true }, maxHttpBufferSize: 64 * 1024, pingInterval: 20_000, pingTimeout: 20_000 });
   const redisClients = config.redisUrl ? await useRedisAdapter(io, config.redisUrl) : [];
-  const services = createServices(store, io, visitorTokens(secret), clock, config);
+  const services = createServices(store, io, visitorTokens(secret), clock, config, secret);
+  services.attachments.useLog({ warn: (obj, msg) => app?.log.warn(obj, msg) });
 
   await app.register(httpBasics, { requestsPerMinute: config.requestsPerMinute });
   await app.register(servicesPlugin, { services });
@@ -115,6 +117,7 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
       apiTokenRoutes,
       assistRoutes,
       emailRoutes,
+      attachmentRoutes,
     ])
       await api.register(routes);
   });
@@ -141,6 +144,7 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
     await services.webhooks.stop();
     await smtp?.close();
     await services.email.stop();
+    services.attachments.storage.close?.();
   });
   app.addHook('preClose', async () => {
     io.local.disconnectSockets(true);
@@ -156,7 +160,7 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
     inboundSmtp: () => smtp,
     async listen() {
       const address = await app.listen({ port: config.port, host: config.host });
-      app.log.info({ store: description }, 'hub ready');
+      app.log.info({ store: description, attachments: services.attachments.storage.description }, 'hub ready');
       if (config.sweepIntervalMs > 0) {
         sweeper = setInterval(runSweep, config.sweepIntervalMs);
         sweeper.unref();

@@ -2,6 +2,21 @@
  * Hub configuration. `loadConfig(env)` is called once by main.ts (the only place that reads
  * the environment); tests build a Config directly with `testConfig()`.
  */
+import { DEFAULT_ATTACHMENT_TYPES } from '../protocol/attachments.js';
+import { LIMITS } from '../protocol/limits.js';
+
+/** An S3-compatible bucket for uploaded files (AWS S3, MinIO, Cloudflare R2, Backblaze B2, Garage…). */
+export interface S3Config {
+  bucket: string;
+  /** The service's URL (`https://s3.example.com`); null: AWS S3 of `region`. */
+  endpoint: string | null;
+  region: string;
+  /** Null: the AWS SDK's default credential chain (instance role, AWS_* variables, profile). */
+  accessKeyId: string | null;
+  secretAccessKey: string | null;
+  /** `https://endpoint/bucket/key` instead of `https://bucket.endpoint/key` (MinIO and most self-hosted servers need it). */
+  forcePathStyle: boolean;
+}
 export interface Config {
   port: number;
   host: string;
@@ -70,6 +85,19 @@ export interface Config {
   inboundSmtpHost: string;
   /** How often this hub's email worker looks for due emails (ms); 0 disables the worker (timer and kicks). */
   emailPollMs: number;
+  /** The largest upload in bytes (413 `file_too_large` above it). */
+  attachmentMaxBytes: number;
+  /** Content types uploads may have, checked against the type sniffed from the bytes (415 `file_type_not_allowed`). */
+  attachmentTypes: string[];
+  /**
+   * Where uploaded files are kept on disk. Null: an `attachments` folder beside the SQLite file, or
+   * `./data/attachments` with PostgreSQL. Not used when `s3` is set.
+   */
+  attachmentDir: string | null;
+  /** Keep uploaded files in an S3-compatible bucket instead of on disk (S3_BUCKET and friends). */
+  s3: S3Config | null;
+  /** Uploads one visitor may make per minute (and five times that per client address). */
+  uploadsPerMinute: number;
 }
 
 export const DEFAULTS: Omit<Config, 'databaseUrl'> = {
@@ -110,6 +138,11 @@ export const DEFAULTS: Omit<Config, 'databaseUrl'> = {
   inboundSmtpPort: null,
   inboundSmtpHost: '127.0.0.1',
   emailPollMs: 5000,
+  attachmentMaxBytes: LIMITS.attachmentBytes,
+  attachmentTypes: [...DEFAULT_ATTACHMENT_TYPES],
+  attachmentDir: null,
+  s3: null,
+  uploadsPerMinute: 20,
 };
 
 /** `TRUST_PROXY`: unset/empty/0/false → off; a number → that many hops; else a comma list of addresses or CIDRs. */
@@ -122,6 +155,35 @@ export function parseTrustProxy(value: string | undefined): Config['trustProxy']
     .split(',')
     .map((part) => part.trim())
     .filter(Boolean);
+}
+
+/** `ATTACHMENT_TYPES`: a comma list of MIME types (unset: DEFAULT_ATTACHMENT_TYPES). */
+export function parseAttachmentTypes(value: string | undefined): string[] {
+  const types = (value ?? '')
+    .split(',')
+    .map((type) => type.trim().toLowerCase())
+    .filter(Boolean);
+  if (types.length === 0) return [...DEFAULT_ATTACHMENT_TYPES];
+  const bad = types.find((type) => !/^[a-z]+\/[a-z0-9.+-]+$/.test(type));
+  if (bad) throw new Error(`ATTACHMENT_TYPES must be a comma list of MIME types like image/png, got "${bad}"`);
+  return types;
+}
+
+/** S3_BUCKET (+ S3_ENDPOINT, S3_REGION, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_FORCE_PATH_STYLE); null without a bucket. */
+export function parseS3(env: NodeJS.ProcessEnv): S3Config | null {
+  const bucket = env.S3_BUCKET?.trim();
+  if (!bucket) return null;
+  const accessKeyId = env.S3_ACCESS_KEY_ID || null;
+  const secretAccessKey = env.S3_SECRET_ACCESS_KEY || null;
+  if ((accessKeyId === null) !== (secretAccessKey === null)) throw new Error('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set both or neither');
+  return {
+    bucket,
+    endpoint: env.S3_ENDPOINT?.trim() || null,
+    region: env.S3_REGION?.trim() || 'us-east-1',
+    accessKeyId,
+    secretAccessKey,
+    forcePathStyle: env.S3_FORCE_PATH_STYLE === '1' || env.S3_FORCE_PATH_STYLE === 'true',
+  };
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -194,5 +256,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     ...mailSettings(env),
     inboundSmtpHost: env.INBOUND_SMTP_HOST || DEFAULTS.inboundSmtpHost,
     emailPollMs: int(env.EMAIL_POLL_MS, DEFAULTS.emailPollMs, 'EMAIL_POLL_MS'),
+    attachmentMaxBytes: int(env.ATTACHMENT_MAX_BYTES, DEFAULTS.attachmentMaxBytes, 'ATTACHMENT_MAX_BYTES'),
+    attachmentTypes: parseAttachmentTypes(env.ATTACHMENT_TYPES),
+    attachmentDir: env.ATTACHMENT_DIR?.trim() || null,
+    s3: parseS3(env),
+    uploadsPerMinute: int(env.UPLOADS_PER_MINUTE, DEFAULTS.uploadsPerMinute, 'UPLOADS_PER_MINUTE'),
   };
 }

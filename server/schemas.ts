@@ -36,14 +36,19 @@ export const VisitorAuthSchema = Type.Object({
   language: Type.Optional(Type.String({ maxLength: 35 })),
 });
 
+/** Uploaded files a message carries (protocol/attachments.ts); their ownership is checked when the message is stored. */
+const AttachmentIds = Type.Optional(Type.Array(Id, { maxItems: LIMITS.attachmentsPerMessage }));
 /** Text length is checked separately so that an oversized message gets `too_large`, not `bad_request`. */
-export const VisitorSendSchema = Type.Object({ clientId: ClientId, text: Type.String() }, { additionalProperties: false });
+export const VisitorSendSchema = Type.Object({ clientId: ClientId, text: Type.String(), attachmentIds: AttachmentIds }, { additionalProperties: false });
 export const SinceSchema = Type.Object({ afterId: Type.Integer({ minimum: 0 }) });
 export const UserUpdateSchema = Type.Object({ userData: UserDataSchema });
 export const ReadSchema = Type.Object({ upToId: Type.Integer({ minimum: 0 }) });
 export const VisitorTypingSchema = Type.Object({ typing: Type.Boolean() });
 
-export const AgentSendSchema = Type.Object({ conversationId: Id, clientId: ClientId, text: Type.String() }, { additionalProperties: false });
+export const AgentSendSchema = Type.Object(
+  { conversationId: Id, clientId: ClientId, text: Type.String(), attachmentIds: AttachmentIds },
+  { additionalProperties: false },
+);
 export const ConversationRefSchema = Type.Object({ conversationId: Id });
 export const AgentTypingSchema = Type.Object({ conversationId: Id, typing: Type.Boolean() });
 

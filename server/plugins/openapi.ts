@@ -18,7 +18,7 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
 const DESCRIPTION = `The REST API of a Switchboard hub: what the agent panel uses, for integrations (a CRM, scripts).
 
 **Authentication.** Every route needs \`Authorization: Bearer <token>\` with an agent token from \`POST /api/auth/login\`,
-except sign-in, \`GET /health\` and this document. A token acts with its agent's role (\`admin\` or \`agent\`) and
+except sign-in, \`GET /health\` and this document, the widget's upload (its session token) and a file's signed URL. A token acts with its agent's role (\`admin\` or \`agent\`) and
 sees only the conversations that agent may see (a hidden one answers 404).
 
 **API tokens** (for server-to-server use) are made by an admin in the panel (_Admin → API tokens_) or with
@@ -31,7 +31,7 @@ ${API_TOKEN_SCOPES.map((scope) => `- \`${scope}\`: ${API_TOKEN_SCOPE_DESCRIPTION
 
 **Errors** answer \`{ code, message, field? }\` with the matching status: 400 \`bad_request\` (\`field\` names the body
 field at fault when there is one), 401 \`unauthorized\`, 403 \`forbidden\` / \`insufficient_scope\`, 404 \`not_found\`, 409 \`already_claimed\` /
-\`closed\` / \`conflict\` / \`feature_disabled\`, 413 \`too_large\`, 429 \`rate_limited\`, 500 \`internal\`, 502 \`provider_unavailable\`.
+\`closed\` / \`conflict\` / \`feature_disabled\`, 413 \`too_large\` / \`file_too_large\`, 415 \`file_type_not_allowed\`, 429 \`rate_limited\`, 500 \`internal\`, 502 \`provider_unavailable\`.
 
 **Real time.** Messages are sent and live updates received over Socket.IO (namespaces \`/visitor\` and \`/agent\`), which
 OpenAPI can't describe: the events and their payloads are typed in \`protocol/events.ts\` (and \`protocol/team.ts\` for
@@ -115,6 +115,11 @@ export const openapi = fp(
               description:
                 'An API token (`sbt_…`, from `POST /api/tokens`): acts as the admin who created it, on the operations its scopes open ' +
                 `(the operation's security lists the scope: ${API_TOKEN_SCOPES.map((scope) => `\`${scope}\``).join(', ')}).`,
+            },
+            visitorToken: {
+              type: 'http',
+              scheme: 'bearer',
+              description: "A widget session's token (the `token` of the `/visitor` socket's `session` event): the widget's own routes only.",
             },
           },
         },

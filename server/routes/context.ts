@@ -4,18 +4,25 @@ import { HubError } from '../errors.js';
 import type { Actor } from '../rules/handoff.js';
 import type { TokenCaller } from '../services/api-tokens.js';
 import type { HubServices } from '../services/hub-services.js';
+import type { VisitorIdentity } from '../services/visitor-sessions.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     services: HubServices;
   }
   interface FastifyRequest {
-    /** The authenticated agent (set by the auth hook on every /api route but login). */
+    /** The authenticated agent (set by the auth hook on every /api route but login and `ownAuthentication` ones). */
     agent: Actor | null;
     /** The agent token's hash (sign-out revokes it); null with an API token. */
     tokenHash: string | null;
     /** The API token the request came with (`agent` is then its creator); null with an agent token. */
     apiToken: TokenCaller | null;
+    /** The widget session of a visitor's REST call (the widget's upload). */
+    visitorIdentity?: VisitorIdentity;
+  }
+  interface FastifyContextConfig {
+    /** The route checks its own credentials (a visitor token, a signed URL): the agent-token hook leaves it alone. */
+    ownAuthentication?: boolean;
   }
 }
 

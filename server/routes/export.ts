@@ -11,7 +11,7 @@ export function transcriptText(detail: ConversationDetail): string {
     `Channel: ${conversation.channel} · Language: ${conversation.language} · Status: ${conversation.ticketStatus} · ${conversation.state}`,
     `Started: ${conversation.createdAt} · Last activity: ${conversation.lastActivityAt}`,
     '',
-    ...messages.map((m) => `[${m.createdAt}] ${who(m)}: ${m.text}`),
+    ...messages.map((m) => `[${m.createdAt}] ${who(m)}: ${[m.text, ...m.attachments.map((a) => `[file: ${a.name}]`)].filter(Boolean).join(' ')}`),
   ];
   if (notes.length > 0) lines.push('', 'Private notes:', ...notes.map((n) => `[${n.createdAt}] ${n.agentName}: ${n.text}`));
   return `${lines.join('\n')}\n`;

@@ -119,6 +119,12 @@ export const ROUTE_SCOPES = {
   'GET /api/email/settings': 'never',
   'PUT /api/email/settings': 'never',
   'POST /api/email/inbound': 'public',
+
+  // Attachments: an agent's upload writes to a conversation; the widget's upload and the file itself check their own
+  // credentials (the visitor token, a signed URL, or a Bearer of the conversation's agents or visitor).
+  'POST /api/conversations/:id/attachments': 'conversations:write',
+  'POST /api/widget/attachments': 'public',
+  'GET /api/attachments/:id': 'public',
 } as const satisfies Record<keyof ApiRoutes, ScopeDecision>;
 
 export type RouteKey = keyof typeof ROUTE_SCOPES;

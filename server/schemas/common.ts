@@ -45,7 +45,7 @@ export const ErrorBodySchema = Type.Object(
     additionalProperties: false,
     description:
       'An error: 400 bad_request, 401 unauthorized, 403 forbidden (role or visibility) / insufficient_scope (an API token without the scope), 404 not_found, ' +
-      '409 already_claimed / closed / conflict / feature_disabled, 413 too_large, 429 rate_limited; 500 internal, 502 provider_unavailable.',
+      '409 already_claimed / closed / conflict / feature_disabled, 413 too_large / file_too_large, 415 file_type_not_allowed, 429 rate_limited; 500 internal, 502 provider_unavailable.',
   },
 );
 

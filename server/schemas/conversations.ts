@@ -1,7 +1,7 @@
 /** Response schemas of conversations, messages, notes, visitors and the dashboard (protocol/types.ts, protocol/api.ts). */
 import Type, { type Static } from 'typebox';
 import type { ConversationList, LanguageCount, VisitorExport } from '../../protocol/api.js';
-import { ATTACHMENT_KINDS } from '../../protocol/attachments.js';
+import { ATTACHMENT_KINDS, type UploadedAttachment } from '../../protocol/attachments.js';
 import {
   BOT_STATUSES,
   CHANNELS,
@@ -69,6 +69,9 @@ export const AttachmentSchema = Type.Object(
   { title: 'Attachment', additionalProperties: false },
 );
 assertSame<Static<typeof AttachmentSchema>, Attachment>(true);
+
+export const UploadedAttachmentSchema = Type.Object({ attachment: AttachmentSchema }, { title: 'UploadedAttachment', additionalProperties: false });
+assertSame<Static<typeof UploadedAttachmentSchema>, UploadedAttachment>(true);
 
 export const MessageSchema = Type.Object(
   {

@@ -40,10 +40,12 @@ import {
   LanguageCountSchema,
   MessageSchema,
   NoteSchema,
+  UploadedAttachmentSchema,
   VisitorExportSchema,
   VisitorSchema,
 } from './conversations.js';
 import { EmailSettingsSchema, InboundEmailResultSchema } from './email.js';
+import { DEFAULT_ATTACHMENT_TYPES } from '../../protocol/attachments.js';
 import { TeamMessagePageSchema, TeamThreadSchema } from './team.js';
 import { WebhookDeliveryPageSchema, WebhookDeliverySchema, WebhookEndpointSchema, WebhookSettingsSchema } from './webhooks.js';
 
@@ -53,6 +55,9 @@ export const TAGS = {
   conversations: 'The inbox: list, search and filters, one conversation, notes, tags, assignment, status, take-over, export.',
   contacts: 'The people behind the widget sessions: fields, tags, notes, merge, GDPR export and erase, New chat.',
   visitors: 'Widget sessions: profile, export, erase.',
+  attachments:
+    'Files, images and voice notes: upload first (multipart), then send the message with `attachmentIds` over the socket; ' +
+    'read them through the signed URL a message carries.',
   bot: 'FAQs (and their CSV files), quick replies, bot settings.',
   team: 'Agents, sites and the dashboard tiles.',
   'team chat': 'Agents talking among themselves (sending is on the socket, `team:send`).',
@@ -78,6 +83,8 @@ interface Operation {
   status?: 201;
   /** Answers without a bearer token. */
   public?: true;
+  /** Other credentials than the agent token (OpenAPI security requirements: any one of them). */
+  security?: Record<string, string[]>[];
   response: TSchema | ContentResponse;
 }
 
@@ -178,6 +185,43 @@ export const OPERATIONS = {
     response: {
       description: 'The conversation, as JSON or as a plain-text transcript',
       content: { 'application/json': { schema: ConversationDetailSchema }, 'text/plain': { schema: Type.String() } },
+    },
+  },
+
+  'POST /api/conversations/:id/attachments': {
+    tag: 'attachments',
+    summary: 'Upload a file to a conversation',
+    description:
+      'Multipart: one `file` part and the text fields `clientId` (required; a retry with the same one answers the stored ' +
+      'file), `durationMs` and `kind` (voice notes). Any agent who may see the conversation; closed: 409. The type is ' +
+      'sniffed from the bytes and checked against the allow-list: 415 `file_type_not_allowed`; over the size limit: 413 ' +
+      '`file_too_large`. Then send a message with `attachmentIds` (socket `message:send`).',
+    status: 201,
+    response: UploadedAttachmentSchema,
+  },
+  'POST /api/widget/attachments': {
+    tag: 'attachments',
+    summary: "The widget's upload (visitor session token)",
+    description:
+      "As the agents' upload, with the widget session's token as the Bearer: the file goes into the visitor's open " +
+      'conversation, which the upload opens when there is none (as a first message would). Rate-limited per visitor.',
+    status: 201,
+    security: [{ visitorToken: [] }] as Record<string, string[]>[],
+    response: UploadedAttachmentSchema,
+  },
+  'GET /api/attachments/:id': {
+    tag: 'attachments',
+    summary: "A file's bytes",
+    description:
+      'With `exp` and `sig` as in the signed `url` a message carries (no header needed; 401 when invalid or expired), or ' +
+      'a Bearer token: an agent who may see the conversation, or its visitor. Images are served inline, anything else as a ' +
+      'download; always `nosniff` and a sandboxing Content-Security-Policy. `Range` answers 206.',
+    security: [{ bearerAuth: [] }, { visitorToken: [] }, {}] as Record<string, string[]>[],
+    response: {
+      description: 'The bytes, with the type sniffed at upload (`application/octet-stream` for anything a browser could run)',
+      content: Object.fromEntries(
+        [...DEFAULT_ATTACHMENT_TYPES, 'application/octet-stream'].map((type) => [type, { schema: Type.String({ description: 'The file.' }) }]),
+      ),
     },
   },
 
@@ -424,13 +468,15 @@ export function doc<K extends RouteKey>(
   const [method = '', url = ''] = key.split(' ');
   const decision = ROUTE_SCOPES[key];
   const description = [operation.description, scopeNote(decision)].filter(Boolean).join('\n\n');
-  if (Boolean(operation.public) !== (decision === 'public')) throw new Error(`${key}: public in one table and not in the other`);
+  // `public` in the scope table: the agent-token check does not run (no auth at all, or the route's own: a visitor
+  // token, a signed URL, the inbound-email token), which the row says with `public` or its own `security`.
+  if (Boolean(operation.public || operation.security) !== (decision === 'public')) throw new Error(`${key}: public in one table and not in the other`);
   return {
     tags: [operation.tag],
     summary: operation.summary,
     ...(description ? { description } : {}),
     operationId: operationId(method, url),
-    security: security(decision),
+    security: operation.public ? [] : (operation.security ?? security(decision)),
     response: {
       [operation.status ?? 200]: described(operation.response, operation.status === 201 ? 'Created' : 'OK'),
       '4xx': CLIENT_ERROR,

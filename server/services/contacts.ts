@@ -26,6 +26,7 @@ import { canSee } from '../rules/visibility.js';
 import { json } from '../store/mappers.js';
 import type { ContactsTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
+import type { Attachments } from './attachments.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { Messaging } from './messaging.js';
 import type { Publisher } from './publisher.js';
@@ -53,6 +54,7 @@ export class Contacts {
     private readonly messaging: Messaging,
     private readonly clock: Clock,
     private readonly webhooks: Webhooks,
+    private readonly attachments: Attachments,
   ) {}
 
   // ------------------------------------------------------------ definitions and catalogue
@@ -232,7 +234,10 @@ export class Contacts {
     const summaries = await this.views.summaries(records);
     const conversations = await Promise.all(
       records.map(async (record, i) => {
-        const [messages, notes] = await Promise.all([this.store.messages.after(record.id, 0, 100_000), this.store.messages.notes(record.id)]);
+        const [messages, notes] = await Promise.all([
+          this.store.messages.after(record.id, 0, 100_000).then((list) => this.views.withAttachments(list)),
+          this.store.messages.notes(record.id),
+        ]);
         return { conversation: summaries[i] ?? (await this.views.summary(record)), messages, notes };
       }),
     );
@@ -250,7 +255,9 @@ export class Contacts {
     const row = await this.store.contacts.get(id);
     if (!row) throw notFound('Contact');
     const records = await this.store.conversations.ofContact(id);
-    await this.store.contacts.delete(id);
+    const { storageKeys } = await this.store.contacts.delete(id);
+    // Their files: the rows went with the conversations, now the bytes.
+    await this.attachments.removeFiles(storageKeys);
     await this.webhooks.contactDeleted([{ id, siteId: row.site_id }], 'erased');
     for (const record of records) this.broadcaster.deleted(record, inboxFields(record));
     this.broadcaster.resetContact(id);

@@ -13,6 +13,7 @@ import type { ConversationRecord } from '../store/mappers.js';
 import type { AgentsTable, ConversationsTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { visibleConversation } from './access.js';
+import type { Attachments } from './attachments.js';
 import type { Broadcaster } from './broadcaster.js';
 import { tagCatalogue } from './contacts.js';
 import type { Publisher } from './publisher.js';
@@ -28,6 +29,7 @@ export class ConversationCommands {
     private readonly broadcaster: Broadcaster,
     private readonly clock: Clock,
     private readonly webhooks: Webhooks,
+    private readonly attachments: Attachments,
   ) {}
 
   #now(): string {
@@ -180,7 +182,9 @@ export class ConversationCommands {
   async delete(actor: Actor, conversationId: string): Promise<void> {
     if (actor.role !== 'admin') throw forbidden('Only an admin can delete conversations');
     const record = await visibleConversation(this.store, actor, conversationId);
-    await this.store.conversations.delete(record.id);
+    const { storageKeys } = await this.store.conversations.delete(record.id);
+    // The rows went with the conversation; now their bytes.
+    await this.attachments.removeFiles(storageKeys);
     this.broadcaster.deleted(record, inboxFields(record));
     this.broadcaster.visitorConversation(record.contactId, { ...(await this.views.visitorView(record)), state: 'closed' });
   }

@@ -98,7 +98,7 @@ export class EmailInbound {
     // The Message-ID names the email: a redelivery has the same one, so the same clientId, and is stored once.
     const id = mail.messageId ?? createHash('sha256').update(raw).digest('hex');
     const clientId = `email-${createHash('sha256').update(id).digest('base64url').slice(0, 43)}`;
-    const sent = await this.messaging.visitorSend(visitor, clientId, text, undefined, { channel: 'email', conversationId: record.id });
+    const sent = await this.messaging.visitorSend(visitor, clientId, text, undefined, [], { channel: 'email', conversationId: record.id });
     return { accepted: true, conversationId: sent.message.conversationId, messageId: sent.message.id, duplicate: sent.duplicate };
   }
 }

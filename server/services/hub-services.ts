@@ -7,12 +7,15 @@ import type { VisitorTokens } from '../auth.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { HubMetrics } from '../metrics.js';
+import { urlKey } from '../rules/attachments.js';
 import type { Store } from '../store/store.js';
 import { Accounts } from './accounts.js';
 import { ApiTokens } from './api-tokens.js';
 import { AiProvider } from './ai-provider.js';
 import { Assist } from './assist.js';
 import { Assignment } from './assignment.js';
+import { type AttachmentStorage, attachmentStorage } from './attachment-storage.js';
+import { Attachments } from './attachments.js';
 import { BotService } from './bot-service.js';
 import { Broadcaster } from './broadcaster.js';
 import { Contacts } from './contacts.js';
@@ -49,19 +52,35 @@ export interface HubServices {
   assist: Assist;
   email: Email;
   emailInbound: EmailInbound;
+  attachments: Attachments;
   config: Config;
   clock: Clock;
   metrics: HubMetrics;
 }
 
-export function createServices(store: Store, io: Server, tokens: VisitorTokens, clock: Clock, config: Config): HubServices {
+/**
+ * @param secret the hub secret (SWITCHBOARD_SECRET or the generated one): signs attachment URLs (a key derived from it).
+ * @param storage where uploaded files go; default: the one the configuration names (attachment-storage.ts).
+ */
+export function createServices(
+  store: Store,
+  io: Server,
+  tokens: VisitorTokens,
+  clock: Clock,
+  config: Config,
+  secret: string,
+  storage: AttachmentStorage = attachmentStorage(config),
+): HubServices {
   const broadcaster = new Broadcaster(io, config.redisUrl !== null);
-  const views = new Views(store, broadcaster, config);
+  const key = urlKey(secret);
+  const views = new Views(store, broadcaster, config, clock, key);
   const metrics = new HubMetrics({ visitors: () => broadcaster.visitors.sockets.size, agents: () => broadcaster.agents.sockets.size });
   const publisher = new Publisher(views, broadcaster, metrics);
   const bot = new BotService(store);
   const webhooks = new Webhooks(store, clock, config, metrics);
-  const commands = new ConversationCommands(store, views, publisher, broadcaster, clock, webhooks);
+  // An upload with no open conversation opens one through messaging (built next: called only later, at run time).
+  const attachments = new Attachments(store, storage, views, clock, config, key, (visitor) => messaging.conversationForUpload(visitor));
+  const commands = new ConversationCommands(store, views, publisher, broadcaster, clock, webhooks, attachments);
   const assignment = new Assignment(store, publisher, broadcaster, clock);
   const apiTokens = new ApiTokens(store, clock);
   const provider = config.aiBaseUrl
@@ -76,7 +95,21 @@ export function createServices(store: Store, io: Server, tokens: VisitorTokens, 
     : null;
   // Outbound mail only with SMTP_URL and MAIL_FROM (config.ts refuses one without the other).
   const email = new Email(store, broadcaster, clock, config, metrics, config.smtpUrl && config.mailFrom ? smtpTransport(config.smtpUrl) : null);
-  const messaging = new Messaging(store, views, publisher, broadcaster, commands, bot, clock, config, metrics, webhooks, assignment, email);
+  const messaging: Messaging = new Messaging(
+    store,
+    views,
+    publisher,
+    broadcaster,
+    commands,
+    bot,
+    clock,
+    config,
+    metrics,
+    webhooks,
+    attachments,
+    assignment,
+    email,
+  );
   return {
     broadcaster,
     views,
@@ -84,17 +117,18 @@ export function createServices(store: Store, io: Server, tokens: VisitorTokens, 
     commands,
     messaging,
     visitorSessions: new VisitorSessions(store, views, publisher, broadcaster, tokens, clock, webhooks),
-    contacts: new Contacts(store, views, publisher, broadcaster, messaging, clock, webhooks),
+    contacts: new Contacts(store, views, publisher, broadcaster, messaging, clock, webhooks, attachments),
     accounts: new Accounts(store, views, broadcaster, clock, config, assignment, apiTokens),
     apiTokens,
     content: new Content(store, bot, clock, assignment),
-    sweeper: new Sweeper(store, publisher, clock, config, metrics, assignment, webhooks),
+    sweeper: new Sweeper(store, publisher, clock, config, metrics, assignment, webhooks, attachments),
     teamChat: new TeamChat(store, broadcaster, clock, config),
     assignment,
     webhooks,
     assist: new Assist(store, views, bot, clock, provider),
     email,
     emailInbound: new EmailInbound(store, messaging, config),
+    attachments,
     config,
     clock,
     metrics,

@@ -79,7 +79,7 @@ export class Inbox {
     if (!visitor) throw notFound('Visitor');
     const [conversation, messages, notes] = await Promise.all([
       this.views.summary(record),
-      this.store.messages.after(record.id, 0, TRANSCRIPT_LIMIT),
+      this.store.messages.after(record.id, 0, TRANSCRIPT_LIMIT).then((list) => this.views.withAttachments(list)),
       this.store.messages.notes(record.id),
     ]);
     return { conversation, visitor: toVisitor(visitor, conversation.visitor.online), messages, notes };
@@ -92,7 +92,7 @@ export class Inbox {
 
   async messagesAfter(viewer: Actor, id: string, afterId: number): Promise<Message[]> {
     const record = await visibleConversation(this.store, viewer, id);
-    return this.store.messages.after(record.id, afterId);
+    return this.views.withAttachments(await this.store.messages.after(record.id, afterId));
   }
 
   /** A visitor is visible to an agent who can see at least one of their conversations (admins: all). */
@@ -118,7 +118,7 @@ export class Inbox {
       conversations: await Promise.all(
         conversations.map(async (c, i) => ({
           conversation: summaries[i] ?? (await this.views.summary(c)),
-          messages: await this.store.messages.after(c.id, 0, TRANSCRIPT_LIMIT),
+          messages: await this.views.withAttachments(await this.store.messages.after(c.id, 0, TRANSCRIPT_LIMIT)),
           notes: await this.store.messages.notes(c.id),
         })),
       ),

@@ -2,7 +2,9 @@
  * Messages in and out: the visitor's (stored exactly once, answered by the bot unless muted or taken
  * over), the agent's (taking the conversation over if nobody holds it), notes, read marks and typing.
  */
+import type { AttachmentKind } from '../../protocol/attachments.js';
 import type { ConversationSummary, Message, MessageChannel, Note, UserData, VisitorConversation } from '../../protocol/types.js';
+import { attachmentPreview, WEBHOOK_URL_TTL_S } from '../rules/attachments.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { HubError, notFound } from '../errors.js';
@@ -14,10 +16,11 @@ import type { ConversationRecord } from '../store/mappers.js';
 import type { HubMetrics } from '../metrics.js';
 import type { Db } from '../store/base.js';
 import { json } from '../store/mappers.js';
-import type { VisitorsTable } from '../store/schema.js';
+import type { AttachmentsTable, VisitorsTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { visibleConversation } from './access.js';
 import type { Assignment } from './assignment.js';
+import type { Attachments } from './attachments.js';
 import type { BotService } from './bot-service.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { ConversationCommands } from './conversation-commands.js';
@@ -42,6 +45,7 @@ export class Messaging {
     private readonly config: Config,
     private readonly metrics: HubMetrics,
     private readonly webhooks: Webhooks,
+    private readonly attachments: Attachments,
     private readonly assignment?: Assignment,
     private readonly email?: Email,
   ) {}
@@ -50,14 +54,16 @@ export class Messaging {
     return this.clock.now().toISOString();
   }
 
-  checkLength(text: string): string {
-    if (text.trim().length === 0) throw new HubError('bad_request', 'Message text is empty');
+  /** A message needs text, or at least one file. */
+  checkLength(text: string, attachments = 0): string {
+    if (text.trim().length === 0 && attachments === 0) throw new HubError('bad_request', 'Message text is empty');
     if (text.length > this.config.maxMessageLength) throw new HubError('too_large', `Message is longer than ${this.config.maxMessageLength} characters`);
     return text;
   }
 
   /**
-   * A visitor message: stored exactly once, answered by the bot unless muted or taken over. An email reply
+   * A visitor message: stored exactly once, answered by the bot unless muted or taken over (or it is only files).
+   * `attachmentIds`: the visitor's uploads to this conversation, linked in the message's transaction. An email reply
    * (services/email-inbound.ts) names its channel and the conversation it answers: it goes there while that is
    * open, else where a widget message would (the contact's latest open conversation, or a new one).
    */
@@ -66,9 +72,11 @@ export class Messaging {
     clientId: string,
     text: string,
     socketId?: string,
+    attachmentIds: string[] = [],
     via: { channel: MessageChannel; conversationId?: string } = { channel: 'webchat' },
   ): Promise<{ message: Message; conversation: VisitorConversation; duplicate: boolean }> {
-    this.checkLength(text);
+    const fileIds = this.attachments.checkIds(attachmentIds);
+    this.checkLength(text, fileIds.length);
     const arrived = performance.now();
     const now = this.#now();
     const contactId = visitor.contact_id ?? visitor.id;
@@ -91,16 +99,18 @@ export class Messaging {
             current = await this.store.conversations.latest(contactId, tx, { forUpdate: true });
           if (!current || current.state === 'closed') current = await this.#open(tx, visitor, contactId, now);
           else before = current;
-          const stored = await this.store.messages.insert(
+          const inserted = await this.store.messages.insert(
             { conversationId: current.id, clientId, author: 'visitor', channel: via.channel, agentId: null, authorName: null, text, createdAt: now },
             tx,
           );
+          const files = await this.attachments.link(tx, current.id, inserted.id, fileIds, { kind: 'visitor', id: visitor.id });
+          const stored = this.#withFiles(inserted, files);
           record = await this.store.conversations.update(
             current.id,
             {
               last_activity_at: now,
               last_message_author: 'visitor',
-              last_message_text: text.slice(0, PREVIEW_LENGTH),
+              last_message_text: preview(text, files),
               last_message_at: now,
               unread_count: current.unreadCount + 1,
               unreplied_count: current.unrepliedCount + 1,
@@ -111,7 +121,12 @@ export class Messaging {
             },
             tx,
           );
-          if (record) await events([...(before === null ? [conversationEvent('conversation.created', record)] : []), messageEvent(stored, record)]);
+          if (record) {
+            await events([
+              ...(before === null ? [conversationEvent('conversation.created', record)] : []),
+              messageEvent(this.#withFiles(inserted, files, WEBHOOK_URL_TTL_S), record),
+            ]);
+          }
           return stored;
         }, contactId),
       { checkFirst: false },
@@ -119,16 +134,47 @@ export class Messaging {
     if (duplicate || !record) {
       const existing = record ?? (await this.store.conversations.get(message.conversationId));
       if (!existing) throw notFound('Conversation');
-      return { message, conversation: await this.views.visitorView(existing), duplicate: true };
+      const [resent = message] = await this.views.withAttachments([message]);
+      return { message: resent, conversation: await this.views.visitorView(existing), duplicate: true };
     }
     const stored = performance.now();
     await this.publisher.publish(record, before, { message, visitorUpdate: before === null, exceptSocket: socketId });
     this.metrics.delivered('visitor', (stored - storeStart) / 1000, (performance.now() - arrived) / 1000);
-    // Not to an email: the visitor is away, and only agents' replies are emailed (README "Email continuity").
-    if (via.channel === 'webchat' && botMayAnswer(record)) void this.#botAnswer(record, text).catch(() => undefined);
+    // Not to an email (the visitor is away, and only agents' replies are emailed: README "Email continuity"), nor to
+    // files alone (a photo, a voice note are for people: the bot has nothing to match).
+    if (via.channel === 'webchat' && botMayAnswer(record) && text.trim() !== '') void this.#botAnswer(record, text).catch(() => undefined);
     // A new conversation goes to an agent at once, or waits in the queue (a failure waits for the next sweep).
     if (before === null) await this.assignment?.offer(record).catch(() => null);
     return { message, conversation: await this.views.visitorView(record), duplicate: false };
+  }
+
+  /**
+   * The visitor's open conversation for an upload, opened now if they have none, as their first message would open
+   * it (the person's latest if open; else a new one with conversation.created, shown to agents, offered for
+   * assignment). The message that follows writes in it.
+   */
+  async conversationForUpload(visitor: VisitorsTable): Promise<ConversationRecord> {
+    const contactId = visitor.contact_id ?? visitor.id;
+    let opened = false;
+    const record = await this.webhooks.transaction(async (tx, events) => {
+      await this.store.contacts.lock(contactId, tx);
+      const current = await this.store.conversations.latest(contactId, tx, { forUpdate: true });
+      if (current && current.state !== 'closed') return current;
+      const created = await this.#open(tx, visitor, contactId, this.#now());
+      await events([conversationEvent('conversation.created', created)]);
+      opened = true;
+      return created;
+    });
+    if (opened) {
+      await this.publisher.publish(record, null, { visitorUpdate: true });
+      await this.assignment?.offer(record).catch(() => null);
+    }
+    return record;
+  }
+
+  /** The message as pushed and acknowledged: with its files, URLs signed now (webhooks: for their retry window). */
+  #withFiles(message: Message, files: AttachmentsTable[], ttlSeconds?: number): Message {
+    return files.length === 0 ? message : { ...message, attachments: files.map((row) => this.views.attachmentRef(row, ttlSeconds)) };
   }
 
   /** A new conversation, with its contact's rules: the default assignee (if still active) and visibility. */
@@ -193,11 +239,23 @@ export class Messaging {
     return visitorValues(json<UserData>(contact.user_data, {}), { name: contact.signed_name, email: contact.signed_email, phone: contact.phone });
   }
 
-  async agentSend(actor: Actor, conversationId: string, clientId: string, text: string): Promise<{ message: Message; conversation: ConversationSummary }> {
-    this.checkLength(text);
+  /** `attachmentIds`: agents' uploads to this conversation, linked in the message's transaction. */
+  async agentSend(
+    actor: Actor,
+    conversationId: string,
+    clientId: string,
+    text: string,
+    attachmentIds: string[] = [],
+  ): Promise<{ message: Message; conversation: ConversationSummary }> {
+    const fileIds = this.attachments.checkIds(attachmentIds);
+    this.checkLength(text, fileIds.length);
     const arrived = performance.now();
     let record = await visibleConversation(this.store, actor, conversationId);
     if (record.state === 'closed') throw new HubError('closed', 'The conversation is closed; reopen it first');
+    // Refused files refuse the send before it takes anything over (checked again when linked); a resend is answered below.
+    if (fileIds.length > 0 && !(await this.store.messages.find(record.id, clientId))) {
+      await this.attachments.check(record.id, fileIds, { kind: 'agent', id: actor.id });
+    }
     // Writing to a conversation nobody holds takes it over (first claim wins).
     if (record.holderId !== actor.id) {
       await this.commands.claim(actor, record.id);
@@ -212,10 +270,12 @@ export class Messaging {
       () => this.store.messages.find(record.id, clientId),
       () =>
         this.webhooks.transaction(async (tx, events) => {
-          const stored = await this.store.messages.insert(
+          const inserted = await this.store.messages.insert(
             { conversationId: record.id, clientId, author: 'agent', agentId: actor.id, authorName: actor.name, text, createdAt: now },
             tx,
           );
+          const files = await this.attachments.link(tx, record.id, inserted.id, fileIds, { kind: 'agent', id: actor.id });
+          const stored = this.#withFiles(inserted, files);
           updated = await this.store.conversations.update(
             record.id,
             {
@@ -226,16 +286,19 @@ export class Messaging {
               ticket_status: afterAgentReply(),
               last_activity_at: now,
               last_message_author: 'agent',
-              last_message_text: text.slice(0, PREVIEW_LENGTH),
+              last_message_text: preview(text, files),
               last_message_at: now,
             },
             tx,
           );
-          if (updated) await events([messageEvent(stored, updated)]);
+          if (updated) await events([messageEvent(this.#withFiles(inserted, files, WEBHOOK_URL_TTL_S), updated)]);
           return stored;
         }, record.contactId),
     );
-    if (duplicate) return { message, conversation: await this.views.summary(record) };
+    if (duplicate) {
+      const [resent = message] = await this.views.withAttachments([message]);
+      return { message: resent, conversation: await this.views.summary(record) };
+    }
     if (!updated) throw notFound('Conversation');
     const stored = performance.now();
     const summary = await this.publisher.publish(updated, record, { message });
@@ -275,7 +338,8 @@ export class Messaging {
   async visitorHistory(visitorId: string, afterId: number, limit: number): Promise<{ messages: Message[]; conversation: VisitorConversation | null }> {
     const record = await this.store.conversations.latestOfSession(visitorId);
     if (!record) return { messages: [], conversation: null };
-    return { messages: await this.store.messages.after(record.id, afterId, limit), conversation: await this.views.visitorView(record) };
+    const messages = await this.views.withAttachments(await this.store.messages.after(record.id, afterId, limit));
+    return { messages, conversation: await this.views.visitorView(record) };
   }
 
   async visitorRead(visitorId: string, upToId: number): Promise<void> {
@@ -287,4 +351,10 @@ export class Messaging {
     const record = await this.store.conversations.latestOfSession(visitorId);
     if (record) this.broadcaster.visitorTyping(record.id, typing);
   }
+}
+
+/** A list row's last message: its text, or for files alone a short label (rules/attachments.ts). */
+function preview(text: string, files: AttachmentsTable[]): string {
+  const shown = text.trim() !== '' ? text : attachmentPreview(files.map((f) => ({ name: f.name, kind: f.kind as AttachmentKind })));
+  return shown.slice(0, PREVIEW_LENGTH);
 }

@@ -1,6 +1,6 @@
 /**
- * Time-driven rules: auto-unmute, inactivity, and removal of visitors who identified themselves but
- * never wrote. Driven by the database (conditional UPDATEs), so with several hub processes each
+ * Time-driven rules: auto-unmute, inactivity, removal of visitors who identified themselves but
+ * never wrote, and of uploads never sent in a message. Driven by the database (conditional UPDATEs), so with several hub processes each
  * change happens once, whichever process runs it.
  */
 import type { Clock } from '../clock.js';
@@ -10,6 +10,7 @@ import { CAN_GO_INACTIVE, expiryCutoff, inactiveCutoff } from '../rules/ticket-s
 import type { HubMetrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
 import type { Assignment } from './assignment.js';
+import type { Attachments } from './attachments.js';
 import type { Publisher } from './publisher.js';
 import { inboxFields } from './views.js';
 import type { Webhooks } from './webhooks.js';
@@ -24,6 +25,8 @@ export interface SweepResult {
   assigned: string[];
   /** Conversations moved from agents offline longer than `reassignAfterMinutes`. */
   reassigned: string[];
+  /** Uploads never sent in a message within a day, removed (rows and bytes). */
+  attachmentsRemoved: number;
 }
 
 export class Sweeper {
@@ -35,6 +38,7 @@ export class Sweeper {
     private readonly metrics: HubMetrics,
     private readonly assignment?: Assignment,
     private readonly webhooks?: Webhooks,
+    private readonly attachments?: Attachments,
   ) {}
 
   async sweep(): Promise<SweepResult> {
@@ -62,6 +66,7 @@ export class Sweeper {
     const emptyContactsRemoved = removedContacts.length;
     await this.webhooks?.contactDeleted(removedContacts, 'empty');
     const { assigned, reassigned } = this.assignment ? await this.assignment.sweep() : { assigned: [], reassigned: [] };
+    const attachmentsRemoved = (await this.attachments?.sweep()) ?? 0;
     this.metrics.sweep({
       unmuted: unmuted.length,
       inactive: inactive.length,
@@ -70,6 +75,7 @@ export class Sweeper {
       empty_contacts: emptyContactsRemoved,
       assigned: assigned.length,
       reassigned: reassigned.length,
+      unsent_attachments: attachmentsRemoved,
     });
     return {
       unmuted: unmuted.map((r) => r.id),
@@ -79,6 +85,7 @@ export class Sweeper {
       emptyContactsRemoved,
       assigned,
       reassigned,
+      attachmentsRemoved,
     };
   }
 }

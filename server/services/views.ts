@@ -3,12 +3,15 @@
  * inbox fields behind counts. Summaries are built in batches (one contacts query, one tags query
  * and one agents query per list, not one per row), and agent names are cached briefly.
  */
+import type { AttachmentKind, AttachmentRef } from '../../protocol/attachments.js';
 import type { InboxFields } from '../../protocol/inbox.js';
-import type { ConversationSummary, UserData, VisitorConversation } from '../../protocol/types.js';
+import type { ConversationSummary, Message, UserData, VisitorConversation } from '../../protocol/types.js';
+import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import { signedPath, URL_TTL_S, urlExpiry } from '../rules/attachments.js';
 import { unmuteAt } from '../rules/mute.js';
 import type { ConversationRecord } from '../store/mappers.js';
-import type { ContactsTable } from '../store/schema.js';
+import type { AttachmentsTable, ContactsTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
 
@@ -40,7 +43,55 @@ export class Views {
     private readonly store: Store,
     private readonly broadcaster: Broadcaster,
     private readonly config: Config,
+    private readonly clock: Clock,
+    /** Signs attachment URLs (rules/attachments.ts `urlKey`). */
+    private readonly urlKey: Buffer,
   ) {}
+
+  /** A file as messages carry it, with a URL signed now (valid `ttlSeconds`, rounded up to the URL window). */
+  attachmentRef(row: AttachmentsTable, ttlSeconds = URL_TTL_S): AttachmentRef {
+    const exp = urlExpiry(this.clock.now(), ttlSeconds);
+    return {
+      id: row.id,
+      name: row.name,
+      size: Number(row.size),
+      contentType: row.content_type,
+      kind: row.kind as AttachmentKind,
+      durationMs: row.duration_ms === null ? null : Number(row.duration_ms),
+      url: signedPath(this.urlKey, row.id, exp),
+      urlExpiresAt: new Date(exp * 1000).toISOString(),
+    };
+  }
+
+  /**
+   * Messages with their files, URLs signed at read time: one query per conversation in the list (the range of its
+   * message ids), whatever the number of messages.
+   */
+  async withAttachments(messages: Message[]): Promise<Message[]> {
+    const ranges = new Map<string, { from: number; to: number }>();
+    for (const m of messages) {
+      const range = ranges.get(m.conversationId);
+      if (!range) ranges.set(m.conversationId, { from: m.id, to: m.id });
+      else {
+        range.from = Math.min(range.from, m.id);
+        range.to = Math.max(range.to, m.id);
+      }
+    }
+    const byMessage = new Map<number, AttachmentRef[]>();
+    for (const [conversationId, { from, to }] of ranges) {
+      for (const row of await this.store.attachments.ofMessages(conversationId, from, to)) {
+        const id = Number(row.message_id);
+        const refs = byMessage.get(id) ?? [];
+        refs.push(this.attachmentRef(row));
+        byMessage.set(id, refs);
+      }
+    }
+    if (byMessage.size === 0) return messages;
+    return messages.map((m) => {
+      const attachments = byMessage.get(m.id);
+      return attachments ? { ...m, attachments } : m;
+    });
+  }
 
   async summary(record: ConversationRecord): Promise<ConversationSummary> {
     const [summary] = await this.summaries([record]);

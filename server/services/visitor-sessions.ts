@@ -100,6 +100,26 @@ export class VisitorSessions {
     return settled.visitor;
   }
 
+  /**
+   * A widget session token presented to a REST route (the widget's upload, a file): the session it speaks for, or
+   * null when the token is not a genuine one of a known site. The call's Origin must be one the site allows, as for
+   * the socket (403 otherwise).
+   */
+  async restIdentity(token: string, origin: string | undefined): Promise<VisitorIdentity | null> {
+    const claims = this.tokens.verify(token);
+    if (!claims) return null;
+    const site = await this.store.settings.getSite(claims.site);
+    if (!site) return null;
+    if (!allowedOrigin(site, origin)) throw forbidden('This site does not allow this origin');
+    const row = await this.store.visitors.get(claims.sub);
+    return { visitorId: claims.sub, site, language: row?.language ?? 'en', contactId: row?.contact_id ?? null };
+  }
+
+  /** The session's row, if it was written (it is once the visitor sends something). */
+  row(visitorId: string): Promise<VisitorsTable | undefined> {
+    return this.store.visitors.get(visitorId);
+  }
+
   /** The visitor's row (and contact), written now if this is the first thing they send. */
   async ensureVisitor(identity: VisitorIdentity): Promise<VisitorsTable> {
     const row = await this.store.visitors.get(identity.visitorId);

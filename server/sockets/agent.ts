@@ -99,9 +99,9 @@ export function registerAgentNamespace(services: HubServices, limits: AgentLimit
     socket.on(
       'message:send',
       handle(log, async (payload) => {
-        const { conversationId, clientId, text } = parse(AgentSendSchema, payload);
+        const { conversationId, clientId, text, attachmentIds } = parse(AgentSendSchema, payload);
         limited(limits.messages, 'messages');
-        return messaging.agentSend(actor, conversationId, clientId, text);
+        return messaging.agentSend(actor, conversationId, clientId, text, attachmentIds);
       }),
     );
 

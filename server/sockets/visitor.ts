@@ -70,9 +70,9 @@ export function registerVisitorNamespace(services: HubServices, limits: VisitorL
     socket.on(
       'message:send',
       handle(log, async (payload) => {
-        const { clientId, text } = parse(VisitorSendSchema, payload);
+        const { clientId, text, attachmentIds } = parse(VisitorSendSchema, payload);
         limited(limits.messages, 'messages');
-        const { message, conversation } = await messaging.visitorSend(await visitorSessions.ensureVisitor(identity), clientId, text, socket.id);
+        const { message, conversation } = await messaging.visitorSend(await visitorSessions.ensureVisitor(identity), clientId, text, socket.id, attachmentIds);
         return { message, conversation };
       }),
     );

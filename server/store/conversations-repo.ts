@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { TicketStatus } from '../../protocol/types.js';
+import { deleteAttachmentsOf } from './attachments-repo.js';
 import type { Db } from './base.js';
 import { forgetEmails } from './email-repo.js';
 import { type ConversationRecord, toConversation } from './mappers.js';
@@ -147,14 +148,17 @@ export class ConversationsRepo {
     return row ? toConversation(row) : undefined;
   }
 
-  async delete(id: string): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
+  /** Deletes the conversation with its messages, notes and file rows; answers the files' storage keys (to remove next). */
+  async delete(id: string): Promise<{ storageKeys: string[] }> {
+    const storageKeys = await this.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('messages').where('conversation_id', '=', id).execute();
       await tx.deleteFrom('notes').where('conversation_id', '=', id).execute();
       await tx.deleteFrom('conversations').where('id', '=', id).execute();
       await forgetEmails(tx, [id]);
+      return deleteAttachmentsOf(tx, [id]);
     });
     await scrubDeleted(this.db, this.dialect);
+    return { storageKeys };
   }
 
   /**

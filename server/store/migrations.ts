@@ -7,6 +7,7 @@ import type { UserData } from '../../protocol/types.js';
 import { createApiTokenTables } from './api-tokens-migration.js';
 import type { Database } from './schema.js';
 import { createEmailTables } from './email-migration.js';
+import { createAttachmentTables } from './attachments-migration.js';
 import { createTeamChatTables } from './team-migration.js';
 import { createMessageSearch } from './search-migration.js';
 import { createWebhookTables } from './webhooks-migration.js';
@@ -233,6 +234,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '008_email': {
       async up(db: Kysely<unknown>) {
         await createEmailTables(db);
+      },
+    },
+    '009_attachments': {
+      async up(db: Kysely<unknown>) {
+        await createAttachmentTables(db);
       },
     },
     '010_message_search': {

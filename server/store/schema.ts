@@ -292,6 +292,31 @@ export interface EmailOutboxTable {
   sent_at: string | null;
 }
 
+/** An uploaded file (migration 009): linked to its message once one is sent with it. */
+export interface AttachmentsTable {
+  id: string;
+  conversation_id: string;
+  /** Null until a message links it (then never changes). */
+  message_id: number | null;
+  /** Its place among the message's files (the order of `attachmentIds`); null until linked. */
+  position: number | null;
+  /** `visitor` or `agent`. */
+  uploader_kind: string;
+  /** The visitor session's id or the agent's id. */
+  uploader_id: string;
+  client_id: string;
+  /** The name shown (cleaned, rules/attachments.ts `safeName`). */
+  name: string;
+  size: number;
+  /** Sniffed from the bytes. */
+  content_type: string;
+  kind: string;
+  duration_ms: number | null;
+  /** Where the bytes are in the attachment storage: random, never derived from the name. */
+  storage_key: string;
+  created_at: string;
+}
+
 export interface Database {
   sites: SitesTable;
   visitors: VisitorsTable;
@@ -314,4 +339,5 @@ export interface Database {
   api_tokens: ApiTokensTable;
   email_threads: EmailThreadsTable;
   email_outbox: EmailOutboxTable;
+  attachments: AttachmentsTable;
 }

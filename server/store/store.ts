@@ -6,6 +6,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { AgentsRepo } from './agents-repo.js';
 import { ApiTokensRepo } from './api-tokens-repo.js';
 import { AssignmentRepo } from './assignment-repo.js';
+import { AttachmentsRepo } from './attachments-repo.js';
 import { ContactsRepo } from './contacts-repo.js';
 import { ContentRepo } from './content-repo.js';
 import { GroupCommit } from './group-commit.js';
@@ -41,6 +42,7 @@ export class Store {
   readonly #groupCommit: GroupCommit;
   readonly apiTokens: ApiTokensRepo;
   readonly email: EmailRepo;
+  readonly attachments: AttachmentsRepo;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -60,6 +62,7 @@ export class Store {
     this.#groupCommit = new GroupCommit(db, dialect);
     this.apiTokens = new ApiTokensRepo(db);
     this.email = new EmailRepo(db, dialect);
+    this.attachments = new AttachmentsRepo(db, dialect);
   }
 
   transaction<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {

@@ -75,7 +75,8 @@ export async function startHub(t: TestContext | null, options: { config?: Partia
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   const databaseUrl = await testDatabaseUrl(dir);
   const clock = options.clock ?? new ManualClock(new Date());
-  const hub = await buildHub(testConfig({ databaseUrl, ...options.config }), { clock, logger: false });
+  // Uploaded files in the hub's own directory (on PostgreSQL too, which has no database file to sit beside).
+  const hub = await buildHub(testConfig({ databaseUrl, attachmentDir: join(dir, 'attachments'), ...options.config }), { clock, logger: false });
   const url = await hub.listen();
   const sockets: Socket[] = [];
 

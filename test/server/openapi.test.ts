@@ -225,6 +225,33 @@ test('every operation answers what the document says (Ajv against the response s
     assert.ok(!teamSent.error, JSON.stringify(teamSent.error));
   }
 
+  // Attachments: an agent's and the widget's upload (multipart, as a browser sends it), then the file both ways.
+  const boundary = 'openapi-boundary';
+  const multipart = (name: string) =>
+    [
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="clientId"',
+      '',
+      name,
+      `--${boundary}`,
+      `Content-Disposition: form-data; name="file"; filename="${name}.txt"`,
+      'Content-Type: text/plain',
+      '',
+      `the ${name} file`,
+      `--${boundary}--`,
+      '',
+    ].join('\r\n');
+  const form = { contentType: `multipart/form-data; boundary=${boundary}` };
+  const agentFile = await call<{ attachment: { id: string; url: string } }>(
+    'POST',
+    '/api/conversations/:id/attachments',
+    { params: { id: conversationId }, token, raw: multipart('agent'), ...form },
+    201,
+  );
+  await call('POST', '/api/widget/attachments', { token: ada.session.token, raw: multipart('widget'), ...form }, 201);
+  await call('GET', '/api/attachments/:id', { params: { id: agentFile.attachment.id }, token });
+  await call('GET', '/api/attachments/:id', { params: { id: agentFile.attachment.id }, query: `?${agentFile.attachment.url.split('?')[1]}` });
+
   // ------------------------------------------------------------------ every read
   const id = { id: conversationId };
   const listed = await call<{ items: { contactId: string }[] }>('GET', '/api/conversations', { token });

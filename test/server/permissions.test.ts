@@ -37,6 +37,8 @@ interface Fixture {
   deliveryId: string;
   /** An admin's API token (the DELETE row revokes it). */
   apiTokenId: string;
+  /** A file an admin uploaded to the conversation. */
+  attachmentId: string;
 }
 
 interface Row {
@@ -55,6 +57,24 @@ const F = 403; // signed in, not allowed (admin-only actions)
 const N = 404; // the conversation or visitor is hidden from this agent
 const quickReply = { name: 'Hours', text: 'We answer 9–17', timezone: 'Europe/Paris', windows: [{ days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' }] };
 const faq = { type: 'general', questions: ['where is my order'], answer: 'In the post' };
+const BOUNDARY = 'switchboard-permissions';
+/** An upload as a browser sends it: a clientId field and a plain-text file part. */
+const multipartFile = (name: string) => ({
+  text: [
+    `--${BOUNDARY}`,
+    'Content-Disposition: form-data; name="clientId"',
+    '',
+    `table-${name}`,
+    `--${BOUNDARY}`,
+    `Content-Disposition: form-data; name="file"; filename="${name}.txt"`,
+    'Content-Type: text/plain',
+    '',
+    'a plain text file',
+    `--${BOUNDARY}--`,
+    '',
+  ].join('\r\n'),
+  contentType: `multipart/form-data; boundary=${BOUNDARY}`,
+});
 
 const ROWS: Row[] = [
   { method: 'POST', path: '/api/auth/login', body: () => ({ email: ADMIN.email, password: ADMIN.password }), expect: [200, 200, 200, 200, 200] },
@@ -117,6 +137,12 @@ const ROWS: Row[] = [
   { method: 'POST', path: '/api/conversations/:conversation/reopen', expect: [U, U, 200, N, 200] },
   // Deleting is admin-only and checked first: any agent gets 403 whether or not the id exists (nothing leaks).
   { method: 'DELETE', path: '/api/conversations/:conversation', expect: [U, U, F, F, 200] },
+  // Attachments: agents upload to conversations they see; the widget uploads with its session token (the visitor role
+  // here is another visitor, whose upload goes into its own conversation); a file answers, without its signed URL, to
+  // a Bearer that may see its conversation (the signed URL and the conversation's own visitor: attachments.test.ts).
+  { method: 'POST', path: '/api/conversations/:conversation/attachments', raw: multipartFile('agent'), expect: [U, U, 201, N, 201] },
+  { method: 'POST', path: '/api/widget/attachments', raw: multipartFile('widget'), expect: [U, 201, U, U, U] },
+  { method: 'GET', path: '/api/attachments/:attachment', expect: [U, N, 200, N, 200] },
   { method: 'GET', path: '/api/visitors/:visitor', expect: [U, U, 200, N, 200] },
   { method: 'GET', path: '/api/visitors/:visitor/export', expect: [U, U, 200, N, 200] },
   { method: 'DELETE', path: '/api/visitors/:visitor', expect: [U, U, F, F, 200] },
@@ -274,6 +300,15 @@ test('every REST route × every role answers as the table says', async (t) => {
         : 'not-needed',
       seerId: agent.id,
       webhookId,
+      attachmentId: needs(':attachment')
+        ? ((
+            await h.api<{ attachment: { id: string } }>('POST', `/api/conversations/${conversationId}/attachments`, {
+              token: admin,
+              raw: multipartFile('fixture').text,
+              contentType: multipartFile('fixture').contentType,
+            })
+          ).body.attachment?.id ?? 'no-attachment')
+        : 'not-needed',
       deliveryId:
         webhookId === 'not-needed'
           ? 'not-needed'
@@ -313,7 +348,8 @@ test('every REST route × every role answers as the table says', async (t) => {
         .replace(':key', f.teamThreadId)
         .replace(':webhook', f.webhookId)
         .replace(':delivery', f.deliveryId)
-        .replace(':apiToken', f.apiTokenId);
+        .replace(':apiToken', f.apiTokenId)
+        .replace(':attachment', f.attachmentId);
       const token = await tokenFor(role, row);
       await row.setup?.(h, f, token);
       const res = await h.api<{ code?: string }>(row.method, path, {
@@ -350,7 +386,7 @@ test('every REST route × every role answers as the table says', async (t) => {
 
   // No route ships without a row.
   const tabled = new Set([
-    ...ROWS.map((r) => `${r.method} ${r.path.replace(/:(conversation|visitor|contact|faq|quickReply|agent|webhook|delivery|apiToken)/, ':id')}`),
+    ...ROWS.map((r) => `${r.method} ${r.path.replace(/:(conversation|visitor|contact|faq|quickReply|agent|webhook|delivery|apiToken|attachment)/, ':id')}`),
     ...PUBLIC,
   ]);
   const registered = registeredRoutes(h.hub.app.printRoutes({ commonPrefix: false }));
