@@ -121,6 +121,8 @@ export type IntentDetail<T> = T & { reply: (ok: boolean) => void };
 export interface InternalEventMap {
   'sb-filter-change': { filter: ConversationFilter };
   'sb-open': { conversationId: string };
+  /** The conversation list wants its next page (infinite scroll). */
+  'sb-load-more': null;
   'sb-back': Record<string, never>;
   'sb-conversation-action': IntentDetail<ConversationIntent>;
   'sb-admin-action': IntentDetail<AdminIntent>;

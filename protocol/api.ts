@@ -63,6 +63,8 @@ export interface ConversationList {
   items: ConversationSummary[];
   total: number;
   counts: InboxCounts;
+  /** Ask with `cursor=<next>` for the following page; null on the last page. */
+  next: string | null;
 }
 
 /** `GET /api/languages`: a visitor language (BCP-47 tag, as the browser sent it) and its number of conversations. */

@@ -257,6 +257,9 @@ export interface ConversationFilter {
   /** Include conversations older than the retention window (default views hide them). */
   includeOld?: boolean;
   limit?: number;
+  /** The `next` of the previous page (keyset pagination: stable while conversations move, fast at any depth). */
+  cursor?: string;
+  /** Deprecated: rows to skip (slow on deep pages); use `cursor`. */
   offset?: number;
 }
 

@@ -94,6 +94,7 @@ export const ConversationQuery = Type.Object(
     to: Type.Optional(DateOrDateTime),
     includeOld: Type.Optional(Type.Boolean()),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
     offset: Type.Optional(Type.Integer({ minimum: 0 })),
   },
   { additionalProperties: false },

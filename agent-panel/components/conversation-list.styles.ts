@@ -31,6 +31,7 @@ export const listStyles = css`
   .badge { background: var(--sb-accent); color: var(--sb-accent-text); border-radius: 10px; padding: 0 7px; font-size: 12px; flex: none; }
   .dot { width: 8px; height: 8px; border-radius: 50%; background: var(--sb-border); display: inline-block; flex: none; }
   .dot.online { background: var(--sb-ok); }
+  .load-more { display: block; margin: 8px auto 12px; }
   .empty { padding: 24px; text-align: center; color: var(--sb-muted); border-top: 1px solid var(--sb-border); }
   .empty p { margin: 0 0 8px; overflow-wrap: anywhere; }
   .chip.where { color: var(--sb-muted); }

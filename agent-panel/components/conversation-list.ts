@@ -52,6 +52,7 @@ function languageLabel(tag: string): string {
  *
  * @fires sb-filter-change - detail: `{ filter }` a new filter chosen by the agent (internal)
  * @fires sb-open - detail: `{ conversationId }` (internal)
+ * @fires sb-load-more - the end of the list came into view, or "Show more" was pressed (internal)
  */
 @customElement('sb-conversation-list')
 export class ConversationListView extends LitElement {
@@ -63,6 +64,9 @@ export class ConversationListView extends LitElement {
   @property({ attribute: false }) total = 0;
   @property({ attribute: false }) selectedId: string | null = null;
   @property({ type: Boolean }) loading = false;
+  /** The hub has more pages of this list, and whether the next one is being fetched. */
+  @property({ type: Boolean }) more = false;
+  @property({ type: Boolean, attribute: 'loading-more' }) loadingMore = false;
   /** The tag catalogue: the contact-tag filter's choices and the chips' colours. */
   @property({ attribute: false }) catalogue: TagCatalogue = { tags: [], freeTags: true };
   /** The visitor languages the hub reports (`GET /api/languages`): the language filter's choices. */
@@ -70,6 +74,8 @@ export class ConversationListView extends LitElement {
   @state() private activeId: string | null = null;
   @state() private showFilters = false;
   #timers = new Map<TypedKey, number>();
+  /** Infinite scroll: asks for the next page when the end of the list scrolls into view. */
+  #endWatcher: IntersectionObserver | null = null;
 
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('selectedId') && this.selectedId) this.activeId = this.selectedId;
@@ -80,6 +86,7 @@ export class ConversationListView extends LitElement {
   }
 
   protected override updated(changed: Map<string, unknown>): void {
+    this.#watchEnd();
     if (!changed.has('filter')) return;
     // The text boxes follow the filter (a tile, the hash, Clear) but keep what is being typed: "ab " searches for
     // "ab" and must not lose its space.
@@ -90,8 +97,19 @@ export class ConversationListView extends LitElement {
     }
   }
 
+  #watchEnd(): void {
+    const end = this.renderRoot.querySelector('.load-more');
+    this.#endWatcher?.disconnect();
+    if (!end) return;
+    this.#endWatcher ??= new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting) && this.more && !this.loadingMore) emitInternal(this, 'sb-load-more', null);
+    });
+    this.#endWatcher.observe(end);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#endWatcher?.disconnect();
     for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
   }
@@ -201,7 +219,14 @@ export class ConversationListView extends LitElement {
           ? this.#renderEmpty(active, filterCount)
           : html`<ul role="listbox" aria-label="Conversations" tabindex="0" aria-activedescendant=${this.activeId ? `c-${this.activeId}` : nothing} @keydown=${this.#onKey}>
             ${this.items.map((c) => this.#renderItem(c))}
-          </ul>`
+          </ul>
+          ${
+            this.more
+              ? html`<button type="button" class="load-more" ?disabled=${this.loadingMore} @click=${() => emitInternal(this, 'sb-load-more', null)}>
+                  ${this.loadingMore ? 'Loading more…' : `Show more (${this.items.length} of ${this.total})`}
+                </button>`
+              : nothing
+          }`
       }
     `;
   }

@@ -35,8 +35,11 @@ const NO_COUNTS: InboxCounts = noCounts();
 
 export class InboxController implements ReactiveController {
   items: ConversationSummary[] = [];
-  /** Conversations matching the filter at the hub (the list may hold a first page only). */
+  /** Conversations matching the filter at the hub (the list may hold its first pages only). */
   total = 0;
+  /** The cursor of the list's next page (null: all loaded), and whether it is being fetched (infinite scroll). */
+  next: string | null = null;
+  loadingMore = false;
   counts: InboxCounts = NO_COUNTS;
   stats: DashboardStats | null = null;
   filter: ConversationFilter = { inbox: 'all' };
@@ -123,7 +126,7 @@ export class InboxController implements ReactiveController {
     this.#openSeq++;
     this.#clearDownloads();
     this.contacts.stop();
-    this.#set({ items: [], total: 0, counts: NO_COUNTS, stats: null, selectedId: null, detail: null, loading: false });
+    this.#set({ items: [], total: 0, next: null, counts: NO_COUNTS, stats: null, selectedId: null, detail: null, loading: false });
   }
 
   /** The team changed (admin screens): the assignment and visibility pickers follow. */
@@ -166,10 +169,27 @@ export class InboxController implements ReactiveController {
       ]);
       if (seq !== this.#listSeq) return;
       for (const c of [...list.items, ...(all?.items ?? [])]) this.#track(c, false);
-      this.#set({ items: list.items, total: list.total, counts: list.counts, stats, languages, loading: false });
+      this.#set({ items: list.items, total: list.total, next: list.next ?? null, counts: list.counts, stats, languages, loading: false });
       this.#emitUnread();
     } catch (error) {
       if (seq === this.#listSeq) this.#set({ loading: false, error: errorText(error) });
+    }
+  }
+
+  /** The list's next page, appended (keyset cursor: a conversation that moved meanwhile is not listed twice). */
+  async loadMore(): Promise<void> {
+    const api = this.#api;
+    if (!api || !this.next || this.loadingMore) return;
+    const seq = this.#listSeq;
+    this.#set({ loadingMore: true });
+    try {
+      const page = await api.call('GET /api/conversations', { query: { ...this.filter, cursor: this.next } });
+      if (seq !== this.#listSeq) return;
+      const known = new Set(this.items.map((c) => c.id));
+      for (const c of page.items) this.#track(c, false);
+      this.#set({ items: [...this.items, ...page.items.filter((c) => !known.has(c.id))], next: page.next, loadingMore: false });
+    } catch (error) {
+      if (seq === this.#listSeq) this.#set({ loadingMore: false, error: errorText(error) });
     }
   }
 
@@ -381,6 +401,8 @@ const sameTags = (a: string[] | undefined, b: string[] | undefined): boolean => 
 type StateKey =
   | 'items'
   | 'total'
+  | 'next'
+  | 'loadingMore'
   | 'counts'
   | 'stats'
   | 'loading'

@@ -149,7 +149,12 @@ export const InboxCountsSchema = Type.Unsafe<Record<(typeof INBOXES)[number], nu
 assertSame<Static<typeof InboxCountsSchema>, InboxCounts>(true);
 
 export const ConversationListSchema = Type.Object(
-  { items: Type.Array(ConversationSummarySchema), total: Count, counts: InboxCountsSchema },
+  {
+    items: Type.Array(ConversationSummarySchema),
+    total: Count,
+    counts: InboxCountsSchema,
+    next: Nullable(Type.String({ description: 'The cursor of the following page; null on the last one.' })),
+  },
   { title: 'ConversationList', additionalProperties: false },
 );
 assertSame<Static<typeof ConversationListSchema>, ConversationList>(true);

@@ -4,12 +4,13 @@ import { dashboardStats, inboxCounts, type InboxFields } from '../../protocol/in
 import type { ConversationDetail, ConversationFilter, DashboardStats, InboxCounts, Message, Visitor } from '../../protocol/types.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import { notFound } from '../errors.js';
+import { HubError, notFound } from '../errors.js';
 import type { Actor } from '../rules/handoff.js';
 import { retentionCutoff } from '../rules/retention.js';
 import { canSee } from '../rules/visibility.js';
 import { toConversation, toVisitor } from '../store/mappers.js';
 import type { CountGroup } from '../store/inbox-queries.js';
+import type { ConversationsTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { visibleConversation } from './access.js';
 import type { Broadcaster } from './broadcaster.js';
@@ -56,12 +57,14 @@ export class Inbox {
 
   async list(viewer: Actor, filter: ConversationFilter): Promise<ConversationList> {
     const cutoff = this.retentionCutoff();
-    const [{ rows, total }, counted] = await Promise.all([
-      this.store.inbox.list(viewer, { ...filter, retentionCutoff: cutoff }),
+    const { cursor, ...rest } = filter;
+    const [{ rows, total, more }, counted] = await Promise.all([
+      this.store.inbox.list(viewer, { ...rest, ...(cursor === undefined ? {} : { after: decodeCursor(cursor) }), retentionCutoff: cutoff }),
       this.store.inbox.countGroups(viewer, cutoff),
     ]);
     const items = await this.views.summaries(rows.map(toConversation));
-    return { items, total, counts: fromGroups(counted, viewer.id).counts };
+    const last = rows.at(-1);
+    return { items, total, counts: fromGroups(counted, viewer.id).counts, next: more && last ? encodeCursor(last) : null };
   }
 
   async stats(viewer: Actor): Promise<DashboardStats> {
@@ -125,4 +128,19 @@ export class Inbox {
       exportedAt: this.clock.now().toISOString(),
     };
   }
+}
+
+/** A list page's end as an opaque cursor: its last row's sort key (last activity, id). */
+function encodeCursor(row: Pick<ConversationsTable, 'last_activity_at' | 'id'>): string {
+  return Buffer.from(JSON.stringify([row.last_activity_at, row.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { at: string; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof at === 'string' && typeof id === 'string') return { at, id };
+  } catch {
+    // Not one of ours: refused below.
+  }
+  throw new HubError('bad_request', 'Unknown cursor: use the `next` of the previous page', 'cursor');
 }

@@ -10,7 +10,9 @@ import { conversationHasMessageMatching } from './message-search.js';
 import type { Dialect } from './migrations.js';
 import type { ConversationsTable, Database } from './schema.js';
 
-export interface ListOptions extends ConversationFilter {
+export interface ListOptions extends Omit<ConversationFilter, 'cursor'> {
+  /** Keyset pagination: the rows after this one in the list's order. */
+  after?: { at: string; id: string };
   /** Conversations with older last activity are hidden unless `includeOld` or a search. */
   retentionCutoff: string;
 }
@@ -43,7 +45,7 @@ export class InboxQueries {
     return eb.or([eb('c.visible_to', '=', '[]'), eb('c.visible_to', 'like', jsonItemPattern(viewer.id))]);
   }
 
-  async list(viewer: Viewer, filter: ListOptions): Promise<{ rows: ConversationsTable[]; total: number }> {
+  async list(viewer: Viewer, filter: ListOptions): Promise<{ rows: ConversationsTable[]; total: number; more: boolean }> {
     const base = this.db
       .selectFrom('conversations as c')
       .innerJoin('contacts as k', 'k.id', 'c.contact_id')
@@ -89,17 +91,24 @@ export class InboxQueries {
         if (filter.to) conditions.push(eb('c.last_activity_at', '<', rangeEnd(filter.to)));
         return eb.and(conditions);
       });
-    const [rows, count] = await Promise.all([
-      base
+    const limit = filter.limit ?? 50;
+    const after = filter.after;
+    // Keyset: the rows after the previous page's last one in the list's order (last activity, newest first; id).
+    const page = after
+      ? base.where((eb) => eb.or([eb('c.last_activity_at', '<', after.at), eb.and([eb('c.last_activity_at', '=', after.at), eb('c.id', '>', after.id)])]))
+      : base;
+    const [found, count] = await Promise.all([
+      page
         .selectAll('c')
         .orderBy('c.last_activity_at', 'desc')
         .orderBy('c.id')
-        .limit(filter.limit ?? 50)
-        .offset(filter.offset ?? 0)
+        .limit(limit + 1)
+        .offset(after ? 0 : (filter.offset ?? 0))
         .execute(),
       base.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
     ]);
-    return { rows, total: Number(count.n) };
+    const rows = found.slice(0, limit);
+    return { rows, total: Number(count.n), more: found.length > limit };
   }
 
   /** The visitor languages of the conversations the viewer may see within the retention window, most used first. */

@@ -113,6 +113,35 @@ describe('conversations', () => {
     }
   });
 
+  test('keyset pages: following `next` lists every conversation once, in order, while new ones arrive', async () => {
+    const ids: string[] = [];
+    const tick = () => h.clock.set(new Date(h.clock.now().getTime() + 1000));
+    for (let i = 0; i < 5; i++) {
+      tick();
+      ids.push((await conversation(`paging ${i}`, { first_name: 'Pager' })).id);
+    }
+    const page = async (cursor?: string) =>
+      (await h.api<ConversationList>('GET', `/api/conversations?q=pager&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: admin }))
+        .body;
+    const first = await page();
+    assert.equal(first.total, 5);
+    assert.equal(first.items.length, 2);
+    assert.ok(first.next, 'a first page of a longer list has a next cursor');
+    // A conversation started between two pages goes to the top: the pages already asked for don't shift.
+    tick();
+    await conversation('paging late', { first_name: 'Pager' });
+    const seen = first.items.map((c) => c.id);
+    let next: string | null = first.next;
+    while (next) {
+      const more = await page(next);
+      seen.push(...more.items.map((c) => c.id));
+      next = more.next;
+    }
+    assert.deepEqual(seen, [...ids].reverse(), 'each once, newest activity first');
+    const bad = await h.api<{ code: string; field?: string }>('GET', '/api/conversations?cursor=not-a-cursor', { token: admin });
+    assert.deepEqual([bad.status, bad.body.code, bad.body.field], [400, 'bad_request', 'cursor']);
+  });
+
   test('date range on last activity: active 1–10 August is not found for 7–9 August', async () => {
     const clock = h.clock;
     const saved = clock.now();

@@ -1,0 +1,26 @@
+// The list pages with the hub's keyset cursor: the first page comes with the filter; scrolling to the end of the list
+// (or "Show more") appends the next, until every matching conversation is listed once.
+import { expect, waitUntil } from '@open-wc/testing';
+import { list, listRoot, listedIds, login, panel, unique, visitor } from './test-helpers.js';
+
+describe('<switchboard-agent-panel> infinite scroll', () => {
+  it('lists 60 matching conversations in pages of 50: the end of the list loads the rest, each once', async () => {
+    const admin = await login();
+    const name = `Scroller${unique().replace(/[^a-z0-9]/gi, '')}`;
+    const visitors = [];
+    for (let i = 0; i < 60; i++) visitors.push(await visitor(`page me ${i}`, { first_name: name }));
+    const el = await panel(admin, 1280, 800);
+    el.setFilter({ inbox: 'all', q: name });
+    await waitUntil(() => list(el)?.total === 60 && listedIds(el).length === 50, 'the first page of 50 did not show', { timeout: 8000 });
+    const more = () => listRoot(el).querySelector<HTMLButtonElement>('.load-more');
+    expect(more()?.textContent).to.contain('50 of 60');
+
+    // Scrolling the end of the list into view asks for the next page.
+    more()?.scrollIntoView();
+    await waitUntil(() => listedIds(el).length === 60, 'the next page did not load on scroll', { timeout: 8000 });
+    const ids = listedIds(el);
+    expect(new Set(ids).size).to.equal(60, 'no conversation listed twice');
+    await waitUntil(() => more() === null, 'the "Show more" button stayed after the last page');
+    for (const v of visitors) v.socket.disconnect();
+  });
+});
