@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { dropTestDatabase, testDatabaseUrl } from '../test/helpers/databases.mjs';
 import { spawnHub } from '../test/helpers/spawn-hub.mjs';
-import { capacity } from './capacity.js';
+import { FD_LIMIT, capacity } from './capacity.js';
 import { BENCH_ENV, type Goal, atLeast, atMost, log, login, median, quick, root } from './common.js';
 import { type Latency, MESSAGES, VISITORS, hubTarget, latency, relayTarget, startRelay } from './latency.js';
 import { type InboxResult, inboxAtScale } from './inbox.js';
@@ -131,7 +131,11 @@ const results = {
   twoHubLatencyMs,
   inbox,
   panelPush: panelPushResult,
-  capacity: capacityRows,
+  capacity: {
+    rows: capacityRows,
+    fdLimit: FD_LIMIT,
+    note: FD_LIMIT < 51000 ? `one process may open ${FD_LIMIT} files here: 50,000 connections cannot be tried` : null,
+  },
   bundles: bundleRows,
   goals,
 };
