@@ -1,7 +1,7 @@
 // The session store on the browser's real IndexedDB (no hub needed), and its in-memory fallback.
 import { expect } from '@open-wc/testing';
 import type { Message } from '../protocol/types.js';
-import { type SessionStore, TRANSCRIPT_CACHE, memoryStore, openSessionStore } from './session-db.js';
+import { type OutboxFile, type OutboxItem, type SessionStore, TRANSCRIPT_CACHE, memoryStore, openSessionStore } from './session-db.js';
 
 const unique = () => `s-${Math.random().toString(36).slice(2)}`;
 
@@ -55,6 +55,32 @@ function behavesAsASessionStore(open: (site: string) => Promise<SessionStore>): 
     expect(await store.outbox()).to.have.length(3);
     await store.dequeue('id-2');
     expect(await store.outbox()).to.deep.equal([item(1), item(3)]);
+  });
+
+  it('keeps a message’s files as Blobs, and update() rewrites only an item still queued', async () => {
+    const store = await open(unique());
+    const blob = new Blob(['%PDF-1.4 …'], { type: 'application/pdf' });
+    const pdf: OutboxFile = { clientId: 'id-1:0', name: 'a.pdf', type: 'application/pdf', size: blob.size, blob };
+    const queued: OutboxItem = { ...item(1), files: [pdf] };
+    await store.enqueue(queued);
+    const [read] = await store.outbox();
+    expect(read?.files?.[0]?.blob).to.be.instanceOf(Blob);
+    expect(await read?.files?.[0]?.blob.text()).to.equal('%PDF-1.4 …');
+    const ref = {
+      id: 'f1',
+      name: 'a.pdf',
+      size: blob.size,
+      contentType: 'application/pdf',
+      kind: 'file' as const,
+      durationMs: null,
+      url: '/x',
+      urlExpiresAt: '',
+    };
+    await store.update({ ...queued, files: [{ ...pdf, attachment: ref }] });
+    expect((await store.outbox())[0]?.files?.[0]?.attachment?.id).to.equal('f1');
+    await store.dequeue('id-1');
+    await store.update(queued);
+    expect(await store.outbox()).to.deep.equal([], 'a late update does not bring a sent item back');
   });
 
   it('clear forgets the session and the outbox', async () => {

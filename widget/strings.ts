@@ -24,6 +24,24 @@ export const DEFAULT_STRINGS = {
   messages: 'Conversation',
   /** After a message the visitor sent by answering an email. */
   viaEmail: 'via email',
+  attach: 'Attach a file',
+  dropFiles: 'Drop files to attach them',
+  /** On a file waiting in the composer. */
+  removeFile: 'Remove {name}',
+  fileTooLarge: '{name} is too large to send',
+  fileTypeNotAllowed: '{name}: this type of file can’t be sent',
+  fileFailed: '{name} could not be sent',
+  tooManyFiles: 'At most {count} files per message',
+  uploading: 'Uploading {name}',
+  /** Removes a message that was not sent. */
+  remove: 'Remove',
+  voiceNote: 'Voice note',
+  record: 'Record a voice note',
+  recording: 'Recording',
+  stopRecording: 'Send the voice note',
+  cancelRecording: 'Cancel the recording',
+  micDenied: 'Microphone access was denied. Allow it in your browser’s settings to send voice notes.',
+  micFailed: 'The microphone could not be started.',
 } as const;
 
 export type WidgetStrings = { [K in keyof typeof DEFAULT_STRINGS]: string };

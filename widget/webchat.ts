@@ -1,7 +1,10 @@
 import { LitElement, type PropertyValues, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { LIMITS } from '../protocol/limits.js';
 import type { Message, UserData } from '../protocol/types.js';
+import { checkFile, clock, humanSize, refusalText, renderAttachment, renderPendingFile } from './attachments.js';
 import { ConnectionController, type ShownMessage } from './controllers/connection.js';
+import { type Recording, VoiceRecorder } from './controllers/recorder.js';
 import { linkify } from './linkify.js';
 import { DEFAULT_STRINGS, type WidgetStrings, format } from './strings.js';
 import { webchatStyles } from './webchat.styles.js';
@@ -9,6 +12,8 @@ import { webchatStyles } from './webchat.styles.js';
 /**
  * The visitor's chat window: a launcher button with an unread badge and a panel with the
  * transcript, presence (bot / agent joined / typing / left / offline) and a composer.
+ * Files: the paperclip, a drop on the window or a paste in the text box put them in the composer; Send queues them
+ * with the text (the outbox uploads them, then sends the message). The microphone records a voice note, sent on stop.
  *
  * @fires sb-message - a new message from the bot, an agent or the system; detail: `Message`
  * @fires sb-open - the panel opened
@@ -24,6 +29,8 @@ import { webchatStyles } from './webchat.styles.js';
  * @cssproperty --sb-accent - brand colour (launcher, header, visitor bubbles)
  * @cssproperty --sb-accent-text - text on the brand colour
  * @cssproperty --sb-surface, --sb-text, --sb-muted, --sb-bubble-other, --sb-radius, --sb-font, --sb-width, --sb-height, --sb-z-index
+ * @cssproperty --sb-thumb-size - largest side of an image thumbnail
+ * @cssproperty --sb-danger - errors, the recording dot
  */
 /** The page's hash that opens the chat (the link of a reply email: README "Email continuity"). */
 export const OPEN_HASH = '#switchboard-chat';
@@ -54,12 +61,28 @@ export class SwitchboardWebchat extends LitElement {
   @property({ attribute: false }) userData: UserData | undefined;
 
   @state() private unread = 0;
+  /** Files in the composer, sent with the next message. */
+  @state() private staged: File[] = [];
+  /** A problem to tell the visitor (a file refused before upload, the microphone). */
+  @state() private notice = '';
+  /** Files are being dragged over the window. */
+  @state() private dropping = false;
   @query('textarea') private composer?: HTMLTextAreaElement;
   @query('.log') private log?: HTMLElement;
+  @query('input[type=file]') private picker?: HTMLInputElement;
 
   /** The connection to the hub (state, transcript, outbox). */
   readonly chat: ConnectionController;
+  /** Voice notes. */
+  readonly recorder = new VoiceRecorder(
+    this,
+    (recording) => this.#sendRecording(recording),
+    (reason) => (this.notice = reason === 'denied' ? this.#t.micDenied : this.#t.micFailed),
+  );
   #typingSent = false;
+  #dragDepth = 0;
+  /** Image URLs that failed once (a refresh of the transcript is asked once per URL). */
+  readonly #broken = new Set<string>();
 
   constructor() {
     super();
@@ -125,6 +148,7 @@ export class SwitchboardWebchat extends LitElement {
         this.chat.markRead();
         void this.updateComplete.then(() => this.composer?.focus());
       } else if (changed.get('open') === true) {
+        this.recorder.cancel();
         void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('.launcher')?.focus());
       }
     }
@@ -177,7 +201,16 @@ export class SwitchboardWebchat extends LitElement {
     const messages = this.chat.messages;
     const lastBot = messages.findLast((m) => m.author !== 'visitor');
     const lastIsBotWithChoices = lastBot && lastBot === messages.at(-1) && lastBot.choices.length > 0;
-    return html`<section part="panel" class="panel" role="dialog" aria-label=${t.title}>
+    return html`<section
+      part="panel"
+      class="panel"
+      role="dialog"
+      aria-label=${t.title}
+      @dragenter=${this.#onDrag}
+      @dragover=${this.#onDrag}
+      @dragleave=${this.#onDrag}
+      @drop=${this.#onDrag}
+    >
       <header part="header">
         <h2>${t.title}<span class="presence" role="status">${this.#presence()}</span></h2>
         <button aria-label=${t.close} @click=${() => this.hide()}>×</button>
@@ -192,12 +225,61 @@ export class SwitchboardWebchat extends LitElement {
         }
       </div>
       <div class="typing" aria-hidden="true">${this.chat.agentTyping ? format(t.agentTyping, { name: this.chat.agentTyping }) : ''}</div>
+      ${this.notice ? html`<div class="notice" role="alert">${this.notice}</div>` : nothing}
       <form part="composer" @submit=${this.#onSubmit}>
-        <label class="sr-only" for="composer">${t.placeholder}</label>
-        <textarea id="composer" rows="1" placeholder=${t.placeholder} maxlength="4096" @keydown=${this.#onComposerKey} @input=${this.#onInput}></textarea>
-        <button type="submit">${t.send}</button>
+        ${this.#renderTray()}
+        <div class="row">
+          <input type="file" multiple hidden aria-label=${t.attach} @change=${this.#onPick} />
+          <button type="button" class="icon attach" aria-label=${t.attach} title=${t.attach} @click=${() => this.picker?.click()}>
+            <svg viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6z" /></svg>
+          </button>
+          <label class="sr-only" for="composer">${t.placeholder}</label>
+          <textarea id="composer" rows="1" placeholder=${t.placeholder} maxlength=${LIMITS.messageText} @keydown=${this.#onComposerKey} @input=${this.#onInput} @paste=${this.#onPaste}></textarea>
+          ${
+            VoiceRecorder.supported
+              ? html`<button type="button" class="icon mic" aria-label=${t.record} title=${t.record} ?disabled=${this.recorder.state !== 'idle'} @click=${this.#record}>
+                  <svg viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.92V21h2v-3.08A7 7 0 0 0 19 11z" /></svg>
+                </button>`
+              : nothing
+          }
+          <button type="submit">${t.send}</button>
+        </div>
+        <span class="sr-only" role="status">${this.#status()}</span>
       </form>
+      ${this.dropping ? html`<div class="drop" aria-hidden="true">${t.dropFiles}</div>` : nothing}
     </section>`;
+  }
+
+  /** For screen readers: recording, or the upload in progress (in quarters, not every percent). */
+  #status(): string {
+    const t = this.#t;
+    if (this.recorder.state === 'recording') return t.recording;
+    for (const m of this.chat.messages) {
+      for (const f of m.delivery === 'pending' ? (m.files ?? []) : []) {
+        const done = this.chat.progress.get(f.clientId);
+        if (done !== undefined && done < 1) return `${format(t.uploading, { name: f.name })} ${Math.floor(done * 4) * 25}%`;
+      }
+    }
+    return '';
+  }
+
+  /** Above the text box: the recording in progress, or the files waiting to be sent. */
+  #renderTray() {
+    const t = this.#t;
+    if (this.recorder.state === 'recording') {
+      return html`<div class="tray recording">
+        <span class="dot" aria-hidden="true"></span>${t.recording} <span class="time">${clock(this.recorder.elapsedMs)}</span>
+        <button type="button" class="icon" aria-label=${t.cancelRecording} title=${t.cancelRecording} @click=${this.#cancelRecording}>×</button>
+        <button type="button" class="stop" @click=${() => this.recorder.stop()}>${t.stopRecording}</button>
+      </div>`;
+    }
+    if (this.staged.length === 0) return nothing;
+    return html`<ul class="tray">
+      ${this.staged.map(
+        (file, i) =>
+          html`<li class="chip">${file.name} · ${humanSize(file.size)}<button type="button" aria-label=${format(t.removeFile, { name: file.name })} @click=${() => this.#unstage(i)}>×</button></li>`,
+      )}
+    </ul>`;
   }
 
   #renderMessage(m: ShownMessage) {
@@ -206,16 +288,115 @@ export class SwitchboardWebchat extends LitElement {
     const who = m.author === 'visitor' ? t.you : m.author === 'bot' ? (m.authorName ?? t.bot) : (m.authorName ?? t.agent);
     const time = new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
     const delivery = m.author === 'visitor' ? ` · ${m.delivery === 'pending' ? t.sending : m.delivery === 'failed' ? t.failed : t.sent}` : '';
+    const files =
+      m.attachments.length > 0
+        ? m.attachments.map((a) => renderAttachment(a, this.chat.fileUrl(a.url), t, { loaded: this.#onImageLoad, broken: this.#onImageError }))
+        : (m.files ?? []).map((f) => renderPendingFile(f, m.delivery === 'pending' ? (this.chat.progress.get(f.clientId) ?? 0) : undefined, t));
     return html`<div class="msg ${m.author} ${m.delivery}" data-delivery=${m.delivery}>
-      <div class="bubble">${linkify(m.text).map((part) =>
-        typeof part === 'string' ? part : html`<a href=${part.href} target="_blank" rel="noopener noreferrer nofollow">${part.text}</a>`,
-      )}</div>
+      ${files.length > 0 ? html`<div class="files">${files}</div>` : nothing}
+      ${
+        m.text || files.length === 0
+          ? html`<div class="bubble">${linkify(m.text).map((part) =>
+              typeof part === 'string' ? part : html`<a href=${part.href} target="_blank" rel="noopener noreferrer nofollow">${part.text}</a>`,
+            )}</div>`
+          : nothing
+      }
       <span class="meta">${who} · <time datetime=${m.createdAt}>${time}</time>${m.channel === 'email' ? html` · <span class="via">${t.viaEmail}</span>` : nothing}${delivery}</span>
+      ${
+        m.delivery === 'failed' && m.clientId
+          ? html`<div class="error">${m.refused ? refusalText(m.refused, t) : nothing}
+              <button type="button" @click=${() => m.clientId && this.chat.dismiss(m.clientId)}>${t.remove}</button></div>`
+          : nothing
+      }
     </div>`;
   }
 
+  /** A thumbnail that loads after the transcript was scrolled down pushes it up: keep the end in view. */
+  #onImageLoad = (): void => {
+    const log = this.log;
+    if (log && log.scrollHeight - log.scrollTop - log.clientHeight < 400) log.scrollTop = log.scrollHeight;
+  };
+
+  /** A signed URL expires after about an hour: read the transcript again, once per URL, for fresh ones. */
+  #onImageError = (event: Event): void => {
+    const src = (event.target as HTMLImageElement).src;
+    if (this.#broken.has(src)) return;
+    this.#broken.add(src);
+    void this.chat.refreshAttachments();
+  };
+
+  /** Puts files in the composer after the early checks (size, type, count); refused ones are named in the notice. */
+  #stage(files: Iterable<File>): void {
+    const t = this.#t;
+    const problems = new Set<string>();
+    const staged = [...this.staged];
+    for (const file of files) {
+      const problem = checkFile(file, t);
+      if (problem) problems.add(problem);
+      else if (staged.length >= LIMITS.attachmentsPerMessage) problems.add(format(t.tooManyFiles, { count: LIMITS.attachmentsPerMessage }));
+      else staged.push(file);
+    }
+    this.staged = staged;
+    this.notice = [...problems].join(' ');
+    this.composer?.focus();
+  }
+
+  #unstage(index: number): void {
+    this.staged = this.staged.filter((_, i) => i !== index);
+    this.composer?.focus();
+  }
+
+  #onPick = (event: Event): void => {
+    const input = event.target as HTMLInputElement;
+    this.#stage(input.files ?? []);
+    input.value = '';
+  };
+
+  #onPaste = (event: ClipboardEvent): void => {
+    const files = event.clipboardData?.files;
+    if (!files?.length) return;
+    event.preventDefault();
+    this.#stage(files);
+  };
+
+  /** Drag and drop of files onto the window; the depth counts enter/leave pairs of the window's children. */
+  #onDrag = (event: DragEvent): void => {
+    if (!event.dataTransfer?.types.includes('Files')) return;
+    event.preventDefault();
+    if (event.type === 'dragenter') this.#dragDepth++;
+    else if (event.type === 'dragleave') this.#dragDepth--;
+    else if (event.type === 'drop') {
+      this.#dragDepth = 0;
+      this.#stage(event.dataTransfer.files);
+    } else event.dataTransfer.dropEffect = 'copy';
+    this.dropping = this.#dragDepth > 0;
+  };
+
+  #record = async (): Promise<void> => {
+    this.notice = '';
+    await this.recorder.start();
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLButtonElement>('.recording .stop')?.focus();
+  };
+
+  #cancelRecording = (): void => {
+    this.recorder.cancel();
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('.mic')?.focus());
+  };
+
+  #sendRecording({ blob, name, durationMs }: Recording): void {
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('.mic')?.focus());
+    if (blob.size > LIMITS.attachmentBytes) {
+      this.notice = format(this.#t.fileTooLarge, { name });
+      return;
+    }
+    void this.chat.send('', [{ blob, name, type: blob.type, size: blob.size, kind: 'audio', durationMs }]);
+  }
+
   #onKeydown = (event: KeyboardEvent): void => {
-    if (event.key === 'Escape' && this.open) this.hide();
+    if (event.key !== 'Escape' || !this.open) return;
+    if (this.recorder.state === 'idle') this.hide();
+    else this.#cancelRecording();
   };
 
   #onComposerKey = (event: KeyboardEvent): void => {
@@ -241,10 +422,16 @@ export class SwitchboardWebchat extends LitElement {
   #submit(): void {
     const composer = this.composer;
     const text = composer?.value.trim() ?? '';
-    if (!composer || !text) return;
+    const files = this.staged;
+    if (!composer || (!text && files.length === 0)) return;
     composer.value = '';
+    this.staged = [];
+    this.notice = '';
     this.#onInput();
-    void this.chat.send(text);
+    void this.chat.send(
+      text,
+      files.map((file) => ({ blob: file, name: file.name, type: file.type, size: file.size })),
+    );
   }
 }
 

@@ -7,17 +7,34 @@
  * clientIds (the hub stores each clientId once) and the transcript catches up from the last seen id.
  * Tabs of the same site share the session (same token, so the hub puts them in one room) and tell
  * each other about new messages and outbox changes over BroadcastChannel('switchboard-' + site).
+ * Files: uploaded by the outbox before their message (upload.ts), with their progress kept here for the pending
+ * message; file URLs are paths on the hub, resolved against its URL, and re-read when they have expired.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Message, UserData, VisitorConversation } from '../../protocol/types.js';
 import { type OutboxItem, type SessionStore, memoryStore, openSessionStore } from '../session-db.js';
-import { Outbox } from './outbox.js';
+import { type FileRefusal, type NewFile, Outbox } from './outbox.js';
 import { type ConnectionState, SocketSession } from './socket-session.js';
 import { type TabNote, TabSync } from './tab-sync.js';
+import { uploadFile } from './upload.js';
 
 export type { ConnectionState } from './socket-session.js';
 export type Delivery = 'pending' | 'sent' | 'failed';
-export type ShownMessage = Message & { delivery: Delivery };
+/** A file of a message not sent yet (shown with its upload's progress). */
+export interface PendingFile {
+  clientId: string;
+  name: string;
+  size: number;
+  kind?: 'audio';
+  durationMs?: number;
+}
+export type ShownMessage = Message & {
+  delivery: Delivery;
+  /** Not sent yet: its files. */
+  files?: PendingFile[];
+  /** Not sent because the hub refused this file. */
+  refused?: FileRefusal;
+};
 
 export interface ConnectionOptions {
   /** Read at connect time, so attributes set after construction count. */
@@ -34,6 +51,8 @@ export interface ConnectionOptions {
 
 export class ConnectionController implements ReactiveController {
   messages: ShownMessage[] = [];
+  /** Upload progress (0–1) of the pending files, by the file's clientId. */
+  readonly progress = new Map<string, number>();
   /** Resolves after the first session and catch-up. */
   readonly ready: Promise<void>;
 
@@ -42,6 +61,7 @@ export class ConnectionController implements ReactiveController {
   /** Bumped on disconnect so a start still in progress gives up. */
   #generation = 0;
   #resolveReady!: () => void;
+  #refreshing = false;
   readonly #tabs = new TabSync();
   readonly #session: SocketSession;
   readonly #outbox: Outbox;
@@ -61,12 +81,23 @@ export class ConnectionController implements ReactiveController {
         await this.#persist();
         this.#resolveReady();
         await this.flush();
+        // A transcript cached more than an hour ago has expired file URLs: read those messages again.
+        const soon = new Date(Date.now() + 60_000).toISOString();
+        if (this.messages.some((m) => m.attachments.some((a) => a.urlExpiresAt < soon))) await this.refreshAttachments();
       },
       reset: () => void this.#reset(),
     });
     this.#outbox = new Outbox({
       store: () => this.#store,
-      send: (item) => this.#session.sendMessage(item),
+      send: (item, attachmentIds) => this.#session.sendMessage(item, attachmentIds),
+      upload: (file) => {
+        const token = this.#session.token;
+        if (!token) return null;
+        return uploadFile(this.fileUrl('/api/widget/attachments'), token, file, (fraction) => {
+          this.progress.set(file.clientId, fraction);
+          host.requestUpdate();
+        });
+      },
       queued: (item) => {
         this.#showPending(item);
         host.requestUpdate();
@@ -76,9 +107,9 @@ export class ConnectionController implements ReactiveController {
         this.#session.conversation = conversation;
         this.#onMessage(message);
       },
-      failed: (clientId) => {
-        this.#markFailed(clientId);
-        this.#tabs.post({ kind: 'failed', clientId });
+      failed: (clientId, refused) => {
+        this.#markFailed(clientId, refused);
+        this.#tabs.post({ kind: 'failed', clientId, ...(refused ? { refused } : {}) });
       },
     });
     host.addController(this);
@@ -112,6 +143,7 @@ export class ConnectionController implements ReactiveController {
   hostDisconnected(): void {
     this.#generation++;
     this.#session.close();
+    this.#outbox.stop();
     this.#tabs.close();
   }
 
@@ -153,7 +185,7 @@ export class ConnectionController implements ReactiveController {
   async #onTabNote(note: TabNote): Promise<void> {
     if (note.kind === 'message') this.#onMessage(note.message, true);
     else if (note.kind === 'read') this.options.onRead?.();
-    else if (note.kind === 'failed') this.#markFailed(note.clientId);
+    else if (note.kind === 'failed') this.#markFailed(note.clientId, note.refused);
     else {
       for (const item of await this.#store.outbox()) this.#showPending(item);
       this.host.requestUpdate();
@@ -185,13 +217,15 @@ export class ConnectionController implements ReactiveController {
       createdAt: item.createdAt,
       readAt: null,
       delivery: 'pending',
+      files: item.files?.map(({ clientId, name, size, kind, durationMs }) => ({ clientId, name, size, kind, durationMs })),
     });
   }
 
-  #markFailed(clientId: string): void {
+  #markFailed(clientId: string, refused?: FileRefusal): void {
     const shown = this.messages.find((m) => m.clientId === clientId && m.delivery === 'pending');
     if (!shown) return;
     shown.delivery = 'failed';
+    shown.refused = refused;
     this.host.requestUpdate();
   }
 
@@ -210,9 +244,41 @@ export class ConnectionController implements ReactiveController {
     this.#session.reconnect();
   }
 
-  /** Queues a message and sends it when possible. Resolves once it is in the outbox (not when delivered). */
-  send(text: string): Promise<void> {
-    return this.#outbox.send(text);
+  /** Queues a message (with files: uploaded first) and sends it when possible. Resolves once it is in the outbox (not when delivered). */
+  send(text: string, files: NewFile[] = []): Promise<void> {
+    return this.#outbox.send(text, files);
+  }
+
+  /** Removes a message the hub refused from the transcript shown. */
+  dismiss(clientId: string): void {
+    this.messages = this.messages.filter((m) => m.clientId !== clientId || m.delivery !== 'failed');
+    this.host.requestUpdate();
+  }
+
+  /** A file's URL (a path on the hub, e.g. `AttachmentRef.url`) resolved against the hub's URL. */
+  fileUrl(path: string): string {
+    return new URL(path, this.options.hub()).href;
+  }
+
+  /** Reads the messages with files again (from the oldest shown), for fresh signed URLs. */
+  async refreshAttachments(): Promise<void> {
+    const first = this.messages.find((m) => m.delivery === 'sent' && m.attachments.length > 0);
+    if (!first || this.#refreshing) return;
+    this.#refreshing = true;
+    try {
+      let afterId = first.id - 1;
+      for (let page = 0; page < 5; page++) {
+        const answer = await this.#session.since(afterId);
+        const last = answer?.messages.at(-1);
+        if (!answer || !last) break;
+        for (const message of answer.messages) this.#onMessage(message, true);
+        afterId = last.id;
+        if (!answer.more) break;
+      }
+      await this.#persist();
+    } finally {
+      this.#refreshing = false;
+    }
   }
 
   /** Sends the outbox in order; stops at the first message the hub doesn't acknowledge. */

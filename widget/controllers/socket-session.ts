@@ -141,11 +141,29 @@ export class SocketSession {
     this.#socket?.disconnect().connect();
   }
 
-  /** Sends one outbox item; null when not online. */
-  sendMessage(item: OutboxItem): Promise<SendAck> | null {
+  /** The session's token while online (uploads present it as `Authorization: Bearer`); null otherwise. */
+  get token(): string | null {
+    return this.#socket?.connected && this.connection === 'online' ? this.#token : null;
+  }
+
+  /** Sends one outbox item with its stored files; null when not online. */
+  sendMessage(item: OutboxItem, attachmentIds: string[] = []): Promise<SendAck> | null {
     const socket = this.#socket;
     if (!socket?.connected || this.connection !== 'online') return null;
-    return socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', { clientId: item.clientId, text: item.text });
+    return socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emitWithAck('message:send', { clientId: item.clientId, text: item.text, ...(attachmentIds.length > 0 ? { attachmentIds } : {}) });
+  }
+
+  /** One page of the conversation after `afterId` (fresh file URLs); null when offline or unanswered. */
+  async since(afterId: number): Promise<{ messages: Message[]; more: boolean } | null> {
+    const socket = this.#socket;
+    if (!socket?.connected) return null;
+    try {
+      return (await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('messages:since', { afterId })).data ?? null;
+    } catch {
+      return null;
+    }
   }
 
   /** Resolves with whether the hub verified the data, or null when offline or refused. */

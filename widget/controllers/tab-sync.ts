@@ -6,9 +6,14 @@
  * BroadcastChannel does not exist, every call does nothing and each tab catches up on its own connect.
  */
 import type { Message } from '../../protocol/types.js';
+import type { FileRefusal } from './outbox.js';
 
 /** What one tab tells the others. */
-export type TabNote = { kind: 'message'; message: Message } | { kind: 'outbox' } | { kind: 'failed'; clientId: string } | { kind: 'read' };
+export type TabNote =
+  | { kind: 'message'; message: Message }
+  | { kind: 'outbox' }
+  | { kind: 'failed'; clientId: string; refused?: FileRefusal }
+  | { kind: 'read' };
 
 export class TabSync {
   #channel: BroadcastChannel | null = null;
