@@ -61,6 +61,13 @@ describe('<switchboard-agent-panel> attachments', () => {
     const p = await panel(token);
     await open(p, v.conversationId);
 
+    // Each upload shows its progress until the hub has stored the file.
+    const progressSeen = new Set<string>();
+    const watcher = new MutationObserver(() => {
+      for (const bar of filesRoot(p).querySelectorAll('progress')) progressSeen.add(bar.getAttribute('aria-label') ?? '');
+    });
+    watcher.observe(filesRoot(p), { childList: true, subtree: true });
+
     // The picker: a real <input type=file> behind a labelled button.
     const attach = filesRoot(p).querySelector('button.attach') as HTMLButtonElement;
     expect(attach.textContent?.trim()).to.contain('Attach files');
@@ -86,6 +93,8 @@ describe('<switchboard-agent-panel> attachments', () => {
     await waitUntil(() => pendingItems(p).length === 3, 'three files should be attached');
     await waitUntil(() => pendingItems(p).every((li) => li.classList.contains('stored')), 'uploads did not finish', { timeout: 8000 });
     expect(pendingItems(p).map((li) => li.querySelector('.name')?.textContent)).to.deep.equal(['invoice.txt', 'screenshot.png', 'image.png']);
+    watcher.disconnect();
+    expect([...progressSeen]).to.include('Uploading invoice.txt');
 
     sendButton(p).click();
     await waitUntil(() => received.some((m) => m.author === 'agent'), 'the visitor did not get the message');
