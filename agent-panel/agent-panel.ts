@@ -13,11 +13,12 @@ import './components/team-chat.js';
 import { teamPaneStyles } from './components/team-chat.styles.js';
 import { AdminController } from './controllers/admin.js';
 import { AssistController } from './controllers/assist.js';
+import { AttachmentsController } from './controllers/attachments.js';
 import { ContactsController } from './controllers/contacts.js';
 import type { HubController } from './controllers/hub.js';
 import { InboxController } from './controllers/inbox.js';
 import { type TeamIntent, TeamChatController } from './controllers/team-chat.js';
-import type { AdminIntent, AssistIntent, ContactIntent, ConversationIntent, IntentDetail } from './events.js';
+import type { AdminIntent, AssistIntent, ContactIntent, ConversationIntent, FilesIntent, IntentDetail } from './events.js';
 import { filterFromHash, filterToParams } from './filters.js';
 import { loginTemplate, tilesTemplate } from './panel-parts.js';
 
@@ -64,6 +65,8 @@ export class SwitchboardAgentPanel extends LitElement {
   });
   /** AI assist (summary, reply suggestions) for the open conversation. */
   readonly assist = new AssistController(this, () => this.inbox.detail);
+  /** Files attached in the composer (uploaded at once, sent with the reply) and voice notes' transcripts. */
+  readonly files = new AttachmentsController(this);
   /** The contacts screen and the open contact; a conversation opened there shows in the inbox view. */
   readonly contacts = new ContactsController(this, { openConversation: (id) => this.openConversation(id) });
   /** Team chat between agents (the Team view), on the same socket. */
@@ -141,6 +144,7 @@ export class SwitchboardAgentPanel extends LitElement {
       this.inbox.dismiss();
       await this.inbox.start(this.api, me);
       this.assist.start(this.api);
+      this.files.start(this.api);
       void this.team.start(this.api, this.live, me);
     } catch (error) {
       this.me = null;
@@ -186,6 +190,7 @@ export class SwitchboardAgentPanel extends LitElement {
     sessionStorage.removeItem(TOKEN_KEY);
     this.inbox.stop();
     this.assist.stop();
+    this.files.stop();
     this.admin.reset();
     this.contacts.reset();
     this.team.stop();
@@ -266,7 +271,9 @@ export class SwitchboardAgentPanel extends LitElement {
         ${
           inbox.detail
             ? html`<sb-conversation-view .me=${me} .agents=${inbox.agents} .detail=${inbox.detail} .downloads=${inbox.downloads} .contacts=${inbox.contacts.state} .assist=${this.assist.state} ?visitorTyping=${inbox.typing} .viewers=${inbox.viewers} .agentsTyping=${inbox.agentsTyping} .closeError=${inbox.closeError}
-              @sb-back=${() => inbox.close()} @sb-conversation-action=${this.#onConversationAction} @sb-assist-action=${this.#onAssistAction}></sb-conversation-view>`
+              .hub=${this.api.hub} .files=${this.files.state}
+              @sb-back=${() => inbox.close()} @sb-conversation-action=${this.#onConversationAction} @sb-assist-action=${this.#onAssistAction}
+              @sb-files-action=${this.#onFilesAction}></sb-conversation-view>`
             : html`<p class="placeholder">${inbox.selectedId ? 'Loading…' : 'Select a conversation'}</p>`
         }
       </section>
@@ -276,7 +283,23 @@ export class SwitchboardAgentPanel extends LitElement {
   #onConversationAction = (event: CustomEvent<IntentDetail<ConversationIntent>>): void => {
     event.preventDefault();
     const { reply, ...intent } = event.detail;
-    void this.inbox.act(intent as ConversationIntent).then(reply);
+    if (intent.action === 'send') void this.#send(intent).then(reply);
+    else void this.inbox.act(intent as ConversationIntent).then(reply);
+  };
+
+  /** A reply with the composer's files: sent once each is stored, never without one that was refused. */
+  async #send(intent: Extract<ConversationIntent, { action: 'send' }>): Promise<boolean> {
+    const files = await this.files.ready(intent.conversationId);
+    if (!files || (!intent.text && files.ids.length === 0)) return false;
+    const sent = await this.inbox.act({ ...intent, attachmentIds: files.ids });
+    if (sent) this.files.sent(files.keys);
+    return sent;
+  }
+
+  #onFilesAction = (event: CustomEvent<IntentDetail<FilesIntent>>): void => {
+    event.preventDefault();
+    const { reply, ...intent } = event.detail;
+    void this.files.act(intent as FilesIntent).then(reply);
   };
 
   #onAssistAction = (event: CustomEvent<IntentDetail<AssistIntent>>): void => {

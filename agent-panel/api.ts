@@ -95,6 +95,39 @@ export class HubApi {
   }
 
   /**
+   * A multipart upload (protocol/attachments.ts) with its progress: XMLHttpRequest, since fetch can't report how much
+   * of a request body was sent. `onProgress` gets 0…1. Resolves the hub's answer; throws ApiError (413
+   * `file_too_large`, 415 `file_type_not_allowed`, …, or `network`).
+   */
+  upload<R extends Route>(route: R, options: CallOptions<R> & { form: FormData; onProgress?: (fraction: number) => void }): Promise<RouteResponse<R>> {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open(route.slice(0, route.indexOf(' ')), this.url(route, options));
+      if (this.token) xhr.setRequestHeader('authorization', `Bearer ${this.token}`);
+      xhr.responseType = 'text';
+      xhr.upload.onprogress = (event) => {
+        if (event.lengthComputable && event.total > 0) options.onProgress?.(event.loaded / event.total);
+      };
+      xhr.onerror = () => reject(new ApiError(0, 'network', 'The upload failed: the hub could not be reached'));
+      xhr.onabort = () => reject(new ApiError(0, 'network', 'The upload was cancelled'));
+      xhr.onload = () => {
+        let data: unknown = null;
+        try {
+          data = JSON.parse(xhr.responseText);
+        } catch {
+          // Not JSON (a proxy's error page): described by the status below.
+        }
+        if (xhr.status >= 200 && xhr.status < 300 && data !== null) return resolve(data as RouteResponse<R>);
+        const error = (typeof data === 'object' && data !== null ? data : {}) as Partial<ErrorBody>;
+        // A proxy in front of the hub may refuse a large body itself, without the hub's JSON.
+        const fallback = xhr.status === 413 ? 'The file is larger than the server accepts' : `The upload failed (HTTP ${xhr.status})`;
+        reject(new ApiError(xhr.status, error.code ?? (xhr.status === 413 ? 'file_too_large' : 'internal'), error.message ?? fallback, error.field));
+      };
+      xhr.send(options.form);
+    });
+  }
+
+  /**
    * Fetches an export as a Blob (with the token, which a plain link can't send) and names it from
    * Content-Disposition. The caller turns it into an `<a download>` link.
    */

@@ -34,7 +34,9 @@ export type ConversationIntent =
   | { action: 'ticket-status'; conversationId: string; status: TicketStatus }
   | { action: 'tags'; conversationId: string; tags: string[] }
   | { action: 'assignees' | 'visibility'; conversationId: string; agentIds: string[] }
-  | { action: 'note' | 'send'; conversationId: string; text: string }
+  | { action: 'note'; conversationId: string; text: string }
+  /** A reply; the panel adds the conversation's attached files (`attachmentIds`) once each is stored. */
+  | { action: 'send'; conversationId: string; text: string; attachmentIds?: string[] }
   | { action: 'typing'; conversationId: string; typing: boolean }
   | { action: 'download'; conversationId: string; visitorId: string; kind: DownloadKind }
   | { action: 'delete-visitor'; visitorId: string }
@@ -114,6 +116,15 @@ export type ContactIntent =
 /** AI assist in the conversation view: ask the hub again (a new summary, other suggestions). */
 export type AssistIntent = { action: 'refresh-summary' | 'refresh-suggestions'; conversationId: string };
 
+/**
+ * Files in the composer and voice notes' transcripts (controllers/attachments.ts): attach files (picked, dropped,
+ * pasted, or a recording: `kind: 'audio'` with its length), take one back out, transcribe a voice note.
+ */
+export type FilesIntent =
+  | { action: 'attach'; conversationId: string; files: File[]; kind?: 'audio'; durationMs?: number }
+  | { action: 'remove'; key: string }
+  | { action: 'transcribe'; attachmentId: string };
+
 /** An intent plus `reply`, which the handler calls with the outcome (true: the hub accepted it). */
 export type IntentDetail<T> = T & { reply: (ok: boolean) => void };
 
@@ -128,6 +139,7 @@ export interface InternalEventMap {
   'sb-admin-action': IntentDetail<AdminIntent>;
   'sb-contact-action': IntentDetail<ContactIntent>;
   'sb-assist-action': IntentDetail<AssistIntent>;
+  'sb-files-action': IntentDetail<FilesIntent>;
   /** A reply suggestion was chosen: the conversation view puts its text in the composer (nothing is sent). */
   'sb-assist-use': { text: string };
 }
@@ -137,14 +149,16 @@ export function emitInternal<K extends keyof InternalEventMap>(from: EventTarget
   return from.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: false, cancelable: true }));
 }
 
-type IntentEvent = 'sb-conversation-action' | 'sb-admin-action' | 'sb-contact-action' | 'sb-assist-action';
+type IntentEvent = 'sb-conversation-action' | 'sb-admin-action' | 'sb-contact-action' | 'sb-assist-action' | 'sb-files-action';
 type IntentOf<K extends IntentEvent> = K extends 'sb-conversation-action'
   ? ConversationIntent
   : K extends 'sb-admin-action'
     ? AdminIntent
     : K extends 'sb-assist-action'
       ? AssistIntent
-      : ContactIntent;
+      : K extends 'sb-files-action'
+        ? FilesIntent
+        : ContactIntent;
 
 /**
  * Fires an intent and resolves with its outcome. The handler calls `preventDefault()` to take it and

@@ -8,7 +8,7 @@
  * or an API token (`sbt_…`, api-tokens.ts) holding the route's scope (server/rules/api-tokens.ts).
  * Errors answer with an `ErrorBody` (`{ code, message }`) and the matching HTTP status:
  * 400 bad_request, 401 unauthorized, 403 forbidden (role or visibility) / insufficient_scope (an API token), 404 not_found,
- * 409 already_claimed / conflict / feature_disabled, 413 too_large / file_too_large, 415 file_type_not_allowed,
+ * 409 already_claimed / conflict / feature_disabled / transcription_unavailable, 413 too_large / file_too_large, 415 file_type_not_allowed,
  * 429 rate_limited, 502 provider_unavailable.
  * Exceptions to the agent token: the widget's upload and a file's signed URL (protocol/attachments.ts).
  */
@@ -26,7 +26,7 @@ import type {
 import type { ApiToken, ApiTokenCreated, ApiTokenInput } from './api-tokens.js';
 import type { AssistSettings, AssistStatus, ConversationDigest, SuggestionList } from './assist.js';
 import type { EmailSettings, EmailSettingsInput, InboundEmailResult } from './email.js';
-import type { UploadedAttachment } from './attachments.js';
+import type { Transcription, UploadedAttachment } from './attachments.js';
 import type { TeamMessagePage, TeamThread } from './team.js';
 import type { WebhookDelivery, WebhookDeliveryPage, WebhookEndpoint, WebhookInput, WebhookPatch, WebhookSettings } from './webhooks.js';
 import type {
@@ -294,6 +294,12 @@ export interface ApiRoutes {
   'GET /api/assist/settings': { response: AssistSettings };
   /** Admin only: any subset of the switches. */
   'PUT /api/assist/settings': { body: Partial<AssistSettings>; response: AssistSettings };
+  /**
+   * The text of a voice note (an `audio` attachment), for agents who may see its conversation (hidden: 404). Not audio:
+   * 400. Transcription turned off: 409 `feature_disabled`; no provider with AI_TRANSCRIBE_MODEL: 409
+   * `transcription_unavailable`; the provider failed: 502 `provider_unavailable`. Cached per hub: asking again is free.
+   */
+  'POST /api/attachments/:id/transcription': { response: Transcription };
   /** Email continuity (protocol/email.ts), admin only: the switch, the delay, and what the server has configured. */
   'GET /api/email/settings': { response: EmailSettings };
   'PUT /api/email/settings': { body: EmailSettingsInput; response: EmailSettings };

@@ -14,8 +14,10 @@ export const ERROR_CODES = {
   already_claimed: 409,
   /** The conversation is closed; reopen it first. */
   closed: 409,
-  /** An AI assist feature the admin turned off (or, for transcription, one the hub has no provider for). */
+  /** An AI assist feature the admin turned off. */
   feature_disabled: 409,
+  /** Transcription is on, but the hub has no provider with a speech-to-text model (AI_BASE_URL + AI_TRANSCRIBE_MODEL). */
+  transcription_unavailable: 409,
   too_large: 413,
   /** An upload is larger than the hub accepts (`ATTACHMENT_MAX_BYTES`). */
   file_too_large: 413,

@@ -3,7 +3,10 @@ import { css } from 'lit';
 export const viewStyles = css`
   :host { display: grid; grid-template-columns: minmax(0, 1fr) 280px; height: 100%; min-height: 0; container-type: inline-size; }
   .chat { display: flex; flex-direction: column; min-height: 0; border-right: 1px solid var(--sb-border); }
-  .chat-body { display: flex; flex-direction: column; flex: 1; min-height: 0; }
+  .chat-body { display: flex; flex-direction: column; flex: 1; min-height: 0; position: relative; }
+  .chat-body.dropping { outline: 3px dashed var(--sb-accent); outline-offset: -6px; }
+  .drop-hint { position: absolute; inset: 0; z-index: 1; display: flex; align-items: center; justify-content: center; pointer-events: none;
+    background: color-mix(in srgb, var(--sb-surface) 85%, transparent); color: var(--sb-accent); font-weight: 600; }
   header { padding: 8px 12px; border-bottom: 1px solid var(--sb-border); display: grid; gap: 6px; }
   .title { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
   .title h2 { font-size: 16px; margin: 0; overflow-wrap: anywhere; }

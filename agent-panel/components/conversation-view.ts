@@ -4,12 +4,16 @@ import { LIMITS } from '../../protocol/limits.js';
 import { type Agent, type ConversationDetail, type ConversationSummary, type Message, TICKET_STATUSES, type TicketStatus } from '../../protocol/types.js';
 import { panelStyles } from '../agent-panel.styles.js';
 import { type AssistState, NO_ASSIST } from '../controllers/assist.js';
+import { type FilesState, NO_FILES } from '../controllers/attachments.js';
 import { type ContactState, NO_CONTACT_STATE } from '../controllers/contact-context.js';
 import type { Download } from '../controllers/conversation-actions.js';
-import { type AssistIntent, type ConversationIntent, type IntentDetail, emitInternal, forward, request } from '../events.js';
+import { type AssistIntent, type ConversationIntent, type FilesIntent, type IntentDetail, emitInternal, forward, request } from '../events.js';
 import { BOT_LABELS, TICKET_LABELS, formatFull, formatTime } from '../format.js';
 import { viewStyles } from './conversation-view.styles.js';
 import './assist-panel.js';
+import type { ComposerFiles } from './composer-attachments.js';
+import './composer-attachments.js';
+import { attachmentStyles, attachmentsTemplate } from './message-attachments.js';
 import './conversation-side.js';
 import { deleteConversationControls, deleteDialogStyles } from './delete-conversation.js';
 
@@ -23,15 +27,18 @@ type SimpleAction = 'release' | 'mute' | 'unmute' | 'reopen';
  * below 640 px of width it is a second tab (Conversation | Details) instead of a column. Close asks for the outcome
  * (ticket status) in a modal dialog. Presentational: every action is an intent for the panel, which runs it against
  * the hub (which checks it again). AI assist: reply suggestions above the composer (`<sb-assist-suggestions>`; choosing
- * one only fills the composer) and the summary in the side panel.
+ * one only fills the composer) and the summary in the side panel. Files: `<sb-composer-files>` (attach, record, the
+ * uploads) in the composer, files dropped on the conversation or pasted into the reply box go there too; a message's
+ * files show under its text (message-attachments.ts). Send waits for the uploads (the panel's AttachmentsController).
  *
  * @fires sb-back - the narrow layout's back button (internal)
  * @fires sb-conversation-action - detail: a `ConversationIntent` and `reply` (internal; the side panel's are passed on)
  * @fires sb-assist-action - detail: an `AssistIntent` and `reply` (internal; assist's Refresh buttons, passed on)
+ * @fires sb-files-action - detail: a `FilesIntent` and `reply` (internal: attach, remove, transcribe)
  */
 @customElement('sb-conversation-view')
 export class ConversationView extends LitElement {
-  static override styles = [panelStyles, viewStyles, deleteDialogStyles];
+  static override styles = [panelStyles, viewStyles, deleteDialogStyles, attachmentStyles];
 
   @property({ attribute: false }) me!: Agent;
   @property({ attribute: false }) agents: Agent[] = [];
@@ -41,6 +48,10 @@ export class ConversationView extends LitElement {
   @property({ attribute: false }) contacts: ContactState = NO_CONTACT_STATE;
   /** AI assist for the open conversation (controllers/assist.ts). */
   @property({ attribute: false }) assist: AssistState = NO_ASSIST;
+  /** The hub's address: message files' URLs are paths on it. */
+  @property() hub = '';
+  /** Files attached in composers, and voice notes' transcripts (controllers/attachments.ts). */
+  @property({ attribute: false }) files: FilesState = NO_FILES;
   @property({ type: Boolean }) visitorTyping = false;
   /** Collision: other agents with this conversation open (any hub), and those of them typing a reply. */
   @property({ attribute: false }) viewers: { agentId: string; name: string }[] = [];
@@ -52,9 +63,12 @@ export class ConversationView extends LitElement {
   @state() private pane: 'chat' | 'details' = 'chat';
   /** A Close was refused since the dialog opened (so `closeError` is about this attempt). */
   @state() private closeRefused = false;
+  /** Files are being dragged over the conversation. */
+  @state() private dropping = false;
   @query('.transcript') private transcript?: HTMLElement;
   @query('#reply') private reply?: HTMLTextAreaElement;
   @query('dialog.close-dialog') private closeDialog?: HTMLDialogElement;
+  @query('sb-composer-files') private composerFiles?: ComposerFiles;
   #typing = false;
   #lastCount = 0;
   #shownId = '';
@@ -144,7 +158,9 @@ export class ConversationView extends LitElement {
               @click=${() => this.#show('details')} @keydown=${this.#onTabKey}>Details</button>
           </div>
         </header>
-        <div class="chat-body" id="chat-body">
+        <div class="chat-body ${this.dropping ? 'dropping' : ''}" id="chat-body" @dragenter=${this.#onDrag} @dragover=${this.#onDrag}
+          @dragleave=${this.#onDragLeave} @drop=${this.#onDrop}>
+          ${this.dropping ? html`<div class="drop-hint" aria-hidden="true">Drop files to attach them</div>` : nothing}
           <div class="transcript" role="log" aria-live="polite" aria-label="Transcript">
             ${this.detail.messages.length === 0 ? html`<p class="muted">No messages yet.</p>` : this.detail.messages.map((m) => this.#renderMessage(m))}
           </div>
@@ -158,11 +174,13 @@ export class ConversationView extends LitElement {
                   ? html`<div class="handler">Sending a reply takes the conversation over from the bot. Shift+Enter for a new line.</div>`
                   : nothing
             }
+            <sb-composer-files conversationId=${c.id} .files=${this.files.pending.filter((f) => f.conversationId === c.id)} blocked=${this.files.blocked[c.id] ?? ''}
+              ?disabled=${heldByOther || closed} @sb-files-action=${this.#forwardFiles}></sb-composer-files>
             <div class="row">
               <label class="sr-only" for="reply">Reply to the visitor</label>
               <textarea id="reply" maxlength=${LIMITS.messageText} ?disabled=${heldByOther || closed}
                 placeholder=${heldByOther ? `${holder} is handling this conversation` : closed ? 'Reopen the conversation to reply' : 'Reply to the visitor (Enter to send)'}
-                @keydown=${this.#onKey} @input=${this.#onInput} @blur=${() => this.#setTyping(false)}></textarea>
+                @keydown=${this.#onKey} @input=${this.#onInput} @paste=${this.#onPaste} @blur=${() => this.#setTyping(false)}></textarea>
               <button class="primary send" type="submit" ?disabled=${heldByOther || closed || this.busy}>Send</button>
             </div>
           </form>
@@ -264,9 +282,9 @@ export class ConversationView extends LitElement {
     if (m.author === 'system') return html`<div class="msg system" data-id=${m.id}>${m.text}</div>`;
     const who = m.author === 'visitor' ? this.conversation.visitor.name : (m.authorName ?? (m.author === 'bot' ? 'Bot' : 'Agent'));
     return html`<div class="msg ${m.author}" data-id=${m.id}>
-      <div class="text">${m.text}</div>
+      ${m.text || m.attachments.length === 0 ? html`<div class="text">${m.text}</div>` : nothing}
       ${m.choices.length ? html`<div class="choices">${m.choices.map((choice) => html`<span class="chip">${choice}</span>`)}</div>` : nothing}
-      ${m.attachments.map((a) => html`<a href=${/^https?:/i.test(a.url) ? a.url : '#'} target="_blank" rel="noopener noreferrer">${a.name}</a>`)}
+      ${attachmentsTemplate(m.attachments, this.#filesView)}
       <div class="meta"><bdi class="author">${who}</bdi> · <time datetime=${m.createdAt} title=${formatFull(m.createdAt)}>${formatTime(m.createdAt)}</time>${
         m.channel === 'email' ? html` · <span class="via" title="The visitor answered a reply email">via email</span>` : nothing
       }</div>
@@ -301,6 +319,46 @@ export class ConversationView extends LitElement {
   }
 
   #forwardAssist = (e: CustomEvent<IntentDetail<AssistIntent>>): void => forward(e, 'sb-assist-action', this);
+  #forwardFiles = (e: CustomEvent<IntentDetail<FilesIntent>>): void => forward(e, 'sb-files-action', this);
+
+  /** What message files need from here: the hub's address, assist's status, the transcripts and a way to ask for one. */
+  get #filesView() {
+    return {
+      hub: this.hub,
+      assist: this.assist.status,
+      transcripts: this.files.transcripts,
+      transcribe: (attachmentId: string) => void request(this, 'sb-files-action', { action: 'transcribe', attachmentId }),
+    };
+  }
+
+  /** Files dragged over the conversation (not text): shown as a drop target while the composer is usable. */
+  #onDrag = (event: DragEvent): void => {
+    if (!event.dataTransfer?.types.includes('Files') || this.composerFiles?.disabled !== false) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    this.dropping = true;
+  };
+
+  #onDragLeave = (event: DragEvent): void => {
+    const to = event.relatedTarget as Node | null;
+    if (!to || !(event.currentTarget as HTMLElement).contains(to)) this.dropping = false;
+  };
+
+  #onDrop = (event: DragEvent): void => {
+    this.dropping = false;
+    const files = [...(event.dataTransfer?.files ?? [])];
+    if (files.length === 0 || this.composerFiles?.disabled !== false) return;
+    event.preventDefault();
+    this.composerFiles.addFiles(files);
+  };
+
+  /** Pasted images and files are attached; pasted text stays text. */
+  #onPaste = (event: ClipboardEvent): void => {
+    const files = [...(event.clipboardData?.files ?? [])];
+    if (files.length === 0) return;
+    event.preventDefault();
+    this.composerFiles?.addFiles(files);
+  };
 
   /** A chosen suggestion goes into the composer for the agent to edit and send (it replaces a previous suggestion, else is added). */
   #useSuggestion = (event: CustomEvent<{ text: string }>): void => {
@@ -317,7 +375,8 @@ export class ConversationView extends LitElement {
     event.preventDefault();
     const textarea = this.reply;
     const text = textarea?.value.trim() ?? '';
-    if (!textarea || !text) return;
+    const withFiles = this.files.pending.some((f) => f.conversationId === this.conversation.id);
+    if (!textarea || (!text && !withFiles)) return;
     const conversationId = this.conversation.id;
     void this.act({ action: 'send', conversationId, text }).then((sent) => {
       if (!sent) return;

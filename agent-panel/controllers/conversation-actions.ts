@@ -62,7 +62,7 @@ export async function runConversationIntent(api: HubApi, live: HubController, in
       await api.call('POST /api/conversations/:id/notes', { params, body: { text: intent.text } });
       return null;
     case 'send':
-      return (await live.send(intent.conversationId, intent.text)).conversation;
+      return (await live.send(intent.conversationId, intent.text, intent.attachmentIds)).conversation;
     case 'typing':
       live.typing(intent.conversationId, intent.typing);
       return null;

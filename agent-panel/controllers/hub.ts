@@ -93,15 +93,20 @@ export class HubController implements ReactiveController {
     this.socket?.emit('typing', { conversationId, typing });
   }
 
-  /** Sends a reply. Takes the conversation over if nobody holds it; `already_claimed` if someone else does. */
-  send(conversationId: string, text: string, clientId: string = crypto.randomUUID()): Promise<{ message: Message; conversation: ConversationSummary }> {
+  /**
+   * Sends a reply, with files already uploaded (`attachmentIds`). Takes the conversation over if nobody holds it;
+   * `already_claimed` if someone else does.
+   */
+  send(
+    conversationId: string,
+    text: string,
+    attachmentIds: string[] = [],
+    clientId: string = crypto.randomUUID(),
+  ): Promise<{ message: Message; conversation: ConversationSummary }> {
     const socket = this.socket;
     if (!socket?.connected) return Promise.reject(new ApiError(0, 'network', 'Not connected to the hub'));
-    return unwrap(
-      socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', { conversationId, clientId, text }) as Promise<
-        Ack<{ message: Message; conversation: ConversationSummary }>
-      >,
-    );
+    const payload = attachmentIds.length > 0 ? { conversationId, clientId, text, attachmentIds } : { conversationId, clientId, text };
+    return unwrap(socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', payload) as Promise<Ack<{ message: Message; conversation: ConversationSummary }>>);
   }
 
   hostConnected(): void {

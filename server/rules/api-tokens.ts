@@ -111,6 +111,8 @@ export const ROUTE_SCOPES = {
   'GET /api/conversations/:id/summary': 'conversations:read',
   'GET /api/conversations/:id/suggestions': 'conversations:read',
   'GET /api/assist/status': 'conversations:read',
+  // Transcribing reads a voice note of a conversation (and costs a provider call, cached): a read, like the summary.
+  'POST /api/attachments/:id/transcription': 'conversations:read',
   'GET /api/assist/settings': 'never',
   'PUT /api/assist/settings': 'never',
 

@@ -8,6 +8,7 @@ import {
   SUMMARY_POINT_KINDS,
   type SuggestionList,
 } from '../../protocol/assist.js';
+import type { Transcription } from '../../protocol/attachments.js';
 import { Count, IsoDate, StringEnum, assertSame } from './common.js';
 
 export const ConversationDigestSchema = Type.Object(
@@ -49,3 +50,14 @@ export const AssistStatusSchema = Type.Object(
   { title: 'AssistStatus', additionalProperties: false },
 );
 assertSame<Static<typeof AssistStatusSchema>, AssistStatus>(true);
+
+export const TranscriptionSchema = Type.Object(
+  {
+    attachmentId: Type.String(),
+    text: Type.String({ description: 'What the voice note says, as the provider heard it (may be empty: nothing was said).' }),
+    model: Type.String({ description: 'The speech-to-text model that wrote it (AI_TRANSCRIBE_MODEL).' }),
+    createdAt: IsoDate,
+  },
+  { title: 'Transcription', additionalProperties: false },
+);
+assertSame<Static<typeof TranscriptionSchema>, Transcription>(true);

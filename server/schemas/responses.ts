@@ -11,7 +11,7 @@ import Type, { type Static, type TSchema } from 'typebox';
 import type { ApiRoutes } from '../../protocol/api.js';
 import { type ScopeDecision, ROUTE_SCOPES } from '../rules/api-tokens.js';
 import { ApiTokenCreatedSchema, ApiTokenSchema } from './api-tokens.js';
-import { AssistSettingsSchema, AssistStatusSchema, ConversationDigestSchema, SuggestionListSchema } from './assist.js';
+import { AssistSettingsSchema, AssistStatusSchema, ConversationDigestSchema, SuggestionListSchema, TranscriptionSchema } from './assist.js';
 import { ErasedSchema, ErrorBodySchema, OkSchema, type Same } from './common.js';
 import {
   AgentSchema,
@@ -63,7 +63,7 @@ export const TAGS = {
   'team chat': 'Agents talking among themselves (sending is on the socket, `team:send`).',
   webhooks: 'Outgoing webhooks (admin only): endpoints, deliveries, resend, the private-targets setting.',
   'api tokens': 'Scoped, revocable tokens for server-to-server use (admin only, signed in: an API token cannot manage tokens).',
-  assist: "AI assist for agents: a conversation's summary, reply suggestions, and the admin's switches.",
+  assist: "AI assist for agents: a conversation's summary, reply suggestions, voice-note transcription, and the admin's switches.",
   email: 'Email continuity: unseen agent replies emailed to visitors, their replies by email threaded back (README "Email continuity").',
   ops: 'Health, and this document.',
 } as const;
@@ -393,6 +393,16 @@ export const OPERATIONS = {
     summary: 'Turn assist features on or off (admin)',
     description: 'Any subset of the switches.',
     response: AssistSettingsSchema,
+  },
+  'POST /api/attachments/:id/transcription': {
+    tag: 'assist',
+    summary: 'Transcribe a voice note',
+    description:
+      'The text of an `audio` attachment, written by the provider’s speech-to-text model (AI_TRANSCRIBE_MODEL). Any agent who ' +
+      'may see the conversation (hidden: 404); not audio: 400. 409 `feature_disabled` when an admin turned transcription off, ' +
+      '409 `transcription_unavailable` when the hub has no provider with a transcription model, 502 `provider_unavailable` ' +
+      'when the provider failed. Cached per hub: asking again answers the same text without calling the provider.',
+    response: TranscriptionSchema,
   },
   'GET /api/email/settings': { tag: 'email', summary: 'Email settings and what the server has configured (admin)', response: EmailSettingsSchema },
   'PUT /api/email/settings': {

@@ -13,12 +13,14 @@
  *
  * Caches, per hub and in memory (bounded, least recently used out): the summary per conversation, valid while its
  * last message id and status are the same; the suggestions per conversation, agent and last message id (what was
- * shown, so that a refresh can vary; per agent because past answers follow what each agent may see).
+ * shown, so that a refresh can vary; per agent because past answers follow what each agent may see); voice notes'
+ * transcripts per attachment (the same for every agent who may read the file; the route checks that first).
  *
  * Privacy: the provider receives the messages' author role and text only (rules/suggestions.ts
  * `transcriptForProvider`): no names, contact fields, emails (addresses in the text are masked) or notes.
  */
 import type { AssistSettings, AssistStatus, ConversationDigest, Suggestion, SuggestionList } from '../../protocol/assist.js';
+import type { Transcription } from '../../protocol/attachments.js';
 import type { Message, UserData } from '../../protocol/types.js';
 import type { Clock } from '../clock.js';
 import { HubError, badRequest } from '../errors.js';
@@ -44,6 +46,7 @@ import type { Store } from '../store/store.js';
 import { visibleConversation } from './access.js';
 import type { AiProvider } from './ai-provider.js';
 import { ProviderError } from './ai-provider.js';
+import type { StoredAudio } from './attachments.js';
 import type { BotService } from './bot-service.js';
 import type { Views } from './views.js';
 
@@ -115,6 +118,9 @@ export class Assist {
   #catchingUp: Promise<void> | null = null;
   readonly #summaries: Lru<CachedSummary>;
   readonly #suggestions: Lru<CachedSuggestions>;
+  /** Voice notes' transcripts by attachment id (a voice note never changes under its id), and those being written. */
+  readonly #transcripts: Lru<Transcription>;
+  readonly #transcribing = new Map<string, Promise<Transcription>>();
   #settings: { value: AssistSettings; at: number } | null = null;
   readonly #options: Required<AssistOptions>;
 
@@ -137,6 +143,7 @@ export class Assist {
     this.#index = new PastAnswers(this.#options.indexLimit);
     this.#summaries = new Lru(this.#options.cacheSize);
     this.#suggestions = new Lru(this.#options.cacheSize);
+    this.#transcripts = new Lru(this.#options.cacheSize);
   }
 
   // ------------------------------------------------------------ settings and status
@@ -336,17 +343,50 @@ export class Assist {
 
   // ------------------------------------------------------------ transcription
 
-  /** The text of a voice note (attachments call this). Throws `feature_disabled` or `provider_unavailable`. */
+  /**
+   * A voice note's transcript (`POST /api/attachments/:id/transcription`): from the cache when this hub wrote it
+   * before, else the provider's (one call per voice note even when several agents ask at once). Throws
+   * `feature_disabled`, `transcription_unavailable` or `provider_unavailable`; the caller checked who may read it.
+   */
+  async transcription(audio: StoredAudio): Promise<Transcription> {
+    await this.#require('transcription');
+    const model = this.#transcribeModel();
+    const cached = this.#transcripts.get(audio.id);
+    if (cached && cached.model === model) return cached;
+    const pending = this.#transcribing.get(audio.id);
+    if (pending) return pending;
+    const work = (async () => {
+      const text = await this.transcribe(await audio.bytes(), audio.contentType, audio.name);
+      const transcript: Transcription = { attachmentId: audio.id, text, model, createdAt: this.clock.now().toISOString() };
+      this.#transcripts.set(audio.id, transcript);
+      return transcript;
+    })();
+    this.#transcribing.set(audio.id, work);
+    try {
+      return await work;
+    } finally {
+      this.#transcribing.delete(audio.id);
+    }
+  }
+
+  /** The text of a recording. Throws `feature_disabled`, `transcription_unavailable` or `provider_unavailable`. */
   async transcribe(bytes: Uint8Array, contentType: string, filename: string): Promise<string> {
     await this.#require('transcription');
-    if (!this.provider?.transcribeModel) throw new HubError('feature_disabled', 'Transcription needs an AI provider (AI_BASE_URL and AI_TRANSCRIBE_MODEL)');
+    this.#transcribeModel();
     if (bytes.byteLength === 0) throw badRequest('The recording is empty');
     try {
-      return await this.provider.transcribe(bytes, contentType, filename);
+      return await (this.provider as AiProvider).transcribe(bytes, contentType, filename);
     } catch (error) {
       if (error instanceof ProviderError) throw new HubError('provider_unavailable', `Transcription failed: ${error.message}`);
       throw error;
     }
+  }
+
+  /** The speech-to-text model, or 409 `transcription_unavailable` without one. */
+  #transcribeModel(): string {
+    const model = this.provider?.transcribeModel;
+    if (!model) throw new HubError('transcription_unavailable', 'Transcription needs an AI provider (AI_BASE_URL and AI_TRANSCRIBE_MODEL)');
+    return model;
   }
 }
 

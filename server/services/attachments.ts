@@ -37,6 +37,14 @@ export interface IncomingUpload {
 /** Who sends a message with files: a visitor may link only their own uploads; an agent any agent's. */
 export type Sender = { kind: 'visitor'; id: string } | { kind: 'agent'; id: string };
 
+/** A stored voice note, as transcription needs it: its bytes are read only when the provider is asked. */
+export interface StoredAudio {
+  id: string;
+  name: string;
+  contentType: string;
+  bytes(): Promise<Buffer>;
+}
+
 /** Who asks for a file's bytes. */
 export type Reader = { signature: { exp: number; sig: string } } | { agent: Actor } | { visitor: VisitorsTable | undefined };
 
@@ -262,6 +270,32 @@ export class Attachments {
     const contactId = reader.visitor ? (reader.visitor.contact_id ?? reader.visitor.id) : null;
     if (contactId === null || conversation.contactId !== contactId) throw notFound('File');
     return row;
+  }
+
+  /**
+   * A voice note for transcription (routes/assist.ts): an `audio` attachment of a conversation the agent may see
+   * (hidden or unknown: 404; anything else than audio: 400), with a way to read its bytes whole.
+   */
+  async audioFor(actor: Actor, id: string): Promise<StoredAudio> {
+    const row = await this.store.attachments.get(id);
+    const conversation = row ? await this.store.conversations.get(row.conversation_id) : undefined;
+    if (!row || !conversation || !canSee(actor, conversation)) throw notFound('File');
+    if (row.kind !== 'audio') throw badRequest('Only voice notes (audio files) can be transcribed');
+    return {
+      id: row.id,
+      name: row.name,
+      contentType: row.content_type,
+      bytes: async () => {
+        try {
+          const chunks: Buffer[] = [];
+          for await (const chunk of await this.storage.get(row.storage_key)) chunks.push(Buffer.from(chunk as Uint8Array));
+          return Buffer.concat(chunks);
+        } catch (error) {
+          if (error instanceof MissingFile) throw notFound('File');
+          throw error;
+        }
+      },
+    };
   }
 
   // ------------------------------------------------------------ removal

@@ -12,7 +12,9 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Message } from '../../protocol/types.js';
 import { OPERATIONS } from '../../server/schemas/responses.js';
+import { tinyWebm, upload } from '../helpers/attachments.js';
 import { ADMIN, clientId, request, startHub, type TestHub } from '../helpers/hub.js';
+import { startOpenAiCompatibleServer } from '../helpers/openai-compatible-server.js';
 import { registeredRoutes } from '../helpers/routes.js';
 
 interface Operation {
@@ -114,7 +116,19 @@ test('the document lists every /api route the hub serves, with its method, respo
 
 test('every operation answers what the document says (Ajv against the response schema of its status and content type)', async (t) => {
   // The inbound email route is on (its own token); no mail is sent (no SMTP_URL), so the test asks for a reply address itself.
-  const h = await startHub(t, { config: { requestsPerMinute: 100_000, inboundEmailToken: INBOUND_TOKEN, inboundEmailDomain: 'reply.test' } });
+  // A transcription model on the contract test's OpenAI-compatible server (no chat model: summaries stay built-in).
+  const provider = await startOpenAiCompatibleServer();
+  t.after(() => provider.close());
+  provider.transcript = 'A voice note.';
+  const h = await startHub(t, {
+    config: {
+      requestsPerMinute: 100_000,
+      inboundEmailToken: INBOUND_TOKEN,
+      inboundEmailDomain: 'reply.test',
+      aiBaseUrl: provider.baseUrl,
+      aiTranscribeModel: 'whisper-1',
+    },
+  });
   const doc = await fetchDocument(h);
   const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
   addFormats(ajv);
@@ -251,6 +265,17 @@ test('every operation answers what the document says (Ajv against the response s
   await call('POST', '/api/widget/attachments', { token: ada.session.token, raw: multipart('widget'), ...form }, 201);
   await call('GET', '/api/attachments/:id', { params: { id: agentFile.attachment.id }, token });
   await call('GET', '/api/attachments/:id', { params: { id: agentFile.attachment.id }, query: `?${agentFile.attachment.url.split('?')[1]}` });
+  // A voice note (binary: uploaded with fetch's FormData), transcribed; a text file is not audio.
+  const voice = await upload(h, `/api/conversations/${conversationId}/attachments`, token, {
+    bytes: tinyWebm('A_OPUS'),
+    filename: 'note.webm',
+    type: 'audio/webm',
+    kind: 'audio',
+    durationMs: 900,
+    clientId: 'voice',
+  });
+  await call('POST', '/api/attachments/:id/transcription', { params: { id: voice.body.attachment.id }, token });
+  await call('POST', '/api/attachments/:id/transcription', { params: { id: agentFile.attachment.id }, token }, 400);
 
   // ------------------------------------------------------------------ every read
   const id = { id: conversationId };

@@ -190,6 +190,9 @@ const ROWS: Row[] = [
   { method: 'GET', path: '/api/assist/status', expect: [U, U, 200, 200, 200] },
   { method: 'GET', path: '/api/assist/settings', expect: [U, U, 200, 200, 200] },
   { method: 'PUT', path: '/api/assist/settings', body: () => ({ summary: true }), expect: [U, U, F, F, 200] },
+  // Transcription: as visible as the voice note's conversation. The fixture's file is text, so those who may see it are
+  // told it is not audio (400); a voice note's transcript, and its refusals, are in transcription.test.ts.
+  { method: 'POST', path: '/api/attachments/:attachment/transcription', expect: [U, U, 400, N, 400] },
   { method: 'GET', path: '/api/email/settings', expect: [U, U, F, F, 200] },
   { method: 'PUT', path: '/api/email/settings', body: () => ({ delayMinutes: 5 }), expect: [U, U, F, F, 200] },
   // Not an agent route: the operator's mail system posts with INBOUND_EMAIL_TOKEN, and this hub has none, so it is off
