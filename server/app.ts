@@ -27,6 +27,7 @@ import { visitorRoutes } from './routes/visitors.js';
 import { contactRoutes } from './routes/contacts.js';
 import { teamRoutes } from './routes/team.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { widgetRoutes } from './routes/widget.js';
 import { cachedSerializerCompiler } from './schemas/serializer.js';
 import { seedDefaults } from './seed.js';
 import { createServices, type HubServices } from './services/hub-services.js';
@@ -98,7 +99,18 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
   });
   await app.register(async (api) => {
     await api.register(authentication);
-    for (const routes of [authRoutes, conversationRoutes, visitorRoutes, contactRoutes, faqRoutes, adminRoutes, teamRoutes, webhookRoutes, apiTokenRoutes])
+    for (const routes of [
+      authRoutes,
+      conversationRoutes,
+      visitorRoutes,
+      contactRoutes,
+      faqRoutes,
+      adminRoutes,
+      teamRoutes,
+      webhookRoutes,
+      apiTokenRoutes,
+      widgetRoutes,
+    ])
       await api.register(routes);
   });
 

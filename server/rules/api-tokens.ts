@@ -103,6 +103,9 @@ export const ROUTE_SCOPES = {
   'GET /api/tokens': 'never',
   'POST /api/tokens': 'never',
   'DELETE /api/tokens/:id': 'never',
+
+  // The widget's loader asks it with a visitor's session token; an API token acts for an admin, never a visitor.
+  'GET /api/widget/unread': 'never',
 } as const satisfies Record<keyof ApiRoutes, ScopeDecision>;
 
 export type RouteKey = keyof typeof ROUTE_SCOPES;

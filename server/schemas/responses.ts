@@ -56,6 +56,7 @@ export const TAGS = {
   'team chat': 'Agents talking among themselves (sending is on the socket, `team:send`).',
   webhooks: 'Outgoing webhooks (admin only): endpoints, deliveries, resend, the private-targets setting.',
   'api tokens': 'Scoped, revocable tokens for server-to-server use (admin only, signed in: an API token cannot manage tokens).',
+  widget: "What the widget's loader asks before the chat has loaded, with the visitor's session token.",
   ops: 'Health, and this document.',
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -74,6 +75,8 @@ interface Operation {
   status?: 201;
   /** Answers without a bearer token. */
   public?: true;
+  /** Takes the widget's visitor token (security scheme `visitorToken`), not an agent's. */
+  visitor?: true;
   response: TSchema | ContentResponse;
 }
 
@@ -94,6 +97,15 @@ const HealthSchema = Type.Object(
     rssBytes: Type.Number(),
   },
   { title: 'Health', additionalProperties: false },
+);
+
+/** `GET /api/widget/unread`. */
+const WidgetUnreadSchema = Type.Object(
+  {
+    count: Type.Integer({ minimum: 0, description: 'Bot and agent messages of the conversation the visitor has not read.' }),
+    lastId: Type.Integer({ minimum: 0, description: "The conversation's newest message id (0 without one): the chat counts only messages after it." }),
+  },
+  { title: 'WidgetUnread', additionalProperties: false },
 );
 
 export const OPERATIONS = {
@@ -315,6 +327,17 @@ export const OPERATIONS = {
     description: 'At once, on every hub: the next request with it answers 401. The token stays listed, revoked.',
     response: ApiTokenSchema,
   },
+
+  'GET /api/widget/unread': {
+    tag: 'widget',
+    summary: "The visitor's unread count",
+    description:
+      "`Authorization: Bearer <visitor token>` (the widget's session token, not an agent's: an agent token answers 401). " +
+      "For the launcher's badge before the chat has loaded: the bot and agent messages of the session's conversation the visitor has not read. " +
+      "Rate-limited per address like every request; the page must be one of the site's allowed origins.",
+    visitor: true,
+    response: WidgetUnreadSchema,
+  },
 } satisfies Record<keyof ApiRoutes, Operation>;
 
 type Operations = typeof OPERATIONS;
@@ -376,7 +399,7 @@ export function doc<K extends RouteKey>(
     summary: operation.summary,
     ...(description ? { description } : {}),
     operationId: operationId(method, url),
-    security: security(decision),
+    security: operation.visitor ? [{ visitorToken: [] }] : security(decision),
     response: {
       [operation.status ?? 200]: described(operation.response, operation.status === 201 ? 'Created' : 'OK'),
       '4xx': CLIENT_ERROR,

@@ -156,6 +156,8 @@ const ROWS: Row[] = [
   { method: 'GET', path: '/api/tokens', expect: [U, U, F, F, 200] },
   { method: 'POST', path: '/api/tokens', body: () => ({ name: 'CRM', scopes: ['conversations:read'] }), expect: [U, U, F, F, 201] },
   { method: 'DELETE', path: '/api/tokens/:apiToken', expect: [U, U, F, F, 200] },
+  // The widget's loader: the visitor's own session token only (an agent token is not a visitor token).
+  { method: 'GET', path: '/api/widget/unread', expect: [U, 200, U, U, U] },
 ];
 
 /** Served to anyone: the pages, scripts, health check and API reference. */
@@ -182,8 +184,8 @@ const PUBLIC = [
   'GET /api/docs/yaml',
   'OPTIONS *',
 ];
-/** The build's pinned copies (`widget.<hash>.js`): public like /widget.js, named by the build. */
-const PINNED = /^GET \/(widget|agent-panel)\.[0-9a-f]{12}\.js$/;
+/** The build's pinned copies (`widget.<hash>.js`) and the widget's app chunk (`widget-app.<hash>.js`): public like /widget.js, named by the build. */
+const PINNED = /^GET \/(widget|widget-app|agent-panel)\.[0-9a-f]{12}\.js(\.map)?$/;
 
 test('every REST route × every role answers as the table says', async (t) => {
   // Private webhook targets allowed: the webhook rows register a loopback URL (nothing is ever posted to it).
