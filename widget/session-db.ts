@@ -6,6 +6,9 @@
  */
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import type { Message } from '../protocol/types.js';
+import { DB_NAME } from './session-names.js';
+
+export { DB_NAME } from './session-names.js';
 
 export interface OutboxItem {
   clientId: string;
@@ -39,7 +42,6 @@ export interface SessionStore {
   clear(): Promise<void>;
 }
 
-export const DB_NAME = 'switchboard-webchat';
 /** Enough history to show on reload; the hub has the rest. */
 export const TRANSCRIPT_CACHE = 200;
 

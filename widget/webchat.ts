@@ -1,5 +1,6 @@
 import { LitElement, type PropertyValues, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import type { WidgetUnread } from '../protocol/api.js';
 import type { Message, UserData } from '../protocol/types.js';
 import { ConnectionController, type ShownMessage } from './controllers/connection.js';
 import { linkify } from './linkify.js';
@@ -49,6 +50,11 @@ export class SwitchboardWebchat extends LitElement {
   @property({ attribute: false }) strings: Partial<WidgetStrings> = {};
   /** Identity of the visitor; defaults to `window.SMARTLY_USER_DATA`. */
   @property({ attribute: false }) userData: UserData | undefined;
+  /**
+   * The launcher's count before the element loaded (loader.ts asked the hub: `GET /api/widget/unread`), and the newest
+   * message id it covers, so the catch-up after connecting doesn't count those messages again.
+   */
+  @property({ attribute: false }) initialUnread: WidgetUnread | null = null;
 
   @state() private unread = 0;
   @query('textarea') private composer?: HTMLTextAreaElement;
@@ -68,6 +74,8 @@ export class SwitchboardWebchat extends LitElement {
       onIncoming: (message) => this.#incoming(message),
       onRead: () => this.#setUnread(0),
     });
+    // Opened before the transcript was loaded (the loader opens the chat as it loads it): mark read once it is.
+    void this.chat.ready.then(() => this.open && this.chat.markRead());
   }
 
   get #t(): WidgetStrings {
@@ -106,6 +114,10 @@ export class SwitchboardWebchat extends LitElement {
     }
   };
 
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('initialUnread') && this.initialUnread) this.unread = this.initialUnread.count;
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('open')) {
       this.#emit(this.open ? 'open' : 'close', null);
@@ -123,7 +135,7 @@ export class SwitchboardWebchat extends LitElement {
   #incoming(message: Message): void {
     this.#emit('message', message);
     if (this.open && document.visibilityState === 'visible') this.chat.markRead();
-    else if (message.author !== 'system') this.#setUnread(this.unread + 1);
+    else if (message.author !== 'system' && message.id > (this.initialUnread?.lastId ?? 0)) this.#setUnread(this.unread + 1);
   }
 
   #setUnread(count: number): void {
