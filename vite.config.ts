@@ -32,7 +32,8 @@ export default defineConfig({
     reportCompressedSize: false,
     lib: { ...lib, formats: [...lib.formats], entry: new URL(lib.entry, import.meta.url).pathname },
     // Vite leaves the whitespace of an ES-format library in place (for a bundler to tree-shake it later); these are
-    // served to browsers as they are, so minify them fully.
-    rolldownOptions: { output: { minify: true, comments: false } },
+    // served to browsers as they are, so minify them fully. One file per entry: the app chunk's dynamic imports (its
+    // evaluation stages, widget/app.ts) are inlined, so the loader's integrity hash covers all of it.
+    rolldownOptions: { output: { minify: true, comments: false, codeSplitting: false } },
   },
 });

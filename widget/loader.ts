@@ -212,7 +212,7 @@ function start(script: HTMLScriptElement | null): void {
 
   button.addEventListener('click', () => api.open());
   // Pointing at the launcher, focusing it or pressing a key on it starts the download before the click.
-  for (const type of ['pointerenter', 'focus', 'touchstart', 'keydown']) button.addEventListener(type, loadQuietly, { once: true, passive: true });
+  for (const type of ['pointerenter', 'pointerdown', 'focus', 'keydown']) button.addEventListener(type, loadQuietly, { once: true, passive: true });
 
   const api: WebchatApi = {
     update(userData) {
@@ -243,8 +243,10 @@ function start(script: HTMLScriptElement | null): void {
   };
   window.SwitchboardWebchat = api;
 
-  // A returning visitor: the badge from the hub, without the chat. The chat, once loaded, counts for itself.
-  const checked = storedToken(site)
+  // A returning visitor: the badge from the hub, without the chat. The chat, once loaded, counts for itself. In a task
+  // of its own, after the launcher is on the page: the loader's work is split in two short tasks.
+  const checked = new Promise((resolve) => setTimeout(resolve, 0))
+    .then(() => storedToken(site))
     .then((token) => (token ? fetch(`${hub}/api/widget/unread`, { headers: { authorization: `Bearer ${token}` } }) : null))
     .then(async (response) => {
       if (!response?.ok || defined()) return;
