@@ -1,10 +1,12 @@
 // `npm run bench [-- --quick]`: every performance goal of issue #16 next to its target, measured in one run:
 // delivery latency against a durable relay and a bare relay, store throughput against a raw-insert baseline,
-// two hubs on PostgreSQL + Redis, idle-connection capacity and the bundles. Prints the goal table and writes
-// bench/results.json (stable keys: durableRelay, stores[].concurrentPerSec, rawInsertPerSec, twoHubLatencyMs,
-// capacity, …). With TEST_POSTGRES_URL and TEST_REDIS_URL set (eval "$(sudo bash .ci/services)") it also measures
-// PostgreSQL and two hubs.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// two hubs on PostgreSQL + Redis, idle-connection capacity, the widget on the host page, Lighthouse and the bundles.
+// Prints the goal table and writes bench/results.json (stable keys: durableRelay, stores[].concurrentPerSec,
+// rawInsertPerSec, twoHubLatencyMs, capacity, widgetLoad, lighthouse, …). With TEST_POSTGRES_URL and TEST_REDIS_URL set
+// (eval "$(sudo bash .ci/services)") it also measures PostgreSQL and two hubs.
+// `npm run bench -- --widget [--quick]` measures only the widget (widgetLoad, lighthouse, bundles) and updates those
+// keys and their goal lines in bench/results.json, leaving the rest as it was.
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
@@ -14,8 +16,10 @@ import { FD_LIMIT, capacity } from './capacity.js';
 import { BENCH_ENV, type Goal, atLeast, atMost, log, login, median, quick, root } from './common.js';
 import { type Latency, MESSAGES, VISITORS, hubTarget, latency, relayTarget, startRelay } from './latency.js';
 import { type InboxResult, inboxAtScale } from './inbox.js';
+import { type LighthouseResult, lighthouseRun } from './lighthouse.js';
 import { panelPush } from './panel-push.js';
 import { storeThroughput } from './stores.js';
+import { type WidgetLoad, widgetLoad } from './widget-load.js';
 
 const PAIRS = 3;
 
@@ -39,11 +43,60 @@ async function relayRun(durable: boolean): Promise<Latency> {
 }
 
 function bundles(): { file: string; rawKb: number; gzipKb: number; brotliKb: number }[] {
-  return ['widget.js', 'agent-panel.js'].map((file) => {
+  const app = readdirSync(join(root, 'dist')).find((file) => /^widget-app\.[0-9a-f]{12}\.js$/.test(file));
+  return ['widget.js', ...(app ? [app] : []), 'agent-panel.js'].map((file) => {
     const data = readFileSync(join(root, 'dist', file));
     const kb = (n: number) => Number((n / 1024).toFixed(1));
     return { file, rawKb: kb(data.length), gzipKb: kb(gzipSync(data, { level: 9 }).length), brotliKb: kb(brotliCompressSync(data).length) };
   });
+}
+
+/** Goal 6, a lighter widget on the host page: the lowest score of the demo pages for each Lighthouse category. */
+function widgetGoals(widget: WidgetLoad, lighthouse: LighthouseResult): Goal[] {
+  const lowest = (key: 'performance' | 'accessibility' | 'bestPractices') =>
+    lighthouse.ran ? Math.min(...lighthouse.pages.map((page) => page[key] ?? Number.NaN)) : null;
+  return [
+    atMost(`6. widget: blocking time added before the first interaction (ms, CPU ${widget.cpuSlowdown}×)`, widget.tbtMs.added, 10),
+    atMost(`6. widget: click → usable chat, chat not loaded yet (ms, CPU ${widget.cpuSlowdown}×)`, widget.clickToUsableMs.cold, 300),
+    atLeast('6. Lighthouse performance, demo shop and CRM (mobile)', lowest('performance'), 98),
+    atLeast('6. Lighthouse accessibility, demo shop and CRM', lowest('accessibility'), 100),
+    atLeast('6. Lighthouse best practices, demo shop and CRM', lowest('bestPractices'), 100),
+  ];
+}
+
+function printWidget(widget: WidgetLoad, lighthouse: LighthouseResult): void {
+  console.log(`\n## The widget on the demo shop (CPU ${widget.cpuSlowdown}× slower, medians of ${widget.runs} runs; ms)`);
+  console.table({ 'total blocking time': widget.tbtMs, 'click → usable': widget.clickToUsableMs });
+  console.table({ loader: widget.transfer.loader, 'app chunk': widget.transfer.app });
+  console.log('\n## Lighthouse (mobile preset)');
+  if (!lighthouse.ran) console.log(`not run: ${lighthouse.reason}`);
+  else
+    console.table(
+      lighthouse.pages.map((page) => ({
+        page: page.page,
+        performance: page.performance,
+        accessibility: page.accessibility,
+        'best practices': page.bestPractices,
+        ...Object.fromEntries(Object.entries(page.audits).map(([id, audit]) => [id, audit.pass ? 'pass' : `FAIL (${audit.display})`])),
+      })),
+    );
+}
+
+if (process.argv.includes('--widget')) {
+  log(`Switchboard benchmark, widget only (${quick ? 'quick' : 'full'})`);
+  const widget = await widgetLoad();
+  const lighthouse = await lighthouseRun();
+  const file = join(root, 'bench/results.json');
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { goals?: Goal[] } & Record<string, unknown>) : {};
+  const goals = [...(previous.goals ?? []).filter((goal) => !goal.goal.startsWith('6. ')), ...widgetGoals(widget, lighthouse)].sort(
+    (a, b) => Number.parseInt(a.goal, 10) - Number.parseInt(b.goal, 10),
+  );
+  const widgetDate = new Date().toISOString();
+  writeFileSync(file, `${JSON.stringify({ ...previous, widgetDate, widgetLoad: widget, lighthouse, bundles: bundles(), goals }, null, 2)}\n`);
+  printWidget(widget, lighthouse);
+  console.log('\n## Goals');
+  console.table(goals.map((g) => ({ ...g, met: g.met === null ? 'not measured' : g.met ? 'yes' : 'NO' })));
+  process.exit(0);
 }
 
 log(`Switchboard benchmark (${quick ? 'quick' : 'full'}): ${VISITORS} visitors × ${MESSAGES} messages each way, ${PAIRS} interleaved pairs`);
@@ -102,6 +155,11 @@ log('  inbox at scale done');
 const panelPushResult = await panelPush();
 log('  panel push done');
 
+// 6. The widget on the host page, and Lighthouse on the demo pages.
+const widgetLoadResult = await widgetLoad();
+log('  widget load done');
+const lighthouseResult = await lighthouseRun();
+
 // 7. Capacity.
 const capacityRows = await capacity();
 const bundleRows = bundles();
@@ -116,6 +174,7 @@ const goals: Goal[] = [
   atMost('3. two hubs visitor→agent p99 (ms)', twoHubLatencyMs?.visitorToAgent.p99, 100),
   ...inbox.map((i) => atMost(`4. inbox, slowest query p95 (${i.store}, ${i.conversations} conversations)`, i.worstP95, 50, ' ms')),
   atMost(`5. REST requests per live message (${panelPushResult.panels} panels)`, panelPushResult.restPerMessage, 0),
+  ...widgetGoals(widgetLoadResult, lighthouseResult),
   atMost(`7. kB per idle connection (${largest?.connections ?? 0})`, largest?.kbPerConnection, 12),
   atMost(`7. event-loop p99 ms (${largest?.connections ?? 0} idle)`, largest?.eventLoopP99Ms, 20),
 ];
@@ -131,6 +190,8 @@ const results = {
   twoHubLatencyMs,
   inbox,
   panelPush: panelPushResult,
+  widgetLoad: widgetLoadResult,
+  lighthouse: lighthouseResult,
   capacity: {
     rows: capacityRows,
     fdLimit: FD_LIMIT,
@@ -160,6 +221,7 @@ for (const i of inbox) {
 }
 console.log(`\n## ${panelPushResult.panels} agent panels open while ${panelPushResult.visitors} visitors chat`);
 console.table([panelPushResult]);
+printWidget(widgetLoadResult, lighthouseResult);
 console.log('\n## Idle connections (one hub process)');
 console.table(capacityRows);
 console.log('\n## Bundles (kB)');

@@ -5,7 +5,8 @@
  * OpenAPI document (`GET /api/openapi.json`, pages at `/api/docs`). Socket.IO events are in events.ts.
  *
  * Every `/api/*` route except `POST /api/auth/login` and the API reference needs `Authorization: Bearer <agent token>`,
- * or an API token (`sbt_…`, api-tokens.ts) holding the route's scope (server/rules/api-tokens.ts).
+ * or an API token (`sbt_…`, api-tokens.ts) holding the route's scope (server/rules/api-tokens.ts) — but
+ * `GET /api/widget/unread`, which takes the widget's visitor token (the `token` of the socket's `session` event).
  * Errors answer with an `ErrorBody` (`{ code, message }`) and the matching HTTP status:
  * 400 bad_request, 401 unauthorized, 403 forbidden (role or visibility) / insufficient_scope (an API token), 404 not_found,
  * 409 already_claimed / conflict / feature_disabled / transcription_unavailable, 413 too_large / file_too_large, 415 file_type_not_allowed,
@@ -139,6 +140,16 @@ export interface VisitorExport {
   visitor: Visitor;
   conversations: { conversation: ConversationSummary; messages: Message[]; notes: Note[] }[];
   exportedAt: string;
+}
+
+/**
+ * `GET /api/widget/unread`: what the widget's loader shows on the launcher before the chat has loaded. `count`: the
+ * bot and agent messages of the session's conversation the visitor has not read; `lastId`: the conversation's newest
+ * message id (0 without one), so that the chat, once loaded, counts only what arrives after it.
+ */
+export interface WidgetUnread {
+  count: number;
+  lastId: number;
 }
 
 /** `GET /health`: liveness, seconds since start, the event-loop delay (the first sign of an overloaded hub) and memory. */
@@ -308,4 +319,6 @@ export interface ApiRoutes {
    * system. Authenticated by `Authorization: Bearer <INBOUND_EMAIL_TOKEN>`, not an agent token; 404 while that is unset.
    */
   'POST /api/email/inbound': { body: string; response: InboundEmailResult };
+  /** The widget's loader, with the visitor's token (not an agent's): the launcher's unread badge. */
+  'GET /api/widget/unread': { response: WidgetUnread };
 }

@@ -40,6 +40,8 @@ const server = await createServer({
       '/socket.io': { target: hubUrl, ws: true },
     },
   },
+  // The loader adds the chat as a module script: in dev, its source (no integrity hash: it changes on every edit).
+  define: { __SB_APP__: JSON.stringify({ file: `/@fs${root}widget/app.ts`, integrity: '' }) },
   esbuild: { tsconfigRaw: { compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false } } },
 });
 await server.listen();

@@ -30,6 +30,7 @@ import { contactRoutes } from './routes/contacts.js';
 import { emailRoutes, inboundEmailRoutes } from './routes/email.js';
 import { teamRoutes } from './routes/team.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { widgetRoutes } from './routes/widget.js';
 import { cachedSerializerCompiler } from './schemas/serializer.js';
 import { seedDefaults } from './seed.js';
 import { createServices, type HubServices } from './services/hub-services.js';
@@ -118,6 +119,7 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
       assistRoutes,
       emailRoutes,
       attachmentRoutes,
+      widgetRoutes,
     ])
       await api.register(routes);
   });

@@ -9,11 +9,11 @@
  * build (`widget/loader.ts`) mounts the same element from its tag's data attributes instead.
  */
 import type { WidgetStrings } from './strings.js';
-import { type WebchatApi, webchatApi } from './api.js';
+import { type MountedWebchatApi, webchatApi } from './api.js';
 import { SwitchboardWebchat } from './webchat.js';
 
 export { SwitchboardWebchat, type WebchatEventMap } from './webchat.js';
-export type { WebchatApi, WebchatEvent } from './api.js';
+export type { MountedWebchatApi, WebchatApi, WebchatEvent } from './api.js';
 export type { WidgetStrings } from './strings.js';
 export type { UserData } from '../protocol/types.js';
 
@@ -29,7 +29,7 @@ export interface MountOptions {
 }
 
 /** Creates `<switchboard-webchat>`, appends it and answers its API. Call it once per page. */
-export function mountWebchat(options: MountOptions): WebchatApi {
+export function mountWebchat(options: MountOptions): MountedWebchatApi {
   const element = new SwitchboardWebchat();
   element.hub = options.hub;
   element.site = options.site;

@@ -9,6 +9,9 @@
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import type { AttachmentRef } from '../protocol/attachments.js';
 import type { Message } from '../protocol/types.js';
+import { DB_NAME } from './session-names.js';
+
+export { DB_NAME } from './session-names.js';
 
 /** A file of an outbox message. */
 export interface OutboxFile {
@@ -62,7 +65,6 @@ export interface SessionStore {
   clear(): Promise<void>;
 }
 
-export const DB_NAME = 'switchboard-webchat';
 /** Enough history to show on reload; the hub has the rest. */
 export const TRANSCRIPT_CACHE = 200;
 

@@ -1,6 +1,7 @@
 import { LitElement, type PropertyValues, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { LIMITS } from '../protocol/limits.js';
+import type { WidgetUnread } from '../protocol/api.js';
 import type { Message, UserData } from '../protocol/types.js';
 import { checkFile, clock, humanSize, refusalText, renderAttachment, renderPendingFile } from './attachments.js';
 import { ConnectionController, type ShownMessage } from './controllers/connection.js';
@@ -59,6 +60,11 @@ export class SwitchboardWebchat extends LitElement {
   @property({ attribute: false }) strings: Partial<WidgetStrings> = {};
   /** Identity of the visitor; defaults to `window.SMARTLY_USER_DATA`. */
   @property({ attribute: false }) userData: UserData | undefined;
+  /**
+   * The launcher's count before the element loaded (loader.ts asked the hub: `GET /api/widget/unread`), and the newest
+   * message id it covers, so the catch-up after connecting doesn't count those messages again.
+   */
+  @property({ attribute: false }) initialUnread: WidgetUnread | null = null;
 
   @state() private unread = 0;
   /** Files in the composer, sent with the next message. */
@@ -94,6 +100,8 @@ export class SwitchboardWebchat extends LitElement {
       onIncoming: (message) => this.#incoming(message),
       onRead: () => this.#setUnread(0),
     });
+    // Opened before the transcript was loaded (the loader opens the chat as it loads it): mark read once it is.
+    void this.chat.ready.then(() => this.open && this.chat.markRead());
   }
 
   get #t(): WidgetStrings {
@@ -140,6 +148,10 @@ export class SwitchboardWebchat extends LitElement {
     }
   };
 
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('initialUnread') && this.initialUnread) this.unread = this.initialUnread.count;
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('open')) {
       this.#emit(this.open ? 'open' : 'close', null);
@@ -158,7 +170,7 @@ export class SwitchboardWebchat extends LitElement {
   #incoming(message: Message): void {
     this.#emit('message', message);
     if (this.open && document.visibilityState === 'visible') this.chat.markRead();
-    else if (message.author !== 'system') this.#setUnread(this.unread + 1);
+    else if (message.author !== 'system' && message.id > (this.initialUnread?.lastId ?? 0)) this.#setUnread(this.unread + 1);
   }
 
   #setUnread(count: number): void {

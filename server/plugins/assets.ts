@@ -8,24 +8,38 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const dist = `${root}dist`;
 const YEAR_MS = 365 * 86_400_000;
 
-/** `widget.3f2a1b9c0d4e.js`: a build's content-addressed copy (scripts/build.mjs), safe to cache for ever. */
-const VERSIONED = /^(widget|agent-panel)\.[0-9a-f]{12}\.js$/;
+/**
+ * A build's content-addressed files (scripts/build.mjs), safe to cache for ever: the pinned copies `widget.<hash>.js`
+ * and `agent-panel.<hash>.js`, and the widget's app chunk `widget-app.<hash>.js` (with its source map).
+ */
+const VERSIONED = /^(widget|widget-app|agent-panel)\.[0-9a-f]{12}\.js(\.map)?$/;
 
-export const assets: FastifyPluginAsync = async (app) => {
-  await app.register(fastifyStatic, { root: `${root}demo`, prefix: '/demo/' });
+/**
+ * dist/ through its own @fastify/static instance (its own `reply.sendFile`) with `preCompressed`: for `widget.js` it
+ * sends the build's `widget.js.br` or `widget.js.gz` by the request's Accept-Encoding (brotli first), with
+ * `Content-Encoding`, the script's `Content-Type` and `Vary: Accept-Encoding` (on the uncompressed fallback too).
+ */
+const distFiles: FastifyPluginAsync = async (app) => {
+  await app.register(fastifyStatic, { root: dist, serve: false, preCompressed: true });
   for (const file of ['widget.js', 'widget.js.map', 'agent-panel.js', 'agent-panel.js.map']) {
     // Short cache + ETag: the loader URL never changes, so sites pick up new versions within minutes.
-    app.get(`/${file}`, (_request, reply) => reply.sendFile(file, dist, { maxAge: 300_000, immutable: false }));
+    app.get(`/${file}`, (_request, reply) => reply.sendFile(file, { maxAge: 300_000, immutable: false }));
   }
-  // Pinned versions for Subresource Integrity (README: "Pinning a version"). Only files of the running build exist.
+  // Pinned versions for Subresource Integrity (README: "Pinning a version") and the app chunk the loader names.
+  // Only files of the running build exist.
   let built: string[] = [];
   try {
     built = readdirSync(dist).filter((file) => VERSIONED.test(file));
   } catch {
     // Not built (server tests): nothing to pin.
   }
-  for (const file of built) app.get(`/${file}`, (_request, reply) => reply.sendFile(file, dist, { maxAge: YEAR_MS, immutable: true }));
-  app.get('/versions.json', (_request, reply) => reply.sendFile('versions.json', dist, { maxAge: 60_000 }));
+  for (const file of built) app.get(`/${file}`, (_request, reply) => reply.sendFile(file, { maxAge: YEAR_MS, immutable: true }));
+  app.get('/versions.json', (_request, reply) => reply.sendFile('versions.json', { maxAge: 60_000 }));
+};
+
+export const assets: FastifyPluginAsync = async (app) => {
+  await app.register(async (demo) => demo.register(fastifyStatic, { root: `${root}demo`, prefix: '/demo/' }));
+  await app.register(distFiles);
   app.get('/', (_request, reply) => reply.redirect('/demo/shop.html'));
   app.get('/crm', (_request, reply) => reply.redirect('/demo/crm.html'));
 };

@@ -21,6 +21,9 @@ const DESCRIPTION = `The REST API of a Switchboard hub: what the agent panel use
 except sign-in, \`GET /health\` and this document, the widget's upload (its session token) and a file's signed URL. A token acts with its agent's role (\`admin\` or \`agent\`) and
 sees only the conversations that agent may see (a hidden one answers 404).
 
+One route answers the widget instead: \`GET /api/widget/unread\` takes the visitor's session token (security scheme
+\`visitorToken\`), and refuses agent and API tokens.
+
 **API tokens** (for server-to-server use) are made by an admin in the panel (_Admin → API tokens_) or with
 \`POST /api/tokens\`, and sent the same way: \`Authorization: Bearer sbt_…\`. A token acts as the admin who created it,
 narrowed to its scopes; each operation says which scope it needs (security scheme \`apiToken\`), and those listed
@@ -119,7 +122,7 @@ export const openapi = fp(
             visitorToken: {
               type: 'http',
               scheme: 'bearer',
-              description: "A widget session's token (the `token` of the `/visitor` socket's `session` event): the widget's own routes only.",
+              description: "A widget's visitor token: the `token` of the `session` event on the `/visitor` socket (the widget keeps it in IndexedDB).",
             },
           },
         },

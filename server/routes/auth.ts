@@ -8,6 +8,9 @@ import { LoginBody, MePatchBody } from '../schemas.js';
 import { doc } from '../schemas/responses.js';
 import { actor } from './context.js';
 
+/** Routes that take the widget's visitor token and check it themselves (routes/widget.ts): no agent token there. */
+const VISITOR_TOKEN_ROUTES = new Set(['/api/widget/unread']);
+
 /**
  * The bearer-token check. Wrapped with fastify-plugin so the hook guards every route registered
  * after it in the same (/api) scope, not only this file's. Two kinds of token: an agent's (from sign-in), and an
@@ -28,6 +31,8 @@ export const authentication = fp(async (app) => {
   async function authenticate(request: FastifyRequest): Promise<void> {
     if (request.routeOptions.url === '/api/auth/login' || request.routeOptions.config.ownAuthentication) return;
     const header = request.headers.authorization ?? '';
+    // The widget's route checks its visitor token itself; an API token there is refused below like on any 'never' route.
+    if (VISITOR_TOKEN_ROUTES.has(request.routeOptions.url ?? '') && !header.startsWith(`Bearer ${API_TOKEN_PREFIX}`)) return;
     const token = /^Bearer (\S{1,200})$/.exec(header)?.[1];
     if (!token) throw new HubError('unauthorized', 'Missing Authorization: Bearer token');
     if (token.startsWith(API_TOKEN_PREFIX)) {

@@ -127,6 +127,8 @@ export const ROUTE_SCOPES = {
   'POST /api/conversations/:id/attachments': 'conversations:write',
   'POST /api/widget/attachments': 'public',
   'GET /api/attachments/:id': 'public',
+  // The widget's loader asks it with a visitor's session token; an API token acts for an admin, never a visitor.
+  'GET /api/widget/unread': 'never',
 } as const satisfies Record<keyof ApiRoutes, ScopeDecision>;
 
 export type RouteKey = keyof typeof ROUTE_SCOPES;

@@ -65,6 +65,7 @@ export const TAGS = {
   'api tokens': 'Scoped, revocable tokens for server-to-server use (admin only, signed in: an API token cannot manage tokens).',
   assist: "AI assist for agents: a conversation's summary, reply suggestions, voice-note transcription, and the admin's switches.",
   email: 'Email continuity: unseen agent replies emailed to visitors, their replies by email threaded back (README "Email continuity").',
+  widget: "What the widget's loader asks before the chat has loaded, with the visitor's session token.",
   ops: 'Health, and this document.',
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -85,6 +86,8 @@ interface Operation {
   public?: true;
   /** Other credentials than the agent token (OpenAPI security requirements: any one of them). */
   security?: Record<string, string[]>[];
+  /** Takes the widget's visitor token (security scheme `visitorToken`), not an agent's. */
+  visitor?: true;
   response: TSchema | ContentResponse;
 }
 
@@ -105,6 +108,15 @@ const HealthSchema = Type.Object(
     rssBytes: Type.Number(),
   },
   { title: 'Health', additionalProperties: false },
+);
+
+/** `GET /api/widget/unread`. */
+const WidgetUnreadSchema = Type.Object(
+  {
+    count: Type.Integer({ minimum: 0, description: 'Bot and agent messages of the conversation the visitor has not read.' }),
+    lastId: Type.Integer({ minimum: 0, description: "The conversation's newest message id (0 without one): the chat counts only messages after it." }),
+  },
+  { title: 'WidgetUnread', additionalProperties: false },
 );
 
 export const OPERATIONS = {
@@ -423,6 +435,16 @@ export const OPERATIONS = {
     public: true,
     response: InboundEmailResultSchema,
   },
+  'GET /api/widget/unread': {
+    tag: 'widget',
+    summary: "The visitor's unread count",
+    description:
+      "`Authorization: Bearer <visitor token>` (the widget's session token, not an agent's: an agent token answers 401). " +
+      "For the launcher's badge before the chat has loaded: the bot and agent messages of the session's conversation the visitor has not read. " +
+      "Rate-limited per address like every request; the page must be one of the site's allowed origins.",
+    visitor: true,
+    response: WidgetUnreadSchema,
+  },
 } satisfies Record<keyof ApiRoutes, Operation>;
 
 type Operations = typeof OPERATIONS;
@@ -486,7 +508,7 @@ export function doc<K extends RouteKey>(
     summary: operation.summary,
     ...(description ? { description } : {}),
     operationId: operationId(method, url),
-    security: operation.public ? [] : (operation.security ?? security(decision)),
+    security: operation.public ? [] : operation.visitor ? [{ visitorToken: [] }] : (operation.security ?? security(decision)),
     response: {
       [operation.status ?? 200]: described(operation.response, operation.status === 201 ? 'Created' : 'OK'),
       '4xx': CLIENT_ERROR,

@@ -147,6 +147,20 @@ export class VisitorSessions {
     return session;
   }
 
+  /**
+   * The widget's loader asks before the chat has loaded (`GET /api/widget/unread`): the bot and agent messages of the
+   * session's conversation the visitor has not read, with the same checks as a connect (a genuine token of a site
+   * that allows the page's origin). Reads only: the session's person is not settled, nothing is touched.
+   */
+  async unread(token: string, origin: string | undefined): Promise<{ count: number; lastId: number }> {
+    const claims = this.tokens.verify(token);
+    const site = claims ? await this.store.settings.getSite(claims.site) : undefined;
+    if (!claims || !site) throw new HubError('unauthorized', 'The visitor token is invalid');
+    if (!allowedOrigin(site, origin)) throw forbidden('This site does not allow this origin');
+    const record = await this.store.conversations.latestOfSession(claims.sub);
+    return record ? this.store.messages.unreadByVisitor(record.id) : { count: 0, lastId: 0 };
+  }
+
   /** SMARTLY_USER_DATA changed on the page (`SwitchboardWebchat.update`): the session may join its person. */
   async updateUserData(identity: VisitorIdentity, userData: UserData): Promise<{ verified: boolean }> {
     const row = await this.#settle(identity, userData, false);

@@ -142,6 +142,22 @@ export class MessagesRepo {
     return Number(row?.id ?? 0);
   }
 
+  /** Bot and agent messages of the conversation the visitor has not read (`markReadByVisitor`), and its newest message id. */
+  async unreadByVisitor(conversationId: string): Promise<{ count: number; lastId: number }> {
+    const row = await this.db
+      .selectFrom('messages')
+      .select((eb) => [
+        eb.fn
+          .countAll<number | string>()
+          .filterWhere((w) => w.and([w('author', 'in', ['bot', 'agent']), w('read_at', 'is', null)]))
+          .as('unread'),
+        eb.fn.max('id').as('last'),
+      ])
+      .where('conversation_id', '=', conversationId)
+      .executeTakeFirstOrThrow();
+    return { count: Number(row.unread), lastId: Number(row.last ?? 0) };
+  }
+
   /** The visitor has seen bot/agent/system messages up to `upToId`. */
   async markReadByVisitor(conversationId: string, upToId: number, now: string): Promise<void> {
     await this.db

@@ -65,6 +65,8 @@ test('the document lists every /api route the hub serves, with its method, respo
   assert.deepEqual(doc.paths['/api/conversations']?.get?.security, [{ bearerAuth: [] }, { apiToken: ['conversations:read'] }]);
   assert.deepEqual(doc.paths['/api/me']?.get?.security, [{ bearerAuth: [] }, { apiToken: [] }]);
   assert.deepEqual(doc.paths['/api/tokens']?.post?.security, [{ bearerAuth: [] }]);
+  // The widget's one route takes the visitor's token.
+  assert.deepEqual(doc.paths['/api/widget/unread']?.get?.security, [{ visitorToken: [] }]);
 
   const registered = registeredRoutes(h.hub.app.printRoutes({ commonPrefix: false })).filter((r) => / \/api\//.test(r) && !REFERENCE_PAGES.test(r));
   assert.ok(registered.length >= Object.keys(OPERATIONS).length - 1, `only ${registered.length} /api routes found`);
@@ -292,6 +294,7 @@ test('every operation answers what the document says (Ajv against the response s
   await call('GET', '/api/conversations/:id/export', { params: id, token, query: '?format=text' });
   await call('GET', '/api/visitors/:id', { params: { id: visitorId }, token });
   await call('GET', '/api/visitors/:id/export', { params: { id: visitorId }, token });
+  await call('GET', '/api/widget/unread', { token: ada.session.token });
   await call('PATCH', '/api/contacts/:id', {
     params: { id: contactId },
     token,

@@ -203,6 +203,8 @@ const ROWS: Row[] = [
     raw: { text: 'From: a@example.com\nTo: reply+x@reply.test\n\nhi', contentType: 'message/rfc822' },
     expect: [N, N, N, N, N],
   },
+  // The widget's loader: the visitor's own session token only (an agent token is not a visitor token).
+  { method: 'GET', path: '/api/widget/unread', expect: [U, 200, U, U, U] },
 ];
 
 /** Served to anyone: the pages, scripts, health check and API reference. */
@@ -229,8 +231,8 @@ const PUBLIC = [
   'GET /api/docs/yaml',
   'OPTIONS *',
 ];
-/** The build's pinned copies (`widget.<hash>.js`): public like /widget.js, named by the build. */
-const PINNED = /^GET \/(widget|agent-panel)\.[0-9a-f]{12}\.js$/;
+/** The build's pinned copies (`widget.<hash>.js`) and the widget's app chunk (`widget-app.<hash>.js`): public like /widget.js, named by the build. */
+const PINNED = /^GET \/(widget|widget-app|agent-panel)\.[0-9a-f]{12}\.js(\.map)?$/;
 
 // ~80 routes × 5 roles against a real hub: minutes on PostgreSQL on a busy 2-core machine.
 test('every REST route × every role answers as the table says', { timeout: 360_000 }, async (t) => {
