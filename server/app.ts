@@ -150,6 +150,10 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
   });
   app.addHook('preClose', async () => {
     io.local.disconnectSockets(true);
+    // Idle keep-alive connections close at once (Fastify's default); one still busy (a client that never finished
+    // reading a file) gets 5 s, then is cut, so a restart never hangs on it (it had waited for Node's 60 s header
+    // timeout plus its check interval).
+    setTimeout(() => app.server.closeAllConnections(), 5000).unref();
   });
 
   return {
