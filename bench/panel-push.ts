@@ -4,8 +4,8 @@
  * message (goal: 0; every change must arrive as a socket push) and the hub process's CPU time per message.
  */
 import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import { type Socket, io } from 'socket.io-client';
+import { launchChromium } from '../test/helpers/chromium.js';
 import { spawnHub } from '../test/helpers/spawn-hub.mjs';
 import { BENCH_ENV, inBatches, log, quick } from './common.js';
 
@@ -34,11 +34,7 @@ export interface PanelPush {
 
 export async function panelPush(): Promise<PanelPush> {
   const hub = await spawnHub({ env: BENCH_ENV });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   let rest = 0;
   let counting = false;
   try {

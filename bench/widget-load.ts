@@ -16,7 +16,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../test/helpers/chromium.js';
 import { spawnHub } from '../test/helpers/spawn-hub.mjs';
 import { BENCH_ENV, log, median, quick, root } from './common.js';
 
@@ -140,11 +141,7 @@ async function clickToUsable(page: Page): Promise<number> {
 export async function widgetLoad(): Promise<WidgetLoad> {
   const sizes = builtSizes();
   const hub = await spawnHub({ env: BENCH_ENV });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   const site = await shopSite(hub.url);
   const tbtRunsMs: Record<Variant, number[]> = { without: [], idle: [], interaction: [] };
   const clicks = { cold: [] as number[], warm: [] as number[], coldUnthrottled: [] as number[] };

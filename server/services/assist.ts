@@ -39,6 +39,7 @@ import {
 import { type SummaryStatus, summarise, statusLine } from '../rules/summarise.js';
 import { terms } from '../rules/text-similarity.js';
 import { canSee } from '../rules/visibility.js';
+import { latestQuestion } from '../rules/latest-question.js';
 import { isWithinWindows } from '../rules/time-windows.js';
 import { json } from '../store/mappers.js';
 import type { ContactsTable } from '../store/schema.js';
@@ -48,6 +49,7 @@ import type { AiProvider } from './ai-provider.js';
 import { ProviderError } from './ai-provider.js';
 import type { StoredAudio } from './attachments.js';
 import type { BotService } from './bot-service.js';
+import { Lru } from './lru.js';
 import type { Views } from './views.js';
 
 export const ASSIST_DEFAULTS: AssistSettings = { summary: true, suggestions: true, transcription: true };
@@ -85,28 +87,6 @@ interface CachedSummary {
 interface CachedSuggestions {
   upTo: number;
   items: Suggestion[];
-}
-
-/** A Map used as a least-recently-used cache of at most `size` entries. */
-class Lru<V> {
-  readonly #map = new Map<string, V>();
-  constructor(private readonly size: number) {}
-  get(key: string): V | undefined {
-    const value = this.#map.get(key);
-    if (value !== undefined) {
-      this.#map.delete(key);
-      this.#map.set(key, value);
-    }
-    return value;
-  }
-  set(key: string, value: V): void {
-    this.#map.delete(key);
-    this.#map.set(key, value);
-    if (this.#map.size > this.size) {
-      const oldest = this.#map.keys().next().value;
-      if (oldest !== undefined) this.#map.delete(oldest);
-    }
-  }
 }
 
 export class Assist {
@@ -392,20 +372,4 @@ export class Assist {
 
 function contactValues(contact: ContactsTable): VisitorValues {
   return visitorValues(json<UserData>(contact.user_data, {}), { name: contact.signed_name, email: contact.signed_email, phone: contact.phone });
-}
-
-/**
- * What the visitor asked last: their messages since the last agent message (the latest three), or else their
- * latest message. Null when the visitor has said nothing.
- */
-export function latestQuestion(messages: readonly Message[]): string | null {
-  const run: string[] = [];
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const m = messages[i];
-    if (!m) continue;
-    if (m.author === 'agent') break;
-    if (m.author === 'visitor' && m.text.trim()) run.unshift(m.text);
-  }
-  if (run.length > 0) return run.slice(-3).join('\n');
-  return [...messages].reverse().find((m) => m.author === 'visitor' && m.text.trim())?.text ?? null;
 }

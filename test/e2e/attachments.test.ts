@@ -2,8 +2,9 @@
 // a thumbnail in the built panel on the demo CRM (playwright-core driving Debian's Chromium, a real hub).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { tinyPng } from '../helpers/attachments.js';
+import { launchChromium } from '../helpers/chromium.js';
 import { spawnHub } from '../helpers/spawn-hub.mjs';
 
 let hub: Awaited<ReturnType<typeof spawnHub>>;
@@ -11,11 +12,7 @@ let browser: Browser;
 
 before(async () => {
   hub = await spawnHub();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
