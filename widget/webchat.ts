@@ -3,10 +3,12 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { LIMITS } from '../protocol/limits.js';
 import type { WidgetUnread } from '../protocol/api.js';
 import type { Message, UserData } from '../protocol/types.js';
-import { checkFile, clock, humanSize, refusalText, renderAttachment, renderPendingFile } from './attachments.js';
+import { clock, humanSize, refusalText, renderAttachment, renderPendingFile } from './attachments.js';
 import { ConnectionController, type ShownMessage } from './controllers/connection.js';
+import { FileStaging } from './controllers/file-staging.js';
 import { type Recording, VoiceRecorder } from './controllers/recorder.js';
 import { linkify } from './linkify.js';
+import { activityLine, presenceLine } from './status-lines.js';
 import { DEFAULT_STRINGS, type WidgetStrings, format } from './strings.js';
 import { webchatStyles } from './webchat.styles.js';
 
@@ -67,12 +69,8 @@ export class SwitchboardWebchat extends LitElement {
   @property({ attribute: false }) initialUnread: WidgetUnread | null = null;
 
   @state() private unread = 0;
-  /** Files in the composer, sent with the next message. */
-  @state() private staged: File[] = [];
   /** A problem to tell the visitor (a file refused before upload, the microphone). */
   @state() private notice = '';
-  /** Files are being dragged over the window. */
-  @state() private dropping = false;
   @query('textarea') private composer?: HTMLTextAreaElement;
   @query('.log') private log?: HTMLElement;
   @query('input[type=file]') private picker?: HTMLInputElement;
@@ -85,8 +83,13 @@ export class SwitchboardWebchat extends LitElement {
     (recording) => this.#sendRecording(recording),
     (reason) => (this.notice = reason === 'denied' ? this.#t.micDenied : this.#t.micFailed),
   );
+  /** Files in the composer, sent with the next message. */
+  readonly staging = new FileStaging(this, {
+    strings: () => this.#t,
+    notice: (text) => (this.notice = text),
+    focus: () => this.composer?.focus(),
+  });
   #typingSent = false;
-  #dragDepth = 0;
   /** Image URLs that failed once (a refresh of the transcript is asked once per URL). */
   readonly #broken = new Set<string>();
 
@@ -196,18 +199,6 @@ export class SwitchboardWebchat extends LitElement {
     </button>`;
   }
 
-  #presence(): string {
-    const t = this.#t;
-    const { conversation, agentTyping, agentsOnline, agentLeft, connection } = this.chat;
-    if (connection !== 'online') return connection === 'connecting' ? t.connecting : t.offline;
-    if (conversation?.state === 'closed') return t.closed;
-    if (agentTyping) return format(t.agentTyping, { name: agentTyping });
-    if (conversation?.handler.kind === 'agent') return format(t.agentHandling, { name: conversation.handler.name });
-    if (agentLeft) return t.agentLeft;
-    if (!agentsOnline) return t.agentsOffline;
-    return t.botAnswering;
-  }
-
   #renderPanel() {
     const t = this.#t;
     const messages = this.chat.messages;
@@ -218,13 +209,13 @@ export class SwitchboardWebchat extends LitElement {
       class="panel"
       role="dialog"
       aria-label=${t.title}
-      @dragenter=${this.#onDrag}
-      @dragover=${this.#onDrag}
-      @dragleave=${this.#onDrag}
-      @drop=${this.#onDrag}
+      @dragenter=${this.staging.onDrag}
+      @dragover=${this.staging.onDrag}
+      @dragleave=${this.staging.onDrag}
+      @drop=${this.staging.onDrag}
     >
       <header part="header">
-        <h2>${t.title}<span class="presence" role="status">${this.#presence()}</span></h2>
+        <h2>${t.title}<span class="presence" role="status">${presenceLine(this.chat, t)}</span></h2>
         <button aria-label=${t.close} @click=${() => this.hide()}>×</button>
       </header>
       ${this.chat.connection === 'offline' ? html`<div class="banner" role="alert">${t.offline}</div>` : nothing}
@@ -241,12 +232,12 @@ export class SwitchboardWebchat extends LitElement {
       <form part="composer" @submit=${this.#onSubmit}>
         ${this.#renderTray()}
         <div class="row">
-          <input type="file" multiple hidden aria-label=${t.attach} @change=${this.#onPick} />
+          <input type="file" multiple hidden aria-label=${t.attach} @change=${this.staging.onPick} />
           <button type="button" class="icon attach" aria-label=${t.attach} title=${t.attach} @click=${() => this.picker?.click()}>
             <svg viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6z" /></svg>
           </button>
           <label class="sr-only" for="composer">${t.placeholder}</label>
-          <textarea id="composer" rows="1" placeholder=${t.placeholder} maxlength=${LIMITS.messageText} @keydown=${this.#onComposerKey} @input=${this.#onInput} @paste=${this.#onPaste}></textarea>
+          <textarea id="composer" rows="1" placeholder=${t.placeholder} maxlength=${LIMITS.messageText} @keydown=${this.#onComposerKey} @input=${this.#onInput} @paste=${this.staging.onPaste}></textarea>
           ${
             VoiceRecorder.supported
               ? html`<button type="button" class="icon mic" aria-label=${t.record} title=${t.record} ?disabled=${this.recorder.state !== 'idle'} @click=${this.#record}>
@@ -256,25 +247,13 @@ export class SwitchboardWebchat extends LitElement {
           }
           <button type="submit">${t.send}</button>
         </div>
-        <span class="sr-only" role="status">${this.#status()}</span>
+        <span class="sr-only" role="status">${activityLine(this.chat, this.recorder.state === 'recording', t)}</span>
       </form>
-      ${this.dropping ? html`<div class="drop" aria-hidden="true">${t.dropFiles}</div>` : nothing}
+      ${this.staging.dropping ? html`<div class="drop" aria-hidden="true">${t.dropFiles}</div>` : nothing}
     </section>`;
   }
 
   /** For screen readers: recording, or the upload in progress (in quarters, not every percent). */
-  #status(): string {
-    const t = this.#t;
-    if (this.recorder.state === 'recording') return t.recording;
-    for (const m of this.chat.messages) {
-      for (const f of m.delivery === 'pending' ? (m.files ?? []) : []) {
-        const done = this.chat.progress.get(f.clientId);
-        if (done !== undefined && done < 1) return `${format(t.uploading, { name: f.name })} ${Math.floor(done * 4) * 25}%`;
-      }
-    }
-    return '';
-  }
-
   /** Above the text box: the recording in progress, or the files waiting to be sent. */
   #renderTray() {
     const t = this.#t;
@@ -285,11 +264,11 @@ export class SwitchboardWebchat extends LitElement {
         <button type="button" class="stop" @click=${() => this.recorder.stop()}>${t.stopRecording}</button>
       </div>`;
     }
-    if (this.staged.length === 0) return nothing;
+    if (this.staging.files.length === 0) return nothing;
     return html`<ul class="tray">
-      ${this.staged.map(
+      ${this.staging.files.map(
         (file, i) =>
-          html`<li class="chip">${file.name} · ${humanSize(file.size)}<button type="button" aria-label=${format(t.removeFile, { name: file.name })} @click=${() => this.#unstage(i)}>×</button></li>`,
+          html`<li class="chip">${file.name} · ${humanSize(file.size)}<button type="button" aria-label=${format(t.removeFile, { name: file.name })} @click=${() => this.staging.remove(i)}>×</button></li>`,
       )}
     </ul>`;
   }
@@ -335,53 +314,6 @@ export class SwitchboardWebchat extends LitElement {
     if (this.#broken.has(src)) return;
     this.#broken.add(src);
     void this.chat.refreshAttachments();
-  };
-
-  /** Puts files in the composer after the early checks (size, type, count); refused ones are named in the notice. */
-  #stage(files: Iterable<File>): void {
-    const t = this.#t;
-    const problems = new Set<string>();
-    const staged = [...this.staged];
-    for (const file of files) {
-      const problem = checkFile(file, t);
-      if (problem) problems.add(problem);
-      else if (staged.length >= LIMITS.attachmentsPerMessage) problems.add(format(t.tooManyFiles, { count: LIMITS.attachmentsPerMessage }));
-      else staged.push(file);
-    }
-    this.staged = staged;
-    this.notice = [...problems].join(' ');
-    this.composer?.focus();
-  }
-
-  #unstage(index: number): void {
-    this.staged = this.staged.filter((_, i) => i !== index);
-    this.composer?.focus();
-  }
-
-  #onPick = (event: Event): void => {
-    const input = event.target as HTMLInputElement;
-    this.#stage(input.files ?? []);
-    input.value = '';
-  };
-
-  #onPaste = (event: ClipboardEvent): void => {
-    const files = event.clipboardData?.files;
-    if (!files?.length) return;
-    event.preventDefault();
-    this.#stage(files);
-  };
-
-  /** Drag and drop of files onto the window; the depth counts enter/leave pairs of the window's children. */
-  #onDrag = (event: DragEvent): void => {
-    if (!event.dataTransfer?.types.includes('Files')) return;
-    event.preventDefault();
-    if (event.type === 'dragenter') this.#dragDepth++;
-    else if (event.type === 'dragleave') this.#dragDepth--;
-    else if (event.type === 'drop') {
-      this.#dragDepth = 0;
-      this.#stage(event.dataTransfer.files);
-    } else event.dataTransfer.dropEffect = 'copy';
-    this.dropping = this.#dragDepth > 0;
   };
 
   #record = async (): Promise<void> => {
@@ -434,10 +366,9 @@ export class SwitchboardWebchat extends LitElement {
   #submit(): void {
     const composer = this.composer;
     const text = composer?.value.trim() ?? '';
-    const files = this.staged;
-    if (!composer || (!text && files.length === 0)) return;
+    if (!composer || (!text && this.staging.files.length === 0)) return;
+    const files = this.staging.take();
     composer.value = '';
-    this.staged = [];
     this.notice = '';
     this.#onInput();
     void this.chat.send(

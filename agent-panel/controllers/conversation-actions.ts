@@ -4,7 +4,7 @@
  * describe the intent; this is the one place that knows which route does what. Used by controllers/inbox.ts.
  */
 import type { ConversationSummary } from '../../protocol/types.js';
-import type { HubApi } from '../api.js';
+import { type HubApi, saveBlob } from '../api.js';
 import type { ConversationIntent, DownloadKind } from '../events.js';
 import type { HubController } from './hub.js';
 
@@ -78,4 +78,17 @@ export async function fetchDownload(api: HubApi, conversationId: string, visitor
     { params: { id: conversationId }, query: { format: kind } },
     `conversation-${conversationId}.${extension}`,
   );
+}
+
+/** The downloads offered after saving one more (a newer one of the same kind replaces the older, whose URL is freed). */
+export function withDownload(downloads: Download[], label: string, blob: Blob, name: string): Download[] {
+  const url = saveBlob(blob, name);
+  for (const d of downloads.filter((d) => d.label === label)) URL.revokeObjectURL(d.url);
+  return [...downloads.filter((d) => d.label !== label), { label, name, url, size: blob.size }];
+}
+
+/** Frees every download's object URL; answers the empty list. */
+export function revokeDownloads(downloads: Download[]): Download[] {
+  for (const d of downloads) URL.revokeObjectURL(d.url);
+  return [];
 }

@@ -15,13 +15,14 @@ import type { Contact } from '../../protocol/contacts.js';
 import type { ConversationChange } from '../../protocol/events.js';
 import { applyCountChange, dashboardStats, type InboxFields, inboxCounts, noCounts } from '../../protocol/inbox.js';
 import type { Agent, ConversationDetail, ConversationFilter, ConversationSummary, DashboardStats, InboxCounts, Message, Note } from '../../protocol/types.js';
-import { type HubApi, saveBlob } from '../api.js';
+import type { HubApi } from '../api.js';
 import type { ContactScope, ConversationIntent, PanelEventMap } from '../events.js';
-import { cleanFilter, matchesFilter, upsert } from '../filters.js';
+import { withTyping, withViewers } from './collision.js';
+import { cleanFilter, countLanguage, matchesFilter, sameTags, upsert } from '../filters.js';
 import { errorText } from '../format.js';
 import { InboxTracker, visitorConversations } from '../panel-parts.js';
 import { ContactContext } from './contact-context.js';
-import { DOWNLOAD_LABELS, type Download, fetchDownload, runConversationIntent } from './conversation-actions.js';
+import { DOWNLOAD_LABELS, revokeDownloads, withDownload, type Download, fetchDownload, runConversationIntent } from './conversation-actions.js';
 import { HubController } from './hub.js';
 
 export type InboxHost = ReactiveControllerHost & HTMLElement;
@@ -88,15 +89,11 @@ export class InboxController implements ReactiveController {
         if (this.detail?.conversation.id === conversationId) this.#set({ typing });
       },
       'conversation:viewers': ({ conversationId, viewers }) => {
-        if (this.detail?.conversation.id !== conversationId) return;
-        const others = viewers.filter((v) => v.agentId !== this.#me?.id);
-        // Someone who left the conversation is no longer typing in it.
-        this.#set({ viewers: others, agentsTyping: this.agentsTyping.filter((a) => others.some((v) => v.agentId === a.agentId)) });
+        if (this.detail?.conversation.id === conversationId) this.#set(withViewers(viewers, this.#me?.id, this.agentsTyping));
       },
-      'conversation:agent-typing': ({ conversationId, agentId, name, typing }) => {
-        if (this.detail?.conversation.id !== conversationId || agentId === this.#me?.id) return;
-        const rest = this.agentsTyping.filter((a) => a.agentId !== agentId);
-        this.#set({ agentsTyping: typing ? [...rest, { agentId, name }] : rest });
+      'conversation:agent-typing': (event) => {
+        const mine = this.detail?.conversation.id === event.conversationId && event.agentId !== this.#me?.id;
+        if (mine) this.#set({ agentsTyping: withTyping(this.agentsTyping, event) });
       },
       'agent:presence': ({ agentId, online }) => this.#set({ agents: this.agents.map((a) => (a.id === agentId ? { ...a, online } : a)) }),
     });
@@ -258,7 +255,7 @@ export class InboxController implements ReactiveController {
       }
       if (intent.action === 'download') {
         const { blob, name } = await fetchDownload(api, intent.conversationId, intent.visitorId, intent.kind);
-        this.#addDownload(DOWNLOAD_LABELS[intent.kind], blob, name);
+        this.#set({ downloads: withDownload(this.downloads, DOWNLOAD_LABELS[intent.kind], blob, name) });
         return true;
       }
       const summary = await runConversationIntent(api, this.live, intent);
@@ -281,15 +278,8 @@ export class InboxController implements ReactiveController {
     for (const c of stale.values()) this.#place({ ...c, contactTags: [...contact.tags] });
   }
 
-  #addDownload(label: string, blob: Blob, name: string): void {
-    const url = saveBlob(blob, name);
-    for (const d of this.downloads.filter((d) => d.label === label)) URL.revokeObjectURL(d.url);
-    this.#set({ downloads: [...this.downloads.filter((d) => d.label !== label), { label, name, url, size: blob.size }] });
-  }
-
   #clearDownloads(): void {
-    for (const d of this.downloads) URL.revokeObjectURL(d.url);
-    this.downloads = [];
+    this.downloads = revokeDownloads(this.downloads);
   }
 
   // ------------------------------------------------------------ live events
@@ -303,16 +293,9 @@ export class InboxController implements ReactiveController {
       if (this.stats) this.stats = applyCountChange(this.stats, change.previous, c, me.id, dashboardStats);
     }
     // A conversation new to this agent in a language not offered yet: the language filter offers it.
-    if (change && change.previous === null) this.#countLanguage(c.language);
+    if (change && change.previous === null) this.languages = countLanguage(this.languages, c.language);
     this.#track(c, true);
     this.#emitUnread();
-  }
-
-  #countLanguage(language: string): void {
-    const known = this.languages.some((l) => l.language === language);
-    this.languages = known
-      ? this.languages.map((l) => (l.language === language ? { ...l, count: l.count + 1 } : l))
-      : [...this.languages, { language, count: 1 }];
   }
 
   #onDeleted(conversationId: string, previous: InboxFields | null | undefined): void {
@@ -394,9 +377,6 @@ export class InboxController implements ReactiveController {
     this.host.requestUpdate();
   }
 }
-
-/** Same tags in the same order (a hub without contacts sends none). */
-const sameTags = (a: string[] | undefined, b: string[] | undefined): boolean => (a ?? []).join('\n') === (b ?? []).join('\n');
 
 type StateKey =
   | 'items'
