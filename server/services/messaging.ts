@@ -88,6 +88,8 @@ export class Messaging {
       () =>
         // Webhook deliveries (message.created, conversation.created) are stored in the same transaction.
         this.webhooks.transaction(async (tx, events) => {
+          // A grouped write may run twice (store/group-commit.ts): nothing from a rolled-back run may remain.
+          before = null;
           // The person, not the session: two devices of one contact write to the same conversation.
           await this.store.contacts.lock(contactId, tx);
           // The resend check runs under the lock, in the same transaction: no separate round trip first.

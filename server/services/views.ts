@@ -3,6 +3,7 @@
  * inbox fields behind counts. Summaries are built in batches (one contacts query, one tags query
  * and one agents query per list, not one per row), and agent names are cached briefly.
  */
+import DataLoader from 'dataloader';
 import type { AttachmentKind, AttachmentRef } from '../../protocol/attachments.js';
 import type { InboxFields } from '../../protocol/inbox.js';
 import type { ConversationSummary, Message, UserData, VisitorConversation } from '../../protocol/types.js';
@@ -38,6 +39,14 @@ export function contactName(contact: ContactsTable | undefined): string {
 
 export class Views {
   readonly #agentNames = new Map<string, { name: string | null; at: number }>();
+  /**
+   * Single summaries asked for in the same event-loop turn (the messages of one group commit, published together)
+   * are built together: one contacts query and one tags query for all of them instead of two each. Not cached.
+   */
+  readonly #summaryBatch = new DataLoader<ConversationRecord, ConversationSummary>((records) => this.summaries([...records]), {
+    cache: false,
+    batchScheduleFn: (dispatch) => setImmediate(dispatch),
+  });
 
   constructor(
     private readonly store: Store,
@@ -93,10 +102,8 @@ export class Views {
     });
   }
 
-  async summary(record: ConversationRecord): Promise<ConversationSummary> {
-    const [summary] = await this.summaries([record]);
-    if (!summary) throw new Error('summary of one record');
-    return summary;
+  summary(record: ConversationRecord): Promise<ConversationSummary> {
+    return this.#summaryBatch.load(record);
   }
 
   /** Summaries of a list: one contacts query, one tags query and the agent names, whatever the length. */

@@ -66,6 +66,8 @@ export class Webhooks {
   #stopped = false;
   #lastPrune = Number.NEGATIVE_INFINITY;
   #log: WebhookLog = { error: () => undefined };
+  /** Per open transaction (see #subscribed); gone with it. */
+  readonly #subscribedIn = new WeakMap<Db, Promise<Pick<WebhookEndpointsTable, 'id' | 'events'>[]>>();
 
   constructor(
     private readonly store: Store,
@@ -193,9 +195,23 @@ export class Webhooks {
    * so the deliveries commit or roll back with the change). Returns how many were stored: call `kick()` after
    * the commit when it is more than 0.
    */
+  /**
+   * The enabled endpoints, read once per transaction: the writes of one group commit share a transaction, and a
+   * message then costs no extra query for them (a round trip each on PostgreSQL).
+   */
+  #subscribed(db: Db): Promise<Pick<WebhookEndpointsTable, 'id' | 'events'>[]> {
+    if (!db.isTransaction) return this.store.webhooks.subscribed(db);
+    let read = this.#subscribedIn.get(db);
+    if (!read) {
+      read = this.store.webhooks.subscribed(db);
+      this.#subscribedIn.set(db, read);
+    }
+    return read;
+  }
+
   async record(db: Db, events: WebhookEvent[]): Promise<number> {
     if (events.length === 0) return 0;
-    const endpoints = await this.store.webhooks.subscribed(db);
+    const endpoints = await this.#subscribed(db);
     if (endpoints.length === 0) return 0;
     const wants = endpoints.map((e) => ({ id: e.id, events: new Set(json<string[]>(e.events, [])) }));
     const now = this.#now();

@@ -1,13 +1,14 @@
 /**
  * Group commit: message writes that arrive together share one transaction, so a burst of 50 messages costs one
  * commit instead of 50. Each write still resolves only after the shared transaction has committed (nothing is
- * acknowledged before it is durable), and each runs inside its own savepoint, so one failing write (a duplicate, a
- * bad input) rolls back alone and the others commit.
+ * acknowledged before it is durable), and one failing write (a duplicate, a bad input) is refused alone: the group is
+ * then run again with a savepoint per write, and the others commit.
  *
  * Writes queue in a lane; a lane flushes what it holds at the end of the current event-loop turn (setImmediate), and
  * while a flush runs, new arrivals wait and go together in the next one. SQLite has one connection, so one lane.
- * PostgreSQL gets several lanes (a pool of 10 connections): a write goes to the lane of its key (the contact), so the
- * row locks of one contact are only ever taken in one lane, and two lanes can't deadlock on them.
+ * PostgreSQL gets six lanes of its pool of 10 (each statement is a round trip there, so a lane is bound by latency,
+ * not by the database; four connections stay free for reads). A write goes to the lane of its key (the contact), so
+ * the row locks of one contact are only ever taken in one lane, and two lanes can't deadlock on them.
  */
 import { type Kysely, type Transaction, sql } from 'kysely';
 import type { Dialect } from './migrations.js';
@@ -20,6 +21,10 @@ interface Pending {
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+/** A whole attempt rolled back: `byWrite` when a write threw, else the commit (or the connection) failed. */
+type Failed = { failed: unknown; byWrite: boolean };
 
 /** Most writes per shared transaction: bounds how long one flush holds its connection and its locks. */
 const MAX_GROUP = 128;
@@ -56,10 +61,31 @@ class Lane {
   }
 
   async #commit(group: Pending[]): Promise<void> {
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    // Optimistic first: one transaction and no savepoints (each costs a round trip on PostgreSQL). Writes rarely fail
+    // (a resend is found under the contact's lock, not by a constraint), and when one does, the whole group rolls back
+    // and runs again with a savepoint per write, so that only the failing write is refused. A write may therefore run
+    // twice; only its first run's transaction was rolled back, so each write must leave nothing behind but its rows.
+    const first = await this.#attempt(group, false);
+    if (this.#settle(group, first, group.length === 1 || !('failed' in first) || !first.byWrite)) return;
+    this.#settle(group, await this.#attempt(group, true), true);
+  }
+
+  /** Runs the group in one transaction; with `savepoints`, a failing write is rolled back alone. */
+  async #attempt(group: Pending[], savepoints: boolean): Promise<Outcome[] | Failed> {
+    const outcomes: Outcome[] = [];
+    let byWrite = false;
     try {
       await this.db.transaction().execute(async (tx) => {
         for (const pending of group) {
+          if (!savepoints) {
+            try {
+              outcomes.push({ ok: true, value: await pending.work(tx) });
+            } catch (error) {
+              byWrite = true;
+              throw error;
+            }
+            continue;
+          }
           await sql`savepoint grouped_write`.execute(tx);
           try {
             const value = await pending.work(tx);
@@ -73,22 +99,37 @@ class Lane {
         }
       });
     } catch (error) {
-      // The commit itself failed (connection lost, disk full): nothing of the group is stored.
-      for (const pending of group) pending.reject(error);
-      return;
+      // A write failed without a savepoint, or the commit itself failed (connection lost, disk full): nothing of the
+      // group is stored. A failed commit is not tried again: it may have reached the database before the connection
+      // broke.
+      return { failed: error, byWrite };
+    }
+    return outcomes;
+  }
+
+  /**
+   * Resolves or rejects each write from an attempt's outcome; returns false, settling nothing, when the attempt
+   * failed as a whole and is not `final` (the group is tried again with savepoints).
+   */
+  #settle(group: Pending[], result: Outcome[] | Failed, final: boolean): boolean {
+    if ('failed' in result) {
+      if (!final) return false;
+      for (const pending of group) pending.reject(result.failed);
+      return true;
     }
     group.forEach((pending, i) => {
-      const outcome = outcomes[i];
+      const outcome = result[i];
       if (outcome?.ok) pending.resolve(outcome.value);
       else pending.reject(outcome?.error);
     });
+    return true;
   }
 }
 
 export class GroupCommit {
   readonly #lanes: Lane[];
 
-  constructor(db: Kysely<Database>, dialect: Dialect, lanes = dialect === 'postgres' ? 4 : 1) {
+  constructor(db: Kysely<Database>, dialect: Dialect, lanes = dialect === 'postgres' ? 6 : 1) {
     this.#lanes = Array.from({ length: lanes }, () => new Lane(db));
   }
 
