@@ -9,6 +9,7 @@ import type { UserData } from '../../protocol/types.js';
 import { withPlainNames } from '../text.js';
 import { deleteAttachmentsOf } from './attachments-repo.js';
 import { type Db, escapeLike, jsonItemPattern, type Viewer } from './base.js';
+import { HotQuery } from './hot-query.js';
 import type { Dialect } from './migrations.js';
 import type { ContactNotesTable, ContactsTable, Database } from './schema.js';
 import { scrubDeleted } from './secure-delete.js';
@@ -31,6 +32,9 @@ export interface SignedFields {
 }
 
 export class ContactsRepo {
+  /** Taken by every stored message on PostgreSQL, so compiled once (hot-query.ts). */
+  readonly #lock = new HotQuery((args: { id: string }) => this.db.selectFrom('contacts').select('id').where('id', '=', args.id).forUpdate());
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
@@ -103,7 +107,7 @@ export class ContactsRepo {
   /** Serialises the writes of one person across hubs (PostgreSQL row lock; SQLite has one writer). */
   async lock(id: string, tx: Db): Promise<void> {
     if (this.dialect !== 'postgres') return;
-    await tx.selectFrom('contacts').select('id').where('id', '=', id).forUpdate().execute();
+    await this.#lock.execute(tx, { id });
   }
 
   async search(viewer: Viewer, search: ContactSearch): Promise<ContactsTable[]> {

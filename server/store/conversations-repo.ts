@@ -4,6 +4,7 @@ import { type Kysely, sql } from 'kysely';
 import type { TicketStatus } from '../../protocol/types.js';
 import { deleteAttachmentsOf } from './attachments-repo.js';
 import type { Db } from './base.js';
+import { HotQuery } from './hot-query.js';
 import { forgetEmails } from './email-repo.js';
 import { type ConversationRecord, toConversation } from './mappers.js';
 import type { Dialect } from './migrations.js';
@@ -14,6 +15,12 @@ import { scrubDeleted } from './secure-delete.js';
 const OPEN_FIRST = sql<number>`case when state = 'open' then 0 else 1 end`;
 
 export class ConversationsRepo {
+  // The statements every stored message runs, compiled once (hot-query.ts).
+  readonly #latest = this.#latestQuery(false);
+  readonly #latestForUpdate = this.#latestQuery(true);
+  /** An update's SQL depends on which columns it sets: one compiled statement per set of columns. */
+  readonly #updates = new Map<string, HotQuery<Partial<ConversationsTable> & { id: string }, ConversationsTable>>();
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
@@ -42,17 +49,29 @@ export class ConversationsRepo {
 
   /** The contact's most recent conversation (open or closed). */
   async latest(contactId: string, db: Db = this.db, options: { forUpdate?: boolean } = {}): Promise<ConversationRecord | undefined> {
-    const row = await db
-      .selectFrom('conversations')
-      .selectAll()
-      .where('contact_id', '=', contactId)
-      .orderBy('created_at', 'desc')
-      .orderBy(OPEN_FIRST)
-      .orderBy('id', 'desc')
-      .limit(1)
-      .$if(options.forUpdate === true && this.dialect === 'postgres', (q) => q.forUpdate())
-      .executeTakeFirst();
+    const query = options.forUpdate === true && this.dialect === 'postgres' ? this.#latestForUpdate : this.#latest;
+    const row = await query.first(db, { contactId });
     return row ? toConversation(row) : undefined;
+  }
+
+  #latestQuery(forUpdate: boolean) {
+    // The id first, then the row: SQLite sorts only ids instead of whole rows (half the time of one query).
+    return new HotQuery((args: { contactId: string }) =>
+      this.db
+        .selectFrom('conversations')
+        .selectAll()
+        .where('id', '=', (eb) =>
+          eb
+            .selectFrom('conversations')
+            .select('id')
+            .where('contact_id', '=', args.contactId)
+            .orderBy('created_at', 'desc')
+            .orderBy(OPEN_FIRST)
+            .orderBy('id', 'desc')
+            .limit(1),
+        )
+        .$if(forUpdate, (q) => q.forUpdate()),
+    );
   }
 
   async ofVisitor(visitorId: string): Promise<ConversationRecord[]> {
@@ -133,7 +152,21 @@ export class ConversationsRepo {
   /** Updates some columns; returns the new record (undefined when the conversation is gone). */
   async update(id: string, changes: Partial<ConversationsTable>, db: Db = this.db): Promise<ConversationRecord | undefined> {
     // RETURNING (SQLite ≥ 3.35 and PostgreSQL): one round trip instead of update + select.
-    const row = await db.updateTable('conversations').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
+    // As Kysely's `set`: a column whose value is undefined is left unchanged. The columns in the caller's order: a
+    // call site always names them in the same order.
+    const set: Record<string, unknown> = {};
+    let columns = '';
+    for (const [column, value] of Object.entries(changes)) {
+      if (value === undefined) continue;
+      set[column] = value;
+      columns += `${column},`;
+    }
+    let query = this.#updates.get(columns);
+    if (!query) {
+      query = new HotQuery(({ id: conversationId, ...set }) => this.db.updateTable('conversations').set(set).where('id', '=', conversationId).returningAll());
+      this.#updates.set(columns, query);
+    }
+    const row = await query.first(db, { ...set, id });
     return row ? toConversation(row) : undefined;
   }
 

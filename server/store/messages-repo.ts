@@ -2,24 +2,32 @@
 import type { Kysely } from 'kysely';
 import type { Message, MessageChannel, Note } from '../../protocol/types.js';
 import { type Db, isUniqueViolation } from './base.js';
+import { HotQuery } from './hot-query.js';
 import { toMessage, toNote } from './mappers.js';
-import type { Database } from './schema.js';
+import type { Database, MessagesTable } from './schema.js';
 
 /** A message to store: the protocol's Message without what the store assigns (id, read mark) or derives. */
 export type NewMessage = Omit<Message, 'id' | 'choices' | 'attachments' | 'readAt' | 'channel'> & { choices?: string[]; channel?: MessageChannel };
 
+type MessageValues = Omit<MessagesTable, 'id'>;
+
 export class MessagesRepo {
+  // The statements every stored message runs, compiled once (hot-query.ts).
+  readonly #findVisitorMessage = new HotQuery((args: { visitorId: string; clientId: string }) =>
+    this.db
+      .selectFrom('messages as m')
+      .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+      .selectAll('m')
+      .where('c.visitor_id', '=', args.visitorId)
+      .where('m.client_id', '=', args.clientId),
+  );
+  readonly #insert = new HotQuery((values: MessageValues) => this.db.insertInto('messages').values(values).returning('id'));
+
   constructor(private readonly db: Kysely<Database>) {}
 
   /** A message the visitor already sent with this clientId (in any of their conversations). */
   async findVisitorMessage(visitorId: string, clientId: string, db: Db = this.db): Promise<Message | undefined> {
-    const row = await db
-      .selectFrom('messages as m')
-      .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
-      .selectAll('m')
-      .where('c.visitor_id', '=', visitorId)
-      .where('m.client_id', '=', clientId)
-      .executeTakeFirst();
+    const row = await this.#findVisitorMessage.first(db, { visitorId, clientId });
     return row ? toMessage(row) : undefined;
   }
 
@@ -29,7 +37,7 @@ export class MessagesRepo {
   }
 
   async insert(input: NewMessage, db: Db = this.db): Promise<Message> {
-    const values = {
+    const values: MessageValues = {
       conversation_id: input.conversationId,
       client_id: input.clientId,
       author: input.author,
@@ -41,8 +49,9 @@ export class MessagesRepo {
       created_at: input.createdAt,
       read_at: null,
     };
-    const { id } = await db.insertInto('messages').values(values).returning('id').executeTakeFirstOrThrow();
-    return toMessage({ id: Number(id), ...values });
+    const inserted = await this.#insert.first(db, values);
+    if (!inserted) throw new Error('insert into messages returned no id');
+    return toMessage({ id: Number(inserted.id), ...values });
   }
 
   /**
