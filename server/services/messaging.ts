@@ -131,7 +131,6 @@ export class Messaging {
           }
           return stored;
         }, contactId),
-      { checkFirst: false },
     );
     if (duplicate || !record) {
       const existing = record ?? (await this.store.conversations.get(message.conversationId));

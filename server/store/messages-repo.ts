@@ -55,16 +55,14 @@ export class MessagesRepo {
   }
 
   /**
-   * Runs `work`; if it hit the (conversation, clientId) unique index, answers with the stored message instead.
-   * `work` may also report a resend itself (it found the message under its own lock): then `find` isn't run first.
+   * Runs `work`; if it hit the (conversation, clientId) unique index, answers with the stored message instead. `work`
+   * may also report a resend itself (it found the message under its own lock). Nothing is looked up first: resends
+   * are rare, and a lookup per message is a round trip on PostgreSQL.
    */
   async deduplicated(
     find: () => Promise<Message | undefined>,
     work: () => Promise<Message | { resent: Message }>,
-    options: { checkFirst: boolean } = { checkFirst: true },
   ): Promise<{ message: Message; duplicate: boolean }> {
-    const existing = options.checkFirst ? await find() : undefined;
-    if (existing) return { message: existing, duplicate: true };
     try {
       const done = await work();
       return 'resent' in done ? { message: done.resent, duplicate: true } : { message: done, duplicate: false };

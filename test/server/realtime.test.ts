@@ -279,6 +279,30 @@ test('a resent message (same clientId) is stored once and answered with the stor
   assert.equal(await h.hub.store.messages.count(first.conversation.id), 2, 'the message once, and one bot answer');
 });
 
+test('an agent’s resend committed with other messages is answered with the stored one; the others are stored', async (t) => {
+  const h = await startHub(t);
+  const token = await h.login();
+  const agent = await h.agentSocket(token);
+  const { socket } = await h.visitor();
+  const { conversation } = await say(socket, 'hi');
+  const id = clientId();
+  const send = (text: string, messageId = clientId()) =>
+    request<{ message: Message }>(agent, 'message:send', { conversationId: conversation.id, clientId: messageId, text });
+  const first = await send('one reply', id);
+  // In one turn: the resend (refused by the unique index inside the shared transaction) and five new replies.
+  const [resent, ...others] = await Promise.all([send('one reply', id), ...[1, 2, 3, 4, 5].map((n) => send(`reply ${n}`))]);
+  assert.equal(resent?.data?.message.id, first.data?.message.id, 'the resend answers with the stored message');
+  for (const other of others) assert.ok(other.data && other.data.message.id > (first.data?.message.id ?? 0), JSON.stringify(other.error));
+  const stored = await h.hub.store.messages.latest(conversation.id, 100);
+  assert.deepEqual(
+    stored
+      .filter((m) => m.author === 'agent')
+      .map((m) => m.text)
+      .sort(),
+    ['one reply', 'reply 1', 'reply 2', 'reply 3', 'reply 4', 'reply 5'],
+  );
+});
+
 test('after a reconnect, messages:since returns exactly the missed messages', async (t) => {
   const h = await startHub(t);
   const token = await h.login();
