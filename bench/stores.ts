@@ -20,6 +20,11 @@ export interface StoreRow {
   sequentialPerSec: number;
   concurrentPerSec: number;
   rawInsertPerSec: number;
+  /**
+   * CPU (user + system) this process spent per message with 50 in flight: the hub's own cost, which a busy machine
+   * changes far less than it changes the throughput (the hub runs in this process; PostgreSQL's CPU is not in it).
+   */
+  cpuMicrosPerMessage: number;
   /** concurrentPerSec / rawInsertPerSec. */
   fractionOfRaw: number;
 }
@@ -51,8 +56,11 @@ export async function storeThroughput(postgres?: string): Promise<StoreRow> {
   const sequentialPerSec = perSec(half, start);
 
   start = performance.now();
+  const cpuBefore = process.cpuUsage();
   await inBatches(half, IN_FLIGHT, (i) => hub.services.messaging.visitorSend(visitorAt(i), crypto.randomUUID(), `concurrent ${i}`));
   const concurrentPerSec = perSec(half, start);
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMicrosPerMessage = Math.round((cpu.user + cpu.system) / half);
 
   // The baseline: the least a store must do per message, one INSERT each, through the same driver and pool.
   start = performance.now();
@@ -79,5 +87,5 @@ export async function storeThroughput(postgres?: string): Promise<StoreRow> {
   await hub.close();
   await dropTestDatabase(dir, postgres);
   rmSync(dir, { recursive: true, force: true });
-  return { store, sequentialPerSec, concurrentPerSec, rawInsertPerSec, fractionOfRaw: Number((concurrentPerSec / rawInsertPerSec).toFixed(2)) };
+  return { store, sequentialPerSec, concurrentPerSec, rawInsertPerSec, cpuMicrosPerMessage, fractionOfRaw: Number((concurrentPerSec / rawInsertPerSec).toFixed(2)) };
 }
