@@ -87,5 +87,12 @@ export async function storeThroughput(postgres?: string): Promise<StoreRow> {
   await hub.close();
   await dropTestDatabase(dir, postgres);
   rmSync(dir, { recursive: true, force: true });
-  return { store, sequentialPerSec, concurrentPerSec, rawInsertPerSec, cpuMicrosPerMessage, fractionOfRaw: Number((concurrentPerSec / rawInsertPerSec).toFixed(2)) };
+  return {
+    store,
+    sequentialPerSec,
+    concurrentPerSec,
+    rawInsertPerSec,
+    cpuMicrosPerMessage,
+    fractionOfRaw: Number((concurrentPerSec / rawInsertPerSec).toFixed(2)),
+  };
 }
