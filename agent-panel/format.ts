@@ -25,6 +25,16 @@ export const INBOX_LABELS: Record<Inbox, string> = {
   all: 'All',
 };
 
+/** A count of conversations, "+" when it is only a lower bound: `1,000+`. */
+export function countText(total: number, lowerBound: boolean): string {
+  return `${total.toLocaleString('en-US')}${lowerBound ? '+' : ''}`;
+}
+
+/** "1 conversation", "12 conversations", "1,000+ conversations". */
+export function conversationCount(total: number, lowerBound: boolean): string {
+  return `${countText(total, lowerBound)} conversation${total === 1 && !lowerBound ? '' : 's'}`;
+}
+
 let languageNames: Intl.DisplayNames | null | undefined;
 
 /** A language tag's name in the agent's language (`fr-CA` → “Canadian French”), or the tag itself. */

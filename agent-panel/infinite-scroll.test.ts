@@ -1,7 +1,10 @@
 // The list pages with the hub's keyset cursor: the first page comes with the filter; scrolling to the end of the list
-// (or "Show more") appends the next, until every matching conversation is listed once.
-import { expect, waitUntil } from '@open-wc/testing';
-import { list, listRoot, listedIds, login, panel, unique, visitor } from './test-helpers.js';
+// (or "Show more") appends the next, until every matching conversation is listed once. A total the hub only knows
+// as a lower bound (a search for a common word) shows as "1,000+".
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import type { ConversationList } from '../protocol/api.js';
+import type { ConversationListView } from './components/conversation-list.js';
+import { api, list, listRoot, listedIds, login, panel, unique, visitor } from './test-helpers.js';
 
 describe('<switchboard-agent-panel> infinite scroll', () => {
   it('lists 60 matching conversations in pages of 50: the end of the list loads the rest, each once', async () => {
@@ -22,5 +25,25 @@ describe('<switchboard-agent-panel> infinite scroll', () => {
     expect(new Set(ids).size).to.equal(60, 'no conversation listed twice');
     await waitUntil(() => more() === null, 'the "Show more" button stayed after the last page');
     for (const v of visitors) v.socket.disconnect();
+  });
+
+  it('shows a lower-bound total with a plus, an exact one as it is', async () => {
+    const admin = await login();
+    const name = `Counted${unique().replace(/[^a-z0-9]/gi, '')}`;
+    const v = await visitor('count me', { first_name: name });
+    const { items } = await api<ConversationList>(admin, 'GET', `/api/conversations?q=${name}`);
+    expect(items.length).to.equal(1);
+    const view = await fixture<ConversationListView>(
+      html`<sb-conversation-list .items=${items} .total=${1000} .totalIsLowerBound=${true} more></sb-conversation-list>`,
+    );
+    const text = (selector: string) => view.shadowRoot?.querySelector(selector)?.textContent?.trim();
+    expect(text('.total')).to.equal('1,000+ conversations');
+    expect(text('.load-more')).to.equal('Show more (1 of 1,000+)');
+    view.total = 1;
+    view.totalIsLowerBound = false;
+    await view.updateComplete;
+    expect(text('.total')).to.equal('1 conversation');
+    expect(text('.load-more')).to.equal('Show more (1 of 1)');
+    v.socket.disconnect();
   });
 });

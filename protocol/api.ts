@@ -62,7 +62,13 @@ export interface LoginResponse {
 
 export interface ConversationList {
   items: ConversationSummary[];
+  /** How many conversations the filter lists (not only this page). */
   total: number;
+  /**
+   * Present when `total` is only a lower bound: a search for a common word counts the matches among the latest
+   * 1,000 conversations it may list, not further (the panel shows "1,000+").
+   */
+  totalIsLowerBound?: true;
   counts: InboxCounts;
   /** Ask with `cursor=<next>` for the following page; null on the last page. */
   next: string | null;

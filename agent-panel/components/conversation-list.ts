@@ -16,7 +16,7 @@ import {
 import { panelStyles } from '../agent-panel.styles.js';
 import { emitInternal } from '../events.js';
 import { cleanFilter, filterToParams } from '../filters.js';
-import { BOT_LABELS, CHANNEL_LABELS, INBOX_LABELS, TICKET_LABELS, formatTime, languageName } from '../format.js';
+import { BOT_LABELS, CHANNEL_LABELS, conversationCount, countText, formatTime, INBOX_LABELS, languageName, TICKET_LABELS } from '../format.js';
 import { tagChips } from './contact-card.js';
 import { listStyles } from './conversation-list.styles.js';
 
@@ -62,6 +62,8 @@ export class ConversationListView extends LitElement {
   @property({ attribute: false }) counts: InboxCounts = noCounts();
   @property({ attribute: false }) filter: ConversationFilter = { inbox: 'all' };
   @property({ attribute: false }) total = 0;
+  /** `total` is a lower bound (a search for a common word): shown as "1,000+". */
+  @property({ attribute: false }) totalIsLowerBound = false;
   @property({ attribute: false }) selectedId: string | null = null;
   @property({ type: Boolean }) loading = false;
   /** The hub has more pages of this list, and whether the next one is being fetched. */
@@ -213,7 +215,7 @@ export class ConversationListView extends LitElement {
         <label>Active to<input name="to" type="date" .value=${f.to?.slice(0, 10) ?? ''} @change=${this.#set('to')} /></label>
         ${filterCount ? html`<button type="button" class="clear-filters" @click=${() => this.#change(NO_FILTERS)}>Clear filters</button>` : nothing}
       </div>
-      <div class="summary" aria-live="polite"><span class="total">${this.loading ? 'Loading…' : `${this.total} conversation${this.total === 1 ? '' : 's'}`}</span></div>
+      <div class="summary" aria-live="polite"><span class="total">${this.loading ? 'Loading…' : conversationCount(this.total, this.totalIsLowerBound)}</span></div>
       ${
         this.items.length === 0
           ? this.#renderEmpty(active, filterCount)
@@ -223,7 +225,7 @@ export class ConversationListView extends LitElement {
           ${
             this.more
               ? html`<button type="button" class="load-more" ?disabled=${this.loadingMore} @click=${() => emitInternal(this, 'sb-load-more', null)}>
-                  ${this.loadingMore ? 'Loading more…' : `Show more (${this.items.length} of ${this.total})`}
+                  ${this.loadingMore ? 'Loading more…' : `Show more (${this.items.length} of ${countText(this.total, this.totalIsLowerBound)})`}
                 </button>`
               : nothing
           }`

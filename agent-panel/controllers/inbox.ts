@@ -38,6 +38,8 @@ export class InboxController implements ReactiveController {
   items: ConversationSummary[] = [];
   /** Conversations matching the filter at the hub (the list may hold its first pages only). */
   total = 0;
+  /** `total` is a lower bound: a search for a common word is counted among the latest conversations only. */
+  totalIsLowerBound = false;
   /** The cursor of the list's next page (null: all loaded), and whether it is being fetched (infinite scroll). */
   next: string | null = null;
   loadingMore = false;
@@ -123,7 +125,7 @@ export class InboxController implements ReactiveController {
     this.#openSeq++;
     this.#clearDownloads();
     this.contacts.stop();
-    this.#set({ items: [], total: 0, next: null, counts: NO_COUNTS, stats: null, selectedId: null, detail: null, loading: false });
+    this.#set({ items: [], total: 0, totalIsLowerBound: false, next: null, counts: NO_COUNTS, stats: null, selectedId: null, detail: null, loading: false });
   }
 
   /** The team changed (admin screens): the assignment and visibility pickers follow. */
@@ -166,7 +168,16 @@ export class InboxController implements ReactiveController {
       ]);
       if (seq !== this.#listSeq) return;
       for (const c of [...list.items, ...(all?.items ?? [])]) this.#track(c, false);
-      this.#set({ items: list.items, total: list.total, next: list.next ?? null, counts: list.counts, stats, languages, loading: false });
+      this.#set({
+        items: list.items,
+        total: list.total,
+        totalIsLowerBound: list.totalIsLowerBound === true,
+        next: list.next ?? null,
+        counts: list.counts,
+        stats,
+        languages,
+        loading: false,
+      });
       this.#emitUnread();
     } catch (error) {
       if (seq === this.#listSeq) this.#set({ loading: false, error: errorText(error) });
@@ -381,6 +392,7 @@ export class InboxController implements ReactiveController {
 type StateKey =
   | 'items'
   | 'total'
+  | 'totalIsLowerBound'
   | 'next'
   | 'loadingMore'
   | 'counts'

@@ -152,6 +152,11 @@ export const ConversationListSchema = Type.Object(
   {
     items: Type.Array(ConversationSummarySchema),
     total: Count,
+    totalIsLowerBound: Type.Optional(
+      Type.Literal(true, {
+        description: 'Present when `total` is a lower bound: a search for a common word counts the matches among the latest 1,000 conversations only.',
+      }),
+    ),
     counts: InboxCountsSchema,
     next: Nullable(Type.String({ description: 'The cursor of the following page; null on the last one.' })),
   },

@@ -58,13 +58,19 @@ export class Inbox {
   async list(viewer: Actor, filter: ConversationFilter): Promise<ConversationList> {
     const cutoff = this.retentionCutoff();
     const { cursor, ...rest } = filter;
-    const [{ rows, total, more }, counted] = await Promise.all([
+    const [{ rows, total, totalIsLowerBound, more }, counted] = await Promise.all([
       this.store.inbox.list(viewer, { ...rest, ...(cursor === undefined ? {} : { after: decodeCursor(cursor) }), retentionCutoff: cutoff }),
       this.store.inbox.countGroups(viewer, cutoff),
     ]);
     const items = await this.views.summaries(rows.map(toConversation));
     const last = rows.at(-1);
-    return { items, total, counts: fromGroups(counted, viewer.id).counts, next: more && last ? encodeCursor(last) : null };
+    return {
+      items,
+      total,
+      ...(totalIsLowerBound ? { totalIsLowerBound: true as const } : {}),
+      counts: fromGroups(counted, viewer.id).counts,
+      next: more && last ? encodeCursor(last) : null,
+    };
   }
 
   async stats(viewer: Actor): Promise<DashboardStats> {

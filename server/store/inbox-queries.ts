@@ -6,13 +6,13 @@ import { type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import { rangeEnd, rangeStart } from '../../protocol/inbox.js';
 import type { ConversationFilter } from '../../protocol/types.js';
 import { escapeLike, jsonItemPattern, type Viewer } from './base.js';
-import { conversationHasMessageMatching } from './message-search.js';
+import { after, type Candidates, InboxSearch, type ListKey, SEARCH_WINDOWS, type SearchWindows } from './inbox-search.js';
 import type { Dialect } from './migrations.js';
 import type { ConversationsTable, Database } from './schema.js';
 
 export interface ListOptions extends Omit<ConversationFilter, 'cursor'> {
   /** Keyset pagination: the rows after this one in the list's order. */
-  after?: { at: string; id: string };
+  after?: ListKey;
   /** Conversations with older last activity are hidden unless `includeOld` or a search. */
   retentionCutoff: string;
 }
@@ -35,26 +35,64 @@ export interface CountGroup {
 type ConversationEb = ExpressionBuilder<Database & { c: ConversationsTable }, 'c'>;
 
 export class InboxQueries {
+  readonly #search: InboxSearch;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
-  ) {}
+    windows: SearchWindows = SEARCH_WINDOWS,
+  ) {
+    this.#search = new InboxSearch(db, dialect, windows);
+  }
 
   /** SQL condition: the viewer may see the conversation (admins: all; agents: team-wide or listed). */
   #visible(eb: ConversationEb, viewer: Viewer) {
     return eb.or([eb('c.visible_to', '=', '[]'), eb('c.visible_to', 'like', jsonItemPattern(viewer.id))]);
   }
 
-  async list(viewer: Viewer, filter: ListOptions): Promise<{ rows: ConversationsTable[]; total: number; more: boolean }> {
-    const base = this.db
+  /**
+   * The filtered, visibility-checked page; a search (`q`) is inbox-search.ts's, whose total may be a lower bound.
+   */
+  async list(viewer: Viewer, filter: ListOptions): Promise<{ rows: ConversationsTable[]; total: number; totalIsLowerBound: boolean; more: boolean }> {
+    const limit = filter.limit ?? 50;
+    const offset = filter.after ? 0 : (filter.offset ?? 0);
+    const candidates = (key?: ListKey) => {
+      const all = this.#candidates(viewer, filter);
+      return key ? after(all, key) : all;
+    };
+    if (filter.q) return this.#search.list(candidates, filter.q, { limit, offset, cursor: filter.after });
+    const [found, count] = await Promise.all([
+      candidates(filter.after)
+        .selectAll('c')
+        .orderBy('c.last_activity_at', 'desc')
+        .orderBy('c.id')
+        .limit(limit + 1)
+        .offset(offset)
+        .execute(),
+      candidates()
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow(),
+    ]);
+    return { rows: found.slice(0, limit), total: Number(count.n), totalIsLowerBound: false, more: found.length > limit };
+  }
+
+  /** The conversations the filter selects, all but its search `q` (inbox-search.ts), with the contact joined as `k`. */
+  #candidates(viewer: Viewer, filter: ListOptions): Candidates {
+    // An inner join, written as a cross join so that SQLite keeps conversations outside (read in the list's order,
+    // each looking up its contact); with statistics it would rather read every contact and sort their conversations.
+    return this.db
       .selectFrom('conversations as c')
-      .innerJoin('contacts as k', 'k.id', 'c.contact_id')
+      .crossJoin('contacts as k')
+      .whereRef('k.id', '=', 'c.contact_id')
       .where((eb) => {
         const conditions = [] as Parameters<typeof eb.and>[0] & unknown[];
         if (viewer.role !== 'admin') conditions.push(this.#visible(eb as unknown as ConversationEb, viewer));
         // The views of protocol/inbox.ts `inInbox`, in SQL.
         const inbox = filter.inbox ?? 'all';
-        conditions.push(eb('c.state', '=', inbox === 'closed' ? 'closed' : 'open'));
+        const state = inbox === 'closed' ? 'closed' : 'open';
+        // A search has no retention cutoff to bound the rows, and SQLite would then read every open conversation by
+        // the state index and sort them; `+` keeps it on the last-activity index, newest first (inbox-search.ts).
+        conditions.push(filter.q && this.dialect === 'sqlite' ? sql<SqlBool>`+c.state = ${state}` : eb('c.state', '=', state));
         if (inbox === 'mine') conditions.push(eb.or([eb('c.holder_id', '=', viewer.id), eb('c.assignees', 'like', jsonItemPattern(viewer.id))]));
         if (inbox === 'unassigned') conditions.push(eb.and([eb('c.holder_id', 'is', null), eb('c.assignees', '=', '[]')]));
         if (inbox === 'outgoing') conditions.push(eb('c.outgoing', '=', 1));
@@ -63,16 +101,6 @@ export class InboxQueries {
           conditions.push(eb('c.outgoing', '=', 0), eb('c.ticket_status', '=', inbox));
         }
         if (!filter.includeOld && !filter.q) conditions.push(eb('c.last_activity_at', '>=', filter.retentionCutoff));
-        if (filter.q) {
-          // The person by name or email (a substring), or any message of the conversation (full text, every message).
-          const pattern = `%${escapeLike(filter.q.toLowerCase())}%`;
-          const inMessages = conversationHasMessageMatching(this.dialect, filter.q);
-          conditions.push(
-            inMessages
-              ? sql<SqlBool>`(lower(k.name) like ${pattern} escape '\\' or lower(coalesce(k.email, '')) like ${pattern} escape '\\' or ${inMessages})`
-              : sql<SqlBool>`(lower(k.name) like ${pattern} escape '\\' or lower(coalesce(k.email, '')) like ${pattern} escape '\\')`,
-          );
-        }
         if (filter.botStatus) conditions.push(eb('c.bot_status', '=', filter.botStatus));
         if (filter.ticketStatus) conditions.push(eb('c.ticket_status', '=', filter.ticketStatus));
         if (filter.channel) conditions.push(eb('c.channel', '=', filter.channel));
@@ -91,24 +119,6 @@ export class InboxQueries {
         if (filter.to) conditions.push(eb('c.last_activity_at', '<', rangeEnd(filter.to)));
         return eb.and(conditions);
       });
-    const limit = filter.limit ?? 50;
-    const after = filter.after;
-    // Keyset: the rows after the previous page's last one in the list's order (last activity, newest first; id).
-    const page = after
-      ? base.where((eb) => eb.or([eb('c.last_activity_at', '<', after.at), eb.and([eb('c.last_activity_at', '=', after.at), eb('c.id', '>', after.id)])]))
-      : base;
-    const [found, count] = await Promise.all([
-      page
-        .selectAll('c')
-        .orderBy('c.last_activity_at', 'desc')
-        .orderBy('c.id')
-        .limit(limit + 1)
-        .offset(after ? 0 : (filter.offset ?? 0))
-        .execute(),
-      base.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    const rows = found.slice(0, limit);
-    return { rows, total: Number(count.n), more: found.length > limit };
   }
 
   /** The visitor languages of the conversations the viewer may see within the retention window, most used first. */
