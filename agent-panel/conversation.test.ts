@@ -94,13 +94,15 @@ describe('<switchboard-agent-panel> conversation view', () => {
     const get = async () => (await api<ConversationDetail>(admin, 'GET', `/api/conversations/${v.conversationId}`)).conversation;
     const until = async (check: (c: ConversationSummary) => boolean, why: string) => {
       let last: ConversationSummary | null = null;
-      await waitUntil(
-        async () => {
+      try {
+        await waitUntil(async () => {
           last = await get();
           return check(last);
-        },
-        `${why}: ${JSON.stringify(last)}`,
-      );
+        });
+      } catch {
+        // waitUntil's message is fixed when it is called: report the state it last saw.
+        throw new Error(`${why}: ${JSON.stringify(last)}`);
+      }
     };
     const s = () => sideRoot(el);
 
@@ -128,16 +130,19 @@ describe('<switchboard-agent-panel> conversation view', () => {
 
     viewRoot(el).querySelector<HTMLButtonElement>('button.mute')?.click();
     await until((c) => c.muted, 'mute');
-    await waitUntil(() => viewRoot(el).querySelector('button.unmute'));
+    // A pushed change can render the next button while the previous request is still in flight
+    // (disabled until its reply): click only what a user could click.
+    const enabled = (selector: string) => viewRoot(el).querySelector<HTMLButtonElement>(`${selector}:not([disabled])`);
+    await waitUntil(() => enabled('button.unmute'));
     viewRoot(el).querySelector<HTMLButtonElement>('button.unmute')?.click();
     await until((c) => !c.muted, 'unmute');
 
-    await waitUntil(() => viewRoot(el).querySelector('button.close'));
+    await waitUntil(() => enabled('button.close'));
     viewRoot(el).querySelector<HTMLButtonElement>('button.close')?.click();
     await waitUntil(() => viewRoot(el).querySelector<HTMLDialogElement>('dialog.close-dialog')?.open, 'close dialog did not open');
     viewRoot(el).querySelector<HTMLButtonElement>('dialog.close-dialog button.confirm-close')?.click();
     await until((c) => c.state === 'closed' && c.ticketStatus === 'resolved', 'close');
-    await waitUntil(() => (viewRoot(el).querySelector('#reply') as HTMLTextAreaElement).disabled && viewRoot(el).querySelector('button.reopen'));
+    await waitUntil(() => (viewRoot(el).querySelector('#reply') as HTMLTextAreaElement).disabled && enabled('button.reopen'));
     viewRoot(el).querySelector<HTMLButtonElement>('button.reopen')?.click();
     await until((c) => c.state === 'open', 'reopen');
     v.socket.disconnect();
