@@ -85,7 +85,7 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
   app.setSerializerCompiler(cachedSerializerCompiler());
 
   const io = new Server(app.server, { cors: { origin: true }, maxHttpBufferSize: 64 * 1024, pingInterval: 20_000, pingTimeout: 20_000 });
-  const redisClients = config.redisUrl ? await useRedisAdapter(io, config.redisUrl) : [];
+  const redisClients = config.redisUrl ? await useRedisAdapter(io, config.redisUrl, config.redisPrefix) : [];
   const services = createServices(store, io, visitorTokens(secret), clock, config, secret);
   services.attachments.useLog({ warn: (obj, msg) => app?.log.warn(obj, msg) });
 
@@ -210,11 +210,22 @@ function answers(ping: Promise<unknown>): Promise<boolean> {
   ]).finally(() => clearTimeout(timer));
 }
 
-/** Several hub processes share rooms through Redis pub/sub. */
-async function useRedisAdapter(io: Server, url: string): Promise<{ quit(): Promise<unknown>; ping(): Promise<unknown> }[]> {
+/** Several hub processes share rooms through Redis pub/sub, on channels named after `prefix`. */
+async function useRedisAdapter(io: Server, url: string, prefix: string): Promise<{ quit(): Promise<unknown>; ping(): Promise<unknown> }[]> {
   const pub = createClient({ url });
   const sub = pub.duplicate();
   await Promise.all([pub.connect(), sub.connect()]);
-  io.adapter(createAdapter(pub, sub));
+  // The adapter publishes and forgets (broadcasts, presence answers): a publish that fails must not become an
+  // unhandled rejection, which ends the process. It happens on close(): an agent's disconnect handler still
+  // announces their presence after the clients quit. (Whoever awaits a publish still sees its error.)
+  const publish = pub.publish.bind(pub);
+  Object.defineProperty(pub, 'publish', {
+    value: (...args: Parameters<typeof publish>) => {
+      const published = publish(...args);
+      published.catch(() => undefined);
+      return published;
+    },
+  });
+  io.adapter(createAdapter(pub, sub, { key: prefix }));
   return [pub, sub];
 }

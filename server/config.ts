@@ -23,6 +23,11 @@ export interface Config {
   /** `sqlite:/path/file.db` or `postgres://…`. */
   databaseUrl: string;
   redisUrl: string | null;
+  /**
+   * Prefix of the Redis pub/sub channels the hubs talk on (the adapter's `key`). Hubs of one deployment share it;
+   * deployments (or test runs) sharing one Redis server need different ones, or they would hear each other's rooms.
+   */
+  redisPrefix: string;
   /** Signs visitor tokens. When null the hub generates one and keeps it in the database. */
   secret: string | null;
   adminEmail: string | null;
@@ -104,6 +109,7 @@ export const DEFAULTS: Omit<Config, 'databaseUrl'> = {
   port: 3000,
   host: '127.0.0.1',
   redisUrl: null,
+  redisPrefix: 'socket.io',
   secret: null,
   adminEmail: null,
   adminPassword: null,
@@ -226,6 +232,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     host: env.HOST || DEFAULTS.host,
     databaseUrl: url ? url : 'sqlite:./data/switchboard.db',
     redisUrl: env.REDIS_URL || null,
+    redisPrefix: env.REDIS_PREFIX?.trim() || DEFAULTS.redisPrefix,
     secret: env.SWITCHBOARD_SECRET || null,
     adminEmail: env.ADMIN_EMAIL || null,
     adminPassword: env.ADMIN_PASSWORD || null,

@@ -4,7 +4,7 @@
  * hub) are online with a cap of N; then both agents close everything at once, so both hubs drain the
  * same queue concurrently (and their sweepers drain it every second too). Checked in the database at
  * the end: no conversation assigned twice, no agent above the cap, and every free place filled.
- * scripts/test-server.mjs runs this file in the PostgreSQL pass.
+ * scripts/test-server.mjs runs this file in its two-hub run (TEST_DATABASE_URL on PostgreSQL).
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -36,7 +36,13 @@ const clients: { disconnect(): void }[] = [];
 
 before(async () => {
   databaseUrl = await testDatabaseUrl(dir, postgres);
-  const env = { DATABASE_URL: databaseUrl, REDIS_URL: redis, SWEEP_INTERVAL_MS: '1000', MESSAGES_PER_MINUTE: '6000' };
+  const env = {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redis,
+    REDIS_PREFIX: `switchboard-test-${randomUUID()}`,
+    SWEEP_INTERVAL_MS: '1000',
+    MESSAGES_PER_MINUTE: '6000',
+  };
   hubA = await spawnHub({ env });
   hubB = await spawnHub({ env }); // after A, so migrations have run once
   db = new pg.Client({ connectionString: databaseUrl });

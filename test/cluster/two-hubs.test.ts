@@ -3,7 +3,7 @@
  * (TEST_REDIS_URL): a visitor on hub A and agents on hub B chat both ways, see each other's
  * presence and typing, the one-agent rule holds across hubs, and when hub A is killed the
  * visitor reconnects through the same address to hub B with nothing lost.
- * scripts/test-server.mjs runs this file in the PostgreSQL pass (CI starts both services).
+ * scripts/test-server.mjs runs this file in its two-hub run, on PostgreSQL (CI starts both services).
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -66,7 +66,13 @@ let hubB: SpawnedHub;
 const clients: { disconnect(): void }[] = [];
 
 before(async () => {
-  const env = { DATABASE_URL: await testDatabaseUrl(dir, postgres), REDIS_URL: redis, SWEEP_INTERVAL_MS: '1000', MESSAGES_PER_MINUTE: '600' };
+  const env = {
+    DATABASE_URL: await testDatabaseUrl(dir, postgres),
+    REDIS_URL: redis,
+    REDIS_PREFIX: `switchboard-test-${randomUUID()}`,
+    SWEEP_INTERVAL_MS: '1000',
+    MESSAGES_PER_MINUTE: '600',
+  };
   hubA = await spawnHub({ env });
   hubB = await spawnHub({ env }); // after A, so migrations have run once
 });

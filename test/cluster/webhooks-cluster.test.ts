@@ -1,7 +1,7 @@
 /**
  * Two hub processes on one PostgreSQL database (and Redis), both running their webhook workers every 50 ms and
  * kicking them as they store deliveries: visitors write on both hubs, and the receiver gets every delivery, each
- * delivery id exactly once. scripts/test-server.mjs runs this file in the PostgreSQL pass.
+ * delivery id exactly once. scripts/test-server.mjs runs this file in its two-hub run.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -35,6 +35,7 @@ before(async () => {
   const env = {
     DATABASE_URL: await testDatabaseUrl(dir, postgres),
     REDIS_URL: redis,
+    REDIS_PREFIX: `switchboard-test-${randomUUID()}`,
     WEBHOOK_ALLOW_PRIVATE: '1',
     WEBHOOK_POLL_MS: '50',
     MESSAGES_PER_MINUTE: '600',

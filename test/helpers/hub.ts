@@ -67,6 +67,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     messagesPerMinute: 600,
     secret: 'test-secret-0123456789abcdef',
     demoSiteSecret: 'demo-site-secret',
+    // Its own Redis channels (when a test gives it REDIS_URL): hubs of other test files may share the server.
+    redisPrefix: `switchboard-test-${randomUUID()}`,
     ...overrides,
   };
 }
