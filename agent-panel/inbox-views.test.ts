@@ -36,7 +36,7 @@ describe('<switchboard-agent-panel> inbox views and tiles', () => {
     expect(buttons.map((b) => b.dataset['inbox'])).to.deep.equal([...INBOXES]);
     expect(buttons.map((b) => b.querySelector('.label')?.textContent?.trim())).to.deep.equal(LABELS);
 
-    const hub = await api<ConversationList>(admin, 'GET', '/api/conversations');
+    const hub = await api<Required<ConversationList>>(admin, 'GET', '/api/conversations');
     for (const inbox of INBOXES) {
       const n = viewButton(el, inbox).querySelector('.n') as HTMLElement;
       await waitUntil(

@@ -75,14 +75,20 @@ export class InboxTracker {
   }
 }
 
+/** The conversation to open for a visitor found by email or visitor id: open ones first, then the latest. */
+export async function visitorConversation(api: HubApi, ref: { email: string } | { visitorId: string }): Promise<ConversationSummary | undefined> {
+  const candidates = await visitorConversations(api, ref);
+  return candidates.sort((a, b) => Number(a.state === 'closed') - Number(b.state === 'closed') || b.lastActivityAt.localeCompare(a.lastActivityAt))[0];
+}
+
 /** Every conversation of a visitor found by email (exact, case-insensitive) or by visitor id. */
-export async function visitorConversations(api: HubApi, ref: { email: string } | { visitorId: string }): Promise<ConversationSummary[]> {
+async function visitorConversations(api: HubApi, ref: { email: string } | { visitorId: string }): Promise<ConversationSummary[]> {
   if ('visitorId' in ref)
     return (await api.call('GET /api/visitors/:id/export', { params: { id: ref.visitorId } })).conversations.map((entry) => entry.conversation);
   const email = ref.email.trim().toLowerCase();
   const [open, closed] = await Promise.all([
-    api.call('GET /api/conversations', { query: { q: email, includeOld: true, limit: 100 } }),
-    api.call('GET /api/conversations', { query: { q: email, inbox: 'closed', includeOld: true, limit: 100 } }),
+    api.call('GET /api/conversations', { query: { q: email, includeOld: true, limit: 100, counts: false } }),
+    api.call('GET /api/conversations', { query: { q: email, inbox: 'closed', includeOld: true, limit: 100, counts: false } }),
   ]);
   return [...open.items, ...closed.items].filter((c) => c.visitor.email?.toLowerCase() === email);
 }

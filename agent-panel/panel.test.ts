@@ -17,7 +17,8 @@ function spyOnFetch(token: string): { requests: string[]; hub: <T>(method: strin
   const requests: string[] = [];
   window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    requests.push(`${init?.method ?? 'GET'} ${new URL(url).pathname}`);
+    const { pathname, search } = new URL(url);
+    requests.push(`${init?.method ?? 'GET'} ${pathname}${search}`);
     return original(input, init);
   };
   const hub = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
@@ -143,7 +144,7 @@ describe('<switchboard-agent-panel> shell and customers view', () => {
     await only({ q: name, inbox: 'closed' }, [], 'closed inbox');
 
     // Inbox buttons show the hub's counts.
-    const counts = await api<ConversationList>(admin, 'GET', '/api/conversations');
+    const counts = await api<Required<ConversationList>>(admin, 'GET', '/api/conversations');
     el.setFilter({});
     await waitUntil(() => listRoot(el).querySelector('[data-inbox="all"] .n')?.textContent === String(counts.counts.all), 'count not shown');
 
@@ -324,10 +325,18 @@ describe('<switchboard-agent-panel> shell and customers view', () => {
       );
 
       expect(spy.requests, 'REST requests made for live updates').to.deep.equal([]);
+
+      // A filter change asks for the list alone: the counts and tiles don't depend on the filter, and the pushes keep them.
+      el.setFilter({ inbox: 'mine' });
+      await waitUntil(() => spy.requests.length === 1 && !el.inbox.loading, 'the Mine list was not asked for');
+      expect(spy.requests[0]).to.match(/^GET \/api\/conversations\?inbox=mine&counts=false$/);
+      expect(listedIds(el)).to.include(a.conversationId).and.not.include(b.conversationId);
+      el.setFilter({});
+      await waitUntil(() => spy.requests.length === 2 && !el.inbox.loading, 'the All list was not asked for');
       spy.restore();
 
       // What the panel computed is what the hub answers.
-      const hub = await api<ConversationList>(token, 'GET', '/api/conversations');
+      const hub = await api<Required<ConversationList>>(token, 'GET', '/api/conversations');
       const stats = await api<DashboardStats>(token, 'GET', '/api/stats');
       for (const inbox of INBOXES) expect(tab(el, inbox), inbox).to.equal(hub.counts[inbox]);
       expect(tile(el, 'assigned')).to.equal(stats.assignedToMe);

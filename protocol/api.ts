@@ -60,6 +60,11 @@ export interface LoginResponse {
   agent: Agent;
 }
 
+/** The list's query: the filter, and whether to count the inbox views too (default true). */
+export interface ConversationListQuery extends ConversationFilter {
+  counts?: boolean;
+}
+
 export interface ConversationList {
   items: ConversationSummary[];
   /** How many conversations the filter lists (not only this page). */
@@ -69,7 +74,12 @@ export interface ConversationList {
    * 1,000 conversations it may list, not further (the panel shows "1,000+").
    */
   totalIsLowerBound?: true;
-  counts: InboxCounts;
+  /**
+   * The unreplied count of every inbox view (they do not depend on the filter). Absent when asked with
+   * `counts=false`: a panel that holds them already keeps them exact from the live updates, and at a year of
+   * traffic counting is the costliest part of the list.
+   */
+  counts?: InboxCounts;
   /** Ask with `cursor=<next>` for the following page; null on the last page. */
   next: string | null;
 }
@@ -179,7 +189,7 @@ export interface ApiRoutes {
   /** The signed-in agent's own preferences (any role). */
   'PATCH /api/me': { body: MePatch; response: Agent };
 
-  'GET /api/conversations': { query: ConversationFilter; response: ConversationList };
+  'GET /api/conversations': { query: ConversationListQuery; response: ConversationList };
   'GET /api/conversations/:id': { response: ConversationDetail };
   /**
    * The visitor languages of the conversations this agent may see (open or closed, within the retention window),

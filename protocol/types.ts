@@ -240,7 +240,7 @@ export type InboxCounts = Record<Inbox, number>;
 
 export interface ConversationFilter {
   inbox?: Inbox;
-  /** Searches visitor name, email and the latest message text. */
+  /** Searches visitor names and emails and the text of every message. */
   q?: string;
   botStatus?: BotStatus;
   ticketStatus?: TicketStatus;

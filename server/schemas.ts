@@ -96,6 +96,7 @@ export const ConversationQuery = Type.Object(
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
     offset: Type.Optional(Type.Integer({ minimum: 0 })),
+    counts: Type.Optional(Type.Boolean({ description: 'false: leave out the inbox view counts (they do not depend on the filter). Default true.' })),
   },
   { additionalProperties: false },
 );

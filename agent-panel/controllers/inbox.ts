@@ -1,29 +1,32 @@
 /**
  * The panel's inbox state, as one Lit reactive controller: the list (items, total) for the current filter,
  * the tab counts, the dashboard tiles, the team, and the open conversation (detail, visitor typing,
- * downloads, and through `contacts` its contact, field definitions and tag catalogue). It makes the REST calls and applies the hub's live events, so `<switchboard-agent-panel>`
- * only renders what is here and the child components only fire intents.
+ * downloads, and through `contacts` its contact, field definitions and tag catalogue). It makes the REST calls and
+ * applies the hub's live events, so `<switchboard-agent-panel>` only renders what is here and the child components
+ * only fire intents.
  *
  * Why: live updates are applied locally. Every `conversation:updated` / `conversation:deleted` carries the
  * conversation's inbox state before the change (`previous`), so the list (protocol/inbox.ts `matchesFilter`,
  * `upsert`), the tab counts and the tiles (`applyCountChange`) follow the push alone. REST is only asked on
- * the first load, a filter change, opening a conversation, and a socket (re)connect.
+ * the first load, a filter change (the list alone: counting is the hub's costliest read), opening a conversation,
+ * and a socket (re)connect.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { LanguageCount } from '../../protocol/api.js';
 import type { Contact } from '../../protocol/contacts.js';
 import type { ConversationChange } from '../../protocol/events.js';
-import { applyCountChange, dashboardStats, type InboxFields, inboxCounts, noCounts } from '../../protocol/inbox.js';
+import { type InboxFields, noCounts } from '../../protocol/inbox.js';
 import type { Agent, ConversationDetail, ConversationFilter, ConversationSummary, DashboardStats, InboxCounts, Message, Note } from '../../protocol/types.js';
 import type { HubApi } from '../api.js';
 import type { ContactScope, ConversationIntent, PanelEventMap } from '../events.js';
 import { withTyping, withViewers } from './collision.js';
-import { cleanFilter, countLanguage, matchesFilter, sameTags, upsert } from '../filters.js';
+import { cleanFilter, countLanguage, sameTags } from '../filters.js';
 import { errorText } from '../format.js';
-import { InboxTracker, visitorConversations } from '../panel-parts.js';
+import { InboxTracker, visitorConversation } from '../panel-parts.js';
 import { ContactContext } from './contact-context.js';
 import { DOWNLOAD_LABELS, revokeDownloads, withDownload, type Download, fetchDownload, runConversationIntent } from './conversation-actions.js';
 import { HubController } from './hub.js';
+import { moveCounts, placeInList, removeFromList } from './inbox-list.js';
 
 export type InboxHost = ReactiveControllerHost & HTMLElement;
 
@@ -70,6 +73,8 @@ export class InboxController implements ReactiveController {
   #me: Agent | null = null;
   #listSeq = 0;
   #openSeq = 0;
+  /** The counts, tiles and languages held came with this connection: the live updates keep them since. */
+  #counted = false;
   #tracker = new InboxTracker();
 
   constructor(
@@ -80,7 +85,10 @@ export class InboxController implements ReactiveController {
     this.contacts = new ContactContext(() => host.requestUpdate());
     this.live = new HubController(host, {
       // First connect and every reconnect: events may have been missed, so load afresh.
-      connect: () => void this.refresh(),
+      connect: () => {
+        this.#counted = false;
+        void this.refresh();
+      },
       refused: options.refused,
       'conversation:updated': (c, change) => this.#onUpdated(c, change),
       'conversation:deleted': ({ conversationId, previous }) => this.#onDeleted(conversationId, previous),
@@ -123,6 +131,7 @@ export class InboxController implements ReactiveController {
     this.#me = null;
     this.#listSeq++;
     this.#openSeq++;
+    this.#counted = false;
     this.#clearDownloads();
     this.contacts.stop();
     this.#set({ items: [], total: 0, totalIsLowerBound: false, next: null, counts: NO_COUNTS, stats: null, selectedId: null, detail: null, loading: false });
@@ -148,23 +157,29 @@ export class InboxController implements ReactiveController {
     void this.refresh();
   }
 
-  /** Fetches the list, the counts and the tiles (and, for the unread total, the whole inbox when filtered). */
+  /**
+   * Fetches the list for the filter. The first time on a connection also the tab counts, the tiles, the language
+   * choices and, for the unread total, the whole inbox when filtered; the live updates keep those afterwards.
+   */
   async refresh(): Promise<void> {
     const api = this.#api;
     if (!api || !this.#me) return;
     const seq = ++this.#listSeq;
+    const full = !this.#counted;
     this.#set({ loading: true });
     try {
       const unfiltered = this.filter.inbox === 'all' && Object.keys(this.filter).length === 1;
       const [list, stats, all, languages] = await Promise.all([
-        api.call('GET /api/conversations', { query: this.filter }),
-        api.call('GET /api/stats'),
-        unfiltered ? null : api.call('GET /api/conversations', { query: { inbox: 'all', limit: 200 } }),
+        api.call('GET /api/conversations', { query: { ...this.filter, counts: full } }),
+        full ? api.call('GET /api/stats') : this.stats,
+        full && !unfiltered ? api.call('GET /api/conversations', { query: { inbox: 'all', limit: 200, counts: false } }) : null,
         // The filter's choices: without them the filter still works (the choice in the URL is offered).
-        api.call('GET /api/languages').then(
-          (answer) => answer.items,
-          () => this.languages,
-        ),
+        full
+          ? api.call('GET /api/languages').then(
+              (answer) => answer.items,
+              () => this.languages,
+            )
+          : this.languages,
       ]);
       if (seq !== this.#listSeq) return;
       for (const c of [...list.items, ...(all?.items ?? [])]) this.#track(c, false);
@@ -173,11 +188,12 @@ export class InboxController implements ReactiveController {
         total: list.total,
         totalIsLowerBound: list.totalIsLowerBound === true,
         next: list.next ?? null,
-        counts: list.counts,
+        counts: list.counts ?? this.counts,
         stats,
         languages,
         loading: false,
       });
+      if (full) this.#counted = true;
       this.#emitUnread();
     } catch (error) {
       if (seq === this.#listSeq) this.#set({ loading: false, error: errorText(error) });
@@ -191,7 +207,7 @@ export class InboxController implements ReactiveController {
     const seq = this.#listSeq;
     this.#set({ loadingMore: true });
     try {
-      const page = await api.call('GET /api/conversations', { query: { ...this.filter, cursor: this.next } });
+      const page = await api.call('GET /api/conversations', { query: { ...this.filter, cursor: this.next, counts: false } });
       if (seq !== this.#listSeq) return;
       const known = new Set(this.items.map((c) => c.id));
       for (const c of page.items) this.#track(c, false);
@@ -229,14 +245,7 @@ export class InboxController implements ReactiveController {
   /** Opens the visitor's latest conversation (open ones first), found by email or visitor id. Resolves its id or null. */
   async openByVisitor(ref: { email: string } | { visitorId: string }): Promise<string | null> {
     if (!this.#api) return null;
-    let candidates: ConversationSummary[];
-    try {
-      candidates = await visitorConversations(this.#api, ref);
-    } catch (error) {
-      this.fail(error);
-      return null;
-    }
-    const best = candidates.sort((a, b) => Number(a.state === 'closed') - Number(b.state === 'closed') || b.lastActivityAt.localeCompare(a.lastActivityAt))[0];
+    const best = await visitorConversation(this.#api, ref).catch((error: unknown) => void this.fail(error));
     if (!best) return null;
     return (await this.open(best.id)) ? best.id : null;
   }
@@ -299,10 +308,7 @@ export class InboxController implements ReactiveController {
     this.#place(c);
     const me = this.#me;
     // `change` is absent only from a hub older than protocol/events.ts: the counts then wait for the next load.
-    if (me && change) {
-      this.counts = applyCountChange(this.counts, change.previous, c, me.id, inboxCounts);
-      if (this.stats) this.stats = applyCountChange(this.stats, change.previous, c, me.id, dashboardStats);
-    }
+    if (me && change) Object.assign(this, moveCounts(this, change.previous, c, me.id));
     // A conversation new to this agent in a language not offered yet: the language filter offers it.
     if (change && change.previous === null) this.languages = countLanguage(this.languages, c.language);
     this.#track(c, true);
@@ -311,13 +317,8 @@ export class InboxController implements ReactiveController {
 
   #onDeleted(conversationId: string, previous: InboxFields | null | undefined): void {
     const me = this.#me;
-    const listed = this.items.some((c) => c.id === conversationId);
-    this.items = this.items.filter((c) => c.id !== conversationId);
-    if (listed) this.total = Math.max(0, this.total - 1);
-    if (me && previous) {
-      this.counts = applyCountChange(this.counts, previous, null, me.id, inboxCounts);
-      if (this.stats) this.stats = applyCountChange(this.stats, previous, null, me.id, dashboardStats);
-    }
+    Object.assign(this, removeFromList(this, conversationId));
+    if (me && previous) Object.assign(this, moveCounts(this, previous, null, me.id));
     this.#tracker.remove(conversationId);
     if (this.selectedId === conversationId) this.close();
     this.host.requestUpdate();
@@ -333,12 +334,7 @@ export class InboxController implements ReactiveController {
       if (c.contactId !== before.contactId) this.contacts.follow(c.contactId);
       else if (!sameTags(c.contactTags, before.contactTags) && !sameTags(c.contactTags, this.contacts.state.contact?.tags)) void this.contacts.reload();
     }
-    if (this.#me) {
-      const listed = this.items.some((item) => item.id === c.id);
-      const keep = matchesFilter(c, this.filter, this.#me.id);
-      this.items = upsert(this.items, c, keep);
-      this.total = Math.max(0, this.total + Number(keep) - Number(listed));
-    }
+    if (this.#me) Object.assign(this, placeInList(this, c, this.filter, this.#me.id));
     this.host.requestUpdate();
   }
 
@@ -389,22 +385,8 @@ export class InboxController implements ReactiveController {
   }
 }
 
-type StateKey =
-  | 'items'
-  | 'total'
-  | 'totalIsLowerBound'
-  | 'next'
-  | 'loadingMore'
-  | 'counts'
-  | 'stats'
-  | 'loading'
-  | 'agents'
-  | 'selectedId'
-  | 'detail'
-  | 'typing'
-  | 'viewers'
-  | 'agentsTyping'
-  | 'downloads'
-  | 'error'
-  | 'closeError'
-  | 'languages';
+/** The state fields `#set` patches: every public field but the methods and the sub-controllers. */
+type StateKey = Exclude<
+  { [K in keyof InboxController]: InboxController[K] extends (...args: never[]) => unknown ? never : K }[keyof InboxController],
+  'live' | 'contacts'
+>;

@@ -157,7 +157,7 @@ export const ConversationListSchema = Type.Object(
         description: 'Present when `total` is a lower bound: a search for a common word counts the matches among the latest 1,000 conversations only.',
       }),
     ),
-    counts: InboxCountsSchema,
+    counts: Type.Optional(InboxCountsSchema),
     next: Nullable(Type.String({ description: 'The cursor of the following page; null on the last one.' })),
   },
   { title: 'ConversationList', additionalProperties: false },

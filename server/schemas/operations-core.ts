@@ -79,7 +79,8 @@ export const CORE_OPERATIONS = {
   'GET /api/conversations': {
     tag: 'conversations',
     summary: 'List, search and filter conversations',
-    description: 'Only the conversations this agent may see, with the unreplied count of every inbox view.',
+    description:
+      'Only the conversations this agent may see, with the unreplied count of every inbox view (`counts`). The counts do not depend on the filter: ask with `counts=false` when you have them already.',
     response: ConversationListSchema,
   },
   'GET /api/conversations/:id': { tag: 'conversations', summary: 'One conversation: summary, visitor, messages, notes', response: ConversationDetailSchema },

@@ -19,7 +19,7 @@ async function say(socket: VisitorSocket, text: string): Promise<Message> {
 async function views(h: TestHub, token: string): Promise<Record<Inbox, { ids: string[]; count: number }>> {
   const result = {} as Record<Inbox, { ids: string[]; count: number }>;
   for (const inbox of INBOXES) {
-    const list = await h.api<ConversationList>('GET', `/api/conversations?inbox=${inbox}&limit=200`, { token });
+    const list = await h.api<Required<ConversationList>>('GET', `/api/conversations?inbox=${inbox}&limit=200`, { token });
     assert.equal(list.status, 200);
     result[inbox] = { ids: list.body.items.map((c) => c.id).sort(), count: list.body.counts[inbox] };
     // A view's count is the unreplied messages of what it lists.

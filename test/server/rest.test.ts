@@ -106,8 +106,14 @@ describe('conversations', () => {
     assert.ok((await ids('language=en')).includes(ada.id));
     assert.deepEqual(await ids('language=fr'), []);
     assert.ok((await ids('channel=webchat')).includes(ada.id));
-    const counts = (await list('')).counts;
-    assert.ok(counts.all >= 2 && counts.unassigned >= 2);
+    const counted = await list('');
+    const counts = counted.counts;
+    assert.ok(counts && counts.all >= 2 && counts.unassigned >= 2);
+    // The counts do not depend on the filter, so a panel that holds them asks for the list alone.
+    const uncounted = await list('counts=false');
+    assert.equal(uncounted.counts, undefined);
+    assert.deepEqual({ ...uncounted, counts }, counted);
+    assert.deepEqual((await list('counts=true&tag=vip')).counts, counts);
     for (const bad of ['botStatus=great', 'ticketStatus=x', 'from=yesterday', 'limit=0', 'limit=1000', 'inbox=trash']) {
       assert.equal((await h.api('GET', `/api/conversations?${bad}`, { token: admin })).status, 400, bad);
     }
