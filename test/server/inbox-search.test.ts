@@ -306,7 +306,7 @@ test('every plan lists, pages and counts the matches of the reference', async (t
   assert.ok(lowerBounds > 0, 'the mixed plan walked common words and counted them as lower bounds');
 });
 
-test('a common word counts the latest 1,000 conversations and says "at least"; a rare one counts exactly', async (t) => {
+test('a common word counts the latest 1,000 conversations and says "at least"; a rare one counts exactly; so does a list of over 1,000', async (t) => {
   const h = await startHub(t);
   const admin = await h.login();
   const db = h.hub.store.db;
@@ -369,7 +369,9 @@ test('a common word counts the latest 1,000 conversations and says "at least"; a
   const rare = await list('rarebird');
   assert.deepEqual([rare.total, rare.totalIsLowerBound], [11, undefined], 'exactly the 11 conversations with the word');
   assert.equal(rare.items.length, 11);
-  // Not a search: the exact count, as before.
+  // Not a search: counted up to 1,000 too (a year of traffic would count every conversation of the view per page).
   const unfiltered = await list('');
-  assert.equal(unfiltered.totalIsLowerBound, undefined);
+  assert.deepEqual([unfiltered.total, unfiltered.totalIsLowerBound], [1_000, true], 'at least 1,000 of 1,050 listed');
+  const one = await h.api<ConversationList>('GET', '/api/conversations?contactId=bulk-contact-7', { token: admin });
+  assert.deepEqual([one.body.total, one.body.totalIsLowerBound], [1, undefined], 'fewer: the exact count');
 });
