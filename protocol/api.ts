@@ -70,8 +70,8 @@ export interface ConversationList {
   /** How many conversations the filter lists (not only this page). */
   total: number;
   /**
-   * Present when `total` is only a lower bound: a search for a common word counts the matches among the latest
-   * 1,000 conversations it may list, not further (the panel shows "1,000+").
+   * Present when `total` is only a lower bound (the panel shows "1,000+"): a list counts its conversations up to
+   * 1,000, and a search for a common word counts the matches among the latest 1,000 conversations it may list.
    */
   totalIsLowerBound?: true;
   /**

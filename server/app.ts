@@ -138,11 +138,15 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
   await seedDefaults(store, config, clock);
 
   let sweeper: NodeJS.Timeout | null = null;
+  let countFolder: NodeJS.Timeout | null = null;
+  let folding: Promise<unknown> = Promise.resolve();
   let smtp: InboundSmtp | null = null;
   services.emailInbound.useLog({ warn: (obj, msg) => app.log.warn(obj, msg) });
   const runSweep = () => services.sweeper.sweep().catch((error: unknown) => app.log.error({ err: error }, 'sweep failed'));
   app.addHook('onClose', async () => {
     if (sweeper) clearInterval(sweeper);
+    if (countFolder) clearInterval(countFolder);
+    await folding;
     await services.webhooks.stop();
     await smtp?.close();
     await services.email.stop();
@@ -172,6 +176,10 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
         sweeper.unref();
         void runSweep();
       }
+      // The tab counts' deltas, folded into their totals every second so that a count reads a few thousand rows.
+      const fold = () => store.inbox.totals.compact().catch((error: unknown) => app.log.error({ err: error }, 'count totals failed'));
+      countFolder = setInterval(() => (folding = fold()), 1000);
+      countFolder.unref();
       // The webhook worker (WEBHOOK_POLL_MS; 0 leaves it off).
       services.webhooks.start({ error: (obj, msg) => app.log.error(obj, msg) });
       // The email worker (needs SMTP_URL; EMAIL_POLL_MS = 0 leaves it off) and the reply listener (INBOUND_SMTP_PORT).

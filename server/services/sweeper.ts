@@ -67,6 +67,7 @@ export class Sweeper {
     await this.webhooks?.contactDeleted(removedContacts, 'empty');
     const { assigned, reassigned } = this.assignment ? await this.assignment.sweep() : { assigned: [], reassigned: [] };
     const attachmentsRemoved = (await this.attachments?.sweep()) ?? 0;
+    await this.store.inbox.totals.prune();
     this.metrics.sweep({
       unmuted: unmuted.length,
       inactive: inactive.length,

@@ -6,6 +6,7 @@ import { type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import { rangeEnd, rangeStart } from '../../protocol/inbox.js';
 import type { ConversationFilter } from '../../protocol/types.js';
 import { escapeLike, jsonItemPattern, type Viewer } from './base.js';
+import { CountTotals } from './count-totals.js';
 import { after, type Candidates, InboxSearch, type ListKey, SEARCH_WINDOWS, type SearchWindows } from './inbox-search.js';
 import type { Dialect } from './migrations.js';
 import type { ConversationsTable, Database } from './schema.js';
@@ -36,6 +37,8 @@ type ConversationEb = ExpressionBuilder<Database & { c: ConversationsTable }, 'c
 
 export class InboxQueries {
   readonly #search: InboxSearch;
+  /** The tab counts and tiles, kept by the database. */
+  readonly totals: CountTotals;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -43,6 +46,7 @@ export class InboxQueries {
     private readonly windows: SearchWindows = SEARCH_WINDOWS,
   ) {
     this.#search = new InboxSearch(db, dialect, windows);
+    this.totals = new CountTotals(db, dialect);
   }
 
   /** SQL condition: the viewer may see the conversation (admins: all; agents: team-wide or listed). */
@@ -147,25 +151,10 @@ export class InboxQueries {
   }
 
   /**
-   * The rows behind counts and tiles, aggregated in the database: the conversations visible to the viewer within the
-   * retention window, grouped by everything the views and tiles depend on (a few dozen groups, not one row each).
+   * The rows behind counts and tiles: the conversations visible to the viewer within the retention window, grouped
+   * by everything the views and tiles depend on (a few dozen groups), from the totals the database keeps (count-totals.ts).
    */
-  async countGroups(viewer: Viewer, retentionCutoff: string): Promise<CountGroup[]> {
-    const mine = jsonItemPattern(viewer.id);
-    const visible = viewer.role === 'admin' ? sql`1 = 1` : sql`(c.visible_to = '[]' or c.visible_to like ${mine})`;
-    const { rows } = await sql<CountGroup>`select c.state as state, c.outgoing as outgoing, c.ticket_status as ticket_status, c.expired as expired,
-        case when c.holder_id = ${viewer.id} or c.assignees like ${mine} then 1 else 0 end as mine,
-        case when c.holder_id is null and c.assignees = '[]' then 1 else 0 end as unassigned,
-        count(*) as conversations, sum(c.unreplied_count) as unreplied
-      from conversations c
-      where ${visible} and c.last_activity_at >= ${retentionCutoff}
-      group by 1, 2, 3, 4, 5, 6`.execute(this.db);
-    return rows.map((r) => ({
-      ...r,
-      conversations: Number(r.conversations),
-      unreplied: Number(r.unreplied),
-      mine: Number(r.mine),
-      unassigned: Number(r.unassigned),
-    }));
+  countGroups(viewer: Viewer, retentionCutoff: string): Promise<CountGroup[]> {
+    return this.totals.groups(viewer, retentionCutoff);
   }
 }

@@ -5,6 +5,7 @@
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 import type { UserData } from '../../protocol/types.js';
 import { createApiTokenTables } from './api-tokens-migration.js';
+import { createCountTotals } from './count-totals-migration.js';
 import type { Database } from './schema.js';
 import { createEmailTables } from './email-migration.js';
 import { createAttachmentTables } from './attachments-migration.js';
@@ -244,6 +245,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '010_message_search': {
       async up(db: Kysely<unknown>) {
         await createMessageSearch(db, dialect);
+      },
+    },
+    '011_count_totals': {
+      async up(db: Kysely<unknown>) {
+        await createCountTotals(db, dialect);
       },
     },
   };

@@ -12,7 +12,8 @@ import { test } from 'node:test';
 import pg from 'pg';
 import type { Contact, ContactList } from '../../protocol/contacts.js';
 import type { ConversationList } from '../../protocol/api.js';
-import type { ConversationDetail, Message } from '../../protocol/types.js';
+import { inboxCounts } from '../../protocol/inbox.js';
+import type { Agent, ConversationDetail, Message } from '../../protocol/types.js';
 import { userHash } from '../../server/auth.js';
 import { dropTestDatabase, testDatabaseUrl, testPostgresUrl } from '../helpers/databases.mjs';
 import { clientId, request, startHub } from '../helpers/hub.js';
@@ -45,6 +46,12 @@ test('a schema-001 database upgrades in place: every row kept, every visitor a c
   const list = await h.api<ConversationList>('GET', '/api/conversations?includeOld=true&limit=200', { token: admin });
   assert.equal(list.status, 200);
   assert.equal(list.body.total, 5, 'all five conversations');
+  // 011_count_totals counted the conversations stored before it: the tab counts are those of the listed ones
+  // within the retention window.
+  const me = await h.api<Agent>('GET', '/api/me', { token: admin });
+  const cutoff = new Date(h.clock.now().getTime() - 30 * 86_400_000).toISOString();
+  const recent = list.body.items.filter((c) => c.lastActivityAt >= cutoff);
+  assert.deepEqual(list.body.counts, inboxCounts(recent, me.body.id));
   const details = await Promise.all(list.body.items.map((c) => h.api<ConversationDetail>('GET', `/api/conversations/${c.id}`, { token: admin })));
   const messages = details.flatMap((d) => d.body.messages);
   assert.equal(messages.length, 11, 'every message');

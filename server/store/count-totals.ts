@@ -1,0 +1,93 @@
+/**
+ * The tab counts and tiles at any size (migration count-totals-migration.ts): a viewer's count groups are read
+ * from the totals per day and key, the deltas not folded in yet, and — for the day the retention cutoff falls in,
+ * which only counts in part — that day's conversations themselves. At 1,000,000 conversations that is a few
+ * thousand rows instead of the 80,000 conversations of a year's 30-day window, grouped.
+ */
+import { type Kysely, sql } from 'kysely';
+import type { Viewer } from './base.js';
+import { jsonItemPattern } from './base.js';
+import { COUNT_KEY } from './count-totals-migration.js';
+import type { CountGroup } from './inbox-queries.js';
+import type { Dialect } from './migrations.js';
+import type { Database } from './schema.js';
+
+const KEY_COLUMNS = sql.raw(COUNT_KEY.join(', '));
+const COLUMNS = sql.raw('state, outgoing, ticket_status, expired, holder_id, assignees, visible_to, conversations, unreplied');
+
+/** The first instant of the next UTC day after an ISO date-time's day, as ISO text compares. */
+const nextDay = (iso: string): string => new Date(Date.parse(`${iso.slice(0, 10)}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
+
+export class CountTotals {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  /** The viewer's conversations with last activity since `retentionCutoff`, grouped as inbox-queries.ts `CountGroup`. */
+  async groups(viewer: Viewer, retentionCutoff: string): Promise<CountGroup[]> {
+    const day = retentionCutoff.slice(0, 10);
+    const mine = jsonItemPattern(viewer.id);
+    const visible = viewer.role === 'admin' ? sql`1 = 1` : sql`(c.visible_to = '[]' or c.visible_to like ${mine})`;
+    const { rows } = await sql<CountGroup>`select c.state as state, c.outgoing as outgoing, c.ticket_status as ticket_status, c.expired as expired,
+        case when c.holder_id = ${viewer.id} or c.assignees like ${mine} then 1 else 0 end as mine,
+        case when c.holder_id = '' and c.assignees = '[]' then 1 else 0 end as unassigned,
+        sum(c.conversations) as conversations, sum(c.unreplied) as unreplied
+      from (
+        select ${COLUMNS} from inbox_count_totals where day > ${day}
+        union all
+        select ${COLUMNS} from inbox_count_deltas where day > ${day}
+        union all
+        select state, outgoing, ticket_status, expired, coalesce(holder_id, ''), assignees, visible_to, 1, unreplied_count
+          from conversations where last_activity_at >= ${retentionCutoff} and last_activity_at < ${nextDay(retentionCutoff)}
+      ) c
+      where ${visible}
+      group by 1, 2, 3, 4, 5, 6
+      having sum(c.conversations) > 0`.execute(this.db);
+    return rows.map((r) => ({
+      ...r,
+      conversations: Number(r.conversations),
+      unreplied: Number(r.unreplied),
+      outgoing: Number(r.outgoing),
+      expired: Number(r.expired),
+      mine: Number(r.mine),
+      unassigned: Number(r.unassigned),
+    }));
+  }
+
+  /**
+   * Folds the deltas into the totals; resolves how many groups it changed. Every hub runs it every second: on PostgreSQL
+   * one statement moves what its snapshot sees (a writer still in flight keeps its rows for the next run) and an
+   * advisory lock lets one hub at a time do it; SQLite has one writer.
+   */
+  async compact(): Promise<number> {
+    if (this.dialect === 'postgres') {
+      return this.db.transaction().execute(async (tx) => {
+        const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtext('switchboard.inbox_count_totals')) as locked`.execute(tx);
+        if (!rows[0]?.locked) return 0;
+        const moved = await sql`with moved as (delete from inbox_count_deltas returning ${KEY_COLUMNS}, conversations, unreplied)
+          insert into inbox_count_totals (${KEY_COLUMNS}, conversations, unreplied)
+          select ${KEY_COLUMNS}, sum(conversations), sum(unreplied) from moved group by ${KEY_COLUMNS}
+          on conflict (${KEY_COLUMNS}) do update set conversations = inbox_count_totals.conversations + excluded.conversations,
+            unreplied = inbox_count_totals.unreplied + excluded.unreplied`.execute(tx);
+        return Number(moved.numAffectedRows ?? 0);
+      });
+    }
+    // The first statement writes, so the transaction holds SQLite's write lock from its start (one that read first
+    // could not write after another connection had); no delta can arrive between the two statements.
+    return this.db.transaction().execute(async (tx) => {
+      // `where` before `on conflict`: SQLite's documented way to tell an upsert from a join's `on`.
+      const moved = await sql`insert into inbox_count_totals (${KEY_COLUMNS}, conversations, unreplied)
+        select ${KEY_COLUMNS}, sum(conversations), sum(unreplied) from inbox_count_deltas where true group by ${KEY_COLUMNS}
+        on conflict (${KEY_COLUMNS}) do update set conversations = inbox_count_totals.conversations + excluded.conversations,
+          unreplied = inbox_count_totals.unreplied + excluded.unreplied`.execute(tx);
+      await sql`delete from inbox_count_deltas`.execute(tx);
+      return Number(moved.numAffectedRows ?? 0);
+    });
+  }
+
+  /** Drops the groups left empty (conversations moved on to a later day or state): the sweeper's job. */
+  async prune(): Promise<void> {
+    await sql`delete from inbox_count_totals where conversations = 0 and unreplied = 0`.execute(this.db);
+  }
+}
