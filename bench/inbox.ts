@@ -182,8 +182,6 @@ export async function load(db: Kysely<Database>, dialect: Dialect): Promise<void
     CONVERSATIONS * MESSAGES_EACH,
   );
   log(`    ${dialect}: ${CONVERSATIONS * MESSAGES_EACH} messages in ${Math.round(performance.now() - started)} ms`);
-  if (dialect === 'postgres') await sql`analyze`.execute(db);
-  else await sql`analyze`.execute(db);
 }
 
 export type InboxTimings = Record<string, { p50: number; p95: number; rows: number }>;
@@ -204,8 +202,11 @@ export async function inboxAtScale(postgres?: string): Promise<InboxResult> {
   const hub = await buildHub({ ...DEFAULTS, databaseUrl, port: 0, logLevel: 'silent', sweepIntervalMs: 0, demoData: false }, { logger: false });
   const started = performance.now();
   await load(hub.store.db, hub.store.dialect);
-  // What a running hub does every second: the triggers' deltas of the load folded into the count totals.
+  // What a running hub does every second: the triggers' deltas of the load folded into the count totals. Then what
+  // autovacuum would have done long before a year was over: statistics, and (PostgreSQL) the dead rows of the fold
+  // cleared and the visibility map set.
   await hub.store.inbox.totals.compact();
+  await sql.raw(hub.store.dialect === 'postgres' ? 'vacuum analyze' : 'analyze').execute(hub.store.db);
   const loadSeconds = Math.round((performance.now() - started) / 1000);
   const admin: Actor = { id: 'admin-bench', name: 'Admin', role: 'admin' };
   // Agent 4 holds and is assigned conversations, and some are hidden from them (visibility lists of two others).

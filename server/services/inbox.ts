@@ -1,7 +1,7 @@
 /** The agent's reads: the inbox list with its tab counts, the dashboard tiles, one conversation in full. */
 import type { ConversationList, ConversationListQuery, LanguageCount, VisitorExport } from '../../protocol/api.js';
-import { dashboardStats, inboxCounts, type InboxFields } from '../../protocol/inbox.js';
-import type { ConversationDetail, DashboardStats, InboxCounts, Message, Visitor } from '../../protocol/types.js';
+import { dashboardStats, inboxCounts, type InboxFields, inInbox } from '../../protocol/inbox.js';
+import type { ConversationDetail, DashboardStats, Inbox as InboxView, InboxCounts, Message, Visitor } from '../../protocol/types.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { HubError, notFound } from '../errors.js';
@@ -25,7 +25,17 @@ const TRANSCRIPT_LIMIT = 100_000;
  * the unreplied tiles; the tiles that count conversations take the group's size.
  */
 function fromGroups(groups: CountGroup[], agentId: string): { counts: InboxCounts; stats: DashboardStats } {
-  const represent = (g: CountGroup): InboxFields => ({
+  const stand = groups.map((g) => represent(g, agentId));
+  const stats = dashboardStats(stand, agentId);
+  const open = groups.filter((g) => g.state === 'open');
+  stats.assignedToMe = open.filter((g) => g.mine).reduce((n, g) => n + g.conversations, 0);
+  stats.unassigned = open.filter((g) => g.unassigned).reduce((n, g) => n + g.conversations, 0);
+  return { counts: inboxCounts(stand, agentId), stats };
+}
+
+/** One conversation standing for a count group's (see fromGroups). */
+function represent(g: CountGroup, agentId: string): InboxFields {
+  return {
     state: g.state as InboxFields['state'],
     holderId: g.mine ? agentId : g.unassigned ? null : '\u0000someone else',
     assignees: [],
@@ -33,14 +43,16 @@ function fromGroups(groups: CountGroup[], agentId: string): { counts: InboxCount
     outgoing: g.outgoing === 1,
     ticketStatus: g.ticket_status as InboxFields['ticketStatus'],
     expired: g.expired === 1,
-  });
-  const stand = groups.map(represent);
-  const stats = dashboardStats(stand, agentId);
-  const open = groups.filter((g) => g.state === 'open');
-  stats.assignedToMe = open.filter((g) => g.mine).reduce((n, g) => n + g.conversations, 0);
-  stats.unassigned = open.filter((g) => g.unassigned).reduce((n, g) => n + g.conversations, 0);
-  return { counts: inboxCounts(stand, agentId), stats };
+  };
 }
+
+/** How many conversations an inbox view lists, from the count groups: exact, and without reading the view's rows. */
+function viewTotal(groups: CountGroup[], inbox: InboxView, agentId: string): number {
+  return groups.filter((g) => inInbox(represent(g, agentId), inbox, agentId)).reduce((n, g) => n + g.conversations, 0);
+}
+
+/** Keys of a list query that leave its total alone. */
+const PAGING = new Set(['inbox', 'limit', 'offset']);
 
 export class Inbox {
   constructor(
@@ -59,17 +71,26 @@ export class Inbox {
   async list(viewer: Actor, query: ConversationListQuery): Promise<ConversationList> {
     const cutoff = this.retentionCutoff();
     const { cursor, counts = true, ...rest } = query;
-    const [{ rows, total, totalIsLowerBound, more }, counted] = await Promise.all([
-      this.store.inbox.list(viewer, { ...rest, ...(cursor === undefined ? {} : { after: decodeCursor(cursor) }), retentionCutoff: cutoff }),
-      counts ? this.store.inbox.countGroups(viewer, cutoff) : null,
+    // A view without other filters (the tabs) takes its total from the count groups, which the database keeps.
+    const viewOnly = Object.keys(rest).every((key) => PAGING.has(key));
+    const [page, counted] = await Promise.all([
+      this.store.inbox.list(viewer, {
+        ...rest,
+        ...(cursor === undefined ? {} : { after: decodeCursor(cursor) }),
+        retentionCutoff: cutoff,
+        countTotal: !viewOnly,
+      }),
+      counts || viewOnly ? this.store.inbox.countGroups(viewer, cutoff) : null,
     ]);
+    const { rows, more, totalIsLowerBound } = page;
+    const total = viewOnly && counted ? viewTotal(counted, rest.inbox ?? 'all', viewer.id) : page.total;
     const items = await this.views.summaries(rows.map(toConversation));
     const last = rows.at(-1);
     return {
       items,
       total,
       ...(totalIsLowerBound ? { totalIsLowerBound: true as const } : {}),
-      ...(counted ? { counts: fromGroups(counted, viewer.id).counts } : {}),
+      ...(counted && counts ? { counts: fromGroups(counted, viewer.id).counts } : {}),
       next: more && last ? encodeCursor(last) : null,
     };
   }

@@ -16,6 +16,8 @@ export interface ListOptions extends Omit<ConversationFilter, 'cursor'> {
   after?: ListKey;
   /** Conversations with older last activity are hidden unless `includeOld` or a search. */
   retentionCutoff: string;
+  /** false: the caller counts the total (an inbox view's comes from the count groups); `total` is then 0. */
+  countTotal?: boolean;
 }
 
 /** Conversations alike for every inbox view and dashboard tile, and how many there are (see countGroups). */
@@ -75,15 +77,17 @@ export class InboxQueries {
         .limit(limit + 1)
         .offset(offset)
         .execute(),
-      this.db
-        .selectFrom(
-          candidates()
-            .select('c.id')
-            .limit(this.windows.count + 1)
-            .as('counted'),
-        )
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .executeTakeFirstOrThrow(),
+      filter.countTotal === false
+        ? { n: 0 }
+        : this.db
+            .selectFrom(
+              candidates()
+                .select('c.id')
+                .limit(this.windows.count + 1)
+                .as('counted'),
+            )
+            .select((eb) => eb.fn.countAll<number | string>().as('n'))
+            .executeTakeFirstOrThrow(),
     ]);
     const total = Number(count.n);
     const capped = total > this.windows.count;

@@ -22,6 +22,8 @@ async function views(h: TestHub, token: string): Promise<Record<Inbox, { ids: st
     const list = await h.api<Required<ConversationList>>('GET', `/api/conversations?inbox=${inbox}&limit=200`, { token });
     assert.equal(list.status, 200);
     result[inbox] = { ids: list.body.items.map((c) => c.id).sort(), count: list.body.counts[inbox] };
+    // A view's total (from the count groups) is what it lists.
+    assert.equal(list.body.total, list.body.items.length, `${inbox}: total`);
     // A view's count is the unreplied messages of what it lists.
     assert.equal(
       list.body.counts[inbox],
