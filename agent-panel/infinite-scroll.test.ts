@@ -12,11 +12,16 @@ describe('<switchboard-agent-panel> infinite scroll', () => {
     const name = `Scroller${unique().replace(/[^a-z0-9]/gi, '')}`;
     const visitors = [];
     for (let i = 0; i < 60; i++) visitors.push(await visitor(`page me ${i}`, { first_name: name }));
-    const el = await panel(admin, 1280, 800);
+    // A panel shorter than the window, as on a CRM page that fits the screen: only the list's own scrolling hides its end.
+    const el = await panel(admin, 1280, Math.min(500, window.innerHeight - 100));
     el.setFilter({ inbox: 'all', q: name });
     await waitUntil(() => list(el)?.total === 60 && listedIds(el).length === 50, 'the first page of 50 did not show', { timeout: 8000 });
     const more = () => listRoot(el).querySelector<HTMLButtonElement>('.load-more');
     expect(more()?.textContent).to.contain('50 of 60');
+    // Not before: the end of the list is out of view (intersection observers report on the next frames).
+    for (let frame = 0; frame < 3; frame++) await new Promise(requestAnimationFrame);
+    expect(el.inbox.loadingMore, 'asked for the next page without a scroll').to.equal(false);
+    expect(listedIds(el)).to.have.length(50);
 
     // Scrolling the end of the list into view asks for the next page.
     more()?.scrollIntoView();

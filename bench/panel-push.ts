@@ -25,6 +25,7 @@ export interface PanelPush {
   messages: number;
   restRequests: number;
   restPerMessage: number;
+  restByPath: Record<string, number>;
   /** The fewest conversations any panel shows at the end (from pushes alone). */
   conversationsListedPerPanel: number;
   listedByPanel: number[];
@@ -37,12 +38,18 @@ export async function panelPush(): Promise<PanelPush> {
   const browser = await launchChromium();
   let rest = 0;
   let counting = false;
+  /** What the REST requests were (method and path, ids replaced), to tell a reconnect's reload from anything else. */
+  const restByPath: Record<string, number> = {};
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const pages = await inBatches(PANELS, 5, async () => {
       const page = await context.newPage();
       page.on('request', (request) => {
-        if (counting && new URL(request.url()).pathname.startsWith('/api/')) rest++;
+        const { pathname } = new URL(request.url());
+        if (!counting || !pathname.startsWith('/api/')) return;
+        rest++;
+        const route = `${request.method()} ${pathname.replace(/\/[0-9a-f-]{16,}/g, '/:id')}`;
+        restByPath[route] = (restByPath[route] ?? 0) + 1;
       });
       await page.goto(`${hub.url}/demo/crm.html`);
       await page.getByLabel('Email').fill('admin@test.local');
@@ -89,6 +96,7 @@ export async function panelPush(): Promise<PanelPush> {
       messages,
       restRequests: rest,
       restPerMessage: Number((rest / messages).toFixed(3)),
+      restByPath,
       conversationsListedPerPanel: Math.min(...listed),
       listedByPanel: listed,
       hubCpuSeconds,

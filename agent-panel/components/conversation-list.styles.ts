@@ -17,7 +17,9 @@ export const listStyles = css`
   .hint { margin: 0; font-size: 12px; color: var(--sb-muted); }
   .filters input, .filters select { min-width: 0; width: 100%; }
   .summary { padding: 0 8px 6px; font-size: 12px; color: var(--sb-muted); display: flex; justify-content: space-between; gap: 6px; }
-  ul[role='listbox'] { list-style: none; margin: 0; padding: 0; overflow-y: auto; flex: 1; border-top: 1px solid var(--sb-border); outline-offset: -3px; }
+  /* The list and its "Show more" scroll together: the button comes into view only at the end of the list. */
+  .scroller { overflow-y: auto; flex: 1; min-height: 0; border-top: 1px solid var(--sb-border); }
+  ul[role='listbox'] { list-style: none; margin: 0; padding: 0; outline-offset: -3px; }
   li[role='option'] { padding: 8px 10px; border-bottom: 1px solid var(--sb-border); cursor: pointer; display: grid; gap: 2px; }
   li[role='option']:hover { background: var(--sb-surface-alt); }
   li[aria-selected='true'] { background: var(--sb-selected); }

@@ -99,13 +99,22 @@ export class ConversationListView extends LitElement {
     }
   }
 
+  /** Asks for the next page when "Show more" scrolls into the list's view (the list scrolls inside `.scroller`). */
   #watchEnd(): void {
     const end = this.renderRoot.querySelector('.load-more');
+    const scroller = this.renderRoot.querySelector('.scroller');
+    if (this.#endWatcher && this.#endWatcher.root !== scroller) {
+      this.#endWatcher.disconnect();
+      this.#endWatcher = null;
+    }
     this.#endWatcher?.disconnect();
-    if (!end) return;
-    this.#endWatcher ??= new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting) && this.more && !this.loadingMore) emitInternal(this, 'sb-load-more', null);
-    });
+    if (!end || !scroller) return;
+    this.#endWatcher ??= new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting) && this.more && !this.loadingMore) emitInternal(this, 'sb-load-more', null);
+      },
+      { root: scroller },
+    );
     this.#endWatcher.observe(end);
   }
 
@@ -219,16 +228,18 @@ export class ConversationListView extends LitElement {
       ${
         this.items.length === 0
           ? this.#renderEmpty(active, filterCount)
-          : html`<ul role="listbox" aria-label="Conversations" tabindex="0" aria-activedescendant=${this.activeId ? `c-${this.activeId}` : nothing} @keydown=${this.#onKey}>
-            ${this.items.map((c) => this.#renderItem(c))}
-          </ul>
-          ${
-            this.more
-              ? html`<button type="button" class="load-more" ?disabled=${this.loadingMore} @click=${() => emitInternal(this, 'sb-load-more', null)}>
-                  ${this.loadingMore ? 'Loading more…' : `Show more (${this.items.length} of ${countText(this.total, this.totalIsLowerBound)})`}
-                </button>`
-              : nothing
-          }`
+          : html`<div class="scroller">
+            <ul role="listbox" aria-label="Conversations" tabindex="0" aria-activedescendant=${this.activeId ? `c-${this.activeId}` : nothing} @keydown=${this.#onKey}>
+              ${this.items.map((c) => this.#renderItem(c))}
+            </ul>
+            ${
+              this.more
+                ? html`<button type="button" class="load-more" ?disabled=${this.loadingMore} @click=${() => emitInternal(this, 'sb-load-more', null)}>
+                    ${this.loadingMore ? 'Loading more…' : `Show more (${this.items.length} of ${countText(this.total, this.totalIsLowerBound)})`}
+                  </button>`
+                : nothing
+            }
+          </div>`
       }
     `;
   }

@@ -72,7 +72,7 @@ export class Inbox {
     const cutoff = this.retentionCutoff();
     const { cursor, counts = true, ...rest } = query;
     // A view without other filters (the tabs) takes its total from the count groups, which the database keeps.
-    const viewOnly = Object.keys(rest).every((key) => PAGING.has(key));
+    const viewOnly = Object.entries(rest).every(([key, value]) => value === undefined || PAGING.has(key));
     const [page, counted] = await Promise.all([
       this.store.inbox.list(viewer, {
         ...rest,
