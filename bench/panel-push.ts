@@ -56,6 +56,10 @@ export async function panelPush(): Promise<PanelPush> {
       await page.getByLabel('Password').fill('admin-password-1');
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByLabel('Password').waitFor({ state: 'detached' });
+      // Ready when its socket is connected and the load that the connection starts is done: counting starts after.
+      await page.waitForFunction(
+        () => document.querySelector<HTMLElement & { live?: { connected: boolean } }>('switchboard-agent-panel')?.live?.connected === true,
+      );
       await page.waitForLoadState('networkidle');
       return page;
     });
