@@ -53,15 +53,32 @@ export function languageName(tag: string): string {
   }
 }
 
-/** Today: time only; otherwise date and time, in the agent's locale. */
+/**
+ * Formatters made once: `toLocaleTimeString(…, options)` builds a new ICU formatter on every call (about 140 µs),
+ * and a list re-rendered for each live update formats every listed conversation's time.
+ */
+const formatters: { time?: Intl.DateTimeFormat; dayTime?: Intl.DateTimeFormat } = {};
+/** Times already formatted today (what "today" means changes at midnight, so the memo is per day). */
+const formatted = new Map<string, string>();
+let formattedOn = '';
+
+/** A time for lists and transcripts, in the agent's locale: time only today ("14:05"), else date and time. */
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '';
+  const today = new Date().toDateString();
+  if (today !== formattedOn || formatted.size > 5000) {
+    formatted.clear();
+    formattedOn = today;
+  }
+  const known = formatted.get(iso);
+  if (known !== undefined) return known;
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '';
-  const today = new Date().toDateString() === date.toDateString();
-  return today
-    ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
-    : date.toLocaleString(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  formatters.time ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+  formatters.dayTime ??= new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  const text = (today === date.toDateString() ? formatters.time : formatters.dayTime).format(date);
+  formatted.set(iso, text);
+  return text;
 }
 
 export function formatFull(iso: string | null | undefined): string {

@@ -16,7 +16,7 @@ import { openDatabase } from '../../server/store/db.js';
 import type { ConversationsTable } from '../../server/store/schema.js';
 import { dropTestDatabase, testDatabaseUrl } from '../helpers/databases.mjs';
 
-import { admin, assertCounts, at, conversation } from '../helpers/count-reference.js';
+import { assertCounts, at, conversation } from '../helpers/count-reference.js';
 
 async function openStore(t: { after(fn: () => Promise<void>): void }) {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-counts-'));
