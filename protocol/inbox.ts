@@ -2,8 +2,9 @@
  * What the inbox filters mean, written once. The hub's SQL implements the same filter (server/store),
  * the panel applies these predicates to live updates so that a pushed summary lands in (or leaves)
  * the right list without a refetch, and the counts on both sides come from `isMine`/`isUnassigned`.
- * A test (test/server/inbox-semantics.test.ts) runs the hub's query and these predicates over the
- * same conversations and requires the same answer.
+ * Tests hold both to it: test/server/inbox-views.test.ts (each view lists what these predicates say, and its
+ * count is its conversations' unreplied messages) and agent-panel/panel.test.ts (the panel's live list equals the
+ * hub's answer for every filter).
  */
 import {
   BOT_STATUSES,
@@ -146,11 +147,22 @@ export function byActivity(a: ConversationSummary, b: ConversationSummary): numb
   return b.lastActivityAt.localeCompare(a.lastActivityAt) || a.id.localeCompare(b.id);
 }
 
-/** Inserts, replaces or removes one conversation and keeps the order. */
+/**
+ * Inserts, replaces or removes one conversation of a list in `byActivity` order, keeping the order: one pass and a
+ * binary search, not a sort (a panel applies this to its whole list for every live update).
+ */
 export function upsert(items: ConversationSummary[], c: ConversationSummary, keep: boolean): ConversationSummary[] {
   const rest = items.filter((item) => item.id !== c.id);
-  if (keep) rest.push(c);
-  return rest.sort(byActivity);
+  if (!keep) return rest;
+  let low = 0;
+  let high = rest.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (byActivity(rest[middle] as ConversationSummary, c) <= 0) low = middle + 1;
+    else high = middle;
+  }
+  rest.splice(low, 0, c);
+  return rest;
 }
 
 export const noCounts = (): InboxCounts => Object.fromEntries(INBOXES.map((inbox) => [inbox, 0])) as InboxCounts;

@@ -1,6 +1,6 @@
 /**
  * The inbox's reads: the filtered, visibility-checked list and the rows behind the tab counts and
- * dashboard tiles. The filter means what protocol/inbox.ts says; inbox-semantics.test.ts holds both to it.
+ * dashboard tiles. The filter means what protocol/inbox.ts says; inbox-views.test.ts holds both to it.
  */
 import { type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import { rangeEnd, rangeStart } from '../../protocol/inbox.js';
