@@ -8,11 +8,23 @@ import { type Kysely, sql } from 'kysely';
 import type { Viewer } from './base.js';
 import { jsonItemPattern } from './base.js';
 import { COUNT_KEY } from './count-totals-migration.js';
+import { LANGUAGE_KEY } from './language-totals-migration.js';
 import type { CountGroup } from './inbox-queries.js';
 import type { Dialect } from './migrations.js';
 import type { Database } from './schema.js';
 
-const KEY_COLUMNS = sql.raw(COUNT_KEY.join(', '));
+/** A count the database keeps: its deltas' and totals' tables, the columns it is kept by and the summed ones. */
+interface Kept {
+  deltas: string;
+  totals: string;
+  key: readonly string[];
+  values: readonly string[];
+}
+
+const KEPT: Kept[] = [
+  { deltas: 'inbox_count_deltas', totals: 'inbox_count_totals', key: COUNT_KEY, values: ['conversations', 'unreplied'] },
+  { deltas: 'inbox_language_deltas', totals: 'inbox_language_totals', key: LANGUAGE_KEY, values: ['conversations'] },
+];
 const COLUMNS = sql.raw('state, outgoing, ticket_status, expired, holder_id, assignees, visible_to, conversations, unreplied');
 
 /** The first instant of the next UTC day after an ISO date-time's day, as ISO text compares. */
@@ -56,20 +68,31 @@ export class CountTotals {
   }
 
   /**
-   * Folds the deltas into the totals; resolves how many groups it changed. Every hub runs it every second: on PostgreSQL
-   * one statement moves what its snapshot sees (a writer still in flight keeps its rows for the next run) and an
-   * advisory lock lets one hub at a time do it; SQLite has one writer.
+   * Folds the deltas into the totals (the tab counts', then the languages'); resolves how many groups it changed.
+   * Every hub runs it every second: on PostgreSQL one statement per table moves what its snapshot sees (a writer
+   * still in flight keeps its rows for the next run) and an advisory lock lets one hub at a time do it; SQLite has
+   * one writer.
    */
   async compact(): Promise<number> {
+    let changed = 0;
+    for (const kept of KEPT) changed += await this.#fold(kept);
+    return changed;
+  }
+
+  async #fold({ deltas, totals, key, values }: Kept): Promise<number> {
+    const table = { deltas: sql.table(deltas), totals: sql.table(totals) };
+    const keyColumns = sql.raw(key.join(', '));
+    const valueColumns = sql.raw(values.join(', '));
+    const sums = sql.raw(values.map((v) => `sum(${v})`).join(', '));
+    const add = sql.raw(values.map((v) => `${v} = ${totals}.${v} + excluded.${v}`).join(', '));
     if (this.dialect === 'postgres') {
       return this.db.transaction().execute(async (tx) => {
-        const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtext('switchboard.inbox_count_totals')) as locked`.execute(tx);
+        const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtext(${`switchboard.${totals}`})) as locked`.execute(tx);
         if (!rows[0]?.locked) return 0;
-        const moved = await sql`with moved as (delete from inbox_count_deltas returning ${KEY_COLUMNS}, conversations, unreplied)
-          insert into inbox_count_totals (${KEY_COLUMNS}, conversations, unreplied)
-          select ${KEY_COLUMNS}, sum(conversations), sum(unreplied) from moved group by ${KEY_COLUMNS}
-          on conflict (${KEY_COLUMNS}) do update set conversations = inbox_count_totals.conversations + excluded.conversations,
-            unreplied = inbox_count_totals.unreplied + excluded.unreplied`.execute(tx);
+        const moved = await sql`with moved as (delete from ${table.deltas} returning ${keyColumns}, ${valueColumns})
+          insert into ${table.totals} (${keyColumns}, ${valueColumns})
+          select ${keyColumns}, ${sums} from moved group by ${keyColumns}
+          on conflict (${keyColumns}) do update set ${add}`.execute(tx);
         return Number(moved.numAffectedRows ?? 0);
       });
     }
@@ -77,17 +100,36 @@ export class CountTotals {
     // could not write after another connection had); no delta can arrive between the two statements.
     return this.db.transaction().execute(async (tx) => {
       // `where` before `on conflict`: SQLite's documented way to tell an upsert from a join's `on`.
-      const moved = await sql`insert into inbox_count_totals (${KEY_COLUMNS}, conversations, unreplied)
-        select ${KEY_COLUMNS}, sum(conversations), sum(unreplied) from inbox_count_deltas where true group by ${KEY_COLUMNS}
-        on conflict (${KEY_COLUMNS}) do update set conversations = inbox_count_totals.conversations + excluded.conversations,
-          unreplied = inbox_count_totals.unreplied + excluded.unreplied`.execute(tx);
-      await sql`delete from inbox_count_deltas`.execute(tx);
+      const moved = await sql`insert into ${table.totals} (${keyColumns}, ${valueColumns})
+        select ${keyColumns}, ${sums} from ${table.deltas} where true group by ${keyColumns}
+        on conflict (${keyColumns}) do update set ${add}`.execute(tx);
+      await sql`delete from ${table.deltas}`.execute(tx);
       return Number(moved.numAffectedRows ?? 0);
     });
+  }
+
+  /** The visitor languages of the viewer's conversations with last activity since `retentionCutoff`, with counts. */
+  async languages(viewer: Viewer, retentionCutoff: string): Promise<{ language: string; count: number }[]> {
+    const day = retentionCutoff.slice(0, 10);
+    const visible = viewer.role === 'admin' ? sql`1 = 1` : sql`(c.visible_to = '[]' or c.visible_to like ${jsonItemPattern(viewer.id)})`;
+    const { rows } = await sql<{ language: string; n: number | string }>`select c.language as language, sum(c.conversations) as n
+      from (
+        select language, visible_to, conversations from inbox_language_totals where day > ${day}
+        union all
+        select language, visible_to, conversations from inbox_language_deltas where day > ${day}
+        union all
+        select language, visible_to, 1 from conversations
+          where last_activity_at >= ${retentionCutoff} and last_activity_at < ${nextDay(retentionCutoff)}
+      ) c
+      where ${visible}
+      group by c.language
+      having sum(c.conversations) > 0`.execute(this.db);
+    return rows.map((row) => ({ language: row.language, count: Number(row.n) }));
   }
 
   /** Drops the groups left empty (conversations moved on to a later day or state): the sweeper's job. */
   async prune(): Promise<void> {
     await sql`delete from inbox_count_totals where conversations = 0 and unreplied = 0`.execute(this.db);
+    await sql`delete from inbox_language_totals where conversations = 0`.execute(this.db);
   }
 }

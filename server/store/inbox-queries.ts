@@ -139,19 +139,13 @@ export class InboxQueries {
       });
   }
 
-  /** The visitor languages of the conversations the viewer may see within the retention window, most used first. */
+  /**
+   * The visitor languages of the conversations the viewer may see within the retention window, most used first
+   * (from the totals the database keeps, count-totals.ts).
+   */
   async languages(viewer: Viewer, retentionCutoff: string): Promise<{ language: string; count: number }[]> {
-    const rows = await this.db
-      .selectFrom('conversations as c')
-      .select((eb) => ['c.language', eb.fn.countAll<number | string>().as('n')])
-      .where((eb) =>
-        eb.and([...(viewer.role === 'admin' ? [] : [this.#visible(eb as unknown as ConversationEb, viewer)]), eb('c.last_activity_at', '>=', retentionCutoff)]),
-      )
-      .groupBy('c.language')
-      .execute();
-    return rows
-      .map((row) => ({ language: row.language, count: Number(row.n) }))
-      .sort((a, b) => b.count - a.count || (a.language < b.language ? -1 : a.language > b.language ? 1 : 0));
+    const rows = await this.totals.languages(viewer, retentionCutoff);
+    return rows.sort((a, b) => b.count - a.count || (a.language < b.language ? -1 : a.language > b.language ? 1 : 0));
   }
 
   /**

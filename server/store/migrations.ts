@@ -6,6 +6,7 @@ import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely
 import type { UserData } from '../../protocol/types.js';
 import { createApiTokenTables } from './api-tokens-migration.js';
 import { createCountTotals } from './count-totals-migration.js';
+import { createLanguageTotals } from './language-totals-migration.js';
 import type { Database } from './schema.js';
 import { createEmailTables } from './email-migration.js';
 import { createAttachmentTables } from './attachments-migration.js';
@@ -250,6 +251,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '011_count_totals': {
       async up(db: Kysely<unknown>) {
         await createCountTotals(db, dialect);
+      },
+    },
+    '012_language_totals': {
+      async up(db: Kysely<unknown>) {
+        await createLanguageTotals(db, dialect);
       },
     },
   };

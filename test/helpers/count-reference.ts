@@ -35,8 +35,24 @@ export async function reference(db: Kysely<Database>, viewer: Viewer): Promise<s
 const shown = (groups: CountGroup[]): string[] =>
   groups.map((g) => `${[g.state, g.outgoing, g.ticket_status, g.expired, g.mine, g.unassigned].join('|')}: ${g.conversations} / ${g.unreplied}`).sort();
 
+/** The language filter's choices by definition: the viewer's conversations since the cutoff, per language. */
+export async function referenceLanguages(db: Kysely<Database>, viewer: Viewer): Promise<string[]> {
+  const rows = await db.selectFrom('conversations').selectAll().where('last_activity_at', '>=', CUTOFF).execute();
+  const counts = new Map<string, number>();
+  for (const c of rows) {
+    const visibleTo = JSON.parse(c.visible_to) as string[];
+    if (viewer.role !== 'admin' && visibleTo.length > 0 && !visibleTo.includes(viewer.id)) continue;
+    counts.set(c.language, (counts.get(c.language) ?? 0) + 1);
+  }
+  return [...counts].map(([language, n]) => `${language}: ${n}`).sort();
+}
+
 export async function assertCounts(db: Kysely<Database>, totals: CountTotals, when: string): Promise<void> {
-  for (const viewer of [admin, ann, bob]) assert.deepEqual(shown(await totals.groups(viewer, CUTOFF)), await reference(db, viewer), `${when}, ${viewer.id}`);
+  for (const viewer of [admin, ann, bob]) {
+    assert.deepEqual(shown(await totals.groups(viewer, CUTOFF)), await reference(db, viewer), `${when}, ${viewer.id}`);
+    const languages = (await totals.languages(viewer, CUTOFF)).map((l) => `${l.language}: ${l.count}`).sort();
+    assert.deepEqual(languages, await referenceLanguages(db, viewer), `${when}, ${viewer.id}'s languages`);
+  }
 }
 
 export function conversation(id: string, lastActivity: string, patch: Partial<ConversationsTable> = {}): ConversationsTable {

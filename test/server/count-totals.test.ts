@@ -1,5 +1,5 @@
 /**
- * The tab counts and tiles kept by the database (server/store/count-totals.ts) against their definition: the
+ * The tab counts, tiles and language choices kept by the database (server/store/count-totals.ts) against their definition: the
  * viewer's conversations with last activity since the cutoff, grouped — counted here from the conversations
  * themselves. Every kind of change a conversation goes through (new, a message, a reply, assigned, hidden,
  * closed, expired, moved to another day, deleted) passes through the triggers, before and after the deltas are
@@ -30,7 +30,7 @@ async function openStore(t: { after(fn: () => Promise<void>): void }) {
   return { ...opened, url, totals: new CountTotals(opened.db, opened.dialect) };
 }
 
-test('the kept counts equal the conversations counted, through every kind of change, before and after folding', async (t) => {
+test('the kept counts and languages equal the conversations counted, through every kind of change, before and after folding', async (t) => {
   const { db, totals } = await openStore(t);
   const update = (id: string, patch: Partial<ConversationsTable>) => db.updateTable('conversations').set(patch).where('id', '=', id).execute();
   // Before the cutoff's day, on it before and after the cutoff, and later days.
@@ -39,7 +39,7 @@ test('the kept counts equal the conversations counted, through every kind of cha
     .values([
       conversation('old', at(-3, 9)),
       conversation('early', at(0, 8)),
-      conversation('late', at(0, 15), { unreplied_count: 2 }),
+      conversation('late', at(0, 15), { unreplied_count: 2, language: 'fr' }),
       conversation('next-day', at(1, 10), { assignees: '["ann"]' }),
       conversation('hidden', at(2, 10), { visible_to: '["bob"]', holder_id: 'bob' }),
       conversation('outgoing', at(3, 10), { outgoing: 1, unreplied_count: 0 }),
@@ -59,13 +59,15 @@ test('the kept counts equal the conversations counted, through every kind of cha
   await update('outgoing', { state: 'closed', ticket_status: 'resolved' });
   await update('late', { expired: 1 });
   await update('next-day', { tags: '["vip"]', contact_id: null }); // changes no count
+  await update('outgoing', { language: 'de' }); // the visitor's language became known
   await assertCounts(db, totals, 'assigned, closed, expired');
   await db.deleteFrom('conversations').where('id', 'in', ['early', 'old']).execute();
   await assertCounts(db, totals, 'deleted');
   await totals.compact();
   await totals.prune();
   await assertCounts(db, totals, 'folded and pruned');
-  const { rows } = await sql<{ n: number | string }>`select count(*) as n from inbox_count_totals where conversations = 0`.execute(db);
+  const { rows } = await sql<{ n: number | string }>`select (select count(*) from inbox_count_totals where conversations = 0)
+    + (select count(*) from inbox_language_totals where conversations = 0) as n`.execute(db);
   assert.equal(Number(rows[0]?.n), 0, 'no empty group kept');
   assert.equal((await totals.compact()) >= 0, true);
 });

@@ -52,6 +52,12 @@ test('a schema-001 database upgrades in place: every row kept, every visitor a c
   const cutoff = new Date(h.clock.now().getTime() - 30 * 86_400_000).toISOString();
   const recent = list.body.items.filter((c) => c.lastActivityAt >= cutoff);
   assert.deepEqual(list.body.counts, inboxCounts(recent, me.body.id));
+  // 012_language_totals too: the language filter offers the listed ones' languages.
+  const languages = await h.api<{ items: { language: string; count: number }[] }>('GET', '/api/languages', { token: admin });
+  assert.equal(
+    languages.body.items.reduce((n, l) => n + l.count, 0),
+    recent.length,
+  );
   const details = await Promise.all(list.body.items.map((c) => h.api<ConversationDetail>('GET', `/api/conversations/${c.id}`, { token: admin })));
   const messages = details.flatMap((d) => d.body.messages);
   assert.equal(messages.length, 11, 'every message');
