@@ -1,8 +1,9 @@
 /**
- * The tab counts and tiles at any size (migration count-totals-migration.ts): a viewer's count groups are read
- * from the totals per day and key, the deltas not folded in yet, and — for the day the retention cutoff falls in,
- * which only counts in part — that day's conversations themselves. At 1,000,000 conversations that is a few
- * thousand rows instead of the 80,000 conversations of a year's 30-day window, grouped.
+ * The tab counts, tiles and language choices at any size (migrations count-totals-migration.ts and
+ * language-totals-migration.ts): a viewer's groups are read from the totals per day and key, the deltas not folded
+ * in yet, and — for the day the retention cutoff falls in, which only counts in part — that day's conversations
+ * themselves. At 1,000,000 conversations that is a few thousand rows instead of the 80,000 conversations of a
+ * year's 30-day window, grouped.
  */
 import { type Kysely, sql } from 'kysely';
 import type { Viewer } from './base.js';
