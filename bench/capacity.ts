@@ -2,16 +2,23 @@
  * Idle visitor connections held by one hub process: memory per connection and event-loop delay. The goal is 50,000
  * (#16); a process here may open at most `ulimit -Hn` files (20,000 in this sandbox, and raising it is not
  * permitted), so the full run stops just below the limit and says so in the results.
+ *
+ * The baseline, measured at each step in the same run: the bare Socket.IO relay (bench/echo-server.ts), the same
+ * library with nothing of ours, holding as many idle connections. It shows how much of a connection's memory is the
+ * hub's own.
  */
 import { execSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { type Socket, io } from 'socket.io-client';
 import { spawnHub } from '../test/helpers/spawn-hub.mjs';
 import { BENCH_ENV, health, inBatches, log, quick } from './common.js';
+import { startRelay } from './latency.js';
 
 /** The most open files a process may have (the hub needs one per connection, plus its own). */
 const hardLimit = execSync('sh -c "ulimit -Hn"').toString().trim();
 export const FD_LIMIT = hardLimit === 'unlimited' ? Number.POSITIVE_INFINITY : Number(hardLimit) || 1024;
 const HEADROOM = 1000;
+const WARM_UP = 200;
 const CAPACITY_STEPS = (quick ? [1000, 2000] : [1000, 5000, 10000, 20000, 50000]).filter((n) => n <= FD_LIMIT - HEADROOM);
 
 export interface CapacityRow {
@@ -19,37 +26,95 @@ export interface CapacityRow {
   rssMb: number;
   kbPerConnection: number;
   eventLoopP99Ms: number;
+  /** The bare Socket.IO relay holding as many idle connections: its RSS growth per connection. */
+  bareSocketIoKbPerConnection: number;
+}
+
+/** A process's resident memory, from /proc (the relay has no health route). */
+function rssBytes(pid: number): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb) * 1024;
+}
+
+/**
+ * Opens connections up to each step in turn and calls `measure` at each, after a quiet second. A first batch is
+ * opened and closed before, so that what a process sets up on its first connections (compiled code, grown heap
+ * spaces) is not counted per connection: `base` is read after it.
+ */
+async function stepUp<T>(open: () => Promise<Socket>, base: () => Promise<void>, measure: (connections: number) => Promise<T>): Promise<T[]> {
+  for (const s of await inBatches(WARM_UP, 200, open)) s.disconnect();
+  await quietSecond();
+  await base();
+  const sockets: Socket[] = [];
+  const rows: T[] = [];
+  try {
+    for (const step of CAPACITY_STEPS) {
+      sockets.push(...(await inBatches(step - sockets.length, 200, open)));
+      rows.push(await measure(sockets.length));
+    }
+  } finally {
+    for (const s of sockets) s.disconnect();
+  }
+  return rows;
+}
+
+const quietSecond = () => new Promise((r) => setTimeout(r, 1000));
+
+function connected(socket: Socket, event: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    socket.once(event, () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+async function bareSocketIo(): Promise<number[]> {
+  const relay = await startRelay(false);
+  try {
+    let base = 0;
+    return await stepUp(
+      () => connected(io(relay.url, { auth: { role: 'visitor' }, transports: ['websocket'], forceNew: true, reconnection: false }), 'connect'),
+      async () => {
+        base = rssBytes(relay.pid);
+      },
+      async (connections) => {
+        await quietSecond();
+        return Number(((rssBytes(relay.pid) - base) / connections / 1024).toFixed(1));
+      },
+    );
+  } finally {
+    relay.stop();
+  }
 }
 
 export async function capacity(): Promise<CapacityRow[]> {
   const hub = await spawnHub({ env: BENCH_ENV });
-  const base = (await health(hub.url)).rssBytes;
-  const sockets: Socket[] = [];
-  const rows: CapacityRow[] = [];
-  for (const step of CAPACITY_STEPS) {
-    sockets.push(
-      ...(await inBatches(step - sockets.length, 200, async () => {
-        const socket = io(`${hub.url}/visitor`, { auth: { site: 'demo' }, transports: ['websocket'], forceNew: true, reconnection: false });
-        await new Promise((r, j) => {
-          socket.once('session', r);
-          socket.once('connect_error', j);
-        });
-        return socket;
-      })),
+  let base = 0;
+  let rows: Omit<CapacityRow, 'bareSocketIoKbPerConnection'>[];
+  try {
+    rows = await stepUp(
+      () => connected(io(`${hub.url}/visitor`, { auth: { site: 'demo' }, transports: ['websocket'], forceNew: true, reconnection: false }), 'session'),
+      async () => {
+        base = (await health(hub.url)).rssBytes;
+      },
+      async (connections) => {
+        await health(hub.url); // reset the delay histogram, then measure a quiet second
+        await quietSecond();
+        const h = await health(hub.url);
+        const row = {
+          connections,
+          rssMb: Math.round(h.rssBytes / 1e6),
+          kbPerConnection: Number(((h.rssBytes - base) / connections / 1024).toFixed(1)),
+          eventLoopP99Ms: Number(h.eventLoopDelayMs.p99.toFixed(1)),
+        };
+        log(`  capacity ${connections}: ${JSON.stringify(row)}`);
+        return row;
+      },
     );
-    await health(hub.url); // reset the delay histogram, then measure a quiet second
-    await new Promise((r) => setTimeout(r, 1000));
-    const h = await health(hub.url);
-    rows.push({
-      connections: sockets.length,
-      rssMb: Math.round(h.rssBytes / 1e6),
-      kbPerConnection: Number(((h.rssBytes - base) / sockets.length / 1024).toFixed(1)),
-      eventLoopP99Ms: Number(h.eventLoopDelayMs.p99.toFixed(1)),
-    });
-    log(`  capacity ${sockets.length}: ${JSON.stringify(rows.at(-1))}`);
+  } finally {
+    await hub.stop('SIGKILL');
+    hub.cleanup();
   }
-  for (const s of sockets) s.disconnect();
-  await hub.stop('SIGKILL');
-  hub.cleanup();
-  return rows;
+  const bare = await bareSocketIo();
+  log(`  bare Socket.IO kB per connection: ${bare.join(', ')}`);
+  return rows.map((row, i) => ({ ...row, bareSocketIoKbPerConnection: bare[i] ?? Number.NaN }));
 }

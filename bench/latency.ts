@@ -115,7 +115,7 @@ export function relayTarget(url: string): Target {
 }
 
 /** A baseline relay in its own process (bench/echo-server.ts); `durable` stores each message in SQLite first. */
-export async function startRelay(durable: boolean): Promise<{ url: string; stop(): void }> {
+export async function startRelay(durable: boolean): Promise<{ url: string; pid: number; stop(): void }> {
   const dir = durable ? mkdtempSync(join(tmpdir(), 'switchboard-relay-')) : null;
   const args = ['--import', 'tsx', 'bench/echo-server.ts', ...(dir ? ['--durable', join(dir, 'relay.db')] : [])];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -127,6 +127,7 @@ export async function startRelay(durable: boolean): Promise<{ url: string; stop(
   );
   return {
     url,
+    pid: child.pid ?? 0,
     stop() {
       child.kill('SIGKILL');
       if (dir) rmSync(dir, { recursive: true, force: true });

@@ -21,6 +21,8 @@ export const listStyles = css`
   .scroller { overflow-y: auto; flex: 1; min-height: 0; border-top: 1px solid var(--sb-border); }
   ul[role='listbox'] { list-style: none; margin: 0; padding: 0; outline-offset: -3px; }
   li[role='option'] { padding: 8px 10px; border-bottom: 1px solid var(--sb-border); cursor: pointer; display: grid; gap: 2px; }
+  /* A long list lays out and paints only the rows near the view (they stay in the accessibility tree). */
+  li[role='option'] { content-visibility: auto; contain-intrinsic-size: auto 80px; }
   li[role='option']:hover { background: var(--sb-surface-alt); }
   li[aria-selected='true'] { background: var(--sb-selected); }
   li.active { box-shadow: inset 3px 0 0 var(--sb-accent); }

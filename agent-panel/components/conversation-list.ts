@@ -1,5 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { guard } from 'lit/directives/guard.js';
+import { repeat } from 'lit/directives/repeat.js';
 import type { LanguageCount } from '../../protocol/api.js';
 import type { TagCatalogue } from '../../protocol/contacts.js';
 import { noCounts } from '../../protocol/inbox.js';
@@ -230,7 +232,7 @@ export class ConversationListView extends LitElement {
           ? this.#renderEmpty(active, filterCount)
           : html`<div class="scroller">
             <ul role="listbox" aria-label="Conversations" tabindex="0" aria-activedescendant=${this.activeId ? `c-${this.activeId}` : nothing} @keydown=${this.#onKey}>
-              ${this.items.map((c) => this.#renderItem(c))}
+              ${this.#renderItems()}
             </ul>
             ${
               this.more
@@ -253,6 +255,19 @@ export class ConversationListView extends LitElement {
       <p>No conversations match ${what} in ${INBOX_LABELS[inbox]}.</p>
       <button type="button" class="clear-all" @click=${this.#clearAll}>Clear search and filters</button>
     </div>`;
+  }
+
+  /**
+   * Keyed by conversation, and each row re-rendered only when what it shows changed: a live update moves one
+   * conversation to the top, which unkeyed rewrote every row below it, and re-evaluated all of them per push.
+   */
+  #renderItems() {
+    const today = new Date().toDateString(); // a row's time reads "14:05" today, a date tomorrow
+    return repeat(
+      this.items,
+      (c) => c.id,
+      (c) => guard([c, c.id === this.selectedId, c.id === this.activeId, this.catalogue, today], () => this.#renderItem(c)),
+    );
   }
 
   #renderItem(c: ConversationSummary) {

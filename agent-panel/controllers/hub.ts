@@ -14,6 +14,8 @@ export type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>;
 export type HubHandlers = Partial<AgentServerToClient> & { connect?: () => void; refused?: () => void };
 
 export const ACK_TIMEOUT_MS = 10_000;
+/** The longest a push waits for the next animation frame before it is applied anyway. */
+const PUSH_BATCH_MAX_WAIT_MS = 100;
 
 export async function unwrap<T>(pending: Promise<Ack<T>>): Promise<T> {
   let ack: Ack<T>;
@@ -32,6 +34,7 @@ export class HubController implements ReactiveController {
   /** Set when the hub refused the token (connect_error `unauthorized`). */
   refused = false;
   #watching: string | null = null;
+  #pending: [handler: (...args: unknown[]) => void, args: unknown[]][] = [];
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -65,12 +68,37 @@ export class HubController implements ReactiveController {
     });
     for (const [name, handler] of Object.entries(this.handlers)) {
       if (name === 'connect' || name === 'refused' || !handler) continue;
-      socket.on(name as keyof AgentServerToClient, handler as never);
+      socket.on(name as keyof AgentServerToClient, ((...args: unknown[]) => this.#enqueue(handler as (...a: unknown[]) => void, args)) as never);
     }
     this.socket = socket;
   }
 
+  /**
+   * Pushes are applied in batches, one per animation frame: a busy inbox sends hundreds a second, and applying
+   * each in its own task re-rendered the panel for each. A batch runs in one task, so Lit renders once for it.
+   * The timer bounds the wait where frames stop (a hidden tab), so the queue never grows for long.
+   */
+  #enqueue(handler: (...args: unknown[]) => void, args: unknown[]): void {
+    this.#pending.push([handler, args]);
+    if (this.#pending.length > 1) return;
+    requestAnimationFrame(this.#flush);
+    setTimeout(this.#flush, PUSH_BATCH_MAX_WAIT_MS);
+  }
+
+  #flush = (): void => {
+    const batch = this.#pending;
+    this.#pending = [];
+    for (const [handler, args] of batch) {
+      try {
+        handler(...args);
+      } catch (error) {
+        reportError(error); // one bad push must not drop the rest of its batch
+      }
+    }
+  };
+
   disconnect(): void {
+    this.#pending = [];
     this.socket?.removeAllListeners();
     this.socket?.disconnect();
     this.socket = null;
