@@ -65,13 +65,19 @@ function parseStrings(json: string | undefined): Record<string, string> {
   }
 }
 
-/** The visitor's session token, read with the raw IndexedDB API (the database of session-db.ts); null for a new visitor. */
-function storedToken(key: string): Promise<string | null> {
+/**
+ * The visitor's session token, read with the raw IndexedDB API (the database of session-db.ts); null for a new visitor.
+ * `firstVisit` is called when there is no database at all.
+ */
+function storedToken(key: string, firstVisit: () => void): Promise<string | null> {
   return new Promise((resolve) => {
     try {
       const request = indexedDB.open(DB_NAME);
       // No database yet: a first visit. Don't create an empty one: the chat creates it with its stores.
-      request.onupgradeneeded = () => request.transaction?.abort();
+      request.onupgradeneeded = () => {
+        firstVisit();
+        request.transaction?.abort();
+      };
       request.onerror = (event) => {
         event.preventDefault();
         resolve(null);
@@ -246,7 +252,8 @@ function start(script: HTMLScriptElement | null): void {
   // A returning visitor: the badge from the hub, without the chat. The chat, once loaded, counts for itself. In a task
   // of its own, after the launcher is on the page: the loader's work is split in two short tasks.
   const checked = new Promise((resolve) => setTimeout(resolve, 0))
-    .then(() => storedToken(site))
+    // A first visit: the chat need not wait for its database to exist before it connects (connection.ts).
+    .then(() => storedToken(site, () => element.setAttribute('data-first-visit', '')))
     .then((token) => (token ? fetch(`${hub}/api/widget/unread`, { headers: { authorization: `Bearer ${token}` } }) : null))
     .then(async (response) => {
       if (!response?.ok || defined()) return;

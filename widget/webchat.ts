@@ -99,6 +99,12 @@ export class SwitchboardWebchat extends LitElement {
       hub: () => this.hub || location.origin,
       site: () => this.site,
       storageKey: () => this.storageKey || this.site,
+      // The loader marks a browser with no widget database yet; read once (a later connect finds the database).
+      firstVisit: () => {
+        const first = this.hasAttribute('data-first-visit');
+        this.removeAttribute('data-first-visit');
+        return first;
+      },
       userData: () => this.userData ?? window.SMARTLY_USER_DATA,
       onIncoming: (message) => this.#incoming(message),
       onRead: () => this.#setUnread(0),

@@ -43,6 +43,8 @@ export interface ConnectionOptions {
   /** Separates sessions in IndexedDB and between tabs (defaults to the site key). */
   storageKey?: () => string;
   userData: () => UserData | undefined;
+  /** Nothing is stored in this browser yet (the loader found no database): connect without waiting for it. */
+  firstVisit?: () => boolean;
   /** A new message from the bot, an agent or the system (not on reload from the cache). */
   onIncoming?: (message: Message) => void;
   /** Another tab marked the conversation read. */
@@ -152,17 +154,34 @@ export class ConnectionController implements ReactiveController {
   }
 
   async #start(generation: number): Promise<void> {
-    const store = await openSessionStore(this.#key);
+    const opening = openSessionStore(this.#key);
+    // A first visit has no session to present: connect at once, while the database is created (60–100 ms of a
+    // slow phone's CPU, most of a first click's wait). The session it gets is saved once the database is there.
+    const early = this.options.firstVisit?.() === true;
+    if (early) {
+      this.#tabs.open(this.#key, (note) => void this.#onTabNote(note));
+      this.#session.connect({ token: null, visitorId: null });
+    }
+    const store = await opening;
+    if (generation !== this.#generation) return;
+    await this.#adopt(store);
+    if (early) return void (await this.#persist());
     const saved = await store.load();
     const outbox = await store.outbox();
     if (generation !== this.#generation) return;
-    this.#store = store;
     this.#lastSeenId = saved.lastSeenId;
     this.messages = saved.transcript.map((m) => ({ ...m, delivery: 'sent' as const }));
     for (const item of outbox) this.#showPending(item);
     this.host.requestUpdate();
     this.#tabs.open(this.#key, (note) => void this.#onTabNote(note));
     this.#session.connect(saved);
+  }
+
+  /** Takes the opened store in place of the memory one: what was queued meanwhile moves into it, so it is kept. */
+  async #adopt(store: SessionStore): Promise<void> {
+    const queued = await this.#store.outbox();
+    this.#store = store;
+    for (const item of queued) await store.enqueue(item);
   }
 
   /** Adds or updates a message of the transcript (from the hub, an ack or another tab). */
