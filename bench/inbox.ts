@@ -25,6 +25,7 @@ const MESSAGES_EACH = 5;
 const CONTACTS = quick ? 5_000 : 50_000;
 const AGENTS = 20;
 const REPEAT = quick ? 10 : 20;
+const WARM_UP = 2;
 const DAY = 86_400;
 const NOW = Math.floor(Date.now() / 1000);
 
@@ -233,6 +234,9 @@ export async function inboxAtScale(postgres?: string): Promise<InboxResult> {
   const time = async (name: string, run: () => Promise<number>) => {
     const times: number[] = [];
     let rows = 0;
+    // Untimed first: a hub that has been up has the query's pages in memory (the first call after the load reads
+    // them from disk, and at 20 calls one such call is the p95).
+    for (let r = 0; r < WARM_UP; r++) await run();
     for (let r = 0; r < REPEAT; r++) {
       const t = performance.now();
       rows = await run();

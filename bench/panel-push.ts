@@ -29,6 +29,8 @@ export interface PanelPush {
   /** The fewest conversations any panel shows at the end (from pushes alone). */
   conversationsListedPerPanel: number;
   listedByPanel: number[];
+  /** The fewest conversations any panel counts in its list's total at the end (listed, or the pages not loaded). */
+  conversationsKnownPerPanel: number;
   hubCpuSeconds: number;
   hubCpuMsPerMessage: number;
 }
@@ -84,13 +86,20 @@ export async function panelPush(): Promise<PanelPush> {
       );
     }
     // The panels follow from the pushes alone: wait (up to 20 s; 10–50 Chromium pages share the CPU) until every one
-    // lists every conversation, still counting any REST request they make meanwhile.
+    // knows every conversation, still counting any REST request they make meanwhile. A panel that reconnected and
+    // reloaded lists the first page (50) and knows the rest from its total: it is up to date too.
     const deadline = Date.now() + 20_000;
     let listed: number[] = [];
+    let known: number[] = [];
     do {
       await new Promise((r) => setTimeout(r, 250));
       listed = await Promise.all(pages.map((page) => page.getByRole('option').count()));
-    } while (Math.min(...listed) < VISITORS && Date.now() < deadline);
+      known = await Promise.all(
+        pages.map((page) =>
+          page.evaluate(() => document.querySelector<HTMLElement & { inbox: { total: number } }>('switchboard-agent-panel')?.inbox.total ?? 0),
+        ),
+      );
+    } while (Math.min(...known) < VISITORS && Date.now() < deadline);
     counting = false;
     const hubCpuSeconds = Number((cpuSeconds(pid) - cpuBefore).toFixed(2));
     for (const socket of visitors) socket.disconnect();
@@ -103,6 +112,7 @@ export async function panelPush(): Promise<PanelPush> {
       restByPath,
       conversationsListedPerPanel: Math.min(...listed),
       listedByPanel: listed,
+      conversationsKnownPerPanel: Math.min(...known),
       hubCpuSeconds,
       hubCpuMsPerMessage: Number(((hubCpuSeconds * 1000) / messages).toFixed(2)),
     };
