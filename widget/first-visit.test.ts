@@ -1,5 +1,6 @@
-// The chat's first moments, before its IndexedDB session store has opened: a first visit (the loader found no
-// database) connects at once and the session it gets is still saved; a message sent in that window is kept and sent.
+// The chat's first moments, before its IndexedDB session store has opened: a first visit the visitor opened (the loader
+// found no database and marks the element) connects at once, and the session it gets is still saved; a message sent in
+// that window is kept and sent.
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { api, login, testHub } from '../test/helpers/browser-hub.js';
 import type { ConversationDetail } from '../protocol/types.js';
@@ -9,22 +10,22 @@ import type { SwitchboardWebchat } from './webchat.js';
 
 const unique = () => `t-${Math.random().toString(36).slice(2)}`;
 
-function mountNow(storageKey: string, firstVisit: boolean): SwitchboardWebchat {
+function mountNow(storageKey: string, connectNow: boolean): SwitchboardWebchat {
   const el = document.createElement('switchboard-webchat') as SwitchboardWebchat;
   el.hub = testHub.url;
   el.site = 'demo';
   el.storageKey = storageKey;
-  if (firstVisit) el.setAttribute('data-first-visit', '');
+  if (connectNow) el.setAttribute('data-connect-now', '');
   document.body.append(el);
   return el;
 }
 
 describe('<switchboard-webchat> before its database opens', () => {
-  it('a first visit connects at once, and its session is saved: the next page is the same visitor', async () => {
+  it('a first visit opened at once connects before its database exists, and its session is saved: the next page is the same visitor', async () => {
     const key = unique();
     const first = mountNow(key, true);
     await first.chat.ready;
-    expect(first.hasAttribute('data-first-visit'), 'the mark is read once').to.equal(false);
+    expect(first.hasAttribute('data-connect-now'), 'the mark is read once').to.equal(false);
     const visitorId = first.chat.visitorId;
     expect(visitorId).to.be.a('string');
     await waitUntil(async () => (await (await openSessionStore(key)).load()).token !== null, 'the session was not saved');
@@ -36,10 +37,10 @@ describe('<switchboard-webchat> before its database opens', () => {
     next.remove();
   });
 
-  for (const firstVisit of [false, true]) {
-    it(`keeps and sends a message sent before the database opened (${firstVisit ? 'first visit' : 'returning'})`, async () => {
+  for (const connectNow of [false, true]) {
+    it(`keeps and sends a message sent before the database opened (${connectNow ? 'connecting at once' : 'connecting after it'})`, async () => {
       const admin = await login();
-      const el = mountNow(unique(), firstVisit);
+      const el = mountNow(unique(), connectNow);
       const text = `said at once ${unique()}`;
       await el.chat.send(text); // the store is still the in-memory one here
       await waitUntil(() => el.chat.messages.find((m) => m.text === text)?.delivery === 'sent', 'the message was never sent', { timeout: 8000 });

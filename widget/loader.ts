@@ -204,6 +204,8 @@ function start(script: HTMLScriptElement | null): void {
   const load = (): Promise<void> => (loading ??= defined() ? Promise.resolve() : mounted.then(inject));
   const loadQuietly = () => void load().catch(() => undefined);
 
+  /** No widget database in this browser yet (known once the token check below has run). */
+  let firstVisit = false;
   let ready!: (element: SwitchboardWebchat) => void;
   const readyPromise = new Promise<SwitchboardWebchat>((resolve) => (ready = resolve));
   void customElements.whenDefined(TAG).then(async () => {
@@ -230,7 +232,10 @@ function start(script: HTMLScriptElement | null): void {
     // Before the upgrade these are plain properties of the element-to-be, which the chat takes over when it loads.
     open() {
       element.open = true;
-      if (!defined()) loadQuietly();
+      if (defined()) return;
+      // A first visit has nothing stored to read: the chat may connect while its database is made (connection.ts).
+      if (firstVisit) element.setAttribute('data-connect-now', '');
+      loadQuietly();
     },
     close() {
       element.open = false;
@@ -252,8 +257,7 @@ function start(script: HTMLScriptElement | null): void {
   // A returning visitor: the badge from the hub, without the chat. The chat, once loaded, counts for itself. In a task
   // of its own, after the launcher is on the page: the loader's work is split in two short tasks.
   const checked = new Promise((resolve) => setTimeout(resolve, 0))
-    // A first visit: the chat need not wait for its database to exist before it connects (connection.ts).
-    .then(() => storedToken(site, () => element.setAttribute('data-first-visit', '')))
+    .then(() => storedToken(site, () => (firstVisit = true)))
     .then((token) => (token ? fetch(`${hub}/api/widget/unread`, { headers: { authorization: `Bearer ${token}` } }) : null))
     .then(async (response) => {
       if (!response?.ok || defined()) return;

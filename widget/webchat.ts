@@ -99,11 +99,11 @@ export class SwitchboardWebchat extends LitElement {
       hub: () => this.hub || location.origin,
       site: () => this.site,
       storageKey: () => this.storageKey || this.site,
-      // The loader marks a browser with no widget database yet; read once (a later connect finds the database).
-      firstVisit: () => {
-        const first = this.hasAttribute('data-first-visit');
-        this.removeAttribute('data-first-visit');
-        return first;
+      // The loader's mark: a first visit clicked open; read once (a later connect finds the database).
+      connectNow: () => {
+        const now = this.hasAttribute('data-connect-now');
+        this.removeAttribute('data-connect-now');
+        return now;
       },
       userData: () => this.userData ?? window.SMARTLY_USER_DATA,
       onIncoming: (message) => this.#incoming(message),

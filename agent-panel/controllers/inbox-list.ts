@@ -3,7 +3,7 @@
  * changed conversation lands in the filtered list, and how the tab counts and tiles move from its previous inbox state.
  */
 import { applyCountChange, dashboardStats, type InboxFields, inboxCounts } from '../../protocol/inbox.js';
-import type { ConversationFilter, ConversationSummary, DashboardStats, InboxCounts } from '../../protocol/types.js';
+import type { ConversationDetail, ConversationFilter, ConversationSummary, DashboardStats, InboxCounts } from '../../protocol/types.js';
 import { matchesFilter, upsert } from '../filters.js';
 
 export interface ListedState {
@@ -37,4 +37,17 @@ export function moveCounts(state: CountState, previous: InboxFields | null, next
     counts: applyCountChange(state.counts, previous, next, agentId, inboxCounts),
     stats: state.stats ? applyCountChange(state.stats, previous, next, agentId, dashboardStats) : null,
   };
+}
+
+/** The list and the open conversation after a visitor came online or left. */
+export function withPresence(
+  state: { items: ConversationSummary[]; detail: ConversationDetail | null },
+  visitorId: string,
+  online: boolean,
+): { items: ConversationSummary[]; detail: ConversationDetail | null } {
+  const items = state.items.map((c) => (c.visitorId === visitorId ? { ...c, visitor: { ...c.visitor, online } } : c));
+  const d = state.detail;
+  if (d?.conversation.visitorId !== visitorId) return { items, detail: d };
+  const conversation = { ...d.conversation, visitor: { ...d.conversation.visitor, online } };
+  return { items, detail: { ...d, visitor: { ...d.visitor, online }, conversation } };
 }

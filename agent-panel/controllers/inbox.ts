@@ -26,7 +26,7 @@ import { InboxTracker, visitorConversation } from '../panel-parts.js';
 import { ContactContext } from './contact-context.js';
 import { DOWNLOAD_LABELS, revokeDownloads, withDownload, type Download, fetchDownload, runConversationIntent } from './conversation-actions.js';
 import { HubController } from './hub.js';
-import { moveCounts, placeInList, removeFromList } from './inbox-list.js';
+import { moveCounts, placeInList, removeFromList, withPresence } from './inbox-list.js';
 
 export type InboxHost = ReactiveControllerHost & HTMLElement;
 
@@ -36,6 +36,8 @@ export interface InboxOptions {
 }
 
 const NO_COUNTS: InboxCounts = noCounts();
+/** How long signing in waits for the socket before it loads the list over REST anyway. */
+const FIRST_CONNECT_WAIT_MS = 3000;
 
 export class InboxController implements ReactiveController {
   items: ConversationSummary[] = [];
@@ -76,6 +78,8 @@ export class InboxController implements ReactiveController {
   /** The counts, tiles and languages held came with this connection: the live updates keep them since. */
   #counted = false;
   #tracker = new InboxTracker();
+  /** Hands the load begun by the socket's first connect to `start`. */
+  #connected: ((load: Promise<void>) => void) | null = null;
 
   constructor(
     private readonly host: InboxHost,
@@ -87,14 +91,16 @@ export class InboxController implements ReactiveController {
       // First connect and every reconnect: events may have been missed, so load afresh.
       connect: () => {
         this.#counted = false;
-        void this.refresh();
+        const load = this.refresh();
+        this.#connected?.(load);
+        this.#connected = null;
       },
       refused: options.refused,
       'conversation:updated': (c, change) => this.#onUpdated(c, change),
       'conversation:deleted': ({ conversationId, previous }) => this.#onDeleted(conversationId, previous),
       'message:new': (m) => this.#onMessage(m),
       'note:new': (n) => this.#onNote(n),
-      'visitor:presence': ({ visitorId, online }) => this.#onPresence(visitorId, online),
+      'visitor:presence': ({ visitorId, online }) => this.#set(withPresence(this, visitorId, online)),
       'visitor:typing': ({ conversationId, typing }) => {
         if (this.detail?.conversation.id === conversationId) this.#set({ typing });
       },
@@ -115,14 +121,24 @@ export class InboxController implements ReactiveController {
 
   // ------------------------------------------------------------ session
 
-  /** Signs the inbox in: loads the team, connects the socket (whose connect loads the list). Throws ApiError. */
+  /**
+   * Signs the inbox in: loads the team, connects the socket, resolves once the list has loaded. The socket's connect
+   * loads it (a load begun before the socket joined could miss a push: it was loaded twice); a socket that does not
+   * connect soon does not keep the list from loading. Throws ApiError.
+   */
   async start(api: HubApi, me: Agent): Promise<void> {
     this.#api = api;
     this.#me = me;
     this.agents = (await api.call('GET /api/agents')).items;
     void this.contacts.start(api);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const loaded = new Promise<boolean>((resolve) => {
+      this.#connected = (load) => void load.then(() => resolve(true));
+      timer = setTimeout(() => resolve(false), FIRST_CONNECT_WAIT_MS);
+    });
     this.live.connect(api.hub, api.token ?? '');
-    await this.refresh();
+    if (!(await loaded)) await this.refresh();
+    clearTimeout(timer);
   }
 
   stop(): void {
@@ -132,6 +148,7 @@ export class InboxController implements ReactiveController {
     this.#listSeq++;
     this.#openSeq++;
     this.#counted = false;
+    this.#connected = null;
     this.#clearDownloads();
     this.contacts.stop();
     this.#set({ items: [], total: 0, totalIsLowerBound: false, next: null, counts: NO_COUNTS, stats: null, selectedId: null, detail: null, loading: false });
@@ -352,15 +369,6 @@ export class InboxController implements ReactiveController {
     const d = this.detail;
     if (d?.conversation.id !== n.conversationId || d.notes.some((x) => x.id === n.id)) return;
     this.#set({ detail: { ...d, notes: [...d.notes, n] } });
-  }
-
-  #onPresence(visitorId: string, online: boolean): void {
-    this.items = this.items.map((c) => (c.visitorId === visitorId ? { ...c, visitor: { ...c.visitor, online } } : c));
-    const d = this.detail;
-    if (d?.conversation.visitorId === visitorId) {
-      this.detail = { ...d, visitor: { ...d.visitor, online }, conversation: { ...d.conversation, visitor: { ...d.conversation.visitor, online } } };
-    }
-    this.host.requestUpdate();
   }
 
   // ------------------------------------------------------------ public events

@@ -43,8 +43,11 @@ export interface ConnectionOptions {
   /** Separates sessions in IndexedDB and between tabs (defaults to the site key). */
   storageKey?: () => string;
   userData: () => UserData | undefined;
-  /** Nothing is stored in this browser yet (the loader found no database): connect without waiting for it. */
-  firstVisit?: () => boolean;
+  /**
+   * Connect without waiting for the database: nothing is stored in this browser yet (the loader found no database)
+   * and the visitor is waiting (they opened the chat). Loaded in idle time, the chat keeps its work in short steps.
+   */
+  connectNow?: () => boolean;
   /** A new message from the bot, an agent or the system (not on reload from the cache). */
   onIncoming?: (message: Message) => void;
   /** Another tab marked the conversation read. */
@@ -157,7 +160,7 @@ export class ConnectionController implements ReactiveController {
     const opening = openSessionStore(this.#key);
     // A first visit has no session to present: connect at once, while the database is created (60–100 ms of a
     // slow phone's CPU, most of a first click's wait). The session it gets is saved once the database is there.
-    const early = this.options.firstVisit?.() === true;
+    const early = this.options.connectNow?.() === true;
     if (early) {
       this.#tabs.open(this.#key, (note) => void this.#onTabNote(note));
       this.#session.connect({ token: null, visitorId: null });
