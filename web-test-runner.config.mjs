@@ -1,6 +1,7 @@
 // Browser tests: headless Debian Chromium against a real hub started for the run.
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, FAKE_MEDIA_ARGS } from './test/helpers/chromium-args.mjs';
 import { spawnHub, TEST_ADMIN, TEST_SITE_SECRET } from './test/helpers/spawn-hub.mjs';
 import { startReceiver } from './test/helpers/webhook-receiver.mjs';
 
@@ -19,18 +20,9 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+        executablePath: CHROMIUM_PATH,
         headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-          '--use-fake-device-for-media-stream',
-          '--use-fake-ui-for-media-stream',
-        ],
+        args: [...CHROMIUM_ARGS, ...FAKE_MEDIA_ARGS],
       },
     }),
   ],

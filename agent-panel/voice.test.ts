@@ -1,5 +1,5 @@
 // Voice notes in the agent panel against the real hub: recording with Chromium's fake microphone
-// (--use-fake-device-for-media-stream, --use-fake-ui-for-media-stream in web-test-runner.config.mjs), playing a
+// (--use-fake-device-for-media-stream, --use-fake-ui-for-media-stream from test/helpers/chromium-args.mjs), playing a
 // visitor's voice note, the microphone refused, no recorder, and the transcript's states. The browser tests' hub has no
 // AI provider: the real route answers "needs an AI provider" (shown as such); the transcript text itself comes from a
 // stubbed answer of the route (the route's contract with a provider is test/server/transcription.test.ts).

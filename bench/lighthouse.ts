@@ -8,6 +8,7 @@
  */
 import { spawnHub } from '../test/helpers/spawn-hub.mjs';
 import { BENCH_ENV, log } from './common.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/helpers/chromium-args.mjs';
 
 const PAGES = ['/demo/shop.html', '/demo/crm.html'];
 const CATEGORIES = ['performance', 'accessibility', 'best-practices'] as const;
@@ -64,8 +65,8 @@ export async function lighthouseRun(): Promise<LighthouseResult> {
   let chrome: Awaited<ReturnType<typeof launch>> | undefined;
   try {
     chrome = await launch({
-      chromePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-      chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      chromePath: CHROMIUM_PATH,
+      chromeFlags: ['--headless=new', ...CHROMIUM_ARGS],
     });
     const pages: LighthousePage[] = [];
     let version = '';

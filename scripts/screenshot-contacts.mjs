@@ -6,6 +6,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import { io } from 'socket.io-client';
 import { spawnHub, TEST_ADMIN } from '../test/helpers/spawn-hub.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/helpers/chromium-args.mjs';
 
 const SECRET = 'screenshot-site-secret';
 const hub = await spawnHub({ env: { DEMO_SITE_SECRET: SECRET } });
@@ -108,7 +109,7 @@ try {
   const goku$ = byEmail('san.goku@example.com');
   await call(token, 'POST', `/api/contacts/${goku$.id}/notes`, { text: 'Prefers email over phone. Gold loyalty tier since 2024.' });
 
-  browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args: ['--no-sandbox'] });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.addInitScript((t) => sessionStorage.setItem('switchboard-agent-token', t), token);
   await page.goto(`${hub.url}/demo/crm.html`);

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import { io } from 'socket.io-client';
 import { spawnHub, TEST_ADMIN } from '../test/helpers/spawn-hub.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/helpers/chromium-args.mjs';
 
 const hub = await spawnHub({ env: { DEMO_DATA: '1' } });
 const sockets = [];
@@ -53,7 +54,7 @@ try {
   await call(token, 'PUT', `/api/conversations/${marta}/assignees`, { agentIds: [me.id] });
   await call(token, 'PUT', `/api/conversations/${marta}/tags`, { tags: ['shipping'] });
 
-  browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args: ['--no-sandbox'] });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.addInitScript((t) => sessionStorage.setItem('switchboard-agent-token', t), token);
   await page.goto(`${hub.url}/demo/crm.html`);

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import { io } from 'socket.io-client';
 import { spawnHub, TEST_ADMIN } from '../test/helpers/spawn-hub.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/helpers/chromium-args.mjs';
 
 const hub = await spawnHub();
 const sockets = [];
@@ -63,7 +64,7 @@ try {
   await sam.say(`direct:${me.id}`, 'Do you have the latest reseller price list?');
   await sam.say(`direct:${me.id}`, 'Omar is asking for it.');
 
-  browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args: ['--no-sandbox'] });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   await page.addInitScript((t) => sessionStorage.setItem('switchboard-agent-token', t), token);
   await page.goto(`${hub.url}/demo/crm.html`);

@@ -1,5 +1,5 @@
 // Voice notes in headless Chromium against the real hub, recorded from Chromium's fake microphone
-// (--use-fake-device-for-media-stream --use-fake-ui-for-media-stream in web-test-runner.config.mjs).
+// (--use-fake-device-for-media-stream --use-fake-ui-for-media-stream from test/helpers/chromium-args.mjs).
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { ConversationDetail } from '../protocol/types.js';
