@@ -5,6 +5,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase as KyselySqlite, type SqliteStatement } from 'kysely';
 import pg from 'pg';
 import { type Dialect, migrationProvider } from './migrations.js';
+import { withPreparedStatements } from './prepared-statements.js';
 import type { Database } from './schema.js';
 
 export interface OpenedDb {
@@ -28,7 +29,7 @@ export async function openDatabase(url: string, onConnectionLost: (error: Error)
     // million conversations: every prefix query is guessed at 2% of the messages) took 35–45 ms, longer than the
     // query itself. A server that refuses the setting keeps its default: nothing else depends on it.
     pool.on('connect', (client) => void client.query('set jit = off').catch(() => undefined));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
     opened = { db, dialect: 'postgres', description: `postgres ${new URL(url).host}${new URL(url).pathname}` };
   } else {
     const file = resolve(url.replace(/^sqlite:(\/\/)?/, '') || './data/switchboard.db');

@@ -6,9 +6,11 @@
  *
  * A hot query's shape must not depend on its values (no `$if` on an argument): a different shape is a different
  * HotQuery. Values built into the query itself (a `limit 1`, a status constant) stay as they were compiled.
+ * On PostgreSQL each also runs as a named prepared statement (prepared-statements.ts).
  */
 import { type Compilable, CompiledQuery, type QueryResult } from 'kysely';
 import type { Db } from './base.js';
+import { preparedStatements } from './prepared-statements.js';
 
 /** Marks a placeholder among a compiled query's parameters; no value a caller sends starts with a NUL character. */
 const MARK = '\u0000hot-query:';
@@ -47,6 +49,7 @@ export class HotQuery<Args extends Record<string, unknown>, Row> {
     const used = new Set(slots.flatMap((slot) => ('arg' in slot ? [slot.arg] : [])));
     const unused = Object.keys(example).filter((name) => !used.has(name));
     if (unused.length > 0) throw new Error(`HotQuery: ${unused.join(', ')} not used as values in: ${sql}`);
+    preparedStatements.register(sql); // on PostgreSQL: parsed and planned once per connection
     return { sql, slots };
   }
 }
