@@ -45,8 +45,29 @@ export async function newAgent(admin: string, name: string, role: 'agent' | 'adm
   return { agent, token: await login(email, 'password-123') };
 }
 
-/** A signed-in panel whose list has loaded, in a box of `width` × `height` pixels. */
+/** The requests a panel's sign-in makes after its list has loaded (the team's threads, the assistant's status). */
+const AFTER_THE_LIST = ['/api/team/threads', '/api/assist/status'];
+
+/** Resolves once each of `paths` has been answered through `window.fetch` (which is watched until then). */
+function answered(paths: string[]): Promise<void> {
+  const original = window.fetch;
+  const waiting = new Set(paths);
+  return new Promise((resolve) => {
+    window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const res = await original(input, init);
+      waiting.delete(new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url).pathname);
+      if (waiting.size === 0) {
+        window.fetch = original;
+        resolve();
+      }
+      return res;
+    };
+  });
+}
+
+/** A signed-in panel whose list has loaded and whose sign-in has finished, in a box of `width` × `height` pixels. */
 export async function panel(token: string, width = 1280, height = 800): Promise<SwitchboardAgentPanel> {
+  const started = answered(AFTER_THE_LIST);
   const el = await fixture<SwitchboardAgentPanel>(
     html`<div style="width:${width}px;height:${height}px"><switchboard-agent-panel .hub=${testHub.url} .token=${token}></switchboard-agent-panel></div>`,
   );
@@ -57,6 +78,7 @@ export async function panel(token: string, width = 1280, height = 800): Promise<
     'panel did not load',
     { timeout: 8000 },
   );
+  await started; // nothing the test then counts is still on its way
   return p;
 }
 
