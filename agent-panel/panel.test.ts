@@ -6,7 +6,23 @@ import type { ConversationSummary, DashboardStats } from '../protocol/types.js';
 import { INBOXES } from '../protocol/types.js';
 import type { SwitchboardAgentPanel } from './agent-panel.js';
 import { matchesFilter } from './filters.js';
-import { api, list, listRoot, listedIds, login, newAgent, panel, root, spyOnList, testHub, unique, view, viewRoot, visitor } from './test-helpers.js';
+import {
+  api,
+  list,
+  listRoot,
+  listedIds,
+  login,
+  newAgent,
+  panel,
+  requestUrl,
+  root,
+  spyOnList,
+  testHub,
+  unique,
+  view,
+  viewRoot,
+  visitor,
+} from './test-helpers.js';
 
 /**
  * Records every request made through `window.fetch` (the panel's REST client uses it). The test's own calls go
@@ -16,8 +32,7 @@ function spyOnFetch(token: string): { requests: string[]; hub: <T>(method: strin
   const original = window.fetch;
   const requests: string[] = [];
   window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const { pathname, search } = new URL(url);
+    const { pathname, search } = requestUrl(input);
     requests.push(`${init?.method ?? 'GET'} ${pathname}${search}`);
     return original(input, init);
   };

@@ -45,6 +45,9 @@ export async function newAgent(admin: string, name: string, role: 'agent' | 'adm
   return { agent, token: await login(email, 'password-123') };
 }
 
+/** The URL a `fetch` call asks for, whichever form its first argument takes. */
+export const requestUrl = (input: RequestInfo | URL): URL => new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+
 /** The requests a panel's sign-in makes after its list has loaded (the team's threads, the assistant's status). */
 const AFTER_THE_LIST = ['/api/team/threads', '/api/assist/status'];
 
@@ -55,7 +58,7 @@ function answered(paths: string[]): Promise<void> {
   return new Promise((resolve) => {
     window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
       const res = await original(input, init);
-      waiting.delete(new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url).pathname);
+      waiting.delete(requestUrl(input).pathname);
       if (waiting.size === 0) {
         window.fetch = original;
         resolve();
@@ -104,7 +107,7 @@ export function spyOnList(): { calls: { url: URL; body: unknown }[]; restore(): 
   const calls: { url: URL; body: unknown }[] = [];
   window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     const res = await original(input, init);
-    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    const url = requestUrl(input);
     if (url.pathname === '/api/conversations' && res.ok) calls.push({ url, body: await res.clone().json() });
     return res;
   };

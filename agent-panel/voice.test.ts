@@ -6,7 +6,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import type { Message } from '../protocol/types.js';
 import { composerFiles, filesRoot, hubMessages, messageEl, pendingItems, sendButton, uploadingVisitor, wav } from './attachment-test-helpers.js';
-import { login, newAgent, open, panel } from './test-helpers.js';
+import { login, newAgent, open, panel, requestUrl } from './test-helpers.js';
 
 /** Resolves once the element has loaded its metadata (or already has). */
 function metadata(audio: HTMLAudioElement): Promise<void> {
@@ -128,7 +128,7 @@ describe('<switchboard-agent-panel> voice notes', () => {
       }),
     ];
     window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-      const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+      const url = requestUrl(input);
       if (url.pathname === '/api/assist/status') {
         const status = {
           settings: { summary: true, suggestions: true, transcription: true },

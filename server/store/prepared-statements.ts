@@ -52,23 +52,25 @@ export function withPreparedStatements(pool: pg.Pool, statements: PreparedStatem
 
 function preparingClient(client: pg.PoolClient, statements: PreparedStatements): PostgresPoolClient {
   let inTransaction = false;
-  const run = async <R>(text: string, values: readonly unknown[]): Promise<PostgresQueryResult<R>> => {
+  const send = (text: string, values: readonly unknown[], name?: string) =>
+    client.query({ text, values: [...values], ...(name ? { name } : {}) }) as unknown as Promise<PostgresQueryResult<never>>;
+  const run = async (text: string, values: readonly unknown[]) => {
     if (/^(begin|start transaction)\b/i.test(text)) inTransaction = true;
     else if (/^(commit|rollback)$/i.test(text)) inTransaction = false;
     const name = statements.nameOf(text);
-    if (!name) return (await client.query(text, [...values])) as unknown as PostgresQueryResult<R>;
+    if (!name) return send(text, values);
     try {
-      return (await client.query({ name, text, values: [...values] })) as unknown as PostgresQueryResult<R>;
+      return await send(text, values, name);
     } catch (error) {
       if (!(error instanceof Error && 'code' in error && error.code === '0A000' && error.message.includes(STALE_PLAN))) throw error;
       const renamed = statements.renew(text);
       if (inTransaction) throw error;
-      return (await client.query({ name: renamed, text, values: [...values] })) as unknown as PostgresQueryResult<R>;
+      return send(text, values, renamed);
     }
   };
   return {
     query: ((textOrCursor: unknown, values?: readonly unknown[]) =>
-      typeof textOrCursor === 'string' ? run(textOrCursor, values ?? []) : client.query(textOrCursor as never)) as PostgresPoolClient['query'],
+      typeof textOrCursor === 'string' ? run(textOrCursor, values ?? []) : client.query(textOrCursor as never)) as unknown as PostgresPoolClient['query'],
     release: (destroy?: boolean) => client.release(destroy),
   };
 }
