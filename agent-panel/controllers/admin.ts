@@ -103,6 +103,8 @@ export interface AdminOptions {
 export class AdminController implements ReactiveController {
   state: AdminState = EMPTY;
   api: HubApi | null = null;
+  /** Actions begun so far (the status line reports the latest). */
+  #acts = 0;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -123,13 +125,17 @@ export class AdminController implements ReactiveController {
   async act(intent: AdminIntent): Promise<boolean> {
     const api = this.api;
     if (!api) return false;
+    // The status line tells of the latest action: one that ends after a newer one began (its reload was slower) says
+    // nothing, or a refusal of the newer one would be replaced by the older one's "saved".
+    const act = ++this.#acts;
+    const report = (status: AdminState['status']) => act === this.#acts && this.#set({ status });
     try {
       if (intent.action === 'report') throw new Error(intent.message);
       const form = FORMS[intent.action];
       if (form) this.#set({ fieldErrors: null });
       try {
         const outcome = await this.#run(api, intent);
-        if (outcome) this.#set({ status: { message: outcome.message, error: outcome.error ?? false } });
+        if (outcome) report({ message: outcome.message, error: outcome.error ?? false });
       } catch (error) {
         // A refusal about one field is shown next to it; the status line says the form was not saved.
         if (form && error instanceof ApiError && error.code === 'bad_request' && error.field) {
@@ -140,7 +146,7 @@ export class AdminController implements ReactiveController {
       }
       return true;
     } catch (error) {
-      this.#set({ status: { message: errorText(error), error: true } });
+      report({ message: errorText(error), error: true });
       return false;
     }
   }
