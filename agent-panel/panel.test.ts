@@ -302,19 +302,6 @@ describe('<switchboard-agent-panel> shell and customers view', () => {
     expect(getComputedStyle(view(wide)?.shadowRoot?.querySelector('button.back') as HTMLElement).display).to.equal('none');
   });
 
-  it('signing in loads the inbox once: the list with its counts, the tiles and the language choices', async () => {
-    const spy = spyOnFetch(admin);
-    try {
-      await panel(admin); // resolves once the socket is connected and the list shown
-      const asked = (prefix: string) => spy.requests.filter((r) => r.startsWith(prefix));
-      expect(asked('GET /api/conversations?'), 'the list').to.have.length(1);
-      expect(asked('GET /api/stats'), 'the tiles').to.have.length(1);
-      expect(asked('GET /api/languages'), 'the language choices').to.have.length(1);
-    } finally {
-      spy.restore();
-    }
-  });
-
   it('visitor messages and changes made elsewhere update list, tab counts and tiles with zero REST requests', async () => {
     // The admin's panel (a new agent would cost a login, and the hub allows 20 a minute per address).
     const token = admin;

@@ -36,8 +36,6 @@ export interface InboxOptions {
 }
 
 const NO_COUNTS: InboxCounts = noCounts();
-/** How long signing in waits for the socket before it loads the list over REST anyway. */
-const FIRST_CONNECT_WAIT_MS = 3000;
 
 export class InboxController implements ReactiveController {
   items: ConversationSummary[] = [];
@@ -78,8 +76,6 @@ export class InboxController implements ReactiveController {
   /** The counts, tiles and languages held came with this connection: the live updates keep them since. */
   #counted = false;
   #tracker = new InboxTracker();
-  /** Hands the load begun by the socket's first connect to `start`. */
-  #connected: ((load: Promise<void>) => void) | null = null;
 
   constructor(
     private readonly host: InboxHost,
@@ -91,9 +87,7 @@ export class InboxController implements ReactiveController {
       // First connect and every reconnect: events may have been missed, so load afresh.
       connect: () => {
         this.#counted = false;
-        const load = this.refresh();
-        this.#connected?.(load);
-        this.#connected = null;
+        void this.refresh();
       },
       refused: options.refused,
       'conversation:updated': (c, change) => this.#onUpdated(c, change),
@@ -121,24 +115,14 @@ export class InboxController implements ReactiveController {
 
   // ------------------------------------------------------------ session
 
-  /**
-   * Signs the inbox in: loads the team, connects the socket, resolves once the list has loaded. The socket's connect
-   * loads it (a load begun before the socket joined could miss a push: it was loaded twice); a socket that does not
-   * connect soon does not keep the list from loading. Throws ApiError.
-   */
+  /** Signs the inbox in: loads the team, connects the socket (whose connect loads the list). Throws ApiError. */
   async start(api: HubApi, me: Agent): Promise<void> {
     this.#api = api;
     this.#me = me;
     this.agents = (await api.call('GET /api/agents')).items;
     void this.contacts.start(api);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const loaded = new Promise<boolean>((resolve) => {
-      this.#connected = (load) => void load.then(() => resolve(true));
-      timer = setTimeout(() => resolve(false), FIRST_CONNECT_WAIT_MS);
-    });
     this.live.connect(api.hub, api.token ?? '');
-    if (!(await loaded)) await this.refresh();
-    clearTimeout(timer);
+    await this.refresh();
   }
 
   stop(): void {
@@ -148,7 +132,6 @@ export class InboxController implements ReactiveController {
     this.#listSeq++;
     this.#openSeq++;
     this.#counted = false;
-    this.#connected = null;
     this.#clearDownloads();
     this.contacts.stop();
     this.#set({ items: [], total: 0, totalIsLowerBound: false, next: null, counts: NO_COUNTS, stats: null, selectedId: null, detail: null, loading: false });
