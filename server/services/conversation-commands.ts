@@ -2,7 +2,7 @@
  * What agents do to a conversation besides writing: take over, hand back, mute, tag, assign,
  * restrict, set the ticket status, close, reopen, delete. Each runs authorise → rule → store → publish.
  */
-import type { ConversationSummary, Message, Role, TicketStatus } from '../../protocol/types.js';
+import type { ConversationSummary, Role, TicketStatus } from '../../protocol/types.js';
 import { LIMITS } from '../../protocol/limits.js';
 import type { Clock } from '../clock.js';
 import { badRequest, forbidden, HubError, notFound } from '../errors.js';
@@ -59,19 +59,17 @@ export class ConversationCommands {
     return this.publisher.publish(claimed, record, { visitorUpdate: true });
   }
 
-  /** A system line both sides see ("Ana joined the conversation"). */
-  async #announce(record: ConversationRecord, text: string): Promise<Message> {
-    const message = await this.store.messages.insert({
-      conversationId: record.id,
-      clientId: null,
-      author: 'system',
-      agentId: null,
-      authorName: null,
-      text,
-      createdAt: this.#now(),
+  /**
+   * A system line both sides see ("Ana joined the conversation"), written under the conversation's row lock and only
+   * while it exists: a line written as it is deleted would outlive it (store/conversations-repo.ts eraseConversations).
+   */
+  async #announce(record: ConversationRecord, text: string): Promise<void> {
+    const message = await this.store.transaction(async (tx) => {
+      if (!(await this.store.conversations.get(record.id, tx, { forUpdate: true }))) return undefined;
+      const input = { conversationId: record.id, clientId: null, author: 'system' as const, agentId: null, authorName: null, text, createdAt: this.#now() };
+      return this.store.messages.insert(input, tx);
     });
-    this.broadcaster.message(record, message);
-    return message;
+    if (message) this.broadcaster.message(record, message);
   }
 
   /** Hand back to the bot: unmutes it. */

@@ -190,11 +190,12 @@ export class Messaging {
   async #botAnswer(record: ConversationRecord, text: string): Promise<void> {
     const reply = await this.bot.reply(text, this.clock.now(), () => this.#visitorValues(record.contactId));
     const now = this.#now();
-    // Re-read: an agent may have taken over while the bot was thinking.
-    const fresh = await this.store.conversations.get(record.id);
-    if (!fresh || !botMayAnswer(fresh)) return;
-    // The answer, the conversation's new state and their webhook deliveries commit together.
-    const { message, updated } = await this.webhooks.transaction(async (tx, events) => {
+    // The answer, the conversation's new state and their webhook deliveries commit together, under the conversation's
+    // row lock and only if the bot may still answer: while it was thinking, an agent may have taken over or an admin
+    // deleted the conversation (an answer written then would outlive it: store/conversations-repo.ts eraseConversations).
+    const answered = await this.webhooks.transaction(async (tx, events) => {
+      const fresh = await this.store.conversations.get(record.id, tx, { forUpdate: true });
+      if (!fresh || !botMayAnswer(fresh)) return undefined;
       const message = await this.store.messages.insert(
         {
           conversationId: record.id,
@@ -219,13 +220,13 @@ export class Messaging {
         },
         tx,
       );
-      if (updated) {
-        const escalated = updated.botStatus === 'need_help' && fresh.botStatus !== 'need_help';
-        await events([messageEvent(message, updated), ...(escalated ? [conversationEvent('conversation.escalated', updated)] : [])]);
-      }
-      return { message, updated };
+      if (!updated) throw notFound('Conversation'); // rolls the answer back
+      const escalated = updated.botStatus === 'need_help' && fresh.botStatus !== 'need_help';
+      await events([messageEvent(message, updated), ...(escalated ? [conversationEvent('conversation.escalated', updated)] : [])]);
+      return { message, updated, fresh };
     }, record.contactId);
-    if (!updated) return;
+    if (!answered) return;
+    const { message, updated, fresh } = answered;
     // Escalated now: the offline agents who asked for it get an email (stored before the push, never throws).
     if (updated.botStatus === 'need_help' && fresh.botStatus !== 'need_help') await this.email?.escalated(updated, text);
     await this.publisher.publish(updated, fresh, { message });
@@ -292,7 +293,9 @@ export class Messaging {
             },
             tx,
           );
-          if (updated) await events([messageEvent(this.#withFiles(inserted, files, WEBHOOK_URL_TTL_S), updated)]);
+          // Deleted meanwhile (its row lock is taken by the update): roll the message back rather than leave it orphaned.
+          if (!updated) throw notFound('Conversation');
+          await events([messageEvent(this.#withFiles(inserted, files, WEBHOOK_URL_TTL_S), updated)]);
           return stored;
         }, record.contactId),
     );

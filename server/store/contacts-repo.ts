@@ -7,13 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { UserData } from '../../protocol/types.js';
 import { withPlainNames } from '../text.js';
-import { deleteAttachmentsOf } from './attachments-repo.js';
 import { type Db, escapeLike, jsonItemPattern, type Viewer } from './base.js';
 import { HotQuery } from './hot-query.js';
 import type { Dialect } from './migrations.js';
 import type { ContactNotesTable, ContactsTable, Database } from './schema.js';
 import { scrubDeleted } from './secure-delete.js';
-import { forgetEmails } from './email-repo.js';
+import { eraseConversations } from './conversations-repo.js';
 
 export interface ContactSearch {
   siteIds?: string[];
@@ -219,19 +218,13 @@ export class ContactsRepo {
     else await this.db.transaction().execute(work);
   }
 
-  /** Erases the contact with every session, conversation, message and note. Returns the conversation ids. */
   /** Deletes the contact and everything it owns; answers its conversations' ids and their files' storage keys (to remove next). */
   async delete(id: string): Promise<{ conversationIds: string[]; storageKeys: string[] }> {
     const deleted = await this.db.transaction().execute(async (tx) => {
+      // The person's lock first: a message of theirs being written (it takes the lock) commits before the list is read.
+      await this.lock(id, tx);
       const ids = (await tx.selectFrom('conversations').select('id').where('contact_id', '=', id).execute()).map((r) => r.id);
-      let storageKeys: string[] = [];
-      if (ids.length > 0) {
-        await tx.deleteFrom('messages').where('conversation_id', 'in', ids).execute();
-        await tx.deleteFrom('notes').where('conversation_id', 'in', ids).execute();
-        await tx.deleteFrom('conversations').where('id', 'in', ids).execute();
-        await forgetEmails(tx, ids);
-        storageKeys = await deleteAttachmentsOf(tx, ids);
-      }
+      const storageKeys = await eraseConversations(tx, ids);
       await tx.deleteFrom('visitors').where('contact_id', '=', id).execute();
       await tx.deleteFrom('contact_notes').where('contact_id', '=', id).execute();
       await tx.deleteFrom('contact_tags').where('contact_id', '=', id).execute();

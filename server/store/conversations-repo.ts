@@ -183,13 +183,7 @@ export class ConversationsRepo {
 
   /** Deletes the conversation with its messages, notes and file rows; answers the files' storage keys (to remove next). */
   async delete(id: string): Promise<{ storageKeys: string[] }> {
-    const storageKeys = await this.db.transaction().execute(async (tx) => {
-      await tx.deleteFrom('messages').where('conversation_id', '=', id).execute();
-      await tx.deleteFrom('notes').where('conversation_id', '=', id).execute();
-      await tx.deleteFrom('conversations').where('id', '=', id).execute();
-      await forgetEmails(tx, [id]);
-      return deleteAttachmentsOf(tx, [id]);
-    });
+    const storageKeys = await this.db.transaction().execute((tx) => eraseConversations(tx, [id]));
     await scrubDeleted(this.db, this.dialect);
     return { storageKeys };
   }
@@ -258,4 +252,20 @@ export class ConversationsRepo {
     }
     return done;
   }
+}
+
+/**
+ * Deletes the conversations with their messages, notes, emails and file rows, in a transaction; answers the files'
+ * storage keys (to remove next). The conversation rows go first, which takes their row locks: a message write that
+ * locked one before (it updates its conversation in its own transaction) commits first and its message is deleted
+ * here with the rest; one that comes after finds no conversation and rolls back (services/messaging.ts). Deleting
+ * the messages first let a message committed in between outlive its conversation.
+ */
+export async function eraseConversations(tx: Db, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  await tx.deleteFrom('conversations').where('id', 'in', ids).execute();
+  await tx.deleteFrom('messages').where('conversation_id', 'in', ids).execute();
+  await tx.deleteFrom('notes').where('conversation_id', 'in', ids).execute();
+  await forgetEmails(tx, ids);
+  return deleteAttachmentsOf(tx, ids);
 }

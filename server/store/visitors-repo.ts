@@ -5,9 +5,7 @@ import type { UserData } from '../../protocol/types.js';
 import type { Db } from './base.js';
 import type { Dialect } from './migrations.js';
 import type { Database, VisitorsTable } from './schema.js';
-import { scrubDeleted } from './secure-delete.js';
 import { withPlainNames } from '../text.js';
-import { forgetEmails } from './email-repo.js';
 
 export class VisitorsRepo {
   constructor(
@@ -78,23 +76,6 @@ export class VisitorsRepo {
       .where(({ not, exists, selectFrom }) => not(exists(selectFrom('conversations').select('id').whereRef('conversations.visitor_id', '=', 'visitors.id'))))
       .executeTakeFirst();
     return Number(result.numDeletedRows);
-  }
-
-  /** Deletes the visitor with every conversation, message and note. Returns the conversation ids. */
-  async delete(id: string): Promise<string[]> {
-    const ids = await this.db.transaction().execute(async (tx) => {
-      const ids = (await tx.selectFrom('conversations').select('id').where('visitor_id', '=', id).execute()).map((r) => r.id);
-      if (ids.length > 0) {
-        await tx.deleteFrom('messages').where('conversation_id', 'in', ids).execute();
-        await tx.deleteFrom('notes').where('conversation_id', 'in', ids).execute();
-        await tx.deleteFrom('conversations').where('id', 'in', ids).execute();
-        await forgetEmails(tx, ids);
-      }
-      await tx.deleteFrom('visitors').where('id', '=', id).execute();
-      return ids;
-    });
-    await scrubDeleted(this.db, this.dialect);
-    return ids;
   }
 }
 
