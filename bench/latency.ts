@@ -15,7 +15,8 @@ export const MESSAGES = quick ? 3 : 5;
 
 export interface Target {
   visitor(i: number): Promise<{ socket: Socket; send(text: string): Promise<string> }>;
-  agent(): Promise<{ socket: Socket; send(to: string, text: string): Promise<void> }>;
+  /** `onVisitorText`: called with each visitor message's text as it reaches the agent. */
+  agent(onVisitorText: (text: string) => void): Promise<{ socket: Socket; send(to: string, text: string): Promise<void> }>;
 }
 
 export interface Latency {
@@ -24,15 +25,14 @@ export interface Latency {
 }
 
 export async function latency(target: Target, visitorsCount = VISITORS, rounds = MESSAGES): Promise<Latency> {
-  const agent = await target.agent();
-  const visitors = await inBatches(visitorsCount, 100, (i) => target.visitor(i));
   const sentAt = new Map<string, number>();
   const v2a: number[] = [];
   const a2v: number[] = [];
-  agent.socket.on('message:new', (m: { text: string }) => {
-    const t = sentAt.get(m.text);
-    if (t !== undefined && m.text.startsWith('v')) v2a.push(performance.now() - t);
+  const agent = await target.agent((text) => {
+    const t = sentAt.get(text);
+    if (t !== undefined && text.startsWith('v')) v2a.push(performance.now() - t);
   });
+  const visitors = await inBatches(visitorsCount, 100, (i) => target.visitor(i));
   const targets = await Promise.all(visitors.map((v, i) => v.send(`warm-up ${i}`)));
   // Warm-up: the agent's first message to each visitor takes the conversation over.
   await inBatches(visitorsCount, 100, (i) => agent.send(targets[i] ?? '', `hello ${i}`));
@@ -79,9 +79,14 @@ export function hubTarget(url: string, token: string): Target {
         },
       };
     },
-    async agent() {
+    async agent(onVisitorText) {
       const socket = io(`${url}/agent`, { auth: { token }, transports: ['websocket'], forceNew: true });
       await new Promise((r) => socket.once('hello', r));
+      // As a panel's list sees it: every visible conversation's update, with its last message (the full message goes
+      // only to the agents who have the conversation open).
+      socket.on('conversation:updated', (c: { lastMessage: { author: string; text: string } | null }) => {
+        if (c.lastMessage?.author === 'visitor') onVisitorText(c.lastMessage.text);
+      });
       return {
         socket,
         async send(to, text) {
@@ -106,9 +111,10 @@ export function relayTarget(url: string): Target {
         },
       };
     },
-    async agent() {
+    async agent(onVisitorText) {
       const socket = io(url, { auth: { role: 'agent' }, transports: ['websocket'], forceNew: true });
       await new Promise<void>((r) => socket.once('connect', () => r()));
+      socket.on('message:new', (m: { text: string }) => onVisitorText(m.text));
       return { socket, send: async (to, text) => void (await socket.emitWithAck('message:send', { to, text })) };
     },
   };

@@ -100,8 +100,13 @@ export interface AgentSendPayload {
 }
 
 export interface AgentClientToServer {
-  /** Watch one conversation live (typing, presence). Visibility is checked. */
-  'conversation:watch': (payload: { conversationId: string }, ack: AckCallback<{ ok: true }>) => void;
+  /**
+   * Open one conversation live: its new messages (`message:new`), typing and viewers come to the agents watching it;
+   * the list follows every visible conversation through `conversation:updated`. Visibility is checked. With `after`
+   * (the last message id the panel holds) the ack carries the messages stored since, so that nothing written between
+   * loading the conversation (or a lost connection) and watching it is missed.
+   */
+  'conversation:watch': (payload: { conversationId: string; after?: number }, ack: AckCallback<{ ok: true; messages: Message[] }>) => void;
   'conversation:unwatch': (payload: { conversationId: string }) => void;
   /**
    * Send a message to the visitor. If nobody holds the conversation the sender takes it over
@@ -129,6 +134,7 @@ export interface AgentServerToClient {
   'conversation:updated': (conversation: ConversationSummary, change: ConversationChange) => void;
   /** Deleted, or hidden from this agent: `previous` is its last inbox state, for the counts. */
   'conversation:deleted': (payload: { conversationId: string; visitorId: string; previous: InboxFields | null }) => void;
+  /** A new message of a conversation this agent is watching (`conversation:watch`). */
   'message:new': (message: Message) => void;
   'note:new': (note: Note) => void;
   'visitor:presence': (payload: { visitorId: string; online: boolean }) => void;

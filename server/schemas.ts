@@ -50,6 +50,7 @@ export const AgentSendSchema = Type.Object(
   { additionalProperties: false },
 );
 export const ConversationRefSchema = Type.Object({ conversationId: Id });
+export const WatchSchema = Type.Object({ conversationId: Id, after: Type.Optional(Type.Integer({ minimum: 0 })) });
 export const AgentTypingSchema = Type.Object({ conversationId: Id, typing: Type.Boolean() });
 
 // ------------------------------------------------------------------ REST

@@ -33,7 +33,7 @@ export class HubController implements ReactiveController {
   connected = false;
   /** Set when the hub refused the token (connect_error `unauthorized`). */
   refused = false;
-  #watching: string | null = null;
+  #watching: { conversationId: string; lastSeen: () => number } | null = null;
   #pending: [handler: (...args: unknown[]) => void, args: unknown[]][] = [];
 
   constructor(
@@ -49,8 +49,8 @@ export class HubController implements ReactiveController {
     const socket: AgentSocket = io(`${hub}${AGENT_NAMESPACE}`, { auth: { token }, transports: ['websocket', 'polling'] });
     socket.on('connect', () => {
       this.connected = true;
-      // After a reconnect the hub has forgotten what we watched.
-      if (this.#watching) socket.emit('conversation:watch', { conversationId: this.#watching }, () => undefined);
+      // After a reconnect the hub has forgotten what we watched, and messages may have come meanwhile.
+      if (this.#watching) this.#emitWatch(socket, this.#watching);
       this.handlers.connect?.();
       this.host.requestUpdate();
     });
@@ -105,12 +105,25 @@ export class HubController implements ReactiveController {
     this.connected = false;
   }
 
-  /** Watch one conversation live (typing, presence); stops watching the previous one. */
-  watch(conversationId: string | null): void {
+  /**
+   * Watch one conversation live (its messages, typing, viewers); stops watching the previous one. `lastSeen` answers
+   * the id of the last message held: what was stored after it (before the watch, or while the connection was lost)
+   * comes with the hub's answer and is applied like a pushed `message:new`.
+   */
+  watch(conversationId: string | null, lastSeen: () => number = () => 0): void {
     const socket = this.socket;
-    if (this.#watching && this.#watching !== conversationId) socket?.emit('conversation:unwatch', { conversationId: this.#watching });
-    this.#watching = conversationId;
-    if (conversationId) socket?.emit('conversation:watch', { conversationId }, () => undefined);
+    const previous = this.#watching?.conversationId;
+    if (previous && previous !== conversationId) socket?.emit('conversation:unwatch', { conversationId: previous });
+    this.#watching = conversationId ? { conversationId, lastSeen } : null;
+    if (socket && this.#watching) this.#emitWatch(socket, this.#watching);
+  }
+
+  #emitWatch(socket: AgentSocket, watching: { conversationId: string; lastSeen: () => number }): void {
+    socket.emit('conversation:watch', { conversationId: watching.conversationId, after: watching.lastSeen() }, (ack) => {
+      const onMessage = this.handlers['message:new'];
+      if (!onMessage || this.#watching !== watching) return;
+      for (const message of ack.data?.messages ?? []) this.#enqueue(onMessage as (...args: unknown[]) => void, [message]);
+    });
   }
 
   markRead(conversationId: string): void {

@@ -232,7 +232,7 @@ export class InboxController implements ReactiveController {
       if (seq !== this.#openSeq) return false;
       this.#set({ detail });
       this.contacts.follow(detail.conversation.contactId);
-      this.live.watch(id);
+      this.live.watch(id, () => lastMessageId(this.detail, id));
       if (detail.conversation.unreadCount > 0) this.live.markRead(id);
       this.#emit('switchboard-conversation-selected', { conversationId: id });
       return true;
@@ -341,7 +341,10 @@ export class InboxController implements ReactiveController {
   #onMessage(m: Message): void {
     const d = this.detail;
     if (d?.conversation.id !== m.conversationId || d.messages.some((x) => x.id === m.id)) return;
-    this.#set({ detail: { ...d, messages: [...d.messages, m] } });
+    // In stored order: a message caught up by the watch's answer may arrive after a later one was pushed.
+    const messages = [...d.messages, m];
+    if (m.id < (d.messages.at(-1)?.id ?? 0)) messages.sort((a, b) => a.id - b.id);
+    this.#set({ detail: { ...d, messages } });
     if (m.author === 'visitor') {
       this.#set({ typing: false });
       if (document.visibilityState === 'visible') this.live.markRead(m.conversationId);
@@ -381,3 +384,9 @@ type StateKey = Exclude<
   { [K in keyof InboxController]: InboxController[K] extends (...args: never[]) => unknown ? never : K }[keyof InboxController],
   'live' | 'contacts'
 >;
+
+/** The id of the last message the panel holds of conversation `id` (0: none, or another conversation is open). */
+function lastMessageId(detail: ConversationDetail | null, id: string): number {
+  if (detail?.conversation.id !== id) return 0;
+  return detail.messages.reduce((last, m) => Math.max(last, m.id), 0);
+}

@@ -20,7 +20,7 @@ export const rooms = {
   /** Every session of one person (all their devices): where conversation news for the widget goes. */
   contact: (id: string) => `contact:${id}`,
   agent: (id: string) => `agent:${id}`,
-  /** The agents with this conversation open (typing, collision). */
+  /** The agents with this conversation open (its messages, typing, collision). */
   watch: (conversationId: string) => `watch:${conversationId}`,
   /** Every socket opened with one agent token, so revoking it closes them. */
   token: (tokenHash: string) => `token:${tokenHash}`,
@@ -103,9 +103,13 @@ export class Broadcaster {
     return audience.visibleTo.length === 0 ? [rooms.allAgents] : [rooms.admins, ...audience.visibleTo.map(rooms.agent)];
   }
 
-  /** A message reaches its agents and the contact's widgets (except the tab that sent it, which has it already). */
+  /**
+   * A message reaches the agents who have its conversation open (the rest follow the list's `conversation:updated`,
+   * which carries its preview) and the contact's widgets (except the tab that sent it, which has it already). Not every
+   * agent who may see it: with a busy site that was every message to every panel, most of them to throw away.
+   */
   message(audience: Audience, message: Message, exceptSocket?: string): void {
-    this.agents.to(this.#agentRooms(audience)).emit('message:new', message);
+    this.agents.to(rooms.watch(audience.id)).emit('message:new', message);
     const toVisitor = this.visitors.to(rooms.contact(audience.contactId));
     (exceptSocket ? toVisitor.except(exceptSocket) : toVisitor).emit('message:new', message);
   }

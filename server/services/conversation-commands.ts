@@ -133,12 +133,11 @@ export class ConversationCommands {
     const released = record.holderId !== null && !keeps(record.holderId);
     if (released) Object.assign(changes, { holder_id: null, muted: 0, muted_at: null, muted_by: null });
     const updated = await this.#update(record, changes);
-    // The "left" line goes to who sees it now (`updated`), not to the agents who just lost sight.
-    if (released) await this.#announce(updated, `${involved.get(record.holderId ?? '')?.name ?? 'The agent'} left the conversation`);
-    const summary = await this.publisher.publish(updated, record, { visitorUpdate: released });
-    // Agents who lost sight of it drop it from their lists and stop hearing its typing.
+    // Agents who lost sight of it drop it from their lists and leave its watch room first, so that nothing said in it
+    // from now on reaches them: not even the "left" line, which goes to who sees it now.
     await this.broadcaster.lostSight(updated, record.visibleTo, inboxFields(record));
-    return summary;
+    if (released) await this.#announce(updated, `${involved.get(record.holderId ?? '')?.name ?? 'The agent'} left the conversation`);
+    return this.publisher.publish(updated, record, { visitorUpdate: released });
   }
 
   /** The agents, by id; 400 if one is unknown. */

@@ -7,7 +7,7 @@ import { API_TOKEN_PREFIX } from '../../protocol/api-tokens.js';
 import type { AgentClientToServer, AgentServerToClient } from '../../protocol/events.js';
 import { HubError } from '../errors.js';
 import type { Actor } from '../rules/handoff.js';
-import { AgentSendSchema, AgentTypingSchema, ConversationRefSchema, parse } from '../schemas.js';
+import { AgentSendSchema, AgentTypingSchema, ConversationRefSchema, parse, WatchSchema } from '../schemas.js';
 import { rooms } from '../services/broadcaster.js';
 import type { HubServices } from '../services/hub-services.js';
 import { handle } from './ack.js';
@@ -70,17 +70,19 @@ export function registerAgentNamespace(services: HubServices, limits: AgentLimit
     socket.on(
       'conversation:watch',
       handle(log, async (payload) => {
-        const { conversationId } = parse(ConversationRefSchema, payload);
+        const { conversationId, after } = parse(WatchSchema, payload);
         limited(limits.events, 'requests');
         await inbox.checkVisible(actor, conversationId);
         await socket.join(rooms.watch(conversationId));
-        // Visibility may have narrowed between the check and the join: look again, so typing can't leak.
-        await inbox.checkVisible(actor, conversationId).catch(async (error: unknown) => {
+        // Visibility may have narrowed between the check and the join: look again, so messages and typing can't leak.
+        // Read after the join: a message stored later is pushed to the room, one stored before is in the answer.
+        const recheck = after === undefined ? inbox.checkVisible(actor, conversationId).then(() => []) : inbox.messagesAfter(actor, conversationId, after);
+        const missed = await recheck.catch(async (error: unknown) => {
           await socket.leave(rooms.watch(conversationId));
           throw error;
         });
         await broadcaster.announceViewers(conversationId);
-        return { ok: true as const };
+        return { ok: true as const, messages: missed };
       }),
     );
 

@@ -148,23 +148,26 @@ test('a visitor on hub A and agents on hub B: messages, presence, typing and the
   assert.equal(session.agentsOnline, true, 'hub A knows agents are online on hub B');
   assert.equal((await onlineSeenOnB).visitorId, session.visitor.id, 'the agent on B sees the visitor on A come online');
 
-  // Visitor → agent across hubs, and the bot (on A) answers.
-  const arrivesOnB = next<Message>(adminOnB, 'message:new', (m) => m.author === 'visitor');
+  // Visitor → agent across hubs (the new conversation reaches B's list), and the bot (on A) answers.
+  const arrivesOnB = next<ConversationSummary>(adminOnB, 'conversation:updated', (c) => c.lastMessage?.author === 'visitor');
   const first = await request<{ message: Message; conversation: { id: string } }>(visitor, 'message:send', {
     clientId: randomUUID(),
     text: 'Hello from hub A',
   });
   assert.ok(first.data, JSON.stringify(first));
   const conversationId = first.data.conversation.id;
-  assert.equal((await arrivesOnB).text, 'Hello from hub A');
+  assert.equal((await arrivesOnB).lastMessage?.text, 'Hello from hub A');
   const detailOnB = await api<ConversationDetail>(hubB.url, 'GET', `/api/conversations/${conversationId}`, adminToken);
   assert.equal(detailOnB.body.visitor.online, true, 'hub B reports the visitor online although the socket is on hub A');
 
-  // Typing both ways.
+  // The admin on B opens it: the visitor's messages (sent on A) and typing come live.
   assert.ok((await request(adminOnB, 'conversation:watch', { conversationId })).data);
   const typingOnB = next<{ typing: boolean }>(adminOnB, 'visitor:typing', (p) => p.typing);
   visitor.emit('typing', { typing: true });
   await typingOnB;
+  const messageOnB = next<Message>(adminOnB, 'message:new', (m) => m.author === 'visitor');
+  assert.ok((await request(visitor, 'message:send', { clientId: randomUUID(), text: 'Anyone there?' })).data);
+  assert.equal((await messageOnB).text, 'Anyone there?');
 
   // The admin on B takes over; the visitor on A sees the agent join; Robin on A is refused.
   const joined = next<{ handler: { kind: string; name?: string } }>(visitor, 'conversation:updated', (c) => c.handler.kind === 'agent');

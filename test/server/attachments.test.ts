@@ -185,6 +185,7 @@ test('send flow: upload, then message:send with attachmentIds; pushes, history a
   assert.equal(await h.hub.store.attachments.count(), 1);
 
   // A photo alone (no text): the agent's panel gets it with the file, the list row says what it is.
+  await request(panel, 'conversation:watch', { conversationId: opened.id }); // the agent has it open
   const pushed = next<Message>(panel, 'message:new');
   const sent = await send(socket, '', [png.body.attachment.id]);
   assert.ok(sent.data, JSON.stringify(sent.error));

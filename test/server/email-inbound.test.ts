@@ -11,7 +11,7 @@ import nodemailer from 'nodemailer';
 import type { InboundEmailResult } from '../../protocol/email.js';
 import type { ConversationDetail, Message } from '../../protocol/types.js';
 import { REPLY_DOMAIN, emailHub, emailedChat } from '../helpers/email.js';
-import { type TestHub, next } from '../helpers/hub.js';
+import { type TestHub, next, request } from '../helpers/hub.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 
 const INBOUND_TOKEN = 'inbound-token-0123456789abcdef';
@@ -38,6 +38,7 @@ test('a reply through the built-in SMTP listener joins the conversation (channel
   t.after(() => client.close());
   const mail = { from: 'Wendy <WENDY@Example.com>', to: c.replyTo, subject: 'Re: your chat', text: QUOTED, messageId: '<reply-1@example.com>' };
 
+  await request(c.agent, 'conversation:watch', { conversationId: c.conversationId }); // the agent has it open
   const live = next<Message>(c.agent, 'message:new', (m) => m.channel === 'email');
   const info = await client.sendMail(mail);
   assert.match(info.response, /^250 .*Stored as message \d+/);
@@ -82,6 +83,7 @@ test('POST /api/email/inbound: the same reply path, behind its own bearer token;
   const post = (body: string, token: string | null = INBOUND_TOKEN, contentType = 'message/rfc822') =>
     h.api<InboundEmailResult & { code?: string }>('POST', '/api/email/inbound', { ...(token ? { token } : {}), raw: body, contentType });
 
+  await request(c.agent, 'conversation:watch', { conversationId: c.conversationId }); // the agent has it open
   const live = next<Message>(c.agent, 'message:new', (m) => m.channel === 'email');
   const first = await post(raw);
   assert.equal(first.status, 200, JSON.stringify(first.body));

@@ -64,6 +64,7 @@ test('take over: bot muted, visitor sees the agent join and gets agent messages 
 
   // Muted: the visitor's next message gets no bot answer, and the agent's reply arrives live.
   const aliceSocket = await h.agentSocket(alice.token);
+  assert.ok((await request(aliceSocket, 'conversation:watch', { conversationId: conversation.id })).data); // she has it open
   const seenByAgent = next<Message>(aliceSocket, 'message:new', (m) => m.author === 'visitor');
   await say(visitor, 'hello? what are your opening hours');
   await seenByAgent;
