@@ -12,7 +12,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/helpers/chromium-args.mjs'
 
 const PAGES = ['/demo/shop.html', '/demo/crm.html'];
 const CATEGORIES = ['performance', 'accessibility', 'best-practices'] as const;
-const AUDITS = ['uses-text-compression', 'uses-long-cache-ttl', 'unminified-javascript', 'errors-in-console'] as const;
+export const LIGHTHOUSE_AUDITS = ['uses-text-compression', 'uses-long-cache-ttl', 'unminified-javascript', 'errors-in-console'] as const;
 
 export interface LighthousePage {
   page: string;
@@ -21,7 +21,7 @@ export interface LighthousePage {
   accessibility: number | null;
   bestPractices: number | null;
   /** Pass (true) or fail (false) of each audit of interest, with Lighthouse's summary when it has one. */
-  audits: Record<(typeof AUDITS)[number], { pass: boolean; display: string }>;
+  audits: Record<(typeof LIGHTHOUSE_AUDITS)[number], { pass: boolean; display: string }>;
   /** Audits of the three categories that did not pass, to explain a score below 100. */
   failing: string[];
   metrics: { fcpMs: number | null; lcpMs: number | null; tbtMs: number | null; cls: number | null };
@@ -97,7 +97,7 @@ export async function lighthouseRun(): Promise<LighthouseResult> {
         accessibility: score('accessibility'),
         bestPractices: score('best-practices'),
         audits: Object.fromEntries(
-          AUDITS.map((id) => [id, { pass: passes(lhr.audits[id]), display: lhr.audits[id] ? (lhr.audits[id]?.displayValue ?? '') : 'missing' }]),
+          LIGHTHOUSE_AUDITS.map((id) => [id, { pass: passes(lhr.audits[id]), display: lhr.audits[id] ? (lhr.audits[id]?.displayValue ?? '') : 'missing' }]),
         ) as LighthousePage['audits'],
         failing,
         metrics: {

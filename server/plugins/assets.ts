@@ -1,5 +1,5 @@
 /** The built widget and panel scripts, the demo pages, and the short redirects to them. */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
@@ -37,7 +37,34 @@ const distFiles: FastifyPluginAsync = async (app) => {
   app.get('/versions.json', (_request, reply) => reply.sendFile('versions.json', { maxAge: 60_000 }));
 };
 
+interface Versions {
+  widget: { file: string; integrity: string };
+  agentPanel: { file: string; integrity: string };
+}
+
+/**
+ * A demo page that loads the build's pinned scripts, as a site that pins a version does (README: "Pinning a version"):
+ * content-addressed, cached for a year, checked by their integrity. The files in demo/ name the rolling URLs (cached 5
+ * minutes), which work without a build; without one they are served as they are.
+ */
+function pinnedPage(file: string): string {
+  const html = readFileSync(`${root}demo/${file}`, 'utf8');
+  let versions: Versions;
+  try {
+    versions = JSON.parse(readFileSync(`${dist}/versions.json`, 'utf8')) as Versions;
+  } catch {
+    return html;
+  }
+  const pinned = ({ file: name, integrity }: Versions['widget']) => `src="/${name}" integrity="${integrity}" crossorigin="anonymous"`;
+  return html.replace('src="/widget.js"', pinned(versions.widget)).replace('src="/agent-panel.js"', pinned(versions.agentPanel));
+}
+
 export const assets: FastifyPluginAsync = async (app) => {
+  // Read once: a hub serves the build it started with (like its pinned files, above).
+  for (const file of ['shop.html', 'crm.html']) {
+    const html = pinnedPage(file);
+    app.get(`/demo/${file}`, (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html));
+  }
   await app.register(async (demo) => demo.register(fastifyStatic, { root: `${root}demo`, prefix: '/demo/' }));
   await app.register(distFiles);
   app.get('/', (_request, reply) => reply.redirect('/demo/shop.html'));

@@ -81,3 +81,22 @@ test('widget.js, its app chunk and agent-panel.js are served precompressed by Ac
   // A precompressed copy is not a URL of its own.
   assert.equal((await raw(`${h.url}/widget.js.br`)).status, 404);
 });
+
+test('the demo pages load the pinned scripts with their integrity (cached for a year), not the rolling 5-minute URLs', async (t) => {
+  const h = await startHub(t);
+  const versions = JSON.parse(readFileSync(new URL('versions.json', dist), 'utf8')) as Record<'widget' | 'agentPanel', { file: string; integrity: string }>;
+  for (const [page, rolling, pinned] of [
+    ['shop.html', '/widget.js', versions.widget],
+    ['crm.html', '/agent-panel.js', versions.agentPanel],
+  ] as const) {
+    const res = await raw(`${h.url}/demo/${page}`);
+    assert.equal(res.status, 200, page);
+    assert.match(String(res.headers['content-type']), /^text\/html/, page);
+    const html = res.body.toString();
+    assert.ok(html.includes(`src="/${pinned.file}" integrity="${pinned.integrity}" crossorigin="anonymous"`), `${page} pins ${pinned.file}`);
+    assert.ok(!html.includes(`src="${rolling}"`), `${page} no longer loads ${rolling}`);
+    // The integrity is the pinned file's, as the browser will check it.
+    const script = await raw(`${h.url}/${pinned.file}`);
+    assert.equal(`sha384-${createHash('sha384').update(script.body).digest('base64')}`, pinned.integrity, pinned.file);
+  }
+});

@@ -216,6 +216,9 @@ const PUBLIC = [
   'GET /agent-panel.js',
   'GET /agent-panel.js.map',
   'GET /crm',
+  // The demo pages, served with the build's pinned script URLs (plugins/assets.ts); the rest of demo/ is 'GET /*'.
+  'GET /demo/shop.html',
+  'GET /demo/crm.html',
   'GET /health',
   // Operations: /ready answers anyone (load balancers); /metrics checks the address or METRICS_TOKEN itself (metrics.test.ts).
   'GET /ready',
