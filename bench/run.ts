@@ -224,7 +224,10 @@ for (const i of inbox) {
   console.table(i.queries);
 }
 console.log(`\n## ${panelPushResult.panels} agent panels open while ${panelPushResult.visitors} visitors chat`);
-console.table([panelPushResult]);
+// The per-panel counts are in results.json; the table shows their minimum (conversationsListedPerPanel).
+const { listedByPanel: _perPanel, restByPath, ...panelPushRow } = panelPushResult;
+console.table([panelPushRow]);
+console.table(restByPath);
 printWidget(widgetLoadResult, lighthouseResult);
 console.log('\n## Idle connections (one hub process)');
 console.table(capacityRows);

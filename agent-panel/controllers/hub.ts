@@ -16,6 +16,8 @@ export type HubHandlers = Partial<AgentServerToClient> & { connect?: () => void;
 export const ACK_TIMEOUT_MS = 10_000;
 /** The longest a push waits for the next animation frame before it is applied anyway. */
 const PUSH_BATCH_MAX_WAIT_MS = 100;
+/** The shortest time between two batches of pushes: a stream of them renders 10 times a second, not at every frame. */
+const PUSH_BATCH_INTERVAL_MS = 100;
 
 export async function unwrap<T>(pending: Promise<Ack<T>>): Promise<T> {
   let ack: Ack<T>;
@@ -35,6 +37,10 @@ export class HubController implements ReactiveController {
   refused = false;
   #watching: { conversationId: string; lastSeen: () => number } | null = null;
   #pending: [handler: (...args: unknown[]) => void, args: unknown[]][] = [];
+  /** The number of the batch waiting for its frame (0: none), of all batches so far, and when the last was applied. */
+  #scheduled = 0;
+  #batches = 0;
+  #lastFlush = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -74,31 +80,43 @@ export class HubController implements ReactiveController {
   }
 
   /**
-   * Pushes are applied in batches, one per animation frame: a busy inbox sends hundreds a second, and applying
-   * each in its own task re-rendered the panel for each. A batch runs in one task, so Lit renders once for it.
-   * The timer bounds the wait where frames stop (a hidden tab), so the queue never grows for long.
+   * Pushes are applied in batches, at an animation frame: a busy inbox sends hundreds a second, and applying each in
+   * its own task re-rendered the panel for each. A batch runs in one task, so Lit renders once for it. Batches are at
+   * least PUSH_BATCH_INTERVAL_MS apart: under a stream of pushes, a render at every frame was most of a busy panel's
+   * work (50 panels on two cores fell tens of seconds behind and then missed the hub's pings). A lone push still
+   * waits only for the next frame. The timer bounds the wait where frames stop (a hidden tab).
    */
   #enqueue(handler: (...args: unknown[]) => void, args: unknown[]): void {
     this.#pending.push([handler, args]);
-    if (this.#pending.length > 1) return;
-    requestAnimationFrame(this.#flush);
-    setTimeout(this.#flush, PUSH_BATCH_MAX_WAIT_MS);
+    if (this.#scheduled !== 0) return;
+    const batch = ++this.#batches;
+    this.#scheduled = batch;
+    const flush = () => this.#flush(batch);
+    const wait = Math.max(0, this.#lastFlush + PUSH_BATCH_INTERVAL_MS - performance.now());
+    if (wait === 0) requestAnimationFrame(flush);
+    else setTimeout(() => requestAnimationFrame(flush), wait);
+    setTimeout(flush, wait + PUSH_BATCH_MAX_WAIT_MS);
   }
 
-  #flush = (): void => {
-    const batch = this.#pending;
+  /** Applies the pending pushes if `batch` is still the one scheduled (its frame or its timer, whichever comes first). */
+  #flush(batch: number): void {
+    if (this.#scheduled !== batch) return;
+    this.#scheduled = 0;
+    this.#lastFlush = performance.now();
+    const pending = this.#pending;
     this.#pending = [];
-    for (const [handler, args] of batch) {
+    for (const [handler, args] of pending) {
       try {
         handler(...args);
       } catch (error) {
         reportError(error); // one bad push must not drop the rest of its batch
       }
     }
-  };
+  }
 
   disconnect(): void {
     this.#pending = [];
+    this.#scheduled = 0;
     this.socket?.removeAllListeners();
     this.socket?.disconnect();
     this.socket = null;
