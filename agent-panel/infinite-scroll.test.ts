@@ -32,6 +32,37 @@ describe('<switchboard-agent-panel> infinite scroll', () => {
     for (const v of visitors) v.socket.disconnect();
   });
 
+  it('a live list keeps the rows loaded: new conversations push the last ones into the next page, listed again by "more"', async () => {
+    const admin = await login();
+    const visitors = [];
+    // Scottish Gaelic: no other test's visitors, so the filtered list is this test's alone.
+    for (let i = 0; i < 52; i++) visitors.push(await visitor(`earlier ${i}`, {}, 'gd'));
+    const el = await panel(admin);
+    el.setFilter({ inbox: 'all', language: 'gd' });
+    await waitUntil(() => list(el)?.total === 52 && listedIds(el).length === 50, 'the first page of 50 did not show', { timeout: 8000 });
+    const firstPage = listedIds(el);
+
+    for (let i = 0; i < 3; i++) visitors.push(await visitor(`later ${i}`, {}, 'gd'));
+    const newest = visitors.slice(-3).map((v) => v.conversationId);
+    await waitUntil(() => list(el)?.total === 55 && newest.every((id) => listedIds(el).includes(id)), 'the new conversations did not show');
+    expect(listedIds(el)).to.deep.equal([...newest.reverse(), ...firstPage.slice(0, 47)], 'still 50 rows: the new on top');
+
+    // A conversation cut off the end writes again: back on top, and still counted once.
+    const cutOff = visitors.find((v) => v.conversationId === firstPage[49]);
+    await cutOff?.say('back again');
+    await waitUntil(() => listedIds(el)[0] === cutOff?.conversationId, 'the conversation that wrote again is not on top');
+    expect(list(el)?.total).to.equal(55);
+    expect(listedIds(el)).to.have.length(50);
+
+    await el.inbox.loadMore();
+    const { items } = await api<ConversationList>(admin, 'GET', '/api/conversations?inbox=all&language=gd&limit=200');
+    expect(listedIds(el)).to.deep.equal(
+      items.map((c) => c.id),
+      'the next page starts where the list was cut: every conversation once, in order',
+    );
+    for (const v of visitors) v.socket.disconnect();
+  });
+
   it('shows a lower-bound total with a plus, an exact one as it is', async () => {
     const admin = await login();
     const name = `Counted${unique().replace(/[^a-z0-9]/gi, '')}`;

@@ -148,6 +148,19 @@ export function byActivity(a: ConversationSummary, b: ConversationSummary): numb
 }
 
 /**
+ * The list's cursor after conversation `c`: the `next` of a page that ends with it (base64url of its `byActivity` key,
+ * opaque to callers). The hub writes it under its pages and reads it back (server/services/inbox.ts); a panel that
+ * trims its live list makes one for the row it now ends with.
+ */
+export function listCursorAfter(c: Pick<ConversationSummary, 'lastActivityAt' | 'id'>): string {
+  const bytes = new TextEncoder().encode(JSON.stringify([c.lastActivityAt, c.id]));
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '');
+}
+
+/**
  * Inserts, replaces or removes one conversation of a list in `byActivity` order, keeping the order: one pass and a
  * binary search, not a sort (a panel applies this to its whole list for every live update).
  */

@@ -26,7 +26,7 @@ import { InboxTracker, visitorConversation } from '../panel-parts.js';
 import { ContactContext } from './contact-context.js';
 import { DOWNLOAD_LABELS, revokeDownloads, withDownload, type Download, fetchDownload, runConversationIntent } from './conversation-actions.js';
 import { HubController } from './hub.js';
-import { moveCounts, placeInList, removeFromList, withPresence } from './inbox-list.js';
+import { ListWindow, moveCounts, withPresence } from './inbox-list.js';
 
 export type InboxHost = ReactiveControllerHost & HTMLElement;
 
@@ -72,6 +72,8 @@ export class InboxController implements ReactiveController {
   #api: HubApi | null = null;
   #me: Agent | null = null;
   #listSeq = 0;
+  /** The rows the agent loaded, which the live list keeps to (inbox-list.ts). */
+  #window = new ListWindow();
   #openSeq = 0;
   /** The counts, tiles and languages held came with this connection: the live updates keep them since. */
   #counted = false;
@@ -183,6 +185,7 @@ export class InboxController implements ReactiveController {
       ]);
       if (seq !== this.#listSeq) return;
       for (const c of [...list.items, ...(all?.items ?? [])]) this.#track(c, false);
+      this.#window.loaded(list.items.length);
       this.#set({
         items: list.items,
         total: list.total,
@@ -211,7 +214,9 @@ export class InboxController implements ReactiveController {
       if (seq !== this.#listSeq) return;
       const known = new Set(this.items.map((c) => c.id));
       for (const c of page.items) this.#track(c, false);
-      this.#set({ items: [...this.items, ...page.items.filter((c) => !known.has(c.id))], next: page.next, loadingMore: false });
+      const items = [...this.items, ...page.items.filter((c) => !known.has(c.id))];
+      this.#window.more(page.items, items.length);
+      this.#set({ items, next: page.next, loadingMore: false });
     } catch (error) {
       if (seq === this.#listSeq) this.#set({ loadingMore: false, error: errorText(error) });
     }
@@ -317,7 +322,7 @@ export class InboxController implements ReactiveController {
 
   #onDeleted(conversationId: string, previous: InboxFields | null | undefined): void {
     const me = this.#me;
-    Object.assign(this, removeFromList(this, conversationId));
+    Object.assign(this, this.#window.remove(this, conversationId));
     if (me && previous) Object.assign(this, moveCounts(this, previous, null, me.id));
     this.#tracker.remove(conversationId);
     if (this.selectedId === conversationId) this.close();
@@ -334,7 +339,7 @@ export class InboxController implements ReactiveController {
       if (c.contactId !== before.contactId) this.contacts.follow(c.contactId);
       else if (!sameTags(c.contactTags, before.contactTags) && !sameTags(c.contactTags, this.contacts.state.contact?.tags)) void this.contacts.reload();
     }
-    if (this.#me) Object.assign(this, placeInList(this, c, this.filter, this.#me.id));
+    if (this.#me) Object.assign(this, this.#window.place(this, c, this.filter, this.#me.id));
     this.host.requestUpdate();
   }
 

@@ -1,6 +1,6 @@
 /** The agent's reads: the inbox list with its tab counts, the dashboard tiles, one conversation in full. */
 import type { ConversationList, ConversationListQuery, LanguageCount, VisitorExport } from '../../protocol/api.js';
-import { dashboardStats, inboxCounts, type InboxFields, inInbox } from '../../protocol/inbox.js';
+import { dashboardStats, inboxCounts, type InboxFields, inInbox, listCursorAfter } from '../../protocol/inbox.js';
 import type { ConversationDetail, DashboardStats, Inbox as InboxView, InboxCounts, Message, Visitor } from '../../protocol/types.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -158,9 +158,9 @@ export class Inbox {
   }
 }
 
-/** A list page's end as an opaque cursor: its last row's sort key (last activity, id). */
+/** A list page's end as an opaque cursor: its last row's sort key (last activity, id), as the panel makes it too. */
 function encodeCursor(row: Pick<ConversationsTable, 'last_activity_at' | 'id'>): string {
-  return Buffer.from(JSON.stringify([row.last_activity_at, row.id])).toString('base64url');
+  return listCursorAfter({ lastActivityAt: row.last_activity_at, id: row.id });
 }
 
 function decodeCursor(cursor: string): { at: string; id: string } {
