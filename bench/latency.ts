@@ -16,7 +16,7 @@ export const MESSAGES = quick ? 3 : 5;
 export interface Target {
   visitor(i: number): Promise<{ socket: Socket; send(text: string): Promise<string> }>;
   /** `onVisitorText`: called with each visitor message's text as it reaches the agent. */
-  agent(onVisitorText: (text: string) => void): Promise<{ socket: Socket; send(to: string, text: string): Promise<void> }>;
+  agent(onVisitorText: (text: string) => void): Promise<{ socket: Socket; send(to: string, text: string): Promise<void>; open?(to: string): Promise<void> }>;
 }
 
 export interface Latency {
@@ -34,8 +34,11 @@ export async function latency(target: Target, visitorsCount = VISITORS, rounds =
   });
   const visitors = await inBatches(visitorsCount, 100, (i) => target.visitor(i));
   const targets = await Promise.all(visitors.map((v, i) => v.send(`warm-up ${i}`)));
-  // Warm-up: the agent's first message to each visitor takes the conversation over.
+  // Warm-up: the agent's first message to each visitor takes the conversation over, and the agent opens it (the hub
+  // sends a conversation's messages to the agents who have it open).
   await inBatches(visitorsCount, 100, (i) => agent.send(targets[i] ?? '', `hello ${i}`));
+  const open = agent.open;
+  if (open) await inBatches(visitorsCount, 100, (i) => open(targets[i] ?? ''));
   for (const v of visitors)
     v.socket.on('message:new', (m: { text: string }) => {
       const t = sentAt.get(m.text);
@@ -82,16 +85,18 @@ export function hubTarget(url: string, token: string): Target {
     async agent(onVisitorText) {
       const socket = io(`${url}/agent`, { auth: { token }, transports: ['websocket'], forceNew: true });
       await new Promise((r) => socket.once('hello', r));
-      // As a panel's list sees it: every visible conversation's update, with its last message (the full message goes
-      // only to the agents who have the conversation open).
-      socket.on('conversation:updated', (c: { lastMessage: { author: string; text: string } | null }) => {
-        if (c.lastMessage?.author === 'visitor') onVisitorText(c.lastMessage.text);
+      socket.on('message:new', (m: { author: string; text: string }) => {
+        if (m.author === 'visitor') onVisitorText(m.text);
       });
       return {
         socket,
         async send(to, text) {
           const ack = (await socket.emitWithAck('message:send', { conversationId: to, clientId: crypto.randomUUID(), text })) as { error?: unknown };
           if (ack.error) throw new Error(`agent send failed: ${JSON.stringify(ack.error)}`);
+        },
+        async open(to) {
+          const ack = (await socket.emitWithAck('conversation:watch', { conversationId: to })) as { error?: unknown };
+          if (ack.error) throw new Error(`agent watch failed: ${JSON.stringify(ack.error)}`);
         },
       };
     },
