@@ -14,6 +14,12 @@ export type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>;
 export type HubHandlers = Partial<AgentServerToClient> & { connect?: () => void; refused?: () => void };
 
 export const ACK_TIMEOUT_MS = 10_000;
+
+/** The conversation watched, and the id of its last message the panel holds (asked when the watch is sent). */
+interface Watching {
+  conversationId: string;
+  lastSeen: () => number;
+}
 /** The longest a push waits for the next animation frame before it is applied anyway. */
 const PUSH_BATCH_MAX_WAIT_MS = 100;
 /** The shortest time between two batches of pushes: a stream of them renders 10 times a second, not at every frame. */
@@ -35,7 +41,7 @@ export class HubController implements ReactiveController {
   connected = false;
   /** Set when the hub refused the token (connect_error `unauthorized`). */
   refused = false;
-  #watching: { conversationId: string; lastSeen: () => number } | null = null;
+  #watching: Watching | null = null;
   #pending: [handler: (...args: unknown[]) => void, args: unknown[]][] = [];
   /** The number of the batch waiting for its frame (0: none), of all batches so far, and when the last was applied. */
   #scheduled = 0;
@@ -136,7 +142,7 @@ export class HubController implements ReactiveController {
     if (socket && this.#watching) this.#emitWatch(socket, this.#watching);
   }
 
-  #emitWatch(socket: AgentSocket, watching: { conversationId: string; lastSeen: () => number }): void {
+  #emitWatch(socket: AgentSocket, watching: Watching): void {
     socket.emit('conversation:watch', { conversationId: watching.conversationId, after: watching.lastSeen() }, (ack) => {
       const onMessage = this.handlers['message:new'];
       if (!onMessage || this.#watching !== watching) return;

@@ -20,13 +20,7 @@ export interface CountState {
 }
 
 /** The list after `c` changed: in or out of it by the filter, in activity order; the total follows. */
-export function placeInList(
-  list: ListedState,
-  c: ConversationSummary,
-  filter: ConversationFilter,
-  agentId: string,
-  cut: ReadonlySet<string> = new Set(),
-): ListedState {
+function placeInList(list: ListedState, c: ConversationSummary, filter: ConversationFilter, agentId: string, cut: ReadonlySet<string>): ListedState {
   // Counted in the total already if listed, or cut off the list's end (`withinRows`).
   const listed = cut.has(c.id) || list.items.some((item) => item.id === c.id);
   const keep = matchesFilter(c, filter, agentId);
@@ -42,12 +36,7 @@ export const LIST_PAGE = 50;
  * row for every conversation of the day, and rendered them all for each update. A search keeps its rows (its pages
  * follow relevance, not activity).
  */
-export function withinRows(
-  list: ListedState,
-  next: string | null,
-  rows: number,
-  filter: ConversationFilter,
-): ListedState & { next: string | null; cut: string[] } {
+function withinRows(list: ListedState, next: string | null, rows: number, filter: ConversationFilter): ListedState & { next: string | null; cut: string[] } {
   const last = list.items[rows - 1];
   if (filter.q || list.items.length <= rows || !last) return { ...list, next, cut: [] };
   const cut = list.items.slice(rows).map((c) => c.id);
@@ -55,7 +44,7 @@ export function withinRows(
 }
 
 /** The list after a conversation was deleted or hidden from this agent. */
-export function removeFromList(list: ListedState, conversationId: string, cut: ReadonlySet<string> = new Set()): ListedState {
+function removeFromList(list: ListedState, conversationId: string, cut: ReadonlySet<string>): ListedState {
   const listed = cut.has(conversationId) || list.items.some((c) => c.id === conversationId);
   return { items: list.items.filter((c) => c.id !== conversationId), total: listed ? Math.max(0, list.total - 1) : list.total };
 }

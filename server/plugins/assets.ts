@@ -42,27 +42,32 @@ interface Versions {
   agentPanel: { file: string; integrity: string };
 }
 
+/** The running build's pinned files (scripts/build.mjs writes versions.json); null when not built. */
+function builtVersions(): Versions | null {
+  try {
+    return JSON.parse(readFileSync(`${dist}/versions.json`, 'utf8')) as Versions;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * A demo page that loads the build's pinned scripts, as a site that pins a version does (README: "Pinning a version"):
  * content-addressed, cached for a year, checked by their integrity. The files in demo/ name the rolling URLs (cached 5
  * minutes), which work without a build; without one they are served as they are.
  */
-function pinnedPage(file: string): string {
+function pinnedPage(file: string, versions: Versions | null): string {
   const html = readFileSync(`${root}demo/${file}`, 'utf8');
-  let versions: Versions;
-  try {
-    versions = JSON.parse(readFileSync(`${dist}/versions.json`, 'utf8')) as Versions;
-  } catch {
-    return html;
-  }
+  if (!versions) return html;
   const pinned = ({ file: name, integrity }: Versions['widget']) => `src="/${name}" integrity="${integrity}" crossorigin="anonymous"`;
   return html.replace('src="/widget.js"', pinned(versions.widget)).replace('src="/agent-panel.js"', pinned(versions.agentPanel));
 }
 
 export const assets: FastifyPluginAsync = async (app) => {
   // Read once: a hub serves the build it started with (like its pinned files, above).
+  const versions = builtVersions();
   for (const file of ['shop.html', 'crm.html']) {
-    const html = pinnedPage(file);
+    const html = pinnedPage(file, versions);
     app.get(`/demo/${file}`, (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html));
   }
   await app.register(async (demo) => demo.register(fastifyStatic, { root: `${root}demo`, prefix: '/demo/' }));

@@ -1,19 +1,23 @@
 // Who gets a conversation's messages: the agents who have it open (`conversation:watch`). Every agent who may see it
 // follows it in the list (`conversation:updated`, with the last message). The watch answers what it may have missed.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import type { ConversationSummary, Message, VisitorConversation } from '../../protocol/types.js';
 import { clientId, next, request, startHub } from '../helpers/hub.js';
 
-test('a new message goes to the agents watching its conversation; the others get the list update alone', async (t) => {
+/** A hub with one conversation: the visitor's first message (`text`) and the bot's answer to it. */
+async function answeredConversation(t: TestContext, text: string) {
   const h = await startHub(t);
   const admin = await h.login();
   const { socket: visitor } = await h.visitor();
   const botAnswer = next<Message>(visitor, 'message:new', (m) => m.author === 'bot');
-  const first = await request<{ message: Message; conversation: VisitorConversation }>(visitor, 'message:send', { clientId: clientId(), text: 'hello' });
-  assert.ok(first.data);
-  const conversationId = first.data.conversation.id;
-  await botAnswer;
+  const sent = await request<{ message: Message; conversation: VisitorConversation }>(visitor, 'message:send', { clientId: clientId(), text });
+  assert.ok(sent.data);
+  return { h, admin, visitor, conversationId: sent.data.conversation.id, first: sent.data.message, answer: await botAnswer };
+}
+
+test('a new message goes to the agents watching its conversation; the others get the list update alone', async (t) => {
+  const { h, admin, visitor, conversationId, answer } = await answeredConversation(t, 'hello');
 
   const watching = await h.agentSocket(admin);
   const listing = await h.agentSocket((await h.agent('agent', 'Lee')).token);
@@ -23,7 +27,7 @@ test('a new message goes to the agents watching its conversation; the others get
   const toWatcher = next<Message>(watching, 'message:new', (m) => m.text === 'are you there?');
   // On one socket, a message:new would come before its conversation:updated (publisher.ts sends them in that order).
   const listed = next<ConversationSummary>(listing, 'conversation:updated', (c) => c.lastMessage?.text === 'are you there?');
-  const bot = next<Message>(visitor, 'message:new', (m) => m.author === 'bot' && m.id > (first.data?.message.id ?? 0) + 1);
+  const bot = next<Message>(visitor, 'message:new', (m) => m.author === 'bot' && m.id > answer.id);
   assert.ok((await request(visitor, 'message:send', { clientId: clientId(), text: 'are you there?' })).data);
   assert.equal((await toWatcher).conversationId, conversationId);
   await listed;
@@ -32,14 +36,7 @@ test('a new message goes to the agents watching its conversation; the others get
 });
 
 test('watch with `after` answers the messages stored since, so nothing between loading and watching is missed', async (t) => {
-  const h = await startHub(t);
-  const admin = await h.login();
-  const { socket: visitor } = await h.visitor();
-  const botAnswer = next<Message>(visitor, 'message:new', (m) => m.author === 'bot');
-  const first = await request<{ message: Message; conversation: VisitorConversation }>(visitor, 'message:send', { clientId: clientId(), text: 'one' });
-  assert.ok(first.data);
-  const { id: conversationId } = first.data.conversation;
-  const answer = await botAnswer;
+  const { h, admin, conversationId, first, answer } = await answeredConversation(t, 'one');
   const agent = await h.agentSocket(admin);
 
   const all = await request<{ ok: true; messages: Message[] }>(agent, 'conversation:watch', { conversationId, after: 0 });
@@ -47,7 +44,7 @@ test('watch with `after` answers the messages stored since, so nothing between l
     all.data?.messages.map((m) => m.text),
     ['one', answer.text],
   );
-  const since = await request<{ ok: true; messages: Message[] }>(agent, 'conversation:watch', { conversationId, after: first.data.message.id });
+  const since = await request<{ ok: true; messages: Message[] }>(agent, 'conversation:watch', { conversationId, after: first.id });
   assert.deepEqual(
     since.data?.messages.map((m) => m.id),
     [answer.id],
