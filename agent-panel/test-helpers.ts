@@ -51,19 +51,30 @@ export const requestUrl = (input: RequestInfo | URL): URL => new URL(typeof inpu
 /** The requests a panel's sign-in makes after its list has loaded (the team's threads, the assistant's status). */
 const AFTER_THE_LIST = ['/api/team/threads', '/api/assist/status'];
 
-/** Resolves once each of `paths` has been answered through `window.fetch` (which is watched until then). */
-function answered(paths: string[]): Promise<void> {
+/**
+ * Resolves once each of `paths` has been requested through `window.fetch` and that request has finished (answered or
+ * failed: a failed one must not leave the wait hanging); rejects after `timeout` ms naming the paths still missing,
+ * so that a stuck sign-in fails as itself rather than as mocha's test timeout.
+ */
+function answered(paths: string[], timeout = 8000): Promise<void> {
   const original = window.fetch;
   const waiting = new Set(paths);
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      window.fetch = original;
+      reject(new Error(`sign-in requests not finished after ${timeout} ms: ${[...waiting].join(', ')}`));
+    }, timeout);
     window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-      const res = await original(input, init);
-      waiting.delete(requestUrl(input).pathname);
-      if (waiting.size === 0) {
-        window.fetch = original;
-        resolve();
+      try {
+        return await original(input, init);
+      } finally {
+        waiting.delete(requestUrl(input).pathname);
+        if (waiting.size === 0) {
+          clearTimeout(timer);
+          window.fetch = original;
+          resolve();
+        }
       }
-      return res;
     };
   });
 }
@@ -71,6 +82,7 @@ function answered(paths: string[]): Promise<void> {
 /** A signed-in panel whose list has loaded and whose sign-in has finished, in a box of `width` × `height` pixels. */
 export async function panel(token: string, width = 1280, height = 800): Promise<SwitchboardAgentPanel> {
   const started = answered(AFTER_THE_LIST);
+  started.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
   const el = await fixture<SwitchboardAgentPanel>(
     html`<div style="width:${width}px;height:${height}px"><switchboard-agent-panel .hub=${testHub.url} .token=${token}></switchboard-agent-panel></div>`,
   );

@@ -90,39 +90,34 @@ export class Messaging {
         this.webhooks.transaction(async (tx, events) => {
           // A grouped write may run twice (store/group-commit.ts): nothing from a rolled-back run may remain.
           before = null;
-          // The person, not the session: two devices of one contact write to the same conversation.
-          await this.store.contacts.lock(contactId, tx);
-          // The resend check runs under the lock, in the same transaction: no separate round trip first.
-          const resent = await this.store.messages.findVisitorMessage(visitor.id, clientId, tx);
-          if (resent) return { resent };
-          // Locked too, so an agent's reply can't interleave with this read-modify-write of the counters.
-          let current = via.conversationId ? await this.store.conversations.get(via.conversationId, tx, { forUpdate: true }) : undefined;
-          if (!current || current.state === 'closed' || current.contactId !== contactId)
-            current = await this.store.conversations.latest(contactId, tx, { forUpdate: true });
-          if (!current || current.state === 'closed') current = await this.#open(tx, visitor, contactId, now);
-          else before = current;
-          const inserted = await this.store.messages.insert(
-            { conversationId: current.id, clientId, author: 'visitor', channel: via.channel, agentId: null, authorName: null, text, createdAt: now },
-            tx,
-          );
-          const files = await this.attachments.link(tx, current.id, inserted.id, fileIds, { kind: 'visitor', id: visitor.id });
+          // Under the person's lock (not the session's: two devices of one contact write to the same conversation),
+          // in one round trip on PostgreSQL (store/message-writes.ts): the resend check, then the message and its
+          // conversation's new state (a new conversation when the person has none open).
+          const input = {
+            contactId,
+            visitorId: visitor.id,
+            clientId,
+            conversationId: via.conversationId ?? null,
+            channel: via.channel,
+            text,
+            preview: preview(text, []),
+            now,
+            ticketStatus: afterVisitorMessage,
+          };
+          let written = await this.store.messageWrites.visitorMessage(tx, input);
+          if ('resent' in written) return { resent: written.resent };
+          if ('noOpenConversation' in written) {
+            const opened = await this.#open(tx, visitor, contactId, now);
+            written = await this.store.messageWrites.visitorMessage(tx, { ...input, conversationId: opened.id });
+            if (!('after' in written)) throw new Error(`conversation ${opened.id} not found after opening it`);
+          } else before = written.before;
+          const inserted = written.message;
+          record = written.after;
+          const files = await this.attachments.link(tx, record.id, inserted.id, fileIds, { kind: 'visitor', id: visitor.id });
+          // Files alone: the row shows a label for them instead of the empty text.
+          if (files.length > 0 && text.trim() === '')
+            record = await this.store.conversations.update(record.id, { last_message_text: preview(text, files) }, tx);
           const stored = this.#withFiles(inserted, files);
-          record = await this.store.conversations.update(
-            current.id,
-            {
-              last_activity_at: now,
-              last_message_author: 'visitor',
-              last_message_text: preview(text, files),
-              last_message_at: now,
-              unread_count: current.unreadCount + 1,
-              unreplied_count: current.unrepliedCount + 1,
-              ticket_status: afterVisitorMessage(current.agentReplied),
-              outgoing: 0,
-              last_visitor_at: now,
-              expired: 0,
-            },
-            tx,
-          );
           if (record) {
             await events([
               ...(before === null ? [conversationEvent('conversation.created', record)] : []),
@@ -272,29 +267,27 @@ export class Messaging {
       () => this.store.messages.find(record.id, clientId),
       () =>
         this.webhooks.transaction(async (tx, events) => {
-          const inserted = await this.store.messages.insert(
-            { conversationId: record.id, clientId, author: 'agent', agentId: actor.id, authorName: actor.name, text, createdAt: now },
-            tx,
-          );
+          // One round trip on PostgreSQL (store/message-writes.ts). Deleted meanwhile: nothing is written (the update
+          // takes the conversation's row lock first), and the reply is refused rather than left orphaned.
+          const written = await this.store.messageWrites.agentMessage(tx, {
+            conversationId: record.id,
+            clientId,
+            agentId: actor.id,
+            authorName: actor.name,
+            text,
+            preview: preview(text, []),
+            now,
+            ticketStatus: afterAgentReply(),
+          });
+          if (!written) throw notFound('Conversation');
+          const inserted = written.message;
+          updated = written.after;
           const files = await this.attachments.link(tx, record.id, inserted.id, fileIds, { kind: 'agent', id: actor.id });
-          const stored = this.#withFiles(inserted, files);
-          updated = await this.store.conversations.update(
-            record.id,
-            {
-              agent_replied: 1,
-              unread_count: 0,
-              unreplied_count: 0,
-              expired: 0,
-              ticket_status: afterAgentReply(),
-              last_activity_at: now,
-              last_message_author: 'agent',
-              last_message_text: preview(text, files),
-              last_message_at: now,
-            },
-            tx,
-          );
-          // Deleted meanwhile (its row lock is taken by the update): roll the message back rather than leave it orphaned.
+          // Files alone: the row shows a label for them instead of the empty text.
+          if (files.length > 0 && text.trim() === '')
+            updated = await this.store.conversations.update(record.id, { last_message_text: preview(text, files) }, tx);
           if (!updated) throw notFound('Conversation');
+          const stored = this.#withFiles(inserted, files);
           await events([messageEvent(this.#withFiles(inserted, files, WEBHOOK_URL_TTL_S), updated)]);
           return stored;
         }, record.contactId),

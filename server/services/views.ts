@@ -1,6 +1,6 @@
 /**
  * Read models: the agent's conversation summary, the visitor's view of their conversation, and the
- * inbox fields behind counts. Summaries are built in batches (one contacts query, one tags query
+ * inbox fields behind counts. Summaries are built in batches (one contacts query with their tags
  * and one agents query per list, not one per row), and agent names are cached briefly.
  */
 import DataLoader from 'dataloader';
@@ -41,7 +41,7 @@ export class Views {
   readonly #agentNames = new Map<string, { name: string | null; at: number }>();
   /**
    * Single summaries asked for in the same event-loop turn (the messages of one group commit, published together)
-   * are built together: one contacts query and one tags query for all of them instead of two each. Not cached.
+   * are built together: one contacts query for all of them instead of one each. Not cached.
    */
   readonly #summaryBatch = new DataLoader<ConversationRecord, ConversationSummary>((records) => this.summaries([...records]), {
     cache: false,
@@ -106,20 +106,19 @@ export class Views {
     return this.#summaryBatch.load(record);
   }
 
-  /** Summaries of a list: one contacts query, one tags query and the agent names, whatever the length. */
+  /** Summaries of a list: one contacts query (with their tags) and the agent names, whatever the length. */
   async summaries(records: ConversationRecord[]): Promise<ConversationSummary[]> {
     const contactIds = records.map((r) => r.contactId);
-    const [contacts, tags, names, online] = await Promise.all([
-      this.store.contacts.many(contactIds),
-      this.store.contacts.tagsOf(contactIds),
+    const [contacts, names, online] = await Promise.all([
+      this.store.contacts.manyWithTags(contactIds),
       this.#agentNamesOf(records.map((r) => r.holderId)),
       Promise.all(records.map((r) => this.broadcaster.visitorOnline(r.visitorId))),
     ]);
     return records.map((record, i) =>
       this.#summary(
         record,
-        contacts.get(record.contactId),
-        tags.get(record.contactId) ?? [],
+        contacts.get(record.contactId)?.contact,
+        contacts.get(record.contactId)?.tags ?? [],
         record.holderId ? (names.get(record.holderId) ?? null) : null,
         online[i] ?? false,
       ),

@@ -4,7 +4,7 @@
  * in one transaction.
  */
 import { randomUUID } from 'node:crypto';
-import { type Kysely, type SqlBool, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { UserData } from '../../protocol/types.js';
 import { withPlainNames } from '../text.js';
 import { type Db, escapeLike, jsonItemPattern, type Viewer } from './base.js';
@@ -51,6 +51,28 @@ export class ContactsRepo {
       .where('id', 'in', [...new Set(ids)])
       .execute();
     return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  /**
+   * Contacts with their tags (sorted as tagsOf sorts them), in one query: what a batch of conversation summaries
+   * shows. One statement instead of two for every published change (each a round trip on PostgreSQL).
+   */
+  async manyWithTags(ids: string[]): Promise<Map<string, { contact: ContactsTable; tags: string[] }>> {
+    if (ids.length === 0) return new Map();
+    // PostgreSQL returns the JSON parsed, SQLite as text.
+    const tagList: RawBuilder<string[] | string> =
+      this.dialect === 'postgres'
+        ? sql`coalesce((select json_agg(t.tag order by t.tag) from contact_tags t where t.contact_id = contacts.id), '[]')`
+        : sql`(select json_group_array(t.tag order by t.tag) from contact_tags t where t.contact_id = contacts.id)`;
+    const rows = await this.db
+      .selectFrom('contacts')
+      .selectAll()
+      .select(tagList.as('tag_list'))
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
+    return new Map(
+      rows.map(({ tag_list, ...contact }) => [contact.id, { contact, tags: typeof tag_list === 'string' ? (JSON.parse(tag_list) as string[]) : tag_list }]),
+    );
   }
 
   byUserId(siteId: string, userId: string, db: Db = this.db): Promise<ContactsTable | undefined> {

@@ -19,7 +19,7 @@ import type {
 } from '../../protocol/types.js';
 import type { AgentsTable, ConversationsTable, FaqsTable, MessagesTable, NotesTable, QuickRepliesTable, VisitorsTable } from './schema.js';
 
-type Row<T> = { [K in keyof T]: T[K] extends import('kysely').Generated<infer U> ? U : T[K] };
+export type Row<T> = { [K in keyof T]: T[K] extends import('kysely').Generated<infer U> ? U : T[K] };
 
 export function json<T>(text: string | null, fallback: T): T {
   if (!text) return fallback;

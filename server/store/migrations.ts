@@ -12,6 +12,7 @@ import { createEmailTables } from './email-migration.js';
 import { createAttachmentTables } from './attachments-migration.js';
 import { createTeamChatTables } from './team-migration.js';
 import { createMessageSearch } from './search-migration.js';
+import { createMessageWriteFunctions } from './message-writes-migration.js';
 import { createWebhookTables } from './webhooks-migration.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -256,6 +257,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '012_language_totals': {
       async up(db: Kysely<unknown>) {
         await createLanguageTotals(db, dialect);
+      },
+    },
+    '013_message_write_functions': {
+      async up(db: Kysely<unknown>) {
+        await createMessageWriteFunctions(db, dialect);
       },
     },
   };

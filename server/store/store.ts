@@ -14,6 +14,7 @@ import { EmailRepo } from './email-repo.js';
 import { ConversationsRepo } from './conversations-repo.js';
 import { InboxQueries } from './inbox-queries.js';
 import { MessagesRepo } from './messages-repo.js';
+import { MessageWrites } from './message-writes.js';
 import type { Dialect } from './migrations.js';
 import type { Database } from './schema.js';
 import { SettingsRepo } from './settings-repo.js';
@@ -34,6 +35,8 @@ export class Store {
   readonly conversations: ConversationsRepo;
   readonly inbox: InboxQueries;
   readonly messages: MessagesRepo;
+  /** The message path's writes (one round trip each on PostgreSQL). */
+  readonly messageWrites: MessageWrites;
   readonly agents: AgentsRepo;
   readonly content: ContentRepo;
   readonly team: TeamRepo;
@@ -54,6 +57,7 @@ export class Store {
     this.conversations = new ConversationsRepo(db, dialect);
     this.inbox = new InboxQueries(db, dialect);
     this.messages = new MessagesRepo(db);
+    this.messageWrites = new MessageWrites(dialect, this.contacts, this.conversations, this.messages);
     this.agents = new AgentsRepo(db);
     this.content = new ContentRepo(db);
     this.team = new TeamRepo(db);

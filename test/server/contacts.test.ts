@@ -292,9 +292,18 @@ test('custom fields are typed and required as defined; tags follow the catalogue
   assert.equal((await patch({ fields: { plan: null } })).status, 400, 'a required field cannot be cleared');
   assert.deepEqual((await patch({ fields: { seats: null } })).body.fields, { plan: 'Pro', renewal: '2027-01-31' });
 
-  await h.api('PUT', '/api/tags', { token: admin, body: { tags: [{ name: 'vip', color: '#aa3300' }], freeTags: false } });
+  await h.api('PUT', '/api/tags', {
+    token: admin,
+    body: {
+      tags: [
+        { name: 'vip', color: '#aa3300' },
+        { name: 'beta', color: '#0033aa' },
+      ],
+      freeTags: false,
+    },
+  });
   assert.equal((await patch({ tags: ['made-up'] })).status, 400);
-  assert.deepEqual((await patch({ tags: ['vip'] })).body.tags, ['vip']);
+  assert.deepEqual((await patch({ tags: ['vip', 'beta'] })).body.tags, ['beta', 'vip']);
   const conversationTags = await h.api('PUT', `/api/conversations/${v.message.conversationId}/tags`, { token: agent.token, body: { tags: ['made-up'] } });
   assert.equal(conversationTags.status, 400, 'conversation tags follow the catalogue too');
   const byContactTag = await h.api<{ items: ConversationSummary[] }>('GET', '/api/conversations?contactTag=vip', { token: agent.token });
@@ -302,7 +311,7 @@ test('custom fields are typed and required as defined; tags follow the catalogue
     byContactTag.body.items.map((c) => c.id),
     [v.message.conversationId],
   );
-  assert.deepEqual(byContactTag.body.items[0]?.contactTags, ['vip']);
+  assert.deepEqual(byContactTag.body.items[0]?.contactTags, ['beta', 'vip'], "a summary shows the contact's tags, sorted");
   const listed = await h.api<ContactList>('GET', '/api/contacts?tag=vip', { token: agent.token });
   assert.deepEqual(
     listed.body.items.map((c) => c.id),

@@ -114,6 +114,19 @@ test('a schema-001 database upgrades in place: every row kept, every visitor a c
   h.clock.advance(25 * 3_600_000);
   const swept = await h.hub.sweep();
   assert.equal(swept.expired.length, 5);
+  // The message path's functions (013, PostgreSQL) write to a migrated conversation: an agent's reply to it.
+  const fresh = await h.login(); // a day later: the first sign-in has expired
+  const agentSocket = await h.agentSocket(fresh);
+  const conversationId = detail.body.conversation.id;
+  const reply = await request<{ message: Message }>(agentSocket, 'message:send', { conversationId, clientId: clientId(), text: 'welcome back' });
+  assert.equal(reply.data?.message.conversationId, conversationId, JSON.stringify(reply.error));
+  const replied = await h.api<ConversationDetail>('GET', `/api/conversations/${conversationId}`, { token: fresh });
+  const last = replied.body.messages.at(-1);
+  assert.deepEqual([last?.author, last?.text], ['agent', 'welcome back']);
+  assert.ok(replied.body.messages.some((m) => m.text === 'new device'));
+  assert.equal(replied.body.conversation.ticketStatus, 'active');
+  assert.equal(replied.body.conversation.unreadCount, 0);
+  agentSocket.disconnect();
 
   // Starting again runs nothing twice and loses nothing.
   await h.stop();

@@ -1,0 +1,155 @@
+/**
+ * The message path's writes, inside the caller's (grouped) transaction: a visitor's message and an agent's reply,
+ * each with its conversation's new state.
+ *
+ * A visitor's message takes five statements: the contact's lock, the resend check under it, the conversation it
+ * goes to (locked), the insert, the update. On SQLite each is a function call; on PostgreSQL each was a round trip,
+ * and those round trips were most of the hub's and the database's work per message (docs/performance.md). There the
+ * same steps run in one call of a PL/pgSQL function (message-writes-migration.ts), with the same locks and the
+ * same snapshots. The SQLite steps below are the reference: the functions do exactly what they do.
+ */
+import { CompiledQuery } from 'kysely';
+import type { Message, MessageChannel, TicketStatus } from '../../protocol/types.js';
+import type { Db } from './base.js';
+import type { ContactsRepo } from './contacts-repo.js';
+import type { ConversationsRepo } from './conversations-repo.js';
+import { type ConversationRecord, type Row, toConversation, toMessage } from './mappers.js';
+import type { MessagesRepo } from './messages-repo.js';
+import type { Dialect } from './migrations.js';
+import { preparedStatements } from './prepared-statements.js';
+import type { ConversationsTable, MessagesTable } from './schema.js';
+
+export interface VisitorMessageInput {
+  contactId: string;
+  visitorId: string;
+  clientId: string;
+  /** Write here if it is open and the contact's (an email reply names it); else in the contact's latest open one. */
+  conversationId: string | null;
+  channel: MessageChannel;
+  text: string;
+  /** The list row's last-message text. */
+  preview: string;
+  now: string;
+  /** The ticket status after this message, by whether an agent has replied in the conversation (rules/ticket-status.ts). */
+  ticketStatus(agentReplied: boolean): TicketStatus;
+}
+
+export type VisitorWrite =
+  | { resent: Message }
+  /** The contact has no open conversation: nothing was written, the contact's lock is held. */
+  | { noOpenConversation: true }
+  | { before: ConversationRecord; message: Message; after: ConversationRecord };
+
+export interface AgentMessageInput {
+  conversationId: string;
+  clientId: string;
+  agentId: string;
+  authorName: string;
+  text: string;
+  preview: string;
+  now: string;
+  ticketStatus: TicketStatus;
+}
+
+/** The reply and its conversation's new state; undefined (nothing written) when the conversation is gone. */
+export type AgentWrite = { message: Message; after: ConversationRecord } | undefined;
+
+const VISITOR_FUNCTION = 'select switchboard_visitor_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) as result';
+const AGENT_FUNCTION = 'select switchboard_agent_message($1, $2, $3, $4, $5, $6, $7, $8) as result';
+
+type Rows = { before?: ConversationsTable; message?: Row<MessagesTable>; after?: ConversationsTable; resent?: Row<MessagesTable>; none?: true };
+
+export class MessageWrites {
+  constructor(
+    private readonly dialect: Dialect,
+    private readonly contacts: ContactsRepo,
+    private readonly conversations: ConversationsRepo,
+    private readonly messages: MessagesRepo,
+  ) {
+    // Parsed and planned once per connection (prepared-statements.ts).
+    preparedStatements.register(VISITOR_FUNCTION);
+    preparedStatements.register(AGENT_FUNCTION);
+  }
+
+  async visitorMessage(tx: Db, input: VisitorMessageInput): Promise<VisitorWrite> {
+    if (this.dialect === 'postgres') {
+      const { contactId, visitorId, clientId, conversationId, channel, text, preview, now } = input;
+      const rows = await call(tx, VISITOR_FUNCTION, [
+        contactId,
+        visitorId,
+        clientId,
+        conversationId,
+        channel,
+        text,
+        preview,
+        now,
+        input.ticketStatus(false),
+        input.ticketStatus(true),
+      ]);
+      if (rows?.resent) return { resent: toMessage(rows.resent) };
+      if (!rows?.before || !rows.message || !rows.after) return { noOpenConversation: true };
+      return { before: toConversation(rows.before), message: toMessage(rows.message), after: toConversation(rows.after) };
+    }
+    await this.contacts.lock(input.contactId, tx);
+    const resent = await this.messages.findVisitorMessage(input.visitorId, input.clientId, tx);
+    if (resent) return { resent };
+    let current = input.conversationId ? await this.conversations.get(input.conversationId, tx, { forUpdate: true }) : undefined;
+    if (!current || current.state === 'closed' || current.contactId !== input.contactId)
+      current = await this.conversations.latest(input.contactId, tx, { forUpdate: true });
+    if (!current || current.state === 'closed') return { noOpenConversation: true };
+    const { clientId, channel, text, now } = input;
+    const message = await this.messages.insert(
+      { conversationId: current.id, clientId, author: 'visitor', channel, agentId: null, authorName: null, text, createdAt: now },
+      tx,
+    );
+    const after = await this.conversations.update(
+      current.id,
+      {
+        last_activity_at: now,
+        last_message_author: 'visitor',
+        last_message_text: input.preview,
+        last_message_at: now,
+        unread_count: current.unreadCount + 1,
+        unreplied_count: current.unrepliedCount + 1,
+        ticket_status: input.ticketStatus(current.agentReplied),
+        outgoing: 0,
+        last_visitor_at: now,
+        expired: 0,
+      },
+      tx,
+    );
+    if (!after) throw new Error(`conversation ${current.id} vanished under its lock`);
+    return { before: current, message, after };
+  }
+
+  async agentMessage(tx: Db, input: AgentMessageInput): Promise<AgentWrite> {
+    const { conversationId, clientId, agentId, authorName, text, preview, now, ticketStatus } = input;
+    if (this.dialect === 'postgres') {
+      const rows = await call(tx, AGENT_FUNCTION, [conversationId, clientId, agentId, authorName, text, preview, now, ticketStatus]);
+      return rows?.message && rows.after ? { message: toMessage(rows.message), after: toConversation(rows.after) } : undefined;
+    }
+    const after = await this.conversations.update(
+      conversationId,
+      {
+        agent_replied: 1,
+        unread_count: 0,
+        unreplied_count: 0,
+        expired: 0,
+        ticket_status: ticketStatus,
+        last_activity_at: now,
+        last_message_author: 'agent',
+        last_message_text: preview,
+        last_message_at: now,
+      },
+      tx,
+    );
+    if (!after) return undefined;
+    const message = await this.messages.insert({ conversationId, clientId, author: 'agent', agentId, authorName, text, createdAt: now }, tx);
+    return { message, after };
+  }
+}
+
+async function call(tx: Db, statement: string, parameters: unknown[]): Promise<Rows | null> {
+  const { rows } = await tx.executeQuery(CompiledQuery.raw(statement, parameters) as CompiledQuery<{ result: Rows | null }>);
+  return rows[0]?.result ?? null;
+}
