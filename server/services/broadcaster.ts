@@ -80,7 +80,13 @@ export class Broadcaster {
   async #anyoneIn(nsp: VisitorNamespace | AgentNamespace, room: string): Promise<boolean> {
     if ((nsp.adapter.rooms.get(room)?.size ?? 0) > 0) return true;
     if (!this.clustered) return false;
-    return (await nsp.in(room).fetchSockets()).length > 0;
+    try {
+      return (await nsp.in(room).fetchSockets()).length > 0;
+    } catch {
+      // Another hub did not answer in time (the adapter waits 5 s: a hub saturated, or gone without unsubscribing).
+      // Presence is shown, never a reason to fail what asked for it (an agent's reply, a claim): unknown is offline.
+      return false;
+    }
   }
 
   visitorPresence(visitorId: string, online: boolean): void {
