@@ -111,6 +111,7 @@ export class Messaging {
             written = await this.store.messageWrites.visitorMessage(tx, { ...input, conversationId: opened.id });
             if (!('after' in written)) throw new Error(`conversation ${opened.id} not found after opening it`);
           } else before = written.before;
+          this.webhooks.knownEndpoints(tx, written.endpoints);
           const inserted = written.message;
           record = written.after;
           const files = await this.attachments.link(tx, record.id, inserted.id, fileIds, { kind: 'visitor', id: visitor.id });
@@ -280,6 +281,7 @@ export class Messaging {
             ticketStatus: afterAgentReply(),
           });
           if (!written) throw notFound('Conversation');
+          this.webhooks.knownEndpoints(tx, written.endpoints);
           const inserted = written.message;
           updated = written.after;
           const files = await this.attachments.link(tx, record.id, inserted.id, fileIds, { kind: 'agent', id: actor.id });

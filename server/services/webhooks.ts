@@ -209,6 +209,14 @@ export class Webhooks {
     return read;
   }
 
+  /**
+   * The enabled endpoints as `db` (an open transaction) already read them: the message path's write returns them on
+   * PostgreSQL (store/message-writes.ts), which saves that transaction its own read.
+   */
+  knownEndpoints(db: Db, endpoints: Pick<WebhookEndpointsTable, 'id' | 'events'>[] | undefined): void {
+    if (endpoints && db.isTransaction && !this.#subscribedIn.has(db)) this.#subscribedIn.set(db, Promise.resolve(endpoints));
+  }
+
   async record(db: Db, events: WebhookEvent[]): Promise<number> {
     if (events.length === 0) return 0;
     const endpoints = await this.#subscribed(db);

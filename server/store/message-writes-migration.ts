@@ -14,10 +14,17 @@
 import { type Kysely, sql } from 'kysely';
 import type { Dialect } from './migrations.js';
 
+/**
+ * The enabled webhook endpoints, returned with a stored message: its events are recorded in the same transaction,
+ * which would otherwise read them in a round trip of its own (services/webhooks.ts `#subscribed`).
+ */
+const ENDPOINTS = sql.raw(`(select coalesce(json_agg(json_build_object('id', e.id, 'events', e.events)), '[]')
+  from webhook_endpoints e where e.enabled = 1)`);
+
 export async function createMessageWriteFunctions(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   if (dialect !== 'postgres') return;
   // A visitor's message: {resent}, {none} (no open conversation: the caller opens one and calls again), or
-  // {before, message, after}.
+  // {before, message, after, endpoints}.
   await sql`create or replace function switchboard_visitor_message(
       p_contact text, p_visitor text, p_client text, p_conversation text, p_channel text, p_text text,
       p_preview text, p_now text, p_status_new text, p_status_replied text)
@@ -60,9 +67,10 @@ export async function createMessageWriteFunctions(db: Kysely<unknown>, dialect: 
           outgoing = 0, last_visitor_at = p_now, expired = 0
         where id = cur.id
         returning * into changed;
-      return json_build_object('before', to_json(cur), 'message', to_json(stored), 'after', to_json(changed));
+      return json_build_object('before', to_json(cur), 'message', to_json(stored), 'after', to_json(changed),
+        'endpoints', ${ENDPOINTS});
     end $$`.execute(db);
-  // An agent's reply: {message, after}, or null when the conversation is gone (nothing is written then). The
+  // An agent's reply: {message, after, endpoints}, or null when the conversation is gone (nothing is written then). The
   // conversation is updated first: its row lock orders the reply against a delete (conversations-repo.ts).
   await sql`create or replace function switchboard_agent_message(
       p_conversation text, p_client text, p_agent text, p_author_name text, p_text text, p_preview text,
@@ -81,6 +89,6 @@ export async function createMessageWriteFunctions(db: Kysely<unknown>, dialect: 
       insert into messages (conversation_id, client_id, author, channel, agent_id, author_name, text, choices, created_at, read_at)
         values (p_conversation, p_client, 'agent', 'webchat', p_agent, p_author_name, p_text, '[]', p_now, null)
         returning * into stored;
-      return json_build_object('message', to_json(stored), 'after', to_json(changed));
+      return json_build_object('message', to_json(stored), 'after', to_json(changed), 'endpoints', ${ENDPOINTS});
     end $$`.execute(db);
 }

@@ -17,7 +17,7 @@ import { type ConversationRecord, type Row, toConversation, toMessage } from './
 import type { MessagesRepo } from './messages-repo.js';
 import type { Dialect } from './migrations.js';
 import { preparedStatements } from './prepared-statements.js';
-import type { ConversationsTable, MessagesTable } from './schema.js';
+import type { ConversationsTable, MessagesTable, WebhookEndpointsTable } from './schema.js';
 
 export interface VisitorMessageInput {
   contactId: string;
@@ -34,11 +34,17 @@ export interface VisitorMessageInput {
   ticketStatus(agentReplied: boolean): TicketStatus;
 }
 
+/**
+ * The enabled webhook endpoints, read in the same round trip on PostgreSQL (the message's events are recorded in its
+ * transaction: services/webhooks.ts); undefined on SQLite, where reading them costs no round trip.
+ */
+export type Endpoints = Pick<WebhookEndpointsTable, 'id' | 'events'>[] | undefined;
+
 export type VisitorWrite =
   | { resent: Message }
   /** The contact has no open conversation: nothing was written, the contact's lock is held. */
   | { noOpenConversation: true }
-  | { before: ConversationRecord; message: Message; after: ConversationRecord };
+  | { before: ConversationRecord; message: Message; after: ConversationRecord; endpoints: Endpoints };
 
 export interface AgentMessageInput {
   conversationId: string;
@@ -52,12 +58,19 @@ export interface AgentMessageInput {
 }
 
 /** The reply and its conversation's new state; undefined (nothing written) when the conversation is gone. */
-export type AgentWrite = { message: Message; after: ConversationRecord } | undefined;
+export type AgentWrite = { message: Message; after: ConversationRecord; endpoints: Endpoints } | undefined;
 
 const VISITOR_FUNCTION = 'select switchboard_visitor_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) as result';
 const AGENT_FUNCTION = 'select switchboard_agent_message($1, $2, $3, $4, $5, $6, $7, $8) as result';
 
-type Rows = { before?: ConversationsTable; message?: Row<MessagesTable>; after?: ConversationsTable; resent?: Row<MessagesTable>; none?: true };
+type Rows = {
+  before?: ConversationsTable;
+  message?: Row<MessagesTable>;
+  after?: ConversationsTable;
+  resent?: Row<MessagesTable>;
+  none?: true;
+  endpoints?: Pick<WebhookEndpointsTable, 'id' | 'events'>[];
+};
 
 export class MessageWrites {
   constructor(
@@ -88,7 +101,7 @@ export class MessageWrites {
       ]);
       if (rows?.resent) return { resent: toMessage(rows.resent) };
       if (!rows?.before || !rows.message || !rows.after) return { noOpenConversation: true };
-      return { before: toConversation(rows.before), message: toMessage(rows.message), after: toConversation(rows.after) };
+      return { before: toConversation(rows.before), message: toMessage(rows.message), after: toConversation(rows.after), endpoints: rows.endpoints };
     }
     await this.contacts.lock(input.contactId, tx);
     const resent = await this.messages.findVisitorMessage(input.visitorId, input.clientId, tx);
@@ -119,14 +132,14 @@ export class MessageWrites {
       tx,
     );
     if (!after) throw new Error(`conversation ${current.id} vanished under its lock`);
-    return { before: current, message, after };
+    return { before: current, message, after, endpoints: undefined };
   }
 
   async agentMessage(tx: Db, input: AgentMessageInput): Promise<AgentWrite> {
     const { conversationId, clientId, agentId, authorName, text, preview, now, ticketStatus } = input;
     if (this.dialect === 'postgres') {
       const rows = await call(tx, AGENT_FUNCTION, [conversationId, clientId, agentId, authorName, text, preview, now, ticketStatus]);
-      return rows?.message && rows.after ? { message: toMessage(rows.message), after: toConversation(rows.after) } : undefined;
+      return rows?.message && rows.after ? { message: toMessage(rows.message), after: toConversation(rows.after), endpoints: rows.endpoints } : undefined;
     }
     const after = await this.conversations.update(
       conversationId,
@@ -145,7 +158,7 @@ export class MessageWrites {
     );
     if (!after) return undefined;
     const message = await this.messages.insert({ conversationId, clientId, author: 'agent', agentId, authorName, text, createdAt: now }, tx);
-    return { message, after };
+    return { message, after, endpoints: undefined };
   }
 }
 
