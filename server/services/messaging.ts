@@ -15,12 +15,13 @@ import { afterAgentReply, afterVisitorMessage } from '../rules/ticket-status.js'
 import type { ConversationRecord } from '../store/mappers.js';
 import type { HubMetrics } from '../metrics.js';
 import type { Db } from '../store/base.js';
+import type { Endpoints } from '../store/message-writes.js';
 import { json } from '../store/mappers.js';
 import type { AttachmentsTable, VisitorsTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { visibleConversation } from './access.js';
 import type { Assignment } from './assignment.js';
-import type { Attachments } from './attachments.js';
+import type { Attachments, Sender } from './attachments.js';
 import type { BotService } from './bot-service.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { ConversationCommands } from './conversation-commands.js';
@@ -111,13 +112,9 @@ export class Messaging {
             written = await this.store.messageWrites.visitorMessage(tx, { ...input, conversationId: opened.id });
             if (!('after' in written)) throw new Error(`conversation ${opened.id} not found after opening it`);
           } else before = written.before;
-          this.webhooks.knownEndpoints(tx, written.endpoints);
           const inserted = written.message;
-          record = written.after;
-          const files = await this.attachments.link(tx, record.id, inserted.id, fileIds, { kind: 'visitor', id: visitor.id });
-          // Files alone: the row shows a label for them instead of the empty text.
-          if (files.length > 0 && text.trim() === '')
-            record = await this.store.conversations.update(record.id, { last_message_text: preview(text, files) }, tx);
+          let files: AttachmentsTable[];
+          ({ files, record } = await this.#afterWrite(tx, written, text, fileIds, { kind: 'visitor', id: visitor.id }));
           const stored = this.#withFiles(inserted, files);
           if (record) {
             await events([
@@ -167,6 +164,24 @@ export class Messaging {
       await this.assignment?.offer(record).catch(() => null);
     }
     return record;
+  }
+
+  /**
+   * In a stored message's transaction, after its write (store/message-writes.ts): its webhook events use the endpoints
+   * the write read; its files are linked to it; for files alone the list row shows their label, not the empty text.
+   */
+  async #afterWrite(
+    tx: Db,
+    written: { message: Message; after: ConversationRecord; endpoints: Endpoints },
+    text: string,
+    fileIds: string[],
+    owner: Sender,
+  ): Promise<{ files: AttachmentsTable[]; record: ConversationRecord | undefined }> {
+    this.webhooks.knownEndpoints(tx, written.endpoints);
+    const { after } = written;
+    const files = await this.attachments.link(tx, after.id, written.message.id, fileIds, owner);
+    if (files.length === 0 || text.trim() !== '') return { files, record: after };
+    return { files, record: await this.store.conversations.update(after.id, { last_message_text: preview(text, files) }, tx) };
   }
 
   /** The message as pushed and acknowledged: with its files, URLs signed now (webhooks: for their retry window). */
@@ -281,13 +296,9 @@ export class Messaging {
             ticketStatus: afterAgentReply(),
           });
           if (!written) throw notFound('Conversation');
-          this.webhooks.knownEndpoints(tx, written.endpoints);
           const inserted = written.message;
-          updated = written.after;
-          const files = await this.attachments.link(tx, record.id, inserted.id, fileIds, { kind: 'agent', id: actor.id });
-          // Files alone: the row shows a label for them instead of the empty text.
-          if (files.length > 0 && text.trim() === '')
-            updated = await this.store.conversations.update(record.id, { last_message_text: preview(text, files) }, tx);
+          let files: AttachmentsTable[];
+          ({ files, record: updated } = await this.#afterWrite(tx, written, text, fileIds, { kind: 'agent', id: actor.id }));
           if (!updated) throw notFound('Conversation');
           const stored = this.#withFiles(inserted, files);
           await events([messageEvent(this.#withFiles(inserted, files, WEBHOOK_URL_TTL_S), updated)]);

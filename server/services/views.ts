@@ -114,15 +114,10 @@ export class Views {
       this.#agentNamesOf(records.map((r) => r.holderId)),
       Promise.all(records.map((r) => this.broadcaster.visitorOnline(r.visitorId))),
     ]);
-    return records.map((record, i) =>
-      this.#summary(
-        record,
-        contacts.get(record.contactId)?.contact,
-        contacts.get(record.contactId)?.tags ?? [],
-        record.holderId ? (names.get(record.holderId) ?? null) : null,
-        online[i] ?? false,
-      ),
-    );
+    return records.map((record, i) => {
+      const known = contacts.get(record.contactId);
+      return this.#summary(record, known?.contact, known?.tags ?? [], record.holderId ? (names.get(record.holderId) ?? null) : null, online[i] ?? false);
+    });
   }
 
   #summary(

@@ -69,7 +69,7 @@ type Rows = {
   after?: ConversationsTable;
   resent?: Row<MessagesTable>;
   none?: true;
-  endpoints?: Pick<WebhookEndpointsTable, 'id' | 'events'>[];
+  endpoints?: Endpoints;
 };
 
 export class MessageWrites {
