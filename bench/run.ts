@@ -3,7 +3,8 @@
 // two hubs on PostgreSQL + Redis, idle-connection capacity, the widget on the host page, Lighthouse and the bundles.
 // Prints the goal table and writes bench/results.json (stable keys: durableRelay, stores[].concurrentPerSec,
 // rawInsertPerSec, twoHubLatencyMs, capacity, widgetLoad, lighthouse, …). With TEST_POSTGRES_URL and TEST_REDIS_URL set
-// (eval "$(sudo bash .ci/services)") it also measures PostgreSQL and two hubs.
+// (eval "$(sudo bash .ci/services)") it also measures PostgreSQL and two hubs, over the unix sockets BENCH_POSTGRES_URL
+// and BENCH_REDIS_URL name when set (two hubs over TCP as well).
 // `npm run bench -- --widget [--quick]` measures only the widget (widgetLoad, lighthouse, bundles) and updates those
 // keys and their goal lines in bench/results.json, leaving the rest as it was.
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,6 +40,23 @@ async function relayRun(durable: boolean): Promise<Latency> {
     return await latency(relayTarget(relay.url));
   } finally {
     relay.stop();
+  }
+}
+
+/** Visitors on hub A, the agent on hub B, sharing a fresh PostgreSQL database and Redis. */
+async function twoHubs(postgres: string, redis: string): Promise<Latency> {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-cluster-'));
+  const env = { ...BENCH_ENV, DATABASE_URL: await testDatabaseUrl(dir, postgres), REDIS_URL: redis };
+  const a = await spawnHub({ env });
+  const b = await spawnHub({ env });
+  try {
+    return await latency({ visitor: hubTarget(a.url, '').visitor, agent: hubTarget(b.url, await login(b.url)).agent });
+  } finally {
+    await Promise.all([a.stop('SIGKILL'), b.stop('SIGKILL')]);
+    a.cleanup();
+    b.cleanup();
+    await dropTestDatabase(dir, postgres);
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -127,24 +145,26 @@ const durableRelay = {
 // 2. Store throughput with its raw-insert baseline.
 const stores = [await storeThroughput()];
 log('  sqlite store done');
-const postgres = process.env.TEST_POSTGRES_URL;
-const redis = process.env.TEST_REDIS_URL;
+// The tests reach PostgreSQL and Redis over loopback TCP (TEST_*), as hubs on other machines would; the bench over
+// their unix sockets when .ci/services gives them (BENCH_*), as hubs on the database's machine would. Two hubs are
+// measured both ways: the difference is what the loopback TCP stack costs the shared cores.
+const postgres = process.env.BENCH_POSTGRES_URL || process.env.TEST_POSTGRES_URL;
+const redis = process.env.BENCH_REDIS_URL || process.env.TEST_REDIS_URL;
+const overSockets = Boolean(process.env.BENCH_POSTGRES_URL && process.env.BENCH_REDIS_URL);
 let twoHubLatencyMs: Latency | null = null;
+let twoHubLatencyTcpMs: Latency | null = null;
 if (postgres && redis) {
   stores.push(await storeThroughput(postgres));
   log('  postgres store done');
   // 3. Visitors on hub A, the agent on hub B: every message crosses PostgreSQL and Redis.
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-cluster-'));
-  const env = { ...BENCH_ENV, DATABASE_URL: await testDatabaseUrl(dir, postgres), REDIS_URL: redis };
-  const a = await spawnHub({ env });
-  const b = await spawnHub({ env });
-  twoHubLatencyMs = await latency({ visitor: hubTarget(a.url, '').visitor, agent: hubTarget(b.url, await login(b.url)).agent });
-  await Promise.all([a.stop('SIGKILL'), b.stop('SIGKILL')]);
-  a.cleanup();
-  b.cleanup();
-  await dropTestDatabase(dir, postgres);
-  rmSync(dir, { recursive: true, force: true });
-  log('  two-hub latency done');
+  twoHubLatencyMs = await twoHubs(postgres, redis);
+  log(`  two-hub latency done (${overSockets ? 'unix sockets' : 'TCP'})`);
+  const tcpPostgres = process.env.TEST_POSTGRES_URL;
+  const tcpRedis = process.env.TEST_REDIS_URL;
+  if (overSockets && tcpPostgres && tcpRedis) {
+    twoHubLatencyTcpMs = await twoHubs(tcpPostgres, tcpRedis);
+    log('  two-hub latency over TCP done');
+  }
 } else {
   log('  PostgreSQL store and two-hub latency skipped: TEST_POSTGRES_URL / TEST_REDIS_URL not set (eval "$(sudo bash .ci/services)")');
 }
@@ -192,6 +212,8 @@ const results = {
   stores,
   rawInsertPerSec,
   twoHubLatencyMs,
+  twoHubTransport: overSockets ? 'unix sockets' : 'tcp',
+  twoHubLatencyTcpMs,
   inbox,
   panelPush: panelPushResult,
   widgetLoad: widgetLoadResult,
@@ -214,8 +236,13 @@ console.table({
 });
 console.log(`p99 ratios hub / durable relay over ${PAIRS} pairs: ${durableRelay.ratiosP99.join(', ')}; hub / bare relay ${durableRelay.hubOverBareP99}×`);
 if (twoHubLatencyMs) {
-  console.log('\n## Two hubs on PostgreSQL + Redis: visitors on hub A, agent on hub B (ms)');
+  const via = overSockets ? 'over unix sockets' : 'over TCP';
+  console.log(`\n## Two hubs on PostgreSQL + Redis ${via}: visitors on hub A, agent on hub B (ms)`);
   console.table({ 'visitor→agent': twoHubLatencyMs.visitorToAgent, 'agent→visitor': twoHubLatencyMs.agentToVisitor });
+  if (twoHubLatencyTcpMs) {
+    console.log('The same over loopback TCP (ms)');
+    console.table({ 'visitor→agent': twoHubLatencyTcpMs.visitorToAgent, 'agent→visitor': twoHubLatencyTcpMs.agentToVisitor });
+  }
 }
 console.log('\n## Store throughput (messages/s; real write path, bot muted; raw = one INSERT each, same driver)');
 console.table(stores);

@@ -88,42 +88,46 @@ export class Messaging {
       () => this.store.messages.findVisitorMessage(visitor.id, clientId),
       () =>
         // Webhook deliveries (message.created, conversation.created) are stored in the same transaction.
-        this.webhooks.transaction(async (tx, events) => {
-          // A grouped write may run twice (store/group-commit.ts): nothing from a rolled-back run may remain.
-          before = null;
-          // Under the person's lock (not the session's: two devices of one contact write to the same conversation),
-          // in one round trip on PostgreSQL (store/message-writes.ts): the resend check, then the message and its
-          // conversation's new state (a new conversation when the person has none open).
-          const input = {
-            contactId,
-            visitorId: visitor.id,
-            clientId,
-            conversationId: via.conversationId ?? null,
-            channel: via.channel,
-            text,
-            preview: preview(text, []),
-            now,
-            ticketStatus: afterVisitorMessage,
-          };
-          let written = await this.store.messageWrites.visitorMessage(tx, input);
-          if ('resent' in written) return { resent: written.resent };
-          if ('noOpenConversation' in written) {
-            const opened = await this.#open(tx, visitor, contactId, now);
-            written = await this.store.messageWrites.visitorMessage(tx, { ...input, conversationId: opened.id });
-            if (!('after' in written)) throw new Error(`conversation ${opened.id} not found after opening it`);
-          } else before = written.before;
-          const inserted = written.message;
-          let files: AttachmentsTable[];
-          ({ files, record } = await this.#afterWrite(tx, written, text, fileIds, { kind: 'visitor', id: visitor.id }));
-          const stored = this.#withFiles(inserted, files);
-          if (record) {
-            await events([
-              ...(before === null ? [conversationEvent('conversation.created', record)] : []),
-              messageEvent(this.#withFiles(inserted, files, WEBHOOK_URL_TTL_S), record),
-            ]);
-          }
-          return stored;
-        }, contactId),
+        this.webhooks.transaction(
+          async (tx, events) => {
+            // A grouped write may run twice (store/group-commit.ts): nothing from a rolled-back run may remain.
+            before = null;
+            // Under the person's lock (not the session's: two devices of one contact write to the same conversation),
+            // in one round trip on PostgreSQL (store/message-writes.ts): the resend check, then the message and its
+            // conversation's new state (a new conversation when the person has none open).
+            const input = {
+              contactId,
+              visitorId: visitor.id,
+              clientId,
+              conversationId: via.conversationId ?? null,
+              channel: via.channel,
+              text,
+              preview: preview(text, []),
+              now,
+              ticketStatus: afterVisitorMessage,
+            };
+            let written = await this.store.messageWrites.visitorMessage(tx, input);
+            if ('resent' in written) return { resent: written.resent };
+            if ('noOpenConversation' in written) {
+              const opened = await this.#open(tx, visitor, contactId, now);
+              written = await this.store.messageWrites.visitorMessage(tx, { ...input, conversationId: opened.id });
+              if (!('after' in written)) throw new Error(`conversation ${opened.id} not found after opening it`);
+            } else before = written.before;
+            const inserted = written.message;
+            let files: AttachmentsTable[];
+            ({ files, record } = await this.#afterWrite(tx, written, text, fileIds, { kind: 'visitor', id: visitor.id }));
+            const stored = this.#withFiles(inserted, files);
+            if (record) {
+              await events([
+                ...(before === null ? [conversationEvent('conversation.created', record)] : []),
+                messageEvent(this.#withFiles(inserted, files, WEBHOOK_URL_TTL_S), record),
+              ]);
+            }
+            return stored;
+            // Without files, a message is one statement on PostgreSQL: alone in its group, it is its own transaction.
+          },
+          { key: contactId, alone: fileIds.length === 0 },
+        ),
     );
     if (duplicate || !record) {
       const existing = record ?? (await this.store.conversations.get(message.conversationId));
@@ -204,38 +208,41 @@ export class Messaging {
     // The answer, the conversation's new state and their webhook deliveries commit together, under the conversation's
     // row lock and only if the bot may still answer: while it was thinking, an agent may have taken over or an admin
     // deleted the conversation (an answer written then would outlive it: store/conversations-repo.ts eraseConversations).
-    const answered = await this.webhooks.transaction(async (tx, events) => {
-      const fresh = await this.store.conversations.get(record.id, tx, { forUpdate: true });
-      if (!fresh || !botMayAnswer(fresh)) return undefined;
-      const message = await this.store.messages.insert(
-        {
-          conversationId: record.id,
-          clientId: null,
-          author: 'bot',
-          agentId: null,
-          authorName: reply.botName,
-          text: reply.text,
-          choices: reply.choices,
-          createdAt: now,
-        },
-        tx,
-      );
-      const updated = await this.store.conversations.update(
-        record.id,
-        {
-          bot_status: reply.botStatus,
-          last_activity_at: now,
-          last_message_author: 'bot',
-          last_message_text: reply.text.slice(0, PREVIEW_LENGTH),
-          last_message_at: now,
-        },
-        tx,
-      );
-      if (!updated) throw notFound('Conversation'); // rolls the answer back
-      const escalated = updated.botStatus === 'need_help' && fresh.botStatus !== 'need_help';
-      await events([messageEvent(message, updated), ...(escalated ? [conversationEvent('conversation.escalated', updated)] : [])]);
-      return { message, updated, fresh };
-    }, record.contactId);
+    const answered = await this.webhooks.transaction(
+      async (tx, events) => {
+        const fresh = await this.store.conversations.get(record.id, tx, { forUpdate: true });
+        if (!fresh || !botMayAnswer(fresh)) return undefined;
+        const message = await this.store.messages.insert(
+          {
+            conversationId: record.id,
+            clientId: null,
+            author: 'bot',
+            agentId: null,
+            authorName: reply.botName,
+            text: reply.text,
+            choices: reply.choices,
+            createdAt: now,
+          },
+          tx,
+        );
+        const updated = await this.store.conversations.update(
+          record.id,
+          {
+            bot_status: reply.botStatus,
+            last_activity_at: now,
+            last_message_author: 'bot',
+            last_message_text: reply.text.slice(0, PREVIEW_LENGTH),
+            last_message_at: now,
+          },
+          tx,
+        );
+        if (!updated) throw notFound('Conversation'); // rolls the answer back
+        const escalated = updated.botStatus === 'need_help' && fresh.botStatus !== 'need_help';
+        await events([messageEvent(message, updated), ...(escalated ? [conversationEvent('conversation.escalated', updated)] : [])]);
+        return { message, updated, fresh };
+      },
+      { key: record.contactId },
+    );
     if (!answered) return;
     const { message, updated, fresh } = answered;
     // Escalated now: the offline agents who asked for it get an email (stored before the push, never throws).
@@ -282,28 +289,31 @@ export class Messaging {
     const { message, duplicate } = await this.store.messages.deduplicated(
       () => this.store.messages.find(record.id, clientId),
       () =>
-        this.webhooks.transaction(async (tx, events) => {
-          // One round trip on PostgreSQL (store/message-writes.ts). Deleted meanwhile: nothing is written (the update
-          // takes the conversation's row lock first), and the reply is refused rather than left orphaned.
-          const written = await this.store.messageWrites.agentMessage(tx, {
-            conversationId: record.id,
-            clientId,
-            agentId: actor.id,
-            authorName: actor.name,
-            text,
-            preview: preview(text, []),
-            now,
-            ticketStatus: afterAgentReply(),
-          });
-          if (!written) throw notFound('Conversation');
-          const inserted = written.message;
-          let files: AttachmentsTable[];
-          ({ files, record: updated } = await this.#afterWrite(tx, written, text, fileIds, { kind: 'agent', id: actor.id }));
-          if (!updated) throw notFound('Conversation');
-          const stored = this.#withFiles(inserted, files);
-          await events([messageEvent(this.#withFiles(inserted, files, WEBHOOK_URL_TTL_S), updated)]);
-          return stored;
-        }, record.contactId),
+        this.webhooks.transaction(
+          async (tx, events) => {
+            // One round trip on PostgreSQL (store/message-writes.ts). Deleted meanwhile: nothing is written (the update
+            // takes the conversation's row lock first), and the reply is refused rather than left orphaned.
+            const written = await this.store.messageWrites.agentMessage(tx, {
+              conversationId: record.id,
+              clientId,
+              agentId: actor.id,
+              authorName: actor.name,
+              text,
+              preview: preview(text, []),
+              now,
+              ticketStatus: afterAgentReply(),
+            });
+            if (!written) throw notFound('Conversation');
+            const inserted = written.message;
+            let files: AttachmentsTable[];
+            ({ files, record: updated } = await this.#afterWrite(tx, written, text, fileIds, { kind: 'agent', id: actor.id }));
+            if (!updated) throw notFound('Conversation');
+            const stored = this.#withFiles(inserted, files);
+            await events([messageEvent(this.#withFiles(inserted, files, WEBHOOK_URL_TTL_S), updated)]);
+            return stored;
+          },
+          { key: record.contactId, alone: fileIds.length === 0 },
+        ),
     );
     if (duplicate) {
       const [resent = message] = await this.views.withAttachments([message]);

@@ -13,7 +13,6 @@
  *   operator (`WEBHOOK_ALLOW_PRIVATE=1`) or an admin ("allow private targets") allows internal receivers.
  */
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
 import type {
   WebhookDelivery,
   WebhookDeliveryPage,
@@ -32,7 +31,7 @@ import type { Actor } from '../rules/handoff.js';
 import { LEASE_MS, TargetRefused, afterFailure, signature } from '../rules/webhooks.js';
 import type { Db } from '../store/base.js';
 import { json } from '../store/mappers.js';
-import type { Database, WebhookDeliveriesTable, WebhookEndpointsTable } from '../store/schema.js';
+import type { WebhookDeliveriesTable, WebhookEndpointsTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { webhookContact } from './webhook-payloads.js';
 import { cleanEvents, decodeCursor, encodeCursor, freshDelivery, newSecret, toDelivery, toEndpoint } from './webhook-rows.js';
@@ -200,21 +199,21 @@ export class Webhooks {
    * message then costs no extra query for them (a round trip each on PostgreSQL).
    */
   #subscribed(db: Db): Promise<Pick<WebhookEndpointsTable, 'id' | 'events'>[]> {
-    if (!db.isTransaction) return this.store.webhooks.subscribed(db);
     let read = this.#subscribedIn.get(db);
-    if (!read) {
-      read = this.store.webhooks.subscribed(db);
-      this.#subscribedIn.set(db, read);
-    }
+    if (read) return read;
+    if (!db.isTransaction) return this.store.webhooks.subscribed(db);
+    read = this.store.webhooks.subscribed(db);
+    this.#subscribedIn.set(db, read);
     return read;
   }
 
   /**
-   * The enabled endpoints as `db` (an open transaction) already read them: the message path's write returns them on
-   * PostgreSQL (store/message-writes.ts), which saves that transaction its own read.
+   * The enabled endpoints as `db` already read them: the message path's write returns them on PostgreSQL
+   * (store/message-writes.ts), which saves the transaction its own read. `db` is that write's transaction, or the
+   * connection it had to itself (a write alone: store/group-commit.ts); never the shared pool.
    */
   knownEndpoints(db: Db, endpoints: Pick<WebhookEndpointsTable, 'id' | 'events'>[] | undefined): void {
-    if (endpoints && db.isTransaction && !this.#subscribedIn.has(db)) this.#subscribedIn.set(db, Promise.resolve(endpoints));
+    if (endpoints && db !== this.store.db && !this.#subscribedIn.has(db)) this.#subscribedIn.set(db, Promise.resolve(endpoints));
   }
 
   async record(db: Db, events: WebhookEvent[]): Promise<number> {
@@ -242,16 +241,19 @@ export class Webhooks {
    * the worker is kicked once it committed (a rollback takes the deliveries with it).
    */
   async transaction<T>(
-    work: (tx: Transaction<Database>, events: (list: WebhookEvent[]) => Promise<void>) => Promise<T>,
-    /** Set for the message path: the transaction is shared with the writes arriving with it (group commit), keyed by contact. */
-    groupKey?: string,
+    work: (tx: Db, events: (list: WebhookEvent[]) => Promise<void>) => Promise<T>,
+    /**
+     * Set for the message path: the transaction is shared with the writes arriving with it (group commit), keyed by
+     * contact; `alone`: the work may run outside a transaction when it is alone in its group (store/group-commit.ts).
+     */
+    group?: { key: string; alone?: boolean },
   ): Promise<T> {
     let queued = 0;
-    const inTransaction = (tx: Transaction<Database>) =>
+    const inTransaction = (tx: Db) =>
       work(tx, async (list) => {
         queued += await this.record(tx, list);
       });
-    const result = await (groupKey === undefined ? this.store.transaction(inTransaction) : this.store.grouped(groupKey, inTransaction));
+    const result = await (group === undefined ? this.store.transaction(inTransaction) : this.store.grouped(group.key, inTransaction, group.alone));
     if (queued > 0) this.kick();
     return result;
   }

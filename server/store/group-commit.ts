@@ -9,17 +9,32 @@
  * PostgreSQL gets six lanes of its pool of 10 (each statement is a round trip there, so a lane is bound by latency,
  * not by the database; four connections stay free for reads). A write goes to the lane of its key (the contact), so
  * the row locks of one contact are only ever taken in one lane, and two lanes can't deadlock on them.
+ *
+ * On PostgreSQL a write that is alone when its lane flushes, and says it can be (`alone`: one statement that is a
+ * whole transaction by itself, message-writes.ts), runs on a connection outside any transaction: BEGIN and COMMIT
+ * are a round trip each there, and at a steady trickle of messages most groups are of one. Such a write throws
+ * NeedsTransaction, having written nothing, when it finds it needs more (the lane then runs it in a transaction).
  */
-import { type Kysely, type Transaction, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import type { Db } from './base.js';
 import type { Dialect } from './migrations.js';
 import type { Database } from './schema.js';
 
-type Work<T> = (tx: Transaction<Database>) => Promise<T>;
+/** `db`: the group's transaction, or a connection outside any for a write alone (see above). */
+type Work<T> = (db: Db) => Promise<T>;
 
 interface Pending {
   work: Work<unknown>;
+  alone: boolean;
   resolve(value: unknown): void;
   reject(error: unknown): void;
+}
+
+/** Thrown by a write run alone that needs a transaction after all; it has written nothing. */
+export class NeedsTransaction extends Error {
+  constructor() {
+    super('this write needs a transaction');
+  }
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -34,7 +49,11 @@ class Lane {
   #flushing = false;
   #scheduled = false;
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** Whether a write may run alone (PostgreSQL: BEGIN and COMMIT are round trips there). */
+    private readonly alone: boolean,
+  ) {}
 
   add(pending: Pending): void {
     this.#queue.push(pending);
@@ -61,6 +80,8 @@ class Lane {
   }
 
   async #commit(group: Pending[]): Promise<void> {
+    const [only] = group;
+    if (group.length === 1 && only?.alone && this.alone && (await this.#runAlone(only))) return;
     // Optimistic first: one transaction and no savepoints (each costs a round trip on PostgreSQL). Writes rarely fail
     // (a resend is found under the contact's lock, not by a constraint), and when one does, the whole group rolls back
     // and runs again with a savepoint per write, so that only the failing write is refused. A write may therefore run
@@ -68,6 +89,17 @@ class Lane {
     const first = await this.#attempt(group, false);
     if (this.#settle(group, first, group.length === 1 || !('failed' in first) || !first.byWrite)) return;
     this.#settle(group, await this.#attempt(group, true), true);
+  }
+
+  /** A write alone, its statement its own transaction; false when it needs a transaction after all. */
+  async #runAlone(pending: Pending): Promise<boolean> {
+    try {
+      pending.resolve(await this.db.connection().execute((connection) => pending.work(connection)));
+    } catch (error) {
+      if (error instanceof NeedsTransaction) return false;
+      pending.reject(error);
+    }
+    return true;
   }
 
   /** Runs the group in one transaction; with `savepoints`, a failing write is rolled back alone. */
@@ -130,13 +162,16 @@ export class GroupCommit {
   readonly #lanes: Lane[];
 
   constructor(db: Kysely<Database>, dialect: Dialect, lanes = dialect === 'postgres' ? 6 : 1) {
-    this.#lanes = Array.from({ length: lanes }, () => new Lane(db));
+    this.#lanes = Array.from({ length: lanes }, () => new Lane(db, dialect === 'postgres'));
   }
 
-  /** Runs `work` in a transaction shared with the writes that arrive with it; resolves once that has committed. */
-  run<T>(key: string, work: Work<T>): Promise<T> {
+  /**
+   * Runs `work` in a transaction shared with the writes that arrive with it; resolves once that has committed.
+   * `alone`: the work may run outside a transaction when it is alone in its group (see above).
+   */
+  run<T>(key: string, work: Work<T>, alone = false): Promise<T> {
     const lane = this.#lanes[this.#lanes.length === 1 ? 0 : hash(key) % this.#lanes.length] as Lane;
-    return new Promise<T>((resolve, reject) => lane.add({ work: work as Work<unknown>, resolve: resolve as (v: unknown) => void, reject }));
+    return new Promise<T>((resolve, reject) => lane.add({ work: work as Work<unknown>, alone, resolve: resolve as (v: unknown) => void, reject }));
   }
 }
 

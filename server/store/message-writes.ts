@@ -18,6 +18,7 @@ import type { MessagesRepo } from './messages-repo.js';
 import type { Dialect } from './migrations.js';
 import { preparedStatements } from './prepared-statements.js';
 import type { ConversationsTable, MessagesTable, WebhookEndpointsTable } from './schema.js';
+import { NeedsTransaction } from './group-commit.js';
 
 export interface VisitorMessageInput {
   contactId: string;
@@ -60,8 +61,8 @@ export interface AgentMessageInput {
 /** The reply and its conversation's new state; undefined (nothing written) when the conversation is gone. */
 export type AgentWrite = { message: Message; after: ConversationRecord; endpoints: Endpoints } | undefined;
 
-const VISITOR_FUNCTION = 'select switchboard_visitor_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) as result';
-const AGENT_FUNCTION = 'select switchboard_agent_message($1, $2, $3, $4, $5, $6, $7, $8) as result';
+const VISITOR_FUNCTION = 'select switchboard_visitor_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) as result';
+const AGENT_FUNCTION = 'select switchboard_agent_message($1, $2, $3, $4, $5, $6, $7, $8, $9) as result';
 
 type Rows = {
   before?: ConversationsTable;
@@ -69,6 +70,7 @@ type Rows = {
   after?: ConversationsTable;
   resent?: Row<MessagesTable>;
   none?: true;
+  needs_transaction?: true;
   endpoints?: Endpoints;
 };
 
@@ -84,6 +86,11 @@ export class MessageWrites {
     preparedStatements.register(AGENT_FUNCTION);
   }
 
+  /**
+   * `tx` is the group's transaction, or on PostgreSQL a connection outside any when the write is alone in its group
+   * (group-commit.ts): the function's call is then the whole transaction, and it throws NeedsTransaction, having
+   * written nothing, when more must commit with it (webhook deliveries, a new conversation).
+   */
   async visitorMessage(tx: Db, input: VisitorMessageInput): Promise<VisitorWrite> {
     if (this.dialect === 'postgres') {
       const { contactId, visitorId, clientId, conversationId, channel, text, preview, now } = input;
@@ -98,8 +105,11 @@ export class MessageWrites {
         now,
         input.ticketStatus(false),
         input.ticketStatus(true),
+        !tx.isTransaction,
       ]);
       if (rows?.resent) return { resent: toMessage(rows.resent) };
+      // Alone, opening a conversation (a statement of its own) needs a transaction too.
+      if (rows?.needs_transaction || (!rows?.before && !tx.isTransaction)) throw new NeedsTransaction();
       if (!rows?.before || !rows.message || !rows.after) return { noOpenConversation: true };
       return { before: toConversation(rows.before), message: toMessage(rows.message), after: toConversation(rows.after), endpoints: rows.endpoints };
     }
@@ -138,7 +148,8 @@ export class MessageWrites {
   async agentMessage(tx: Db, input: AgentMessageInput): Promise<AgentWrite> {
     const { conversationId, clientId, agentId, authorName, text, preview, now, ticketStatus } = input;
     if (this.dialect === 'postgres') {
-      const rows = await call(tx, AGENT_FUNCTION, [conversationId, clientId, agentId, authorName, text, preview, now, ticketStatus]);
+      const rows = await call(tx, AGENT_FUNCTION, [conversationId, clientId, agentId, authorName, text, preview, now, ticketStatus, !tx.isTransaction]);
+      if (rows?.needs_transaction) throw new NeedsTransaction();
       return rows?.message && rows.after ? { message: toMessage(rows.message), after: toConversation(rows.after), endpoints: rows.endpoints } : undefined;
     }
     const after = await this.conversations.update(

@@ -12,7 +12,7 @@ import { createEmailTables } from './email-migration.js';
 import { createAttachmentTables } from './attachments-migration.js';
 import { createTeamChatTables } from './team-migration.js';
 import { createMessageSearch } from './search-migration.js';
-import { createMessageWriteFunctions } from './message-writes-migration.js';
+import { createMessageWriteFunctions, createMessageWritesAlone } from './message-writes-migration.js';
 import { createWebhookTables } from './webhooks-migration.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -262,6 +262,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '013_message_write_functions': {
       async up(db: Kysely<unknown>) {
         await createMessageWriteFunctions(db, dialect);
+      },
+    },
+    '014_message_writes_alone': {
+      async up(db: Kysely<unknown>) {
+        await createMessageWritesAlone(db, dialect);
       },
     },
   };

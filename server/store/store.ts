@@ -9,6 +9,7 @@ import { AssignmentRepo } from './assignment-repo.js';
 import { AttachmentsRepo } from './attachments-repo.js';
 import { ContactsRepo } from './contacts-repo.js';
 import { ContentRepo } from './content-repo.js';
+import type { Db } from './base.js';
 import { GroupCommit } from './group-commit.js';
 import { EmailRepo } from './email-repo.js';
 import { ConversationsRepo } from './conversations-repo.js';
@@ -75,10 +76,11 @@ export class Store {
 
   /**
    * A transaction shared with the writes that arrive in the same event-loop turn (store/group-commit.ts): for the
-   * message path. Resolves after the commit. `key` (the contact) keeps one person's writes in one lane.
+   * message path. Resolves after the commit. `key` (the contact) keeps one person's writes in one lane; `alone`: the
+   * work may run outside a transaction when it is alone in its group (one statement; group-commit.ts).
    */
-  grouped<T>(key: string, work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
-    return this.#groupCommit.run(key, work);
+  grouped<T>(key: string, work: (db: Db) => Promise<T>, alone = false): Promise<T> {
+    return this.#groupCommit.run(key, work, alone);
   }
 
   async close(): Promise<void> {

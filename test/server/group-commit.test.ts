@@ -1,16 +1,17 @@
 /**
  * Group commit (server/store/group-commit.ts) on the real database: writes that arrive together share one
  * transaction, each resolves only once it is committed (a second connection already sees it), and a failing write
- * rolls back alone.
+ * rolls back alone. On PostgreSQL a write alone in its group that may be runs outside a transaction (its one statement
+ * is its own), and one that finds it needs a transaction after all runs again in one.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Transaction } from 'kysely';
+import type { Db } from '../../server/store/base.js';
 import { openDatabase } from '../../server/store/db.js';
-import type { Database } from '../../server/store/schema.js';
+import { NeedsTransaction } from '../../server/store/group-commit.js';
 import { Store } from '../../server/store/store.js';
 import { dropTestDatabase, testDatabaseUrl } from '../helpers/databases.mjs';
 
@@ -29,11 +30,11 @@ async function twoStores(t: { after(fn: () => Promise<void>): void }): Promise<[
   return stores;
 }
 
-const setting = (tx: Transaction<Database>, key: string, value: string) => tx.insertInto('settings').values({ key, value }).execute();
+const setting = (tx: Db, key: string, value: string) => tx.insertInto('settings').values({ key, value }).execute();
 
 test('writes arriving together share a transaction, and each resolves only after its commit', async (t) => {
   const [store, observer] = await twoStores(t);
-  const transactions = new Set<Transaction<Database>>();
+  const transactions = new Set<Db>();
   const seenByOthersOnResolve: boolean[] = [];
   await Promise.all(
     Array.from({ length: 50 }, async (_, i) => {
@@ -75,4 +76,61 @@ test('a failing write rolls back alone; the others of its group commit', async (
     ['part-0', 'part-1', 'part-2', 'part-3', 'part-5', 'part-6', 'part-8', 'part-9'],
     'the failed writes left nothing; the others are stored',
   );
+});
+
+test('a write alone in its group may be its own transaction (PostgreSQL); one that needs a transaction runs again in one', async (t) => {
+  const [store, observer] = await twoStores(t);
+  const postgres = store.dialect === 'postgres';
+  const stored = async (key: string) => (await observer.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
+
+  // Alone and allowed to be: on PostgreSQL no BEGIN/COMMIT (SQLite ignores `alone`: a transaction costs no round trip).
+  const inTransaction: boolean[] = [];
+  await store.grouped(
+    'contact-1',
+    async (db) => {
+      inTransaction.push(db.isTransaction);
+      await setting(db, 'alone', 'written');
+    },
+    true,
+  );
+  assert.deepEqual(inTransaction, [!postgres]);
+  assert.equal(await stored('alone'), 'written', 'acknowledged before another connection could see it');
+
+  // Alone, but it needs a transaction after all: it wrote nothing, and runs again in one.
+  const runs: boolean[] = [];
+  await store.grouped(
+    'contact-1',
+    async (db) => {
+      runs.push(db.isTransaction);
+      if (!db.isTransaction) throw new NeedsTransaction();
+      await setting(db, 'needed', 'written');
+    },
+    true,
+  );
+  assert.deepEqual(runs, postgres ? [false, true] : [true]);
+  assert.equal(await stored('needed'), 'written');
+
+  // Alone, and failing in the database: refused with its own error, nothing written.
+  await assert.rejects(
+    store.grouped('contact-1', (db) => setting(db, 'alone', 'again'), true),
+    (error: { code?: string }) => ['23505', 'SQLITE_CONSTRAINT_PRIMARYKEY', 'SQLITE_CONSTRAINT_UNIQUE'].includes(error.code ?? ''),
+  );
+  assert.equal(await stored('alone'), 'written');
+
+  // Two arriving together are not alone: they share a transaction.
+  const together = new Set<Db>();
+  await Promise.all(
+    ['first', 'second'].map((key) =>
+      store.grouped(
+        'contact-1',
+        async (db) => {
+          assert.ok(db.isTransaction, 'a write of a group of two ran outside a transaction');
+          together.add(db);
+          await setting(db, key, 'written');
+        },
+        true,
+      ),
+    ),
+  );
+  assert.equal(together.size, 1);
 });
