@@ -31,6 +31,16 @@ import type { Views } from './views.js';
 import { conversationEvent, messageEvent } from './webhook-payloads.js';
 import type { Webhooks } from './webhooks.js';
 
+/**
+ * The session's row is gone: erased (its tabs are being disconnected), or swept as empty while a tab stayed open.
+ * Nothing was written; the socket writes the session again and sends once more (sockets/visitor.ts).
+ */
+export class SessionGone extends HubError {
+  constructor() {
+    super('not_found', 'Visitor not found');
+  }
+}
+
 /** How many characters of the last message a list row keeps. */
 const PREVIEW_LENGTH = 280;
 
@@ -69,7 +79,7 @@ export class Messaging {
    * open, else where a widget message would (the contact's latest open conversation, or a new one).
    */
   async visitorSend(
-    visitor: VisitorsTable,
+    visitor: Pick<VisitorsTable, 'id' | 'contact_id'>,
     clientId: string,
     text: string,
     socketId?: string,
@@ -80,6 +90,8 @@ export class Messaging {
     this.checkLength(text, fileIds.length);
     const arrived = performance.now();
     const now = this.#now();
+    // The person as last known: the key of the write's group-commit lane. The write reads the current one under its
+    // lock (store/message-writes.ts): a merge may have moved the session since.
     const contactId = visitor.contact_id ?? visitor.id;
     let before = null as ConversationRecord | null;
     let record: ConversationRecord | undefined;
@@ -96,7 +108,6 @@ export class Messaging {
             // in one round trip on PostgreSQL (store/message-writes.ts): the resend check, then the message and its
             // conversation's new state (a new conversation when the person has none open).
             const input = {
-              contactId,
               visitorId: visitor.id,
               clientId,
               conversationId: via.conversationId ?? null,
@@ -107,9 +118,12 @@ export class Messaging {
               ticketStatus: afterVisitorMessage,
             };
             let written = await this.store.messageWrites.visitorMessage(tx, input);
+            if ('noVisitor' in written) throw new SessionGone();
             if ('resent' in written) return { resent: written.resent };
             if ('noOpenConversation' in written) {
-              const opened = await this.#open(tx, visitor, contactId, now);
+              const row = await this.store.visitors.get(visitor.id, tx);
+              if (!row) throw new SessionGone();
+              const opened = await this.#open(tx, row, written.contactId, now);
               written = await this.store.messageWrites.visitorMessage(tx, { ...input, conversationId: opened.id });
               if (!('after' in written)) throw new Error(`conversation ${opened.id} not found after opening it`);
             } else before = written.before;

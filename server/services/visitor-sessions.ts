@@ -22,7 +22,10 @@ export interface VisitorIdentity {
   visitorId: string;
   site: SitesTable;
   language: string;
-  /** The person's id when the session has a row already (its tabs join that contact's room). */
+  /**
+   * The person's id once the session has a row: at connect (its tabs join that contact's room) or from its first
+   * message. As last known: a merge elsewhere may change it without this socket hearing (see `writer`).
+   */
   contactId: string | null;
 }
 
@@ -127,6 +130,18 @@ export class VisitorSessions {
     const created = await this.#settle(identity, undefined, true);
     if (!created) throw new Error('a session to write to');
     return created;
+  }
+
+  /**
+   * Whom a socket's messages are written for: the session and its person as last known. Once the session has a row,
+   * no read: the write reads the current person under its lock (store/message-writes.ts), so a merge since is safe.
+   * `gone`: the write found no row (services/messaging.ts SessionGone): read, or write, it again.
+   */
+  async writer(identity: VisitorIdentity, gone = false): Promise<Pick<VisitorsTable, 'id' | 'contact_id'>> {
+    if (identity.contactId && !gone) return { id: identity.visitorId, contact_id: identity.contactId };
+    const row = await this.ensureVisitor(identity);
+    identity.contactId = row.contact_id;
+    return row;
   }
 
   /** What a freshly connected widget is told; `firstTab` also announces the visitor online to agents. */

@@ -8,6 +8,7 @@ import { LIMITS } from '../../protocol/limits.js';
 import { HubError } from '../errors.js';
 import { ReadSchema, SinceSchema, UserUpdateSchema, VisitorAuthSchema, VisitorSendSchema, VisitorTypingSchema, parse } from '../schemas.js';
 import { rooms } from '../services/broadcaster.js';
+import { SessionGone } from '../services/messaging.js';
 import type { HubServices } from '../services/hub-services.js';
 import type { VisitorIdentity } from '../services/visitor-sessions.js';
 import { handle } from './ack.js';
@@ -72,7 +73,11 @@ export function registerVisitorNamespace(services: HubServices, limits: VisitorL
       handle(log, async (payload) => {
         const { clientId, text, attachmentIds } = parse(VisitorSendSchema, payload);
         limited(limits.messages, 'messages');
-        const { message, conversation } = await messaging.visitorSend(await visitorSessions.ensureVisitor(identity), clientId, text, socket.id, attachmentIds);
+        const send = async (gone: boolean) => messaging.visitorSend(await visitorSessions.writer(identity, gone), clientId, text, socket.id, attachmentIds);
+        const { message, conversation } = await send(false).catch((error: unknown) => {
+          if (error instanceof SessionGone) return send(true);
+          throw error;
+        });
         return { message, conversation };
       }),
     );

@@ -2,11 +2,12 @@
  * The message path's writes, inside the caller's (grouped) transaction: a visitor's message and an agent's reply,
  * each with its conversation's new state.
  *
- * A visitor's message takes five statements: the contact's lock, the resend check under it, the conversation it
- * goes to (locked), the insert, the update. On SQLite each is a function call; on PostgreSQL each was a round trip,
- * and those round trips were most of the hub's and the database's work per message (docs/performance.md). There the
- * same steps run in one call of a PL/pgSQL function (message-writes-migration.ts), with the same locks and the
- * same snapshots. The SQLite steps below are the reference: the functions do exactly what they do.
+ * A visitor's message takes six statements: the session's person, the person's lock, the resend check under it, the
+ * conversation it goes to (locked), the insert, the update. On SQLite each is a function call; on PostgreSQL each was
+ * a round trip, and those round trips were most of the hub's and the database's work per message
+ * (docs/performance.md). There the same steps run in one call of a PL/pgSQL function (migrations 013 and 014), with
+ * the same locks and the same snapshots. The SQLite steps below are the reference: the functions do exactly what
+ * they do.
  */
 import { CompiledQuery } from 'kysely';
 import type { Message, MessageChannel, TicketStatus } from '../../protocol/types.js';
@@ -16,12 +17,13 @@ import type { ConversationsRepo } from './conversations-repo.js';
 import { type ConversationRecord, type Row, toConversation, toMessage } from './mappers.js';
 import type { MessagesRepo } from './messages-repo.js';
 import type { Dialect } from './migrations.js';
+import type { VisitorsRepo } from './visitors-repo.js';
 import { preparedStatements } from './prepared-statements.js';
 import type { ConversationsTable, MessagesTable, WebhookEndpointsTable } from './schema.js';
 import { NeedsTransaction } from './group-commit.js';
 
 export interface VisitorMessageInput {
-  contactId: string;
+  /** The session: its person is read under the write (a merge may have moved it since the hub last looked). */
   visitorId: string;
   clientId: string;
   /** Write here if it is open and the contact's (an email reply names it); else in the contact's latest open one. */
@@ -42,9 +44,11 @@ export interface VisitorMessageInput {
 export type Endpoints = Pick<WebhookEndpointsTable, 'id' | 'events'>[] | undefined;
 
 export type VisitorWrite =
+  /** The session has no row, or no person, yet: nothing was written. */
+  | { noVisitor: true }
   | { resent: Message }
-  /** The contact has no open conversation: nothing was written, the contact's lock is held. */
-  | { noOpenConversation: true }
+  /** The session's person has no open conversation: nothing was written, the person's lock is held. */
+  | { noOpenConversation: true; contactId: string }
   | { before: ConversationRecord; message: Message; after: ConversationRecord; endpoints: Endpoints };
 
 export interface AgentMessageInput {
@@ -61,7 +65,7 @@ export interface AgentMessageInput {
 /** The reply and its conversation's new state; undefined (nothing written) when the conversation is gone. */
 export type AgentWrite = { message: Message; after: ConversationRecord; endpoints: Endpoints } | undefined;
 
-const VISITOR_FUNCTION = 'select switchboard_visitor_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) as result';
+const VISITOR_FUNCTION = 'select switchboard_visitor_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) as result';
 const AGENT_FUNCTION = 'select switchboard_agent_message($1, $2, $3, $4, $5, $6, $7, $8, $9) as result';
 
 type Rows = {
@@ -70,6 +74,8 @@ type Rows = {
   after?: ConversationsTable;
   resent?: Row<MessagesTable>;
   none?: true;
+  contact?: string;
+  no_visitor?: true;
   needs_transaction?: true;
   endpoints?: Endpoints;
 };
@@ -77,6 +83,7 @@ type Rows = {
 export class MessageWrites {
   constructor(
     private readonly dialect: Dialect,
+    private readonly visitors: VisitorsRepo,
     private readonly contacts: ContactsRepo,
     private readonly conversations: ConversationsRepo,
     private readonly messages: MessagesRepo,
@@ -93,9 +100,8 @@ export class MessageWrites {
    */
   async visitorMessage(tx: Db, input: VisitorMessageInput): Promise<VisitorWrite> {
     if (this.dialect === 'postgres') {
-      const { contactId, visitorId, clientId, conversationId, channel, text, preview, now } = input;
+      const { visitorId, clientId, conversationId, channel, text, preview, now } = input;
       const rows = await call(tx, VISITOR_FUNCTION, [
-        contactId,
         visitorId,
         clientId,
         conversationId,
@@ -107,19 +113,26 @@ export class MessageWrites {
         input.ticketStatus(true),
         !tx.isTransaction,
       ]);
+      if (rows?.needs_transaction) throw new NeedsTransaction();
+      if (rows?.no_visitor) return { noVisitor: true };
       if (rows?.resent) return { resent: toMessage(rows.resent) };
-      // Alone, opening a conversation (a statement of its own) needs a transaction too.
-      if (rows?.needs_transaction || (!rows?.before && !tx.isTransaction)) throw new NeedsTransaction();
-      if (!rows?.before || !rows.message || !rows.after) return { noOpenConversation: true };
+      if (rows?.none && rows.contact) {
+        // Alone, opening a conversation (statements of their own) needs a transaction too.
+        if (!tx.isTransaction) throw new NeedsTransaction();
+        return { noOpenConversation: true, contactId: rows.contact };
+      }
+      if (!rows?.before || !rows.message || !rows.after) throw new Error(`unexpected answer to a visitor message: ${JSON.stringify(rows)}`);
       return { before: toConversation(rows.before), message: toMessage(rows.message), after: toConversation(rows.after), endpoints: rows.endpoints };
     }
-    await this.contacts.lock(input.contactId, tx);
+    const contactId = (await this.visitors.get(input.visitorId, tx))?.contact_id;
+    if (!contactId) return { noVisitor: true };
+    await this.contacts.lock(contactId, tx);
     const resent = await this.messages.findVisitorMessage(input.visitorId, input.clientId, tx);
     if (resent) return { resent };
     let current = input.conversationId ? await this.conversations.get(input.conversationId, tx, { forUpdate: true }) : undefined;
-    if (!current || current.state === 'closed' || current.contactId !== input.contactId)
-      current = await this.conversations.latest(input.contactId, tx, { forUpdate: true });
-    if (!current || current.state === 'closed') return { noOpenConversation: true };
+    if (!current || current.state === 'closed' || current.contactId !== contactId)
+      current = await this.conversations.latest(contactId, tx, { forUpdate: true });
+    if (!current || current.state === 'closed') return { noOpenConversation: true, contactId };
     const { clientId, channel, text, now } = input;
     const message = await this.messages.insert(
       { conversationId: current.id, clientId, author: 'visitor', channel, agentId: null, authorName: null, text, createdAt: now },

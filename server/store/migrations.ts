@@ -12,7 +12,8 @@ import { createEmailTables } from './email-migration.js';
 import { createAttachmentTables } from './attachments-migration.js';
 import { createTeamChatTables } from './team-migration.js';
 import { createMessageSearch } from './search-migration.js';
-import { createMessageWriteFunctions, createMessageWritesAlone } from './message-writes-migration.js';
+import { createMessageWritesAlone } from './message-writes-alone-migration.js';
+import { createMessageWriteFunctions } from './message-writes-migration.js';
 import { createWebhookTables } from './webhooks-migration.js';
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -58,7 +58,7 @@ export class Store {
     this.conversations = new ConversationsRepo(db, dialect);
     this.inbox = new InboxQueries(db, dialect);
     this.messages = new MessagesRepo(db);
-    this.messageWrites = new MessageWrites(dialect, this.contacts, this.conversations, this.messages);
+    this.messageWrites = new MessageWrites(dialect, this.visitors, this.contacts, this.conversations, this.messages);
     this.agents = new AgentsRepo(db);
     this.content = new ContentRepo(db);
     this.team = new TeamRepo(db);

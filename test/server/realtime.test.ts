@@ -367,3 +367,20 @@ test('messages sent at once by a new visitor open one conversation and count eve
   );
   assert.equal(detail.body.conversation.unreadCount, 4);
 });
+
+test('a tab left open after its empty session was swept still sends: the session is written again', async (t) => {
+  // The message path reads no session row once the socket has one (services/visitor-sessions.ts `writer`); a row
+  // swept meanwhile must not cost the visitor their message.
+  const h = await startHub(t);
+  const { socket } = await h.visitor({ userData: { first_name: 'Ada', email: 'ada@example.com' } });
+  h.clock.advance(31 * 24 * HOUR);
+  assert.equal((await h.hub.sweep()).emptyVisitorsRemoved, 1);
+  const sent = await say(socket, 'Still here?');
+  assert.equal(sent.message.text, 'Still here?');
+  const token = await h.login();
+  const detail = await h.api<ConversationDetail>('GET', `/api/conversations/${sent.conversation.id}`, { token });
+  assert.deepEqual(
+    detail.body.messages.filter((m) => m.author === 'visitor').map((m) => m.text),
+    ['Still here?'],
+  );
+});
