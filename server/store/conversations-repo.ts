@@ -18,6 +18,8 @@ export class ConversationsRepo {
   // The statements every stored message runs, compiled once (hot-query.ts).
   readonly #latest = this.#latestQuery(false);
   readonly #latestForUpdate = this.#latestQuery(true);
+  readonly #byId = new HotQuery((args: { id: string }) => this.db.selectFrom('conversations').selectAll().where('id', '=', args.id));
+  readonly #byIdForUpdate = new HotQuery((args: { id: string }) => this.db.selectFrom('conversations').selectAll().where('id', '=', args.id).forUpdate());
   /** An update's SQL depends on which columns it sets: one compiled statement per set of columns. */
   readonly #updates = new Map<string, HotQuery<Partial<ConversationsTable> & { id: string }, ConversationsTable>>();
 
@@ -27,12 +29,9 @@ export class ConversationsRepo {
   ) {}
 
   async get(id: string, db: Db = this.db, options: { forUpdate?: boolean } = {}): Promise<ConversationRecord | undefined> {
-    const row = await db
-      .selectFrom('conversations')
-      .selectAll()
-      .where('id', '=', id)
-      .$if(options.forUpdate === true && this.dialect === 'postgres', (q) => q.forUpdate())
-      .executeTakeFirst();
+    // An agent's every reply reads its conversation first (the visibility check): compiled once, prepared.
+    const query = options.forUpdate === true && this.dialect === 'postgres' ? this.#byIdForUpdate : this.#byId;
+    const row = await query.first(db, { id });
     return row ? toConversation(row) : undefined;
   }
 

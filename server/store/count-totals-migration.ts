@@ -20,7 +20,7 @@ const keyOf = (row: string) =>
   );
 
 /** SQL condition: the row's key did not change (in an update trigger). */
-const SAME_KEY = `substr(old.last_activity_at, 1, 10) = substr(new.last_activity_at, 1, 10) and old.state = new.state
+export const SAME_COUNT_KEY = `substr(old.last_activity_at, 1, 10) = substr(new.last_activity_at, 1, 10) and old.state = new.state
   and old.outgoing = new.outgoing and old.ticket_status = new.ticket_status and old.expired = new.expired
   and old.holder_id is not distinct from new.holder_id and old.assignees = new.assignees and old.visible_to = new.visible_to`;
 
@@ -43,7 +43,7 @@ export async function createCountTotals(db: Kysely<unknown>, dialect: Dialect): 
   if (dialect === 'postgres') {
     await sql`create function inbox_count_change() returns trigger language plpgsql as $$
       begin
-        if tg_op = 'UPDATE' and ${sql.raw(SAME_KEY)} then
+        if tg_op = 'UPDATE' and ${sql.raw(SAME_COUNT_KEY)} then
           if new.unreplied_count <> old.unreplied_count then ${unreplied} end if;
           return null;
         end if;
@@ -54,7 +54,7 @@ export async function createCountTotals(db: Kysely<unknown>, dialect: Dialect): 
     await sql`create trigger conversations_count_totals after insert or update or delete on conversations
       for each row execute function inbox_count_change()`.execute(db);
   } else {
-    const same = sql.raw(SAME_KEY.replaceAll('is not distinct from', 'is'));
+    const same = sql.raw(SAME_COUNT_KEY.replaceAll('is not distinct from', 'is'));
     await sql`create trigger conversations_count_insert after insert on conversations begin ${added} end`.execute(db);
     await sql`create trigger conversations_count_delete after delete on conversations begin ${removed} end`.execute(db);
     await sql`create trigger conversations_count_move after update on conversations when not (${same}) begin ${removed} ${added} end`.execute(db);

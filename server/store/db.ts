@@ -25,10 +25,14 @@ export async function openDatabase(url: string, onConnectionLost: (error: Error)
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     pool.on('error', onConnectionLost);
-    // The hub's queries are short; JIT compiling one that PostgreSQL merely estimates as costly (a search at a
-    // million conversations: every prefix query is guessed at 2% of the messages) took 35–45 ms, longer than the
-    // query itself. A server that refuses the setting keeps its default: nothing else depends on it.
-    pool.on('connect', (client) => void client.query('set jit = off').catch(() => undefined));
+    // The hub's queries are short, and what PostgreSQL does for one it merely estimates as costly (a search at a
+    // million conversations: every prefix query is guessed at 2% of the messages) took longer than the query itself:
+    // JIT compiling it 35–45 ms; starting two parallel workers to read the one message with a rare word 15–20 ms of
+    // the search's 40 (every inbox query at 1M was as fast or faster without them: docs/performance.md). A server that
+    // refuses a setting keeps its default: nothing else depends on them.
+    pool.on('connect', (client) => {
+      for (const setting of ['set jit = off', 'set max_parallel_workers_per_gather = 0']) void client.query(setting).catch(() => undefined);
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
     opened = { db, dialect: 'postgres', description: `postgres ${new URL(url).host}${new URL(url).pathname}` };
   } else {

@@ -13,7 +13,7 @@ const KEY_COLUMNS = sql.raw(LANGUAGE_KEY.join(', '));
 
 const keyOf = (row: string) => sql.raw(`substr(${row}.last_activity_at, 1, 10), ${row}.language, ${row}.visible_to`);
 
-const SAME_KEY = `substr(old.last_activity_at, 1, 10) = substr(new.last_activity_at, 1, 10) and old.language = new.language
+export const SAME_LANGUAGE_KEY = `substr(old.last_activity_at, 1, 10) = substr(new.last_activity_at, 1, 10) and old.language = new.language
   and old.visible_to = new.visible_to`;
 
 const append = (values: ReturnType<typeof sql.raw>, conversations: string) =>
@@ -31,7 +31,7 @@ export async function createLanguageTotals(db: Kysely<unknown>, dialect: Dialect
   if (dialect === 'postgres') {
     await sql`create function inbox_language_change() returns trigger language plpgsql as $$
       begin
-        if tg_op = 'UPDATE' and ${sql.raw(SAME_KEY)} then return null; end if;
+        if tg_op = 'UPDATE' and ${sql.raw(SAME_LANGUAGE_KEY)} then return null; end if;
         if tg_op <> 'INSERT' then ${removed} end if;
         if tg_op <> 'DELETE' then ${added} end if;
         return null;
@@ -41,7 +41,7 @@ export async function createLanguageTotals(db: Kysely<unknown>, dialect: Dialect
   } else {
     await sql`create trigger conversations_language_insert after insert on conversations begin ${added} end`.execute(db);
     await sql`create trigger conversations_language_delete after delete on conversations begin ${removed} end`.execute(db);
-    await sql`create trigger conversations_language_move after update on conversations when not (${sql.raw(SAME_KEY)}) begin ${removed} ${added} end`.execute(
+    await sql`create trigger conversations_language_move after update on conversations when not (${sql.raw(SAME_LANGUAGE_KEY)}) begin ${removed} ${added} end`.execute(
       db,
     );
   }

@@ -14,6 +14,7 @@ import { createTeamChatTables } from './team-migration.js';
 import { createMessageSearch } from './search-migration.js';
 import { createMessageWritesAlone } from './message-writes-alone-migration.js';
 import { createMessageWriteFunctions } from './message-writes-migration.js';
+import { addTriggerConditions } from './trigger-conditions-migration.js';
 import { createWebhookTables } from './webhooks-migration.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -268,6 +269,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '014_message_writes_alone': {
       async up(db: Kysely<unknown>) {
         await createMessageWritesAlone(db, dialect);
+      },
+    },
+    '015_count_trigger_conditions': {
+      async up(db: Kysely<unknown>) {
+        await addTriggerConditions(db, dialect);
       },
     },
   };
