@@ -211,9 +211,10 @@ function start(script: HTMLScriptElement | null): void {
   void customElements.whenDefined(TAG).then(async () => {
     // The element now renders its own launcher (or the open chat) in this shadow root: take the loader's away.
     const hadFocus = root.activeElement === button;
+    // Once the element has rendered (its first render may wait a task: webchat.ts), so the launcher never blinks.
+    await element.updateComplete;
     base.remove();
     style?.remove();
-    await element.updateComplete;
     if (hadFocus && !element.open) element.renderRoot.querySelector<HTMLElement>('[part="launcher"]')?.focus();
     ready(element);
   });

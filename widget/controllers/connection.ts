@@ -48,6 +48,8 @@ export interface ConnectionOptions {
    * and the visitor is waiting (they opened the chat). Loaded in idle time, the chat keeps its work in short steps.
    */
   connectNow?: () => boolean;
+  /** Nobody waits for the chat (it is closed): its start may take a task more, so that no step of it is long. */
+  unhurried?: () => boolean;
   /** A new message from the bot, an agent or the system (not on reload from the cache). */
   onIncoming?: (message: Message) => void;
   /** Another tab marked the conversation read. */
@@ -157,10 +159,15 @@ export class ConnectionController implements ReactiveController {
   }
 
   async #start(generation: number): Promise<void> {
-    const opening = openSessionStore(this.#key);
     // A first visit has no session to present: connect at once, while the database is created (60–100 ms of a
     // slow phone's CPU, most of a first click's wait). The session it gets is saved once the database is there.
     const early = this.options.connectNow?.() === true;
+    // Loaded in idle time: not in the task that defines and constructs the element.
+    if (!early && this.options.unhurried?.()) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (generation !== this.#generation) return;
+    }
+    const opening = openSessionStore(this.#key);
     if (early) {
       this.#tabs.open(this.#key, (note) => void this.#onTabNote(note));
       this.#session.connect({ token: null, visitorId: null });
@@ -177,6 +184,9 @@ export class ConnectionController implements ReactiveController {
     for (const item of outbox) this.#showPending(item);
     this.host.requestUpdate();
     this.#tabs.open(this.#key, (note) => void this.#onTabNote(note));
+    // Loaded in idle time: the transcript renders in this task, the connect (socket.io's first use) in the next one.
+    if (this.options.unhurried?.()) await new Promise((resolve) => setTimeout(resolve, 0));
+    if (generation !== this.#generation) return;
     this.#session.connect(saved);
   }
 
