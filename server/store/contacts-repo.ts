@@ -4,7 +4,7 @@
  * in one transaction.
  */
 import { randomUUID } from 'node:crypto';
-import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { UserData } from '../../protocol/types.js';
 import { withPlainNames } from '../text.js';
 import { type Db, escapeLike, jsonItemPattern, type Viewer } from './base.js';
@@ -34,6 +34,18 @@ export class ContactsRepo {
   /** Taken by every stored message on PostgreSQL, so compiled once (hot-query.ts). */
   readonly #lock = new HotQuery((args: { id: string }) => this.db.selectFrom('contacts').select('id').where('id', '=', args.id).forUpdate());
 
+  /**
+   * PostgreSQL: the ids as one array parameter, so the statement's text is the same for any number of them and it is
+   * prepared once (hot-query.ts); summaries are built for every published change. The tags come parsed (JSON).
+   */
+  readonly #manyWithTags = new HotQuery((args: { ids: string[] }) =>
+    this.db
+      .selectFrom('contacts')
+      .selectAll()
+      .select(sql<string[]>`coalesce((select json_agg(t.tag order by t.tag) from contact_tags t where t.contact_id = contacts.id), '[]')`.as('tag_list'))
+      .where(sql<SqlBool>`contacts.id = any(${args.ids})`),
+  );
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
@@ -59,17 +71,16 @@ export class ContactsRepo {
    */
   async manyWithTags(ids: string[]): Promise<Map<string, { contact: ContactsTable; tags: string[] }>> {
     if (ids.length === 0) return new Map();
-    // PostgreSQL returns the JSON parsed, SQLite as text.
-    const tagList: RawBuilder<string[] | string> =
+    const unique = [...new Set(ids)];
+    const rows =
       this.dialect === 'postgres'
-        ? sql`coalesce((select json_agg(t.tag order by t.tag) from contact_tags t where t.contact_id = contacts.id), '[]')`
-        : sql`(select json_group_array(t.tag order by t.tag) from contact_tags t where t.contact_id = contacts.id)`;
-    const rows = await this.db
-      .selectFrom('contacts')
-      .selectAll()
-      .select(tagList.as('tag_list'))
-      .where('id', 'in', [...new Set(ids)])
-      .execute();
+        ? (await this.#manyWithTags.execute(this.db, { ids: unique })).rows
+        : await this.db
+            .selectFrom('contacts')
+            .selectAll()
+            .select(sql<string>`(select json_group_array(t.tag order by t.tag) from contact_tags t where t.contact_id = contacts.id)`.as('tag_list'))
+            .where('id', 'in', unique)
+            .execute();
     return new Map(
       rows.map(({ tag_list, ...contact }) => [contact.id, { contact, tags: typeof tag_list === 'string' ? (JSON.parse(tag_list) as string[]) : tag_list }]),
     );

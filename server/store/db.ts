@@ -29,10 +29,9 @@ export async function openDatabase(url: string, onConnectionLost: (error: Error)
     // million conversations: every prefix query is guessed at 2% of the messages) took longer than the query itself:
     // JIT compiling it 35–45 ms; starting two parallel workers to read the one message with a rare word 15–20 ms of
     // the search's 40 (every inbox query at 1M was as fast or faster without them: docs/performance.md). A server that
-    // refuses a setting keeps its default: nothing else depends on them.
-    pool.on('connect', (client) => {
-      for (const setting of ['set jit = off', 'set max_parallel_workers_per_gather = 0']) void client.query(setting).catch(() => undefined);
-    });
+    // refuses them keeps its defaults: nothing else depends on them.
+    // One query (a second, sent before the first finished, is a deprecated use of `pg`).
+    pool.on('connect', (client) => void client.query('set jit = off; set max_parallel_workers_per_gather = 0').catch(() => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
     opened = { db, dialect: 'postgres', description: `postgres ${new URL(url).host}${new URL(url).pathname}` };
   } else {

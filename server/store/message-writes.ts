@@ -124,7 +124,7 @@ export class MessageWrites {
       if (!rows?.before || !rows.message || !rows.after) throw new Error(`unexpected answer to a visitor message: ${JSON.stringify(rows)}`);
       return { before: toConversation(rows.before), message: toMessage(rows.message), after: toConversation(rows.after), endpoints: rows.endpoints };
     }
-    const contactId = (await this.visitors.get(input.visitorId, tx))?.contact_id;
+    const contactId = await this.visitors.contactOf(input.visitorId, tx);
     if (!contactId) return { noVisitor: true };
     await this.contacts.lock(contactId, tx);
     const resent = await this.messages.findVisitorMessage(input.visitorId, input.clientId, tx);

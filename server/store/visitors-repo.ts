@@ -3,11 +3,15 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { UserData } from '../../protocol/types.js';
 import type { Db } from './base.js';
+import { HotQuery } from './hot-query.js';
 import type { Dialect } from './migrations.js';
 import type { Database, VisitorsTable } from './schema.js';
 import { withPlainNames } from '../text.js';
 
 export class VisitorsRepo {
+  /** Read by every stored message on SQLite (store/message-writes.ts), so compiled once (hot-query.ts). */
+  readonly #contactOf = new HotQuery((args: { id: string }) => this.db.selectFrom('visitors').select('contact_id').where('id', '=', args.id));
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
@@ -15,6 +19,11 @@ export class VisitorsRepo {
 
   get(id: string, db: Db = this.db): Promise<VisitorsTable | undefined> {
     return db.selectFrom('visitors').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** The session's person, if it has a row and one. */
+  async contactOf(id: string, db: Db = this.db): Promise<string | null> {
+    return (await this.#contactOf.first(db, { id }))?.contact_id ?? null;
   }
 
   /** Several visitors in one query (list views). */

@@ -80,3 +80,23 @@ test('a statement whose table gained a column is prepared afresh: at once outsid
   assert.ok('added_again' in (retried.rows[0] ?? {}), 'the next transaction did not prepare it afresh');
   await db.destroy();
 });
+
+test('every pooled connection runs without JIT and without parallel workers, set in one query', { skip }, async (t) => {
+  // Both cost a short query more than it takes (server/store/db.ts). Two settings sent as two queries on a connection
+  // still busy with the first is a use `pg` deprecates (it warns on every new connection).
+  const warnings: string[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning.message);
+  process.on('warning', onWarning);
+  t.after(() => void process.off('warning', onWarning));
+  const { db } = await database(t);
+  const settings = () =>
+    sql<{ jit: string; workers: string }>`select current_setting('jit') as jit, current_setting('max_parallel_workers_per_gather') as workers`.execute(db);
+  // Several connections at once: each was set up on connect.
+  const seen = await Promise.all(Array.from({ length: 4 }, async () => (await settings()).rows[0]));
+  assert.deepEqual(new Set(seen.map((row) => `${row?.jit}/${row?.workers}`)), new Set(['off/0']));
+  await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+  assert.deepEqual(
+    warnings.filter((message) => message.includes('client.query()')),
+    [],
+  );
+});
