@@ -1,6 +1,6 @@
 /**
- * Migration 014_message_writes_alone (registered in migrations.ts), PostgreSQL only: the message path's functions of
- * 013 (message-writes-migration.ts) replaced, to save two more kinds of round trip per message.
+ * Migration 014_message_writes_alone (registered in migrations.ts), PostgreSQL only: new versions of the message
+ * path's functions of 013 (message-writes-migration.ts), to save two more kinds of round trip per message.
  *
  * - `p_alone`: the call is its own transaction (a write alone in its group commit: store/group-commit.ts), which
  *   saves BEGIN and COMMIT. Alone, a function writes only what needs nothing else in its transaction: when webhook
@@ -20,9 +20,9 @@ import type { Dialect } from './migrations.js';
 
 export async function createMessageWritesAlone(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   if (dialect !== 'postgres') return;
-  // 013's versions: their argument lists differ, so `create or replace` would add overloads instead.
-  await sql`drop function if exists switchboard_visitor_message(text, text, text, text, text, text, text, text, text, text)`.execute(db);
-  await sql`drop function if exists switchboard_agent_message(text, text, text, text, text, text, text, text)`.execute(db);
+  // 013's versions stay, overloads of these (their argument lists differ): during a rolling upgrade, hubs of the
+  // previous version still call them. Their calls send untyped parameters, which PostgreSQL resolves to the all-text
+  // 013 signature; this version's calls name the type of their last parameter (`::boolean`: message-writes.ts).
   // A visitor's message: {needs_transaction} (alone), {no_visitor}, {resent}, {none, contact} (no open conversation:
   // the caller opens one and calls again), or {before, message, after, endpoints}.
   await sql`create function switchboard_visitor_message(

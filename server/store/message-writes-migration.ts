@@ -2,7 +2,7 @@
  * Migration 013_message_write_functions (registered in migrations.ts), PostgreSQL only: the message path's writes as
  * two functions, so that a stored message costs one round trip instead of five (message-writes.ts says why and
  * holds the same steps for SQLite, where a statement is a function call, not a round trip). Kept as it shipped:
- * 014 (message-writes-alone-migration.ts) replaces both functions.
+ * 014 (message-writes-alone-migration.ts) adds the functions this version calls; these stay for older hubs.
  *
  * Each statement of a PL/pgSQL function takes its own snapshot under READ COMMITTED, as separate statements sent by
  * the hub did: the resend check after the contact's lock sees what the lock's previous holder committed.

@@ -65,8 +65,9 @@ export interface AgentMessageInput {
 /** The reply and its conversation's new state; undefined (nothing written) when the conversation is gone. */
 export type AgentWrite = { message: Message; after: ConversationRecord; endpoints: Endpoints } | undefined;
 
-const VISITOR_FUNCTION = 'select switchboard_visitor_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) as result';
-const AGENT_FUNCTION = 'select switchboard_agent_message($1, $2, $3, $4, $5, $6, $7, $8, $9) as result';
+// The last parameter's type is named: it tells 014's functions from 013's, which stay for older hubs (migration 014).
+const VISITOR_FUNCTION = 'select switchboard_visitor_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::boolean) as result';
+const AGENT_FUNCTION = 'select switchboard_agent_message($1, $2, $3, $4, $5, $6, $7, $8, $9::boolean) as result';
 
 type Rows = {
   before?: ConversationsTable;

@@ -135,3 +135,51 @@ test('a schema-001 database upgrades in place: every row kept, every visitor a c
   const after = await again.api<ContactList>('GET', '/api/contacts', { token });
   assert.equal(after.body.items.length, 5);
 });
+
+test('during a rolling upgrade a hub of the previous version still stores messages: the 013 functions stay beside 014’s', {
+  skip: testPostgresUrl() ? false : 'PostgreSQL only (the message functions)',
+}, async (t) => {
+  const h = await startHub(t);
+  const { socket } = await h.visitor();
+  const first = await request<{ message: Message }>(socket, 'message:send', { clientId: clientId(), text: 'before the old hub writes' });
+  const admin = await h.login();
+  const conversationId = first.data?.message.conversationId ?? '';
+  const { conversation } = (await h.api<ConversationDetail>('GET', `/api/conversations/${conversationId}`, { token: admin })).body;
+  // The previous version's calls, as it sends them: untyped parameters, 013's argument lists.
+  const client = new pg.Client({ connectionString: await testDatabaseUrl(h.dir) });
+  await client.connect();
+  const now = new Date().toISOString();
+  const visitorCall = await client.query('select switchboard_visitor_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) as result', [
+    conversation.contactId,
+    conversation.visitorId,
+    'old-hub-visitor',
+    null,
+    'webchat',
+    'from an older hub',
+    'from an older hub',
+    now,
+    'new',
+    'open',
+  ]);
+  assert.equal(visitorCall.rows[0]?.result?.message?.text, 'from an older hub');
+  const agentCall = await client.query('select switchboard_agent_message($1, $2, $3, $4, $5, $6, $7, $8) as result', [
+    conversationId,
+    'old-hub-agent',
+    null,
+    'Old hub',
+    'answered by an older hub',
+    'answered by an older hub',
+    now,
+    'pending',
+  ]);
+  assert.equal(agentCall.rows[0]?.result?.message?.text, 'answered by an older hub');
+  await client.end(); // before the hub's database is dropped
+  // And this version's calls still find their own functions.
+  const after = await request<{ message: Message }>(socket, 'message:send', { clientId: clientId(), text: 'after the old hub wrote' });
+  assert.equal(after.data?.message.conversationId, conversationId, JSON.stringify(after.error));
+  const detail = await h.api<ConversationDetail>('GET', `/api/conversations/${conversationId}`, { token: admin });
+  assert.deepEqual(
+    detail.body.messages.filter((m) => m.author !== 'bot' && m.author !== 'system').map((m) => m.text),
+    ['before the old hub writes', 'from an older hub', 'answered by an older hub', 'after the old hub wrote'],
+  );
+});
