@@ -3,7 +3,8 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { LIMITS } from '../protocol/limits.js';
 import type { WidgetUnread } from '../protocol/api.js';
 import type { Message, UserData } from '../protocol/types.js';
-import { clock, humanSize, refusalText, renderAttachment, renderPendingFile } from './attachments.js';
+import { refusalText, renderAttachment, renderPendingFile } from './attachments.js';
+import { renderTray } from './composer-tray.js';
 import { ConnectionController, type ShownMessage } from './controllers/connection.js';
 import { FileStaging } from './controllers/file-staging.js';
 import { type Recording, VoiceRecorder } from './controllers/recorder.js';
@@ -246,7 +247,7 @@ export class SwitchboardWebchat extends LitElement {
       <div class="typing" aria-hidden="true">${this.chat.agentTyping ? format(t.agentTyping, { name: this.chat.agentTyping }) : ''}</div>
       ${this.notice ? html`<div class="notice" role="alert">${this.notice}</div>` : nothing}
       <form part="composer" @submit=${this.#onSubmit}>
-        ${this.#renderTray()}
+        ${renderTray(this.recorder, this.staging, this.#t, this.#cancelRecording)}
         <div class="row">
           <input type="file" multiple hidden aria-label=${t.attach} @change=${this.staging.onPick} />
           <button type="button" class="icon attach" aria-label=${t.attach} title=${t.attach} @click=${() => this.picker?.click()}>
@@ -271,24 +272,6 @@ export class SwitchboardWebchat extends LitElement {
 
   /** For screen readers: recording, or the upload in progress (in quarters, not every percent). */
   /** Above the text box: the recording in progress, or the files waiting to be sent. */
-  #renderTray() {
-    const t = this.#t;
-    if (this.recorder.state === 'recording') {
-      return html`<div class="tray recording">
-        <span class="dot" aria-hidden="true"></span>${t.recording} <span class="time">${clock(this.recorder.elapsedMs)}</span>
-        <button type="button" class="icon" aria-label=${t.cancelRecording} title=${t.cancelRecording} @click=${this.#cancelRecording}>×</button>
-        <button type="button" class="stop" @click=${() => this.recorder.stop()}>${t.stopRecording}</button>
-      </div>`;
-    }
-    if (this.staging.files.length === 0) return nothing;
-    return html`<ul class="tray">
-      ${this.staging.files.map(
-        (file, i) =>
-          html`<li class="chip">${file.name} · ${humanSize(file.size)}<button type="button" aria-label=${format(t.removeFile, { name: file.name })} @click=${() => this.staging.remove(i)}>×</button></li>`,
-      )}
-    </ul>`;
-  }
-
   #renderMessage(m: ShownMessage) {
     const t = this.#t;
     if (m.author === 'system') return html`<div class="msg system">${m.text}</div>`;
