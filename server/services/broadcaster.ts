@@ -10,6 +10,7 @@ import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '../../protocol/events.js';
 import type { InboxFields } from '../../protocol/inbox.js';
 import type { ConversationSummary, Message, Note, VisitorConversation } from '../../protocol/types.js';
 import type { ConversationRecord } from '../store/mappers.js';
+import { RemotePresence } from './remote-presence.js';
 
 export type VisitorNamespace = Namespace<VisitorClientToServer, VisitorServerToClient>;
 export type AgentNamespace = Namespace<AgentClientToServer, AgentServerToClient>;
@@ -31,9 +32,17 @@ export const rooms = {
 /** The part of a conversation that decides who may hear about it. */
 type Audience = Pick<ConversationRecord, 'id' | 'visitorId' | 'contactId' | 'visibleTo'>;
 
+/**
+ * How exact a presence answer must be. `decides`: every hub is asked when no socket is here (emailing a reply, a
+ * last tab closing). `shown`: only displayed (a summary's online dot), so what the other hubs said lately will do
+ * (remote-presence.ts).
+ */
+export type PresenceUse = 'decides' | 'shown';
+
 export class Broadcaster {
   readonly visitors: VisitorNamespace;
   readonly agents: AgentNamespace;
+  readonly #remote = new RemotePresence();
 
   /** @param clustered other hubs share the adapter (Redis): presence must ask them too. */
   constructor(
@@ -42,16 +51,17 @@ export class Broadcaster {
   ) {
     this.visitors = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
     this.agents = io.of(AGENT_NAMESPACE) as AgentNamespace;
+    if (clustered) for (const nsp of [this.visitors, this.agents]) this.#remote.watch(nsp);
   }
 
   // ------------------------------------------------------------ presence
 
-  visitorOnline(visitorId: string): Promise<boolean> {
-    return this.#anyoneIn(this.visitors, rooms.visitor(visitorId));
+  visitorOnline(visitorId: string, use: PresenceUse = 'decides'): Promise<boolean> {
+    return this.#anyoneIn(this.visitors, rooms.visitor(visitorId), use);
   }
 
-  contactOnline(contactId: string): Promise<boolean> {
-    return this.#anyoneIn(this.visitors, rooms.contact(contactId));
+  contactOnline(contactId: string, use: PresenceUse = 'decides'): Promise<boolean> {
+    return this.#anyoneIn(this.visitors, rooms.contact(contactId), use);
   }
 
   agentOnline(agentId: string): Promise<boolean> {
@@ -75,13 +85,15 @@ export class Broadcaster {
 
   /**
    * Whether any socket is in `room`. This process's rooms answer most questions; only when the room
-   * is empty here and other hubs share the adapter do we ask them, which costs a round trip.
+   * is empty here and other hubs share the adapter do we ask them, which costs a round trip (for an
+   * answer only shown, not if one of them said lately that someone is there).
    */
-  async #anyoneIn(nsp: VisitorNamespace | AgentNamespace, room: string): Promise<boolean> {
+  async #anyoneIn(nsp: VisitorNamespace | AgentNamespace, room: string, use: PresenceUse = 'decides'): Promise<boolean> {
     if ((nsp.adapter.rooms.get(room)?.size ?? 0) > 0) return true;
     if (!this.clustered) return false;
+    if (use === 'shown' && this.#remote.known(nsp, room)) return true;
     try {
-      return (await nsp.in(room).fetchSockets()).length > 0;
+      return await this.#remote.ask(nsp, room, async () => (await nsp.in(room).fetchSockets()).length > 0);
     } catch {
       // Another hub did not answer in time (the adapter waits 5 s: a hub saturated, or gone without unsubscribing).
       // Presence is shown, never a reason to fail what asked for it (an agent's reply, a claim): unknown is offline.

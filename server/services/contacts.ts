@@ -109,7 +109,7 @@ export class Contacts {
     const [tags, counts, online] = await Promise.all([
       this.store.contacts.tagsOf(ids),
       this.store.contacts.conversationCounts(ids),
-      Promise.all(ids.map((id) => this.broadcaster.contactOnline(id))),
+      Promise.all(ids.map((id) => this.broadcaster.contactOnline(id, 'shown'))),
     ]);
     return rows.map((row, i) => ({
       id: row.id,

@@ -137,7 +137,7 @@ export class Inbox {
 
   async visitor(viewer: Actor, id: string): Promise<Visitor> {
     const { visitor } = await this.#visibleVisitor(viewer, id);
-    return toVisitor(visitor, await this.broadcaster.visitorOnline(visitor.id));
+    return toVisitor(visitor, await this.broadcaster.visitorOnline(visitor.id, 'shown'));
   }
 
   /** Everything about a visitor that this agent may see (GDPR access request). */
@@ -145,7 +145,7 @@ export class Inbox {
     const { visitor, conversations } = await this.#visibleVisitor(viewer, id);
     const summaries = await this.views.summaries(conversations);
     return {
-      visitor: toVisitor(visitor, await this.broadcaster.visitorOnline(visitor.id)),
+      visitor: toVisitor(visitor, await this.broadcaster.visitorOnline(visitor.id, 'shown')),
       conversations: await Promise.all(
         conversations.map(async (c, i) => ({
           conversation: summaries[i] ?? (await this.views.summary(c)),

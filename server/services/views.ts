@@ -112,7 +112,7 @@ export class Views {
     const [contacts, names, online] = await Promise.all([
       this.store.contacts.manyWithTags(contactIds),
       this.#agentNamesOf(records.map((r) => r.holderId)),
-      Promise.all(records.map((r) => this.broadcaster.visitorOnline(r.visitorId))),
+      Promise.all(records.map((r) => this.broadcaster.visitorOnline(r.visitorId, 'shown'))),
     ]);
     return records.map((record, i) => {
       const known = contacts.get(record.contactId);
