@@ -15,7 +15,7 @@ import { afterAgentReply, afterVisitorMessage } from '../rules/ticket-status.js'
 import type { ConversationRecord } from '../store/mappers.js';
 import type { HubMetrics } from '../metrics.js';
 import type { Db } from '../store/base.js';
-import type { Endpoints } from '../store/message-writes.js';
+import type { Endpoints, SummaryContact } from '../store/message-writes.js';
 import { json } from '../store/mappers.js';
 import type { AttachmentsTable, VisitorsTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
@@ -95,6 +95,7 @@ export class Messaging {
     const contactId = visitor.contact_id ?? visitor.id;
     let before = null as ConversationRecord | null;
     let record: ConversationRecord | undefined;
+    let contact: SummaryContact | undefined;
     const storeStart = performance.now();
     const { message, duplicate } = await this.store.messages.deduplicated(
       () => this.store.messages.findVisitorMessage(visitor.id, clientId),
@@ -104,6 +105,7 @@ export class Messaging {
           async (tx, events) => {
             // A grouped write may run twice (store/group-commit.ts): nothing from a rolled-back run may remain.
             before = null;
+            contact = undefined;
             // Under the person's lock (not the session's: two devices of one contact write to the same conversation),
             // in one round trip on PostgreSQL (store/message-writes.ts): the resend check, then the message and its
             // conversation's new state (a new conversation when the person has none open).
@@ -127,6 +129,7 @@ export class Messaging {
               written = await this.store.messageWrites.visitorMessage(tx, { ...input, conversationId: opened.id });
               if (!('after' in written)) throw new Error(`conversation ${opened.id} not found after opening it`);
             } else before = written.before;
+            contact = written.contact;
             const inserted = written.message;
             let files: AttachmentsTable[];
             ({ files, record } = await this.#afterWrite(tx, written, text, fileIds, { kind: 'visitor', id: visitor.id }));
@@ -150,7 +153,7 @@ export class Messaging {
       return { message: resent, conversation: await this.views.visitorView(existing), duplicate: true };
     }
     const stored = performance.now();
-    await this.publisher.publish(record, before, { message, visitorUpdate: before === null, exceptSocket: socketId });
+    await this.publisher.publish(record, before, { message, visitorUpdate: before === null, exceptSocket: socketId, contact });
     this.metrics.delivered('visitor', (stored - storeStart) / 1000, (performance.now() - arrived) / 1000);
     // Not to an email (the visitor is away, and only agents' replies are emailed: README "Email continuity"), nor to
     // files alone (a photo, a voice note are for people: the bot has nothing to match).
@@ -297,6 +300,7 @@ export class Messaging {
     }
     const now = this.#now();
     let updated: ConversationRecord | undefined;
+    let contact: SummaryContact | undefined;
     const storeStart = performance.now();
     // The message and the conversation's new state commit together, in a transaction shared with the messages
     // arriving with it (group commit: one commit for a burst).
@@ -318,6 +322,7 @@ export class Messaging {
               ticketStatus: afterAgentReply(),
             });
             if (!written) throw notFound('Conversation');
+            contact = written.contact;
             const inserted = written.message;
             let files: AttachmentsTable[];
             ({ files, record: updated } = await this.#afterWrite(tx, written, text, fileIds, { kind: 'agent', id: actor.id }));
@@ -335,7 +340,7 @@ export class Messaging {
     }
     if (!updated) throw notFound('Conversation');
     const stored = performance.now();
-    const summary = await this.publisher.publish(updated, record, { message });
+    const summary = await this.publisher.publish(updated, record, { message, contact });
     this.metrics.delivered('agent', (stored - storeStart) / 1000, (performance.now() - arrived) / 1000);
     // Unseen by the visitor after the delay, it is emailed to them (services/email.ts; never throws).
     await this.email?.agentReplied(updated, message);

@@ -6,12 +6,15 @@
 import type { InboxFields } from '../../protocol/inbox.js';
 import type { ConversationSummary, Message } from '../../protocol/types.js';
 import type { ConversationRecord } from '../store/mappers.js';
+import type { SummaryContact } from '../store/message-writes.js';
 import type { HubMetrics } from '../metrics.js';
 import type { Broadcaster } from './broadcaster.js';
 import { inboxFields, type Views } from './views.js';
 
 export interface PublishOptions {
   message?: Message;
+  /** What the summary shows of the contact, when the write read it (store/message-writes.ts). */
+  contact?: SummaryContact;
   /** The visitor's view changed (joined, left, closed, reopened). */
   visitorUpdate?: boolean;
   /** The visitor tab that sent the message already shows it. */
@@ -38,7 +41,7 @@ export class Publisher {
       this.broadcaster.message(record, options.message, options.exceptSocket);
       this.metrics.pushed(options.message.author);
     }
-    const summary = await this.views.summary(record);
+    const summary = await this.views.summary(record, options.contact);
     const before = previous === null ? null : 'visitorId' in previous ? inboxFields(previous) : previous;
     this.broadcaster.conversationUpdated(record, summary, before);
     if (options.visitorUpdate) this.broadcaster.visitorConversation(record.contactId, await this.views.visitorView(record));

@@ -12,6 +12,7 @@ import type { Config } from '../config.js';
 import { signedPath, URL_TTL_S, urlExpiry } from '../rules/attachments.js';
 import { unmuteAt } from '../rules/mute.js';
 import type { ConversationRecord } from '../store/mappers.js';
+import type { SummaryContact } from '../store/message-writes.js';
 import type { AttachmentsTable, ContactsTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
@@ -30,7 +31,7 @@ export const inboxFields = (record: ConversationRecord): InboxFields => ({
 });
 
 /** The name agents see: the signed one, else what the visitor typed, else their email. */
-export function contactName(contact: ContactsTable | undefined): string {
+export function contactName(contact: Pick<ContactsTable, 'signed_name' | 'user_data' | 'email'> | undefined): string {
   if (!contact) return 'Visitor';
   if (contact.signed_name) return contact.signed_name;
   const userData = JSON.parse(contact.user_data) as UserData;
@@ -102,8 +103,14 @@ export class Views {
     });
   }
 
-  summary(record: ConversationRecord): Promise<ConversationSummary> {
-    return this.#summaryBatch.load(record);
+  /**
+   * @param contact what the summary shows of the conversation's contact, when the write that changed the conversation
+   * read it (store/message-writes.ts); else it is read, with the other summaries asked for in this turn.
+   */
+  async summary(record: ConversationRecord, contact?: SummaryContact): Promise<ConversationSummary> {
+    if (!contact) return this.#summaryBatch.load(record);
+    const [names, online] = await Promise.all([this.#agentNamesOf([record.holderId]), this.broadcaster.visitorOnline(record.visitorId, 'shown')]);
+    return this.#summary(record, contact, contact.tags, record.holderId ? (names.get(record.holderId) ?? null) : null, online);
   }
 
   /** Summaries of a list: one contacts query (with their tags) and the agent names, whatever the length. */
@@ -122,7 +129,7 @@ export class Views {
 
   #summary(
     record: ConversationRecord,
-    contact: ContactsTable | undefined,
+    contact: Omit<SummaryContact, 'tags'> | undefined,
     contactTags: string[],
     holderName: string | null,
     online: boolean,

@@ -8,6 +8,9 @@
  * (docs/performance.md). There the same steps run in one call of a PL/pgSQL function (migrations 013 and 014), with
  * the same locks and the same snapshots. The SQLite steps below are the reference: the functions do exactly what
  * they do.
+ *
+ * On PostgreSQL the same statement also reads what the conversation's summary shows of its contact (name, email,
+ * tags): the summary pushed for the message needs no read of its own (a round trip per message on both hubs' side).
  */
 import { CompiledQuery } from 'kysely';
 import type { Message, MessageChannel, TicketStatus } from '../../protocol/types.js';
@@ -19,7 +22,7 @@ import type { MessagesRepo } from './messages-repo.js';
 import type { Dialect } from './migrations.js';
 import type { VisitorsRepo } from './visitors-repo.js';
 import { preparedStatements } from './prepared-statements.js';
-import type { ConversationsTable, MessagesTable, WebhookEndpointsTable } from './schema.js';
+import type { ContactsTable, ConversationsTable, MessagesTable, WebhookEndpointsTable } from './schema.js';
 import { NeedsTransaction } from './group-commit.js';
 
 export interface VisitorMessageInput {
@@ -43,13 +46,16 @@ export interface VisitorMessageInput {
  */
 export type Endpoints = Pick<WebhookEndpointsTable, 'id' | 'events'>[] | undefined;
 
+/** What a conversation's summary shows of its contact (services/views.ts). */
+export type SummaryContact = Pick<ContactsTable, 'signed_name' | 'user_data' | 'email' | 'user_id'> & { tags: string[] };
+
 export type VisitorWrite =
   /** The session has no row, or no person, yet: nothing was written. */
   | { noVisitor: true }
   | { resent: Message }
   /** The session's person has no open conversation: nothing was written, the person's lock is held. */
   | { noOpenConversation: true; contactId: string }
-  | { before: ConversationRecord; message: Message; after: ConversationRecord; endpoints: Endpoints };
+  | { before: ConversationRecord; message: Message; after: ConversationRecord; endpoints: Endpoints; contact?: SummaryContact };
 
 export interface AgentMessageInput {
   conversationId: string;
@@ -63,11 +69,20 @@ export interface AgentMessageInput {
 }
 
 /** The reply and its conversation's new state; undefined (nothing written) when the conversation is gone. */
-export type AgentWrite = { message: Message; after: ConversationRecord; endpoints: Endpoints } | undefined;
+export type AgentWrite = { message: Message; after: ConversationRecord; endpoints: Endpoints; contact?: SummaryContact } | undefined;
 
+/**
+ * A function's answer, and the summary's contact of the conversation it wrote (null when it wrote none). The function
+ * runs once: a subquery whose select list calls a volatile function is never merged into the outer query.
+ */
+const withSummaryContact = (call: string) =>
+  `select r as result, (select json_build_object('signed_name', c.signed_name, 'user_data', c.user_data, 'email', c.email,
+      'user_id', c.user_id, 'tags', coalesce((select json_agg(t.tag order by t.tag) from contact_tags t where t.contact_id = c.id), '[]'))
+    from contacts c where c.id = r->'after'->>'contact_id') as contact
+  from (select ${call} as r) as written`;
 // The last parameter's type is named: it tells 014's functions from 013's, which stay for older hubs (migration 014).
-const VISITOR_FUNCTION = 'select switchboard_visitor_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::boolean) as result';
-const AGENT_FUNCTION = 'select switchboard_agent_message($1, $2, $3, $4, $5, $6, $7, $8, $9::boolean) as result';
+const VISITOR_FUNCTION = withSummaryContact('switchboard_visitor_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::boolean)');
+const AGENT_FUNCTION = withSummaryContact('switchboard_agent_message($1, $2, $3, $4, $5, $6, $7, $8, $9::boolean)');
 
 type Rows = {
   before?: ConversationsTable;
@@ -80,6 +95,7 @@ type Rows = {
   needs_transaction?: true;
   endpoints?: Endpoints;
 };
+type Answer = { rows: Rows | null; contact: SummaryContact | undefined };
 
 export class MessageWrites {
   constructor(
@@ -102,7 +118,7 @@ export class MessageWrites {
   async visitorMessage(tx: Db, input: VisitorMessageInput): Promise<VisitorWrite> {
     if (this.dialect === 'postgres') {
       const { visitorId, clientId, conversationId, channel, text, preview, now } = input;
-      const rows = await call(tx, VISITOR_FUNCTION, [
+      const { rows, contact } = await call(tx, VISITOR_FUNCTION, [
         visitorId,
         clientId,
         conversationId,
@@ -123,7 +139,13 @@ export class MessageWrites {
         return { noOpenConversation: true, contactId: rows.contact };
       }
       if (!rows?.before || !rows.message || !rows.after) throw new Error(`unexpected answer to a visitor message: ${JSON.stringify(rows)}`);
-      return { before: toConversation(rows.before), message: toMessage(rows.message), after: toConversation(rows.after), endpoints: rows.endpoints };
+      return {
+        before: toConversation(rows.before),
+        message: toMessage(rows.message),
+        after: toConversation(rows.after),
+        endpoints: rows.endpoints,
+        contact,
+      };
     }
     const contactId = await this.visitors.contactOf(input.visitorId, tx);
     if (!contactId) return { noVisitor: true };
@@ -162,9 +184,12 @@ export class MessageWrites {
   async agentMessage(tx: Db, input: AgentMessageInput): Promise<AgentWrite> {
     const { conversationId, clientId, agentId, authorName, text, preview, now, ticketStatus } = input;
     if (this.dialect === 'postgres') {
-      const rows = await call(tx, AGENT_FUNCTION, [conversationId, clientId, agentId, authorName, text, preview, now, ticketStatus, !tx.isTransaction]);
+      const parameters = [conversationId, clientId, agentId, authorName, text, preview, now, ticketStatus, !tx.isTransaction];
+      const { rows, contact } = await call(tx, AGENT_FUNCTION, parameters);
       if (rows?.needs_transaction) throw new NeedsTransaction();
-      return rows?.message && rows.after ? { message: toMessage(rows.message), after: toConversation(rows.after), endpoints: rows.endpoints } : undefined;
+      return rows?.message && rows.after
+        ? { message: toMessage(rows.message), after: toConversation(rows.after), endpoints: rows.endpoints, contact }
+        : undefined;
     }
     const after = await this.conversations.update(
       conversationId,
@@ -187,7 +212,8 @@ export class MessageWrites {
   }
 }
 
-async function call(tx: Db, statement: string, parameters: unknown[]): Promise<Rows | null> {
-  const { rows } = await tx.executeQuery(CompiledQuery.raw(statement, parameters) as CompiledQuery<{ result: Rows | null }>);
-  return rows[0]?.result ?? null;
+async function call(tx: Db, statement: string, parameters: unknown[]): Promise<Answer> {
+  const query = CompiledQuery.raw(statement, parameters) as CompiledQuery<{ result: Rows | null; contact: SummaryContact | null }>;
+  const [row] = (await tx.executeQuery(query)).rows;
+  return { rows: row?.result ?? null, contact: row?.contact ?? undefined };
 }

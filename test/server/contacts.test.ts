@@ -319,6 +319,31 @@ test('custom fields are typed and required as defined; tags follow the catalogue
   );
 });
 
+test('the summary pushed with each message shows its contact as they are now: name, email, tags', async (t) => {
+  const h = await startHub(t);
+  const admin = await h.login();
+  const v = await device(h, { first_name: 'Pat', email: 'pat@example.com' });
+  const conversationId = v.message.conversationId;
+  const contact = await contactOf(h, admin, conversationId);
+  const panel = await h.agentSocket(admin);
+  assert.ok((await request(panel, 'conversation:watch', { conversationId })).data);
+  assert.equal((await h.api('PATCH', `/api/contacts/${contact.id}`, { token: admin, body: { tags: ['vip', 'beta'] } })).status, 200);
+
+  const pushed = next<ConversationSummary>(panel, 'conversation:updated', (c) => c.id === conversationId && c.lastMessage?.text === 'any news?');
+  await say(v.socket, 'any news?');
+  const onVisitorMessage = await pushed;
+  assert.equal(onVisitorMessage.visitor.name, 'Pat');
+  assert.equal(onVisitorMessage.visitor.email, 'pat@example.com');
+  assert.deepEqual(onVisitorMessage.contactTags, ['beta', 'vip']);
+
+  assert.equal((await h.api('PATCH', `/api/contacts/${contact.id}`, { token: admin, body: { tags: ['vip'] } })).status, 200);
+  const reply = await request<{ conversation: ConversationSummary }>(panel, 'message:send', { conversationId, clientId: clientId(), text: 'Yes!' });
+  assert.ok(reply.data, JSON.stringify(reply.error));
+  assert.equal(reply.data.conversation.visitor.name, 'Pat');
+  assert.deepEqual(reply.data.conversation.contactTags, ['vip'], 'the tag taken off since shows gone');
+  assert.equal(reply.data.conversation.visitor.online, true);
+});
+
 test('erasing a contact deletes everything it owns and resets its widget sessions', async (t) => {
   const h = await startHub(t);
   const admin = await h.login();
