@@ -3,25 +3,25 @@
  * over), the agent's (taking the conversation over if nobody holds it), notes, read marks and typing.
  */
 import type { AttachmentKind } from '../../protocol/attachments.js';
-import type { ConversationSummary, Message, MessageChannel, Note, UserData, VisitorConversation } from '../../protocol/types.js';
+import type { ConversationSummary, Message, MessageChannel, Note, VisitorConversation } from '../../protocol/types.js';
 import { attachmentPreview, WEBHOOK_URL_TTL_S } from '../rules/attachments.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { HubError, notFound } from '../errors.js';
 import type { Actor } from '../rules/handoff.js';
 import { botMayAnswer } from '../rules/mute.js';
-import { type VisitorValues, visitorValues } from '../rules/personalise.js';
 import { afterAgentReply, afterVisitorMessage } from '../rules/ticket-status.js';
 import type { ConversationRecord } from '../store/mappers.js';
 import type { HubMetrics } from '../metrics.js';
 import type { Db } from '../store/base.js';
-import type { Endpoints, SummaryContact } from '../store/message-writes.js';
+import type { AgentWrite, Endpoints, SummaryContact } from '../store/message-writes.js';
 import { json } from '../store/mappers.js';
 import type { AttachmentsTable, VisitorsTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { visibleConversation } from './access.js';
 import type { Assignment } from './assignment.js';
 import type { Attachments, Sender } from './attachments.js';
+import { BotAnswers, PREVIEW_LENGTH } from './bot-answers.js';
 import type { BotService } from './bot-service.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { ConversationCommands } from './conversation-commands.js';
@@ -41,8 +41,11 @@ export class SessionGone extends HubError {
   }
 }
 
-/** How many characters of the last message a list row keeps. */
-const PREVIEW_LENGTH = 280;
+/** A checked reply found the conversation closed, gone, hidden or held by another: it takes the ordinary path. */
+class ReplyUnchecked extends Error {}
+
+/** Conversations whose reply lane a hub remembers (a few MB at most); past it the memory starts again. */
+const MAX_REPLY_LANES = 50_000;
 
 export class Messaging {
   constructor(
@@ -51,7 +54,7 @@ export class Messaging {
     private readonly publisher: Publisher,
     private readonly broadcaster: Broadcaster,
     private readonly commands: ConversationCommands,
-    private readonly bot: BotService,
+    bot: BotService,
     private readonly clock: Clock,
     private readonly config: Config,
     private readonly metrics: HubMetrics,
@@ -59,7 +62,11 @@ export class Messaging {
     private readonly attachments: Attachments,
     private readonly assignment?: Assignment,
     private readonly email?: Email,
-  ) {}
+  ) {
+    this.#botAnswers = new BotAnswers(store, bot, clock, webhooks, publisher, assignment, email);
+  }
+
+  readonly #botAnswers: BotAnswers;
 
   #now(): string {
     return this.clock.now().toISOString();
@@ -157,7 +164,7 @@ export class Messaging {
     this.metrics.delivered('visitor', (stored - storeStart) / 1000, (performance.now() - arrived) / 1000);
     // Not to an email (the visitor is away, and only agents' replies are emailed: README "Email continuity"), nor to
     // files alone (a photo, a voice note are for people: the bot has nothing to match).
-    if (via.channel === 'webchat' && botMayAnswer(record) && text.trim() !== '') void this.#botAnswer(record, text).catch(() => undefined);
+    if (via.channel === 'webchat' && botMayAnswer(record) && text.trim() !== '') void this.#botAnswers.answer(record, text).catch(() => undefined);
     // A new conversation goes to an agent at once, or waits in the queue (a failure waits for the next sweep).
     if (before === null) await this.assignment?.offer(record).catch(() => null);
     return { message, conversation: await this.views.visitorView(record), duplicate: false };
@@ -219,64 +226,12 @@ export class Messaging {
     return this.store.conversations.create(tx, { visitor, contactId, now, assignees, visibleTo });
   }
 
-  async #botAnswer(record: ConversationRecord, text: string): Promise<void> {
-    const reply = await this.bot.reply(text, this.clock.now(), () => this.#visitorValues(record.contactId));
-    const now = this.#now();
-    // The answer, the conversation's new state and their webhook deliveries commit together, under the conversation's
-    // row lock and only if the bot may still answer: while it was thinking, an agent may have taken over or an admin
-    // deleted the conversation (an answer written then would outlive it: store/conversations-repo.ts eraseConversations).
-    const answered = await this.webhooks.transaction(
-      async (tx, events) => {
-        const fresh = await this.store.conversations.get(record.id, tx, { forUpdate: true });
-        if (!fresh || !botMayAnswer(fresh)) return undefined;
-        const message = await this.store.messages.insert(
-          {
-            conversationId: record.id,
-            clientId: null,
-            author: 'bot',
-            agentId: null,
-            authorName: reply.botName,
-            text: reply.text,
-            choices: reply.choices,
-            createdAt: now,
-          },
-          tx,
-        );
-        const updated = await this.store.conversations.update(
-          record.id,
-          {
-            bot_status: reply.botStatus,
-            last_activity_at: now,
-            last_message_author: 'bot',
-            last_message_text: reply.text.slice(0, PREVIEW_LENGTH),
-            last_message_at: now,
-          },
-          tx,
-        );
-        if (!updated) throw notFound('Conversation'); // rolls the answer back
-        const escalated = updated.botStatus === 'need_help' && fresh.botStatus !== 'need_help';
-        await events([messageEvent(message, updated), ...(escalated ? [conversationEvent('conversation.escalated', updated)] : [])]);
-        return { message, updated, fresh };
-      },
-      { key: record.contactId },
-    );
-    if (!answered) return;
-    const { message, updated, fresh } = answered;
-    // Escalated now: the offline agents who asked for it get an email (stored before the push, never throws).
-    if (updated.botStatus === 'need_help' && fresh.botStatus !== 'need_help') await this.email?.escalated(updated, text);
-    await this.publisher.publish(updated, fresh, { message });
-    // Escalated (the visitor asked for a human): an agent now, if nobody is responsible yet.
-    if (updated.botStatus === 'need_help') await this.assignment?.offer(updated);
-  }
-
-  /** What the bot may say back to the person: their contact's data (rules/personalise.ts). */
-  async #visitorValues(contactId: string): Promise<VisitorValues> {
-    const contact = await this.store.contacts.get(contactId);
-    if (!contact) return {};
-    return visitorValues(json<UserData>(contact.user_data, {}), { name: contact.signed_name, email: contact.signed_email, phone: contact.phone });
-  }
-
-  /** `attachmentIds`: agents' uploads to this conversation, linked in the message's transaction. */
+  /**
+   * `attachmentIds`: agents' uploads to this conversation, linked in the message's transaction. A reply without files
+   * to a conversation this hub has written to before is checked by its write, under the conversation's lock, instead
+   * of by a read before it (PostgreSQL: `checkedAgentMessage`); when a check fails nothing is written, and the reply
+   * takes the ordinary path, which says what is wrong or claims the conversation first.
+   */
   async agentSend(
     actor: Actor,
     conversationId: string,
@@ -287,53 +242,61 @@ export class Messaging {
     const fileIds = this.attachments.checkIds(attachmentIds);
     this.checkLength(text, fileIds.length);
     const arrived = performance.now();
-    let record = await visibleConversation(this.store, actor, conversationId);
-    if (record.state === 'closed') throw new HubError('closed', 'The conversation is closed; reopen it first');
-    // Refused files refuse the send before it takes anything over (checked again when linked); a resend is answered below.
-    if (fileIds.length > 0 && !(await this.store.messages.find(record.id, clientId))) {
-      await this.attachments.check(record.id, fileIds, { kind: 'agent', id: actor.id });
-    }
-    // Writing to a conversation nobody holds takes it over (first claim wins).
-    if (record.holderId !== actor.id) {
-      await this.commands.claim(actor, record.id);
-      record = await visibleConversation(this.store, actor, conversationId);
-    }
+    const lane = fileIds.length === 0 && this.store.messageWrites.checksAgentReplies ? this.#replyLanes.get(conversationId) : undefined;
+    let record: ConversationRecord | undefined = lane === undefined ? await this.#replyTarget(actor, conversationId, clientId, fileIds) : undefined;
     const now = this.#now();
     let updated: ConversationRecord | undefined;
     let contact: SummaryContact | undefined;
     const storeStart = performance.now();
     // The message and the conversation's new state commit together, in a transaction shared with the messages
     // arriving with it (group commit: one commit for a burst).
-    const { message, duplicate } = await this.store.messages.deduplicated(
-      () => this.store.messages.find(record.id, clientId),
-      () =>
-        this.webhooks.transaction(
-          async (tx, events) => {
-            // One round trip on PostgreSQL (store/message-writes.ts). Deleted meanwhile: nothing is written (the update
-            // takes the conversation's row lock first), and the reply is refused rather than left orphaned.
-            const written = await this.store.messageWrites.agentMessage(tx, {
-              conversationId: record.id,
-              clientId,
-              agentId: actor.id,
-              authorName: actor.name,
-              text,
-              preview: preview(text, []),
-              now,
-              ticketStatus: afterAgentReply(),
-            });
-            if (!written) throw notFound('Conversation');
-            contact = written.contact;
-            const inserted = written.message;
-            let files: AttachmentsTable[];
-            ({ files, record: updated } = await this.#afterWrite(tx, written, text, fileIds, { kind: 'agent', id: actor.id }));
-            if (!updated) throw notFound('Conversation');
-            const stored = this.#withFiles(inserted, files);
-            await events([messageEvent(this.#withFiles(inserted, files, WEBHOOK_URL_TTL_S), updated)]);
-            return stored;
-          },
-          { key: record.contactId, alone: fileIds.length === 0 },
-        ),
-    );
+    const written = await this.store.messages
+      .deduplicated(
+        () => this.store.messages.find(conversationId, clientId),
+        () =>
+          this.webhooks.transaction(
+            async (tx, events) => {
+              // One round trip on PostgreSQL (store/message-writes.ts). Deleted meanwhile: nothing is written (the update
+              // takes the conversation's row lock first), and the reply is refused rather than left orphaned.
+              const input = {
+                conversationId,
+                clientId,
+                agentId: actor.id,
+                authorName: actor.name,
+                text,
+                preview: preview(text, []),
+                now,
+                ticketStatus: afterAgentReply(),
+              };
+              let write: AgentWrite;
+              if (record) write = await this.store.messageWrites.agentMessage(tx, input);
+              else {
+                const checked = await this.store.messageWrites.checkedAgentMessage(tx, { ...input, admin: actor.role === 'admin' });
+                if ('unchecked' in checked) throw new ReplyUnchecked(); // rare: its group runs again without it
+                ({ before: record, ...write } = checked);
+              }
+              if (!write) throw notFound('Conversation');
+              contact = write.contact;
+              let files: AttachmentsTable[];
+              ({ files, record: updated } = await this.#afterWrite(tx, write, text, fileIds, { kind: 'agent', id: actor.id }));
+              if (!updated) throw notFound('Conversation');
+              await events([messageEvent(this.#withFiles(write.message, files, WEBHOOK_URL_TTL_S), updated)]);
+              return this.#withFiles(write.message, files);
+            },
+            { key: lane ?? record?.contactId ?? conversationId, alone: fileIds.length === 0 },
+          ),
+      )
+      .catch((error: unknown) => {
+        if (error instanceof ReplyUnchecked) return null;
+        throw error;
+      });
+    if (!written) {
+      this.#replyLanes.delete(conversationId);
+      return this.agentSend(actor, conversationId, clientId, text, attachmentIds);
+    }
+    const { message, duplicate } = written;
+    record ??= await visibleConversation(this.store, actor, conversationId); // a resend written before
+    if (this.store.messageWrites.checksAgentReplies) this.#rememberLane(conversationId, record.contactId);
     if (duplicate) {
       const [resent = message] = await this.views.withAttachments([message]);
       return { message: resent, conversation: await this.views.summary(record) };
@@ -345,6 +308,33 @@ export class Messaging {
     // Unseen by the visitor after the delay, it is emailed to them (services/email.ts; never throws).
     await this.email?.agentReplied(updated, message);
     return { message, conversation: summary };
+  }
+
+  /** The conversation a reply goes to, read and checked: open, visible, and held by the agent (claimed first if free). */
+  async #replyTarget(actor: Actor, conversationId: string, clientId: string, fileIds: string[]): Promise<ConversationRecord> {
+    const record = await visibleConversation(this.store, actor, conversationId);
+    if (record.state === 'closed') throw new HubError('closed', 'The conversation is closed; reopen it first');
+    // Refused files refuse the send before it takes anything over (checked again when linked); a resend is answered below.
+    if (fileIds.length > 0 && !(await this.store.messages.find(record.id, clientId))) {
+      await this.attachments.check(record.id, fileIds, { kind: 'agent', id: actor.id });
+    }
+    // Writing to a conversation nobody holds takes it over (first claim wins).
+    if (record.holderId === actor.id) return record;
+    await this.commands.claim(actor, record.id);
+    return visibleConversation(this.store, actor, conversationId);
+  }
+
+  /**
+   * The contact of each conversation this hub has replied to: a checked reply's group-commit lane (group-commit.ts),
+   * known without a read. A merge elsewhere may move a conversation to another contact unseen; the lane is then
+   * wrong until the next ordinary reply, and at worst two lanes touch one contact's rows (as the visitor path's note
+   * on merges says: PostgreSQL fails one group on the rare deadlock, and it runs again).
+   */
+  readonly #replyLanes = new Map<string, string>();
+
+  #rememberLane(conversationId: string, contactId: string): void {
+    if (this.#replyLanes.size >= MAX_REPLY_LANES && !this.#replyLanes.has(conversationId)) this.#replyLanes.clear();
+    this.#replyLanes.set(conversationId, contactId);
   }
 
   async markRead(actor: Actor, conversationId: string): Promise<void> {

@@ -72,6 +72,14 @@ export interface AgentMessageInput {
 export type AgentWrite = { message: Message; after: ConversationRecord; endpoints: Endpoints; contact?: SummaryContact } | undefined;
 
 /**
+ * A reply written after checking, under the conversation's lock, what the hub would otherwise read the conversation
+ * for (PostgreSQL: migration 016). `unchecked`: nothing was written; the reply takes the ordinary path.
+ */
+export type CheckedAgentWrite =
+  | { unchecked: true }
+  | { before: ConversationRecord; message: Message; after: ConversationRecord; endpoints: Endpoints; contact?: SummaryContact };
+
+/**
  * A function's answer, and the summary's contact of the conversation it wrote (null when it wrote none). The function
  * runs once: a subquery whose select list calls a volatile function is never merged into the outer query.
  */
@@ -83,6 +91,7 @@ const withSummaryContact = (call: string) =>
 // The last parameter's type is named: it tells 014's functions from 013's, which stay for older hubs (migration 014).
 const VISITOR_FUNCTION = withSummaryContact('switchboard_visitor_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::boolean)');
 const AGENT_FUNCTION = withSummaryContact('switchboard_agent_message($1, $2, $3, $4, $5, $6, $7, $8, $9::boolean)');
+const CHECKED_AGENT_FUNCTION = withSummaryContact('switchboard_checked_agent_reply($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)');
 
 type Rows = {
   before?: ConversationsTable;
@@ -93,6 +102,7 @@ type Rows = {
   contact?: string;
   no_visitor?: true;
   needs_transaction?: true;
+  unchecked?: true;
   endpoints?: Endpoints;
 };
 type Answer = { rows: Rows | null; contact: SummaryContact | undefined };
@@ -108,6 +118,12 @@ export class MessageWrites {
     // Parsed and planned once per connection (prepared-statements.ts).
     preparedStatements.register(VISITOR_FUNCTION);
     preparedStatements.register(AGENT_FUNCTION);
+    preparedStatements.register(CHECKED_AGENT_FUNCTION);
+  }
+
+  /** Whether replies may be written by `checkedAgentMessage` (PostgreSQL: there a read before the write is a round trip). */
+  get checksAgentReplies(): boolean {
+    return this.dialect === 'postgres';
   }
 
   /**
@@ -209,6 +225,17 @@ export class MessageWrites {
     if (!after) return undefined;
     const message = await this.messages.insert({ conversationId, clientId, author: 'agent', agentId, authorName, text, createdAt: now }, tx);
     return { message, after, endpoints: undefined };
+  }
+
+  /** PostgreSQL only (`checksAgentReplies`): the reply if the conversation is open, held by the agent and visible to them. */
+  async checkedAgentMessage(tx: Db, input: AgentMessageInput & { admin: boolean }): Promise<CheckedAgentWrite> {
+    const { conversationId, clientId, agentId, admin, authorName, text, preview, now, ticketStatus } = input;
+    const parameters = [conversationId, clientId, agentId, admin, authorName, text, preview, now, ticketStatus, !tx.isTransaction];
+    const { rows, contact } = await call(tx, CHECKED_AGENT_FUNCTION, parameters);
+    if (rows?.needs_transaction) throw new NeedsTransaction();
+    if (rows?.unchecked) return { unchecked: true };
+    if (!rows?.before || !rows.message || !rows.after) throw new Error(`unexpected answer to a checked reply: ${JSON.stringify(rows)}`);
+    return { before: toConversation(rows.before), message: toMessage(rows.message), after: toConversation(rows.after), endpoints: rows.endpoints, contact };
   }
 }
 

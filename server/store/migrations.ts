@@ -12,6 +12,7 @@ import { createEmailTables } from './email-migration.js';
 import { createAttachmentTables } from './attachments-migration.js';
 import { createTeamChatTables } from './team-migration.js';
 import { createMessageSearch } from './search-migration.js';
+import { createCheckedAgentReply } from './checked-reply-migration.js';
 import { createMessageWritesAlone } from './message-writes-alone-migration.js';
 import { createMessageWriteFunctions } from './message-writes-migration.js';
 import { addTriggerConditions } from './trigger-conditions-migration.js';
@@ -274,6 +275,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '015_count_trigger_conditions': {
       async up(db: Kysely<unknown>) {
         await addTriggerConditions(db, dialect);
+      },
+    },
+    '016_checked_agent_reply': {
+      async up(db: Kysely<unknown>) {
+        await createCheckedAgentReply(db, dialect);
       },
     },
   };
