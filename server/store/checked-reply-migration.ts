@@ -27,16 +27,17 @@ export async function createCheckedAgentReply(db: Kysely<unknown>, dialect: Dial
       changed record;
     begin
       if p_alone and json_array_length(endpoints) > 0 then return json_build_object('needs_transaction', true); end if;
-      select * into cur from conversations where id = p_conversation for update;
-      if not found or cur.state = 'closed' or cur.holder_id is distinct from p_agent
-          or not (p_admin or cur.visible_to = '[]' or cur.visible_to::jsonb ? p_agent) then
-        return json_build_object('unchecked', true);
-      end if;
+      -- The state before, as the ordinary path reads it: without a lock (a row lock is a WAL record of its own).
+      select * into cur from conversations where id = p_conversation;
+      if not found then return json_build_object('unchecked', true); end if;
+      -- The checks are the update's condition: under its row lock, on the row's latest version.
       update conversations set agent_replied = 1, unread_count = 0, unreplied_count = 0, expired = 0,
           ticket_status = p_status, last_activity_at = p_now, last_message_author = 'agent',
           last_message_text = p_preview, last_message_at = p_now
-        where id = p_conversation
+        where id = p_conversation and state <> 'closed' and holder_id = p_agent
+          and (p_admin or visible_to = '[]' or visible_to::jsonb ? p_agent)
         returning * into changed;
+      if not found then return json_build_object('unchecked', true); end if;
       insert into messages (conversation_id, client_id, author, channel, agent_id, author_name, text, choices, created_at, read_at)
         values (p_conversation, p_client, 'agent', 'webchat', p_agent, p_author_name, p_text, '[]', p_now, null)
         returning * into stored;
