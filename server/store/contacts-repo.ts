@@ -30,6 +30,13 @@ export interface SignedFields {
   name: string | null;
 }
 
+/**
+ * PostgreSQL: a contact's tags as a JSON array, sorted as tagsOf sorts them (what a summary shows). Shared by the
+ * summaries' contacts read and the message statement that returns the summary's contact (message-writes.ts).
+ */
+export const tagListOf = (contactId: string): string =>
+  `coalesce((select json_agg(t.tag order by t.tag) from contact_tags t where t.contact_id = ${contactId}), '[]')`;
+
 export class ContactsRepo {
   /** Taken by every stored message on PostgreSQL, so compiled once (hot-query.ts). */
   readonly #lock = new HotQuery((args: { id: string }) => this.db.selectFrom('contacts').select('id').where('id', '=', args.id).forUpdate());
@@ -42,7 +49,7 @@ export class ContactsRepo {
     this.db
       .selectFrom('contacts')
       .selectAll()
-      .select(sql<string[]>`coalesce((select json_agg(t.tag order by t.tag) from contact_tags t where t.contact_id = contacts.id), '[]')`.as('tag_list'))
+      .select(sql.raw<string[]>(tagListOf('contacts.id')).as('tag_list'))
       .where(sql<SqlBool>`contacts.id = any(${args.ids})`),
   );
 

@@ -15,7 +15,7 @@
 import { CompiledQuery } from 'kysely';
 import type { Message, MessageChannel, TicketStatus } from '../../protocol/types.js';
 import type { Db } from './base.js';
-import type { ContactsRepo } from './contacts-repo.js';
+import { type ContactsRepo, tagListOf } from './contacts-repo.js';
 import type { ConversationsRepo } from './conversations-repo.js';
 import { type ConversationRecord, type Row, toConversation, toMessage } from './mappers.js';
 import type { MessagesRepo } from './messages-repo.js';
@@ -85,7 +85,7 @@ export type CheckedAgentWrite =
  */
 const withSummaryContact = (call: string) =>
   `select r as result, (select json_build_object('signed_name', c.signed_name, 'user_data', c.user_data, 'email', c.email,
-      'user_id', c.user_id, 'tags', coalesce((select json_agg(t.tag order by t.tag) from contact_tags t where t.contact_id = c.id), '[]'))
+      'user_id', c.user_id, 'tags', ${tagListOf('c.id')})
     from contacts c where c.id = r->'after'->>'contact_id') as contact
   from (select ${call} as r) as written`;
 // The last parameter's type is named: it tells 014's functions from 013's, which stay for older hubs (migration 014).
