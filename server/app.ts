@@ -64,8 +64,10 @@ export interface Hub {
 export async function buildHub(config: Config, options: HubOptions = {}): Promise<Hub> {
   const clock = options.clock ?? systemClock;
   let app: FastifyInstance | undefined;
-  const { db, dialect, description } = await openDatabase(config.databaseUrl, (error) =>
-    app?.log.warn({ err: error }, 'database connection lost; the pool reconnects'),
+  const { db, dialect, description } = await openDatabase(
+    config.databaseUrl,
+    (error) => app?.log.warn({ err: error }, 'database connection lost; the pool reconnects'),
+    (message) => app?.log.warn(`SQLite checkpoint failed, retried shortly: ${message}`),
   );
   const store = new Store(db, dialect);
   // The visitor-token key: SWITCHBOARD_SECRET, or one generated once and kept in the database.

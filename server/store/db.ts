@@ -7,6 +7,7 @@ import pg from 'pg';
 import { type Dialect, migrationProvider } from './migrations.js';
 import { withPreparedStatements } from './prepared-statements.js';
 import type { Database } from './schema.js';
+import { BACKSTOP_PAGES, startWalCheckpointer } from './wal-checkpointer.js';
 
 export interface OpenedDb {
   db: Kysely<Database>;
@@ -19,8 +20,13 @@ export interface OpenedDb {
  * @param onConnectionLost called when PostgreSQL drops an idle pooled connection (server restart,
  *   failover, admin terminate). The pool replaces it on the next query; without a listener the
  *   'error' event would crash the process.
+ * @param onCheckpointError called when SQLite's checkpoint worker fails a turn (wal-checkpointer.ts).
  */
-export async function openDatabase(url: string, onConnectionLost: (error: Error) => void = () => undefined): Promise<OpenedDb> {
+export async function openDatabase(
+  url: string,
+  onConnectionLost: (error: Error) => void = () => undefined,
+  onCheckpointError: (message: string) => void = () => undefined,
+): Promise<OpenedDb> {
   let opened: OpenedDb;
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
@@ -45,7 +51,9 @@ export async function openDatabase(url: string, onConnectionLost: (error: Error)
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
     database.pragma('secure_delete = ON'); // deleted rows are zeroed on disk, see secure-delete.ts
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+    database.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`); // checkpoints run in a worker: wal-checkpointer.ts
+    const checkpointer = startWalCheckpointer(file, onCheckpointError);
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database, () => checkpointer.stop()) }) });
     opened = { db, dialect: 'sqlite', description: `sqlite ${file}` };
   }
   const migrator = new Migrator({ db: opened.db, provider: migrationProvider(opened.dialect) });
@@ -60,10 +68,13 @@ export async function openDatabase(url: string, onConnectionLost: (error: Error)
  * distinct SQL strings, so keep their prepared statements. Kysely runs one query at a time on this
  * connection, so a statement is never used by two queries at once. Bounded in case of IN-list variety.
  */
-function withStatementCache(database: KyselySqlite, limit = 500): KyselySqlite {
+function withStatementCache(database: KyselySqlite, onClose: () => void, limit = 500): KyselySqlite {
   const cache = new Map<string, SqliteStatement>();
   return {
-    close: () => database.close(),
+    close: () => {
+      database.close();
+      onClose();
+    },
     prepare(sql: string): SqliteStatement {
       let statement = cache.get(sql);
       if (!statement) {

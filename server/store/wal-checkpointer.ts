@@ -1,0 +1,52 @@
+/**
+ * SQLite's checkpoints, off the event loop. In WAL mode a commit that takes the WAL past 1,000 pages (the default
+ * `wal_autocheckpoint`) copies the WAL into the database file and fsyncs it, in the committing call: in the store
+ * bench, one group commit in ten took 6–7 ms instead of 0.6, and for those milliseconds the hub answered nobody
+ * (docs/performance.md, session 14). A worker thread with a connection of its own checkpoints instead, every
+ * CHECKPOINT_EVERY_MS, on the other core.
+ *
+ * A PASSIVE checkpoint waits for nobody and is waited for by nobody: it copies what no reader still needs, and the
+ * writer goes on appending meanwhile. Durability does not change: a commit is durable when its WAL frames are
+ * written (synchronous = NORMAL), before and after. The hub's own connection keeps a backstop, a checkpoint of its
+ * own once the WAL passes BACKSTOP_PAGES, should the worker fall behind or die.
+ */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+const CHECKPOINT_EVERY_MS = 100;
+/** 40 MB of WAL at SQLite's 4 kB pages: ten times the default, reached only if the worker stops keeping up. */
+export const BACKSTOP_PAGES = 10_000;
+
+/** CommonJS, evaluated in the worker: no file of its own to find, whether the hub runs from TypeScript or not. */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const database = new Database(workerData.file);
+const timer = setInterval(() => {
+  try {
+    database.pragma('wal_checkpoint(PASSIVE)');
+  } catch (error) {
+    parentPort.postMessage(String(error)); // a busy or locked database: the next turn tries again
+  }
+}, workerData.everyMs);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  database.close();
+  parentPort.close();
+});
+`;
+
+export interface WalCheckpointer {
+  /** Stops the worker; its connection closes after the hub's (the last one to close removes the WAL). */
+  stop(): void;
+}
+
+/** Starts checkpointing `file`, a database in WAL mode whose own connection has `wal_autocheckpoint` at BACKSTOP_PAGES. */
+export function startWalCheckpointer(file: string, onError: (message: string) => void = () => undefined): WalCheckpointer {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, everyMs: CHECKPOINT_EVERY_MS } });
+  worker.unref(); // never what keeps the process alive
+  worker.on('message', onError);
+  worker.on('error', (error) => onError(String(error)));
+  return { stop: () => worker.postMessage('stop') };
+}

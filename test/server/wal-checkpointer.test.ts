@@ -1,0 +1,52 @@
+/**
+ * SQLite's checkpoints run in a worker thread (server/store/wal-checkpointer.ts), not in the commits of the hub's
+ * connection: what the hub commits reaches the database file itself shortly after, although the WAL is far below
+ * the size at which the hub's connection would checkpoint, and the hub's own threshold is the backstop's.
+ */
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import SqliteDatabase from 'better-sqlite3';
+import { sql } from 'kysely';
+import { openDatabase } from '../../server/store/db.js';
+import { BACKSTOP_PAGES } from '../../server/store/wal-checkpointer.js';
+import { testPostgresUrl } from '../helpers/databases.mjs';
+
+/** The settings row as the database file alone has it: a copy without its WAL shows only checkpointed pages. */
+function inDatabaseFile(dir: string, file: string, key: string): string | undefined {
+  const copy = join(dir, 'without-wal.db');
+  copyFileSync(file, copy);
+  const database = new SqliteDatabase(copy, { readonly: true });
+  try {
+    if (!database.prepare("select 1 from sqlite_master where name = 'settings'").get()) return undefined; // not yet copied either
+    return (database.prepare('select value from settings where key = ?').get(key) as { value: string } | undefined)?.value;
+  } finally {
+    database.close();
+  }
+}
+
+test('what the hub commits reaches the database file without a checkpoint in its own connection', {
+  skip: testPostgresUrl() ? 'SQLite only (this run uses PostgreSQL)' : false,
+}, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-checkpoint-'));
+  const file = join(dir, 'hub.db');
+  const { db } = await openDatabase(`sqlite:${file}`);
+  t.after(async () => {
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const { rows } = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db);
+  assert.equal(rows[0]?.wal_autocheckpoint, BACKSTOP_PAGES, "the hub's connection checkpoints only as a backstop");
+
+  // One small commit: a handful of WAL pages, far below any connection's automatic checkpoint.
+  await db.insertInto('settings').values({ key: 'checkpointed', value: 'yes' }).execute();
+  const deadline = Date.now() + 5000;
+  let found = inDatabaseFile(dir, file, 'checkpointed');
+  while (found === undefined && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20)); // polling the file: the worker's turn comes on its own
+    found = inDatabaseFile(dir, file, 'checkpointed');
+  }
+  assert.equal(found, 'yes', 'the commit was copied into the database file by the worker');
+});
