@@ -203,10 +203,11 @@ export async function inboxAtScale(postgres?: string): Promise<InboxResult> {
   const hub = await buildHub({ ...DEFAULTS, databaseUrl, port: 0, logLevel: 'silent', sweepIntervalMs: 0, demoData: false }, { logger: false });
   const started = performance.now();
   await load(hub.store.db, hub.store.dialect);
-  // What a running hub does every second: the triggers' deltas of the load folded into the count totals. Then what
-  // autovacuum would have done long before a year was over: statistics, and (PostgreSQL) the dead rows of the fold
-  // cleared and the visibility map set.
+  // What a running hub does every second: the triggers' deltas of the load folded into the count totals, and (SQLite)
+  // the messages indexed for search. Then what autovacuum would have done long before a year was over: statistics,
+  // and (PostgreSQL) the dead rows of the fold cleared and the visibility map set.
   await hub.store.inbox.totals.compact();
+  await hub.store.inbox.searchIndex.catchUp();
   await sql.raw(hub.store.dialect === 'postgres' ? 'vacuum analyze' : 'analyze').execute(hub.store.db);
   // PostgreSQL: the load and the vacuum wrote gigabytes of WAL, and the checkpoints it triggers (every 10 s here)
   // still run for minutes, writing back while the queries are timed; a database up for a year is not in the middle

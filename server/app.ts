@@ -178,8 +178,13 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
         sweeper.unref();
         void runSweep();
       }
-      // The tab counts' deltas, folded into their totals every second so that a count reads a few thousand rows.
-      const fold = () => store.inbox.totals.compact().catch((error: unknown) => app.log.error({ err: error }, 'count totals failed'));
+      // The tab counts' deltas, folded into their totals every second so that a count reads a few thousand rows; and
+      // on SQLite the second's messages, indexed for search in one batch (store/search-index.ts).
+      const fold = () =>
+        Promise.all([
+          store.inbox.totals.compact().catch((error: unknown) => app.log.error({ err: error }, 'count totals failed')),
+          store.inbox.searchIndex.catchUp().catch((error: unknown) => app.log.error({ err: error }, 'search index failed')),
+        ]);
       countFolder = setInterval(() => (folding = fold()), 1000);
       countFolder.unref();
       // The webhook worker (WEBHOOK_POLL_MS; 0 leaves it off).

@@ -7,6 +7,7 @@ import { rangeEnd, rangeStart } from '../../protocol/inbox.js';
 import type { ConversationFilter } from '../../protocol/types.js';
 import { escapeLike, jsonItemPattern, type Viewer } from './base.js';
 import { CountTotals } from './count-totals.js';
+import { SearchIndex } from './search-index.js';
 import { after, type Candidates, InboxSearch, type ListKey, SEARCH_WINDOWS, type SearchWindows } from './inbox-search.js';
 import type { Dialect } from './migrations.js';
 import type { ConversationsTable, Database } from './schema.js';
@@ -41,13 +42,16 @@ export class InboxQueries {
   readonly #search: InboxSearch;
   /** The tab counts and tiles, kept by the database. */
   readonly totals: CountTotals;
+  /** SQLite's full-text index, kept in batches. */
+  readonly searchIndex: SearchIndex;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
     private readonly windows: SearchWindows = SEARCH_WINDOWS,
   ) {
-    this.#search = new InboxSearch(db, dialect, windows);
+    this.searchIndex = new SearchIndex(db, dialect);
+    this.#search = new InboxSearch(db, dialect, this.searchIndex, windows);
     this.totals = new CountTotals(db, dialect);
   }
 

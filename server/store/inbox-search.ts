@@ -16,6 +16,7 @@
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import { escapeLike } from './base.js';
 import { conversationHasWord, conversationsWithWord, searchWords } from './message-search.js';
+import type { SearchIndex } from './search-index.js';
 import type { Dialect } from './migrations.js';
 import type { ContactsTable, ConversationsTable, Database } from './schema.js';
 
@@ -69,6 +70,7 @@ export class InboxSearch {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
+    private readonly index: SearchIndex,
     private readonly windows: SearchWindows = SEARCH_WINDOWS,
   ) {}
 
@@ -81,6 +83,7 @@ export class InboxSearch {
     page: { limit: number; offset: number; cursor: ListKey | undefined },
   ): Promise<SearchResult> {
     const words = searchWords(q);
+    await this.index.catchUp(); // SQLite: the messages stored since the last batch (search-index.ts)
     const walked = await this.#walk(candidates(page.cursor), q, words, page);
     if (walked) return { ...walked, ...(await this.#countLatest(candidates(), q, words)) };
     return this.#lookUp(candidates, q, words, page);

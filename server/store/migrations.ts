@@ -13,6 +13,7 @@ import { createAttachmentTables } from './attachments-migration.js';
 import { createTeamChatTables } from './team-migration.js';
 import { createMessageSearch } from './search-migration.js';
 import { createCheckedAgentReply } from './checked-reply-migration.js';
+import { batchMessageSearch } from './search-batches-migration.js';
 import { createMessageWritesAlone } from './message-writes-alone-migration.js';
 import { createMessageWriteFunctions } from './message-writes-migration.js';
 import { addTriggerConditions } from './trigger-conditions-migration.js';
@@ -280,6 +281,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '016_checked_agent_reply': {
       async up(db: Kysely<unknown>) {
         await createCheckedAgentReply(db, dialect);
+      },
+    },
+    '017_message_search_batches': {
+      async up(db: Kysely<unknown>) {
+        await batchMessageSearch(db, dialect);
       },
     },
   };
