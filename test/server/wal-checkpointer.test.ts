@@ -1,16 +1,18 @@
 /**
  * SQLite's checkpoints run in a worker thread (server/store/wal-checkpointer.ts), not in the commits of the hub's
  * connection: what the hub commits reaches the database file itself shortly after, although the WAL is far below
- * the size at which the hub's connection would checkpoint, and the hub's own threshold is the backstop's.
+ * the size at which the hub's connection would checkpoint, and the hub's own threshold is the backstop's. A
+ * deletion's truncation of the WAL (secure-delete.ts) still happens when it meets the worker's checkpoint.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import { openDatabase } from '../../server/store/db.js';
+import { scrubDeleted } from '../../server/store/secure-delete.js';
 import { BACKSTOP_PAGES } from '../../server/store/wal-checkpointer.js';
 import { testPostgresUrl } from '../helpers/databases.mjs';
 
@@ -49,4 +51,29 @@ test('what the hub commits reaches the database file without a checkpoint in its
     found = inDatabaseFile(dir, file, 'checkpointed');
   }
   assert.equal(found, 'yes', 'the commit was copied into the database file by the worker');
+});
+
+test('every deletion empties the WAL, also when it meets the worker copying pages', {
+  skip: testPostgresUrl() ? 'SQLite only (this run uses PostgreSQL)' : false,
+}, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-checkpoint-'));
+  const file = join(dir, 'hub.db');
+  const { db } = await openDatabase(`sqlite:${file}`);
+  t.after(async () => {
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  // SQLite does not wait for another connection's checkpoint: a truncation that meets one reports busy and leaves
+  // the WAL (and the deleted rows' old pages) as it was. The worker checkpoints every 100 ms; 600 deletions a few
+  // milliseconds apart meet it at every moment of its turn (before the retry, a few in each run did).
+  const kept: number[] = [];
+  for (let i = 0; i < 600; i++) {
+    const rows = Array.from({ length: 20 }, (_, j) => ({ key: `erase-${i}-${j}`, value: 'x'.repeat(400) }));
+    await db.insertInto('settings').values(rows).execute();
+    await db.deleteFrom('settings').where('key', 'like', `erase-${i}-%`).execute();
+    await scrubDeleted(db, 'sqlite');
+    if (statSync(`${file}-wal`).size !== 0) kept.push(i);
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 5)); // spreads the deletions over the worker's turns
+  }
+  assert.deepEqual(kept, [], 'deletions after which the WAL kept its pages');
 });
