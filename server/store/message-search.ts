@@ -1,7 +1,8 @@
 /**
  * Full-text search over every message, behind one set of SQL pieces for both databases: SQLite FTS5 (an
- * external-content index on messages, kept in step by triggers) and PostgreSQL text search (a generated tsvector
- * column with a GIN index). Both are created by migration 010_message_search (search-migration.ts).
+ * external-content index on messages, given new messages in batches: search-index.ts, which a search calls first)
+ * and PostgreSQL text search (a generated tsvector column with a GIN index). Both are created by migration
+ * 010_message_search (search-migration.ts); 017 made SQLite's batched (search-batches-migration.ts).
  *
  * A query is cut into words (letters and digits; everything else separates them and is never passed through as
  * query syntax); each word matches as a word prefix: "refund" finds "refunds".
