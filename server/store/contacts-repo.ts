@@ -42,8 +42,9 @@ export class ContactsRepo {
   readonly #lock = new HotQuery((args: { id: string }) => this.db.selectFrom('contacts').select('id').where('id', '=', args.id).forUpdate());
 
   /**
-   * PostgreSQL: the ids as one array parameter, so the statement's text is the same for any number of them and it is
-   * prepared once (hot-query.ts); summaries are built for every published change. The tags come parsed (JSON).
+   * The ids as one parameter (PostgreSQL an array, SQLite a JSON array), so the statement's text is the same for any
+   * number of them and it is compiled once (hot-query.ts), on PostgreSQL prepared once: summaries are built for every
+   * published change. PostgreSQL's tags come parsed (JSON), SQLite's as JSON text.
    */
   readonly #manyWithTags = new HotQuery((args: { ids: string[] }) =>
     this.db
@@ -51,6 +52,13 @@ export class ContactsRepo {
       .selectAll()
       .select(sql.raw<string[]>(tagListOf('contacts.id')).as('tag_list'))
       .where(sql<SqlBool>`contacts.id = any(${args.ids})`),
+  );
+  readonly #manyWithTagsSqlite = new HotQuery((args: { ids: string }) =>
+    this.db
+      .selectFrom('contacts')
+      .selectAll()
+      .select(sql<string>`(select json_group_array(t.tag order by t.tag) from contact_tags t where t.contact_id = contacts.id)`.as('tag_list'))
+      .where(sql<SqlBool>`contacts.id in (select value from json_each(${args.ids}))`),
   );
 
   constructor(
@@ -82,12 +90,7 @@ export class ContactsRepo {
     const rows =
       this.dialect === 'postgres'
         ? (await this.#manyWithTags.execute(this.db, { ids: unique })).rows
-        : await this.db
-            .selectFrom('contacts')
-            .selectAll()
-            .select(sql<string>`(select json_group_array(t.tag order by t.tag) from contact_tags t where t.contact_id = contacts.id)`.as('tag_list'))
-            .where('id', 'in', unique)
-            .execute();
+        : (await this.#manyWithTagsSqlite.execute(this.db, { ids: JSON.stringify(unique) })).rows;
     return new Map(
       rows.map(({ tag_list, ...contact }) => [contact.id, { contact, tags: typeof tag_list === 'string' ? (JSON.parse(tag_list) as string[]) : tag_list }]),
     );

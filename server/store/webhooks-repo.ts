@@ -6,6 +6,7 @@
  */
 import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
 import type { Db } from './base.js';
+import { HotQuery } from './hot-query.js';
 import type { Dialect } from './migrations.js';
 import type { Database, WebhookDeliveriesTable, WebhookEndpointsTable } from './schema.js';
 
@@ -18,6 +19,11 @@ const due =
     eb.or([eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<=', now)])]);
 
 export class WebhooksRepo {
+  /** Read with every stored message on SQLite (PostgreSQL's message function reads them itself): compiled once. */
+  readonly #subscribed = new HotQuery((_args: Record<string, never>) =>
+    this.db.selectFrom('webhook_endpoints').select(['id', 'events']).where('enabled', '=', 1),
+  );
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
@@ -51,9 +57,9 @@ export class WebhooksRepo {
     return Number(row.n);
   }
 
-  /** The enabled endpoints and the events they want, read in the caller's transaction. */
-  subscribed(db: Db = this.db): Promise<Pick<WebhookEndpointsTable, 'id' | 'events'>[]> {
-    return db.selectFrom('webhook_endpoints').select(['id', 'events']).where('enabled', '=', 1).execute();
+  /** The enabled endpoints and the events they want, read in the caller's transaction (SQLite: once per message). */
+  async subscribed(db: Db = this.db): Promise<Pick<WebhookEndpointsTable, 'id' | 'events'>[]> {
+    return (await this.#subscribed.execute(db, {})).rows;
   }
 
   async createEndpoint(row: WebhookEndpointsTable): Promise<void> {
