@@ -2,12 +2,22 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase as KyselySqlite, type SqliteStatement } from 'kysely';
+import {
+  type Driver,
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  type SqliteDatabase as KyselySqlite,
+  type SqliteStatement,
+} from 'kysely';
 import pg from 'pg';
 import { type Dialect, migrationProvider } from './migrations.js';
 import { withPreparedStatements } from './prepared-statements.js';
 import type { Database } from './schema.js';
-import { BACKSTOP_PAGES, startWalCheckpointer } from './wal-checkpointer.js';
+import { BACKSTOP_PAGES, startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
 export interface OpenedDb {
   db: Kysely<Database>;
@@ -53,7 +63,7 @@ export async function openDatabase(
     database.pragma('secure_delete = ON'); // deleted rows are zeroed on disk, see secure-delete.ts
     database.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`); // checkpoints run in a worker: wal-checkpointer.ts
     const checkpointer = startWalCheckpointer(file, onCheckpointError);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database, () => checkpointer.stop()) }) });
+    const db = new Kysely<Database>({ dialect: new CheckpointedSqliteDialect({ database: withStatementCache(database) }, checkpointer) });
     opened = { db, dialect: 'sqlite', description: `sqlite ${file}` };
   }
   const migrator = new Migrator({ db: opened.db, provider: migrationProvider(opened.dialect) });
@@ -68,13 +78,10 @@ export async function openDatabase(
  * distinct SQL strings, so keep their prepared statements. Kysely runs one query at a time on this
  * connection, so a statement is never used by two queries at once. Bounded in case of IN-list variety.
  */
-function withStatementCache(database: KyselySqlite, onClose: () => void, limit = 500): KyselySqlite {
+function withStatementCache(database: KyselySqlite, limit = 500): KyselySqlite {
   const cache = new Map<string, SqliteStatement>();
   return {
-    close: () => {
-      database.close();
-      onClose();
-    },
+    close: () => database.close(),
     prepare(sql: string): SqliteStatement {
       let statement = cache.get(sql);
       if (!statement) {
@@ -85,4 +92,27 @@ function withStatementCache(database: KyselySqlite, onClose: () => void, limit =
       return statement;
     },
   };
+}
+
+/**
+ * Kysely's SQLite dialect whose `destroy` also waits for the checkpoint worker to exit (wal-checkpointer.ts), after
+ * the hub's connection has closed: whoever removes the database's directory next finds no file still changing.
+ */
+class CheckpointedSqliteDialect extends SqliteDialect {
+  constructor(
+    private readonly sqliteConfig: SqliteDialectConfig,
+    private readonly checkpointer: WalCheckpointer,
+  ) {
+    super(sqliteConfig);
+  }
+
+  override createDriver(): Driver {
+    const checkpointer = this.checkpointer;
+    return new (class extends SqliteDriver {
+      override async destroy(): Promise<void> {
+        await super.destroy();
+        await checkpointer.stop();
+      }
+    })(this.sqliteConfig);
+  }
 }

@@ -37,8 +37,11 @@ parentPort.on('message', () => {
 `;
 
 export interface WalCheckpointer {
-  /** Stops the worker; its connection closes after the hub's (the last one to close removes the WAL). */
-  stop(): void;
+  /**
+   * Stops the worker; resolves once it has exited. Call it after the hub's connection has closed: the worker's is
+   * then the last, and its close checkpoints and removes the WAL, so the files are settled when this resolves.
+   */
+  stop(): Promise<void>;
 }
 
 /** Starts checkpointing `file`, a database in WAL mode whose own connection has `wal_autocheckpoint` at BACKSTOP_PAGES. */
@@ -48,5 +51,20 @@ export function startWalCheckpointer(file: string, onError: (message: string) =>
   worker.unref(); // never what keeps the process alive
   worker.on('message', onError);
   worker.on('error', (error) => onError(String(error)));
-  return { stop: () => worker.postMessage('stop') };
+  let exited = false;
+  const exit = new Promise<void>((resolve) =>
+    worker.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
+  return {
+    stop: () => {
+      if (!exited) {
+        worker.ref(); // whoever waits for the exit keeps the process up until it comes
+        worker.postMessage('stop');
+      }
+      return exit;
+    },
+  };
 }

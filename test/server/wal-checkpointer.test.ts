@@ -5,7 +5,7 @@
  * deletion's truncation of the WAL (secure-delete.ts) still happens when it meets the worker's checkpoint.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -76,4 +76,22 @@ test('every deletion empties the WAL, also when it meets the worker copying page
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 5)); // spreads the deletions over the worker's turns
   }
   assert.deepEqual(kept, [], 'deletions after which the WAL kept its pages');
+});
+
+test('once the database is closed its files stay as they are: the worker has exited and its directory can go', {
+  skip: testPostgresUrl() ? 'SQLite only (this run uses PostgreSQL)' : false,
+}, async () => {
+  // A short-lived hub (a test's) closes while the worker may be starting a turn, which opens the WAL and its index
+  // again: removing the directory then met files appearing in it (ENOTEMPTY in a fresh-clone CI run).
+  for (let i = 0; i < 40; i++) {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-checkpoint-'));
+    const { db } = await openDatabase(`sqlite:${join(dir, 'hub.db')}`);
+    await db.insertInto('settings').values({ key: 'k', value: 'v' }).execute();
+    await new Promise((resolve) => setTimeout(resolve, (i * 7) % 130)); // closes at every moment of the worker's turn
+    await db.destroy();
+    const left = readdirSync(dir);
+    rmSync(dir, { recursive: true });
+    assert.deepEqual(left, ['hub.db'], 'the last connection to close removed the WAL and its index');
+    assert.equal(existsSync(dir), false);
+  }
 });
