@@ -17,6 +17,7 @@ import { InboxQueries } from '../../server/store/inbox-queries.js';
 import { migrationProvider } from '../../server/store/migrations.js';
 import type { Database } from '../../server/store/schema.js';
 import { SearchIndex } from '../../server/store/search-index.js';
+import { conversation } from '../helpers/count-reference.js';
 import { testPostgresUrl } from '../helpers/databases.mjs';
 
 const NOW = '2026-11-26T12:00:00.000Z';
@@ -116,35 +117,7 @@ test('the index in batches: old messages kept through the upgrade, new ones inde
     .execute();
   await db
     .insertInto('conversations')
-    .values({
-      id: 'c1',
-      visitor_id: 'v1',
-      site_id: 'demo',
-      channel: 'webchat',
-      language: 'en',
-      created_at: NOW,
-      last_activity_at: NOW,
-      bot_status: 'bot',
-      ticket_status: 'new',
-      state: 'open',
-      muted: 0,
-      muted_at: null,
-      muted_by: null,
-      holder_id: null,
-      agent_replied: 0,
-      assignees: '[]',
-      visible_to: '[]',
-      tags: '[]',
-      unread_count: 0,
-      unreplied_count: 0,
-      last_message_author: 'visitor',
-      last_message_text: null,
-      last_message_at: NOW,
-      contact_id: 'k1',
-      outgoing: 0,
-      last_visitor_at: NOW,
-      expired: 0,
-    })
+    .values(conversation('c1', NOW, { contact_id: 'k1' }))
     .execute();
   await addMessage(db, 'zebra crossing');
   const inbox = new InboxQueries(db, 'sqlite');

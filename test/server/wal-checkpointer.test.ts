@@ -29,9 +29,8 @@ function inDatabaseFile(dir: string, file: string, key: string): string | undefi
   }
 }
 
-test('what the hub commits reaches the database file without a checkpoint in its own connection', {
-  skip: testPostgresUrl() ? 'SQLite only (this run uses PostgreSQL)' : false,
-}, async (t) => {
+/** A hub's SQLite database (with its checkpoint worker) in a directory of its own, removed after the test. */
+async function openInTempDir(t: { after(fn: () => Promise<void>): void }) {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-checkpoint-'));
   const file = join(dir, 'hub.db');
   const { db } = await openDatabase(`sqlite:${file}`);
@@ -39,6 +38,13 @@ test('what the hub commits reaches the database file without a checkpoint in its
     await db.destroy();
     rmSync(dir, { recursive: true, force: true });
   });
+  return { dir, file, db };
+}
+
+test('what the hub commits reaches the database file without a checkpoint in its own connection', {
+  skip: testPostgresUrl() ? 'SQLite only (this run uses PostgreSQL)' : false,
+}, async (t) => {
+  const { dir, file, db } = await openInTempDir(t);
   const { rows } = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db);
   assert.equal(rows[0]?.wal_autocheckpoint, BACKSTOP_PAGES, "the hub's connection checkpoints only as a backstop");
 
@@ -56,13 +62,7 @@ test('what the hub commits reaches the database file without a checkpoint in its
 test('every deletion empties the WAL, also when it meets the worker copying pages', {
   skip: testPostgresUrl() ? 'SQLite only (this run uses PostgreSQL)' : false,
 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-checkpoint-'));
-  const file = join(dir, 'hub.db');
-  const { db } = await openDatabase(`sqlite:${file}`);
-  t.after(async () => {
-    await db.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { file, db } = await openInTempDir(t);
   // SQLite does not wait for another connection's checkpoint: a truncation that meets one reports busy and leaves
   // the WAL (and the deleted rows' old pages) as it was. The worker checkpoints every 100 ms; 600 deletions a few
   // milliseconds apart meet it at every moment of its turn (before the retry, a few in each run did).
