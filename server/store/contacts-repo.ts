@@ -37,6 +37,10 @@ export interface SignedFields {
 export const tagListOf = (contactId: string): string =>
   `coalesce((select json_agg(t.tag order by t.tag) from contact_tags t where t.contact_id = ${contactId}), '[]')`;
 
+/** What a conversation's summary shows of its contact (services/views.ts), besides the tags: only these are read. */
+const SUMMARY_COLUMNS = ['id', 'signed_name', 'user_data', 'email', 'user_id'] as const;
+type SummaryColumn = (typeof SUMMARY_COLUMNS)[number];
+
 export class ContactsRepo {
   /** Taken by every stored message on PostgreSQL, so compiled once (hot-query.ts). */
   readonly #lock = new HotQuery((args: { id: string }) => this.db.selectFrom('contacts').select('id').where('id', '=', args.id).forUpdate());
@@ -49,14 +53,14 @@ export class ContactsRepo {
   readonly #manyWithTags = new HotQuery((args: { ids: string[] }) =>
     this.db
       .selectFrom('contacts')
-      .selectAll()
+      .select(SUMMARY_COLUMNS)
       .select(sql.raw<string[]>(tagListOf('contacts.id')).as('tag_list'))
       .where(sql<SqlBool>`contacts.id = any(${args.ids})`),
   );
   readonly #manyWithTagsSqlite = new HotQuery((args: { ids: string }) =>
     this.db
       .selectFrom('contacts')
-      .selectAll()
+      .select(SUMMARY_COLUMNS)
       .select(sql<string>`(select json_group_array(t.tag order by t.tag) from contact_tags t where t.contact_id = contacts.id)`.as('tag_list'))
       .where(sql<SqlBool>`contacts.id in (select value from json_each(${args.ids}))`),
   );
@@ -84,7 +88,7 @@ export class ContactsRepo {
    * Contacts with their tags (sorted as tagsOf sorts them), in one query: what a batch of conversation summaries
    * shows. One statement instead of two for every published change (each a round trip on PostgreSQL).
    */
-  async manyWithTags(ids: string[]): Promise<Map<string, { contact: ContactsTable; tags: string[] }>> {
+  async manyWithTags(ids: string[]): Promise<Map<string, { contact: Pick<ContactsTable, SummaryColumn>; tags: string[] }>> {
     if (ids.length === 0) return new Map();
     const unique = [...new Set(ids)];
     const rows =

@@ -1,12 +1,12 @@
 /** Conversations: create, read, change, and the atomic claim and sweeps that must hold across hubs. */
 import { randomUUID } from 'node:crypto';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type UpdateResult } from 'kysely';
 import type { TicketStatus } from '../../protocol/types.js';
 import { deleteAttachmentsOf } from './attachments-repo.js';
 import type { Db } from './base.js';
 import { HotQuery } from './hot-query.js';
 import { forgetEmails } from './email-repo.js';
-import { type ConversationRecord, toConversation } from './mappers.js';
+import { type ConversationRecord, toConversation, toConversationRow } from './mappers.js';
 import type { Dialect } from './migrations.js';
 import type { ConversationsTable, Database, VisitorsTable } from './schema.js';
 import { scrubDeleted } from './secure-delete.js';
@@ -22,6 +22,7 @@ export class ConversationsRepo {
   readonly #byIdForUpdate = new HotQuery((args: { id: string }) => this.db.selectFrom('conversations').selectAll().where('id', '=', args.id).forUpdate());
   /** An update's SQL depends on which columns it sets: one compiled statement per set of columns. */
   readonly #updates = new Map<string, HotQuery<Partial<ConversationsTable> & { id: string }, ConversationsTable>>();
+  readonly #updatesWithoutReturning = new Map<string, HotQuery<Partial<ConversationsTable> & { id: string }, UpdateResult>>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -153,13 +154,8 @@ export class ConversationsRepo {
     // RETURNING (SQLite ≥ 3.35 and PostgreSQL): one round trip instead of update + select.
     // As Kysely's `set`: a column whose value is undefined is left unchanged. The columns in the caller's order: a
     // call site always names them in the same order.
-    const set: Record<string, unknown> = {};
-    let columns = '';
-    for (const [column, value] of Object.entries(changes)) {
-      if (value === undefined) continue;
-      set[column] = value;
-      columns += `${column},`;
-    }
+    const set = definedOnly(changes);
+    const columns = Object.keys(set).join(',');
     let query = this.#updates.get(columns);
     if (!query) {
       query = new HotQuery(({ id: conversationId, ...set }) => this.db.updateTable('conversations').set(set).where('id', '=', conversationId).returningAll());
@@ -167,6 +163,30 @@ export class ConversationsRepo {
     }
     const row = await query.first(db, { ...set, id });
     return row ? toConversation(row) : undefined;
+  }
+
+  /**
+   * `update` for a caller that read the conversation in this transaction, under its write lock, on SQLite: there the
+   * hub's connection is the only writer and no trigger changes a conversation, so the row is now the one read with
+   * these changes, and the update returns nothing. RETURNING cost as much as the update itself (docs/performance.md,
+   * session 15). On PostgreSQL, as `update`.
+   */
+  async updateRead(current: ConversationRecord, changes: Partial<ConversationsTable>, db: Db): Promise<ConversationRecord> {
+    const after = this.dialect === 'postgres' ? await this.update(current.id, changes, db) : await this.#updateWithoutReturning(current, changes, db);
+    if (!after) throw new Error(`conversation ${current.id} vanished under its lock`);
+    return after;
+  }
+
+  async #updateWithoutReturning(current: ConversationRecord, changes: Partial<ConversationsTable>, db: Db): Promise<ConversationRecord | undefined> {
+    const set = definedOnly(changes);
+    const columns = Object.keys(set).join(',');
+    let query = this.#updatesWithoutReturning.get(columns);
+    if (!query) {
+      query = new HotQuery(({ id: conversationId, ...values }) => this.db.updateTable('conversations').set(values).where('id', '=', conversationId));
+      this.#updatesWithoutReturning.set(columns, query);
+    }
+    const { numAffectedRows } = await query.execute(db, { ...set, id: current.id });
+    return numAffectedRows === 1n ? toConversation({ ...toConversationRow(current), ...set }) : undefined;
   }
 
   /**
@@ -267,4 +287,11 @@ export async function eraseConversations(tx: Db, ids: string[]): Promise<string[
   await tx.deleteFrom('notes').where('conversation_id', 'in', ids).execute();
   await forgetEmails(tx, ids);
   return deleteAttachmentsOf(tx, ids);
+}
+
+/** As Kysely's `set`: a column whose value is undefined is left unchanged. */
+function definedOnly(changes: Partial<ConversationsTable>): Partial<ConversationsTable> {
+  const set: Record<string, unknown> = {};
+  for (const [column, value] of Object.entries(changes)) if (value !== undefined) set[column] = value;
+  return set as Partial<ConversationsTable>;
 }

@@ -2,21 +2,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import {
-  type Driver,
-  Kysely,
-  Migrator,
-  PostgresDialect,
-  SqliteDialect,
-  type SqliteDialectConfig,
-  SqliteDriver,
-  type SqliteDatabase as KyselySqlite,
-  type SqliteStatement,
-} from 'kysely';
+import { type Driver, Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
 import pg from 'pg';
 import { type Dialect, migrationProvider } from './migrations.js';
 import { withPreparedStatements } from './prepared-statements.js';
 import type { Database } from './schema.js';
+import { withStatementCache } from './sqlite-statements.js';
 import { BACKSTOP_PAGES, startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
 export interface OpenedDb {
@@ -70,28 +61,6 @@ export async function openDatabase(
   const { error } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return opened;
-}
-
-/**
- * Kysely's SQLite driver prepares every statement anew; preparing cost about as much as running
- * the hub's small queries (12% of the hub's CPU under load in the profile). The hub issues a few dozen
- * distinct SQL strings, so keep their prepared statements. Kysely runs one query at a time on this
- * connection, so a statement is never used by two queries at once. Bounded in case of IN-list variety.
- */
-function withStatementCache(database: KyselySqlite, limit = 500): KyselySqlite {
-  const cache = new Map<string, SqliteStatement>();
-  return {
-    close: () => database.close(),
-    prepare(sql: string): SqliteStatement {
-      let statement = cache.get(sql);
-      if (!statement) {
-        if (cache.size >= limit) cache.clear();
-        statement = database.prepare(sql);
-        cache.set(sql, statement);
-      }
-      return statement;
-    },
-  };
 }
 
 /**

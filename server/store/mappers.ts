@@ -170,3 +170,36 @@ export function toConversation(row: ConversationsTable): ConversationRecord {
     lastMessageAt: row.last_message_at,
   };
 }
+
+/** The row `toConversation` reads this record from (its inverse: the two round-trip, test/server/message-writes.test.ts). */
+export function toConversationRow(record: ConversationRecord): ConversationsTable {
+  return {
+    id: record.id,
+    visitor_id: record.visitorId,
+    contact_id: record.contactId,
+    outgoing: record.outgoing ? 1 : 0,
+    expired: record.expired ? 1 : 0,
+    last_visitor_at: record.lastVisitorAt,
+    site_id: record.siteId,
+    channel: record.channel,
+    language: record.language,
+    created_at: record.createdAt,
+    last_activity_at: record.lastActivityAt,
+    bot_status: record.botStatus,
+    ticket_status: record.ticketStatus,
+    state: record.state,
+    muted: record.muted ? 1 : 0,
+    muted_at: record.mutedAt,
+    muted_by: record.mutedBy,
+    holder_id: record.holderId,
+    agent_replied: record.agentReplied ? 1 : 0,
+    assignees: JSON.stringify(record.assignees),
+    visible_to: JSON.stringify(record.visibleTo),
+    tags: JSON.stringify(record.tags),
+    unread_count: record.unreadCount,
+    unreplied_count: record.unrepliedCount,
+    last_message_author: record.lastMessageAuthor,
+    last_message_text: record.lastMessageText,
+    last_message_at: record.lastMessageAt,
+  };
+}

@@ -177,8 +177,8 @@ export class MessageWrites {
       { conversationId: current.id, clientId, author: 'visitor', channel, agentId: null, authorName: null, text, createdAt: now },
       tx,
     );
-    const after = await this.conversations.update(
-      current.id,
+    const after = await this.conversations.updateRead(
+      current,
       {
         last_activity_at: now,
         last_message_author: 'visitor',
@@ -193,7 +193,6 @@ export class MessageWrites {
       },
       tx,
     );
-    if (!after) throw new Error(`conversation ${current.id} vanished under its lock`);
     return { before: current, message, after, endpoints: undefined };
   }
 

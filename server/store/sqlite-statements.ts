@@ -1,0 +1,58 @@
+/**
+ * The SQLite connection as Kysely's driver sees it: each SQL text prepared once, and rows built in JavaScript.
+ *
+ * Kysely's SQLite driver prepares every statement anew; preparing cost about as much as running the hub's small
+ * queries (12% of the hub's CPU under load in the profile). The hub issues a few dozen distinct SQL strings, so their
+ * prepared statements are kept. Kysely runs one query at a time on this connection, so a statement is never used by
+ * two queries at once. Bounded in case of IN-list variety.
+ *
+ * better-sqlite3 builds a row object by setting its properties one by one through V8's API, which cost as much as
+ * finding and reading the row: a conversation's 27 columns took 9 µs, 3 of them in the property sets. A message
+ * reads or returns two such rows (docs/performance.md, session 15). So a statement that returns rows runs in raw
+ * mode (each row an array) and a function made once for its column list builds each row as one object literal,
+ * which V8 creates with a fixed shape. The rows are the same: same names, same values, and where two columns share
+ * a name the later one wins, as in better-sqlite3's own objects.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
+
+type Row = Record<string, unknown>;
+
+export function withStatementCache(database: BetterSqlite3.Database, limit = 500): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string): SqliteStatement {
+      let statement = cache.get(sql);
+      if (!statement) {
+        if (cache.size >= limit) cache.clear();
+        statement = withRowsBuilt(database.prepare(sql));
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}
+
+function withRowsBuilt(statement: BetterSqlite3.Statement): SqliteStatement {
+  if (!statement.reader) return statement;
+  const names = statement.columns().map((column) => column.name);
+  // In an object literal `"__proto__": v` sets the prototype; no query of ours names a column so, but stay exact.
+  if (names.includes('__proto__')) return statement;
+  const toRow = rowBuilder(names);
+  statement.raw(true);
+  return {
+    reader: true,
+    all: (parameters) => (statement.all(parameters) as unknown[][]).map(toRow),
+    run: (parameters) => statement.run(parameters),
+    *iterate(parameters) {
+      for (const values of statement.iterate(parameters) as IterableIterator<unknown[]>) yield toRow(values);
+    },
+  };
+}
+
+/** `(values) => ({ name0: values[0], … })` for these column names (quoted as JSON: any name is a valid key). */
+function rowBuilder(names: readonly string[]): (values: unknown[]) => Row {
+  const properties = names.map((name, index) => `${JSON.stringify(name)}: values[${index}]`);
+  return new Function('values', `return { ${properties.join(', ')} };`) as (values: unknown[]) => Row;
+}

@@ -1,0 +1,55 @@
+/**
+ * The SQLite connection Kysely's driver is given (server/store/sqlite-statements.ts) builds rows itself from raw
+ * mode: every row must be the one better-sqlite3 would have made, whatever the statement returns.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import SqliteDatabase from 'better-sqlite3';
+import { withStatementCache } from '../../server/store/sqlite-statements.js';
+import { testPostgresUrl } from '../helpers/databases.mjs';
+
+const skip = testPostgresUrl() ? 'SQLite only (this run uses PostgreSQL)' : false;
+
+function database(): SqliteDatabase.Database {
+  const database = new SqliteDatabase(':memory:');
+  database.exec(`
+    create table people (id integer primary key, name text, score real, photo blob, note text);
+    create table pets (id integer primary key, owner_id integer, name text);
+    insert into people values (1, 'Ann', 2.5, x'00ff', null), (2, 'Émile “Bo”', -1, null, 'x');
+    insert into pets values (10, 1, 'Rex'), (11, 1, 'Tom'), (12, 2, null);
+  `);
+  return database;
+}
+
+test('rows built from raw mode are the rows better-sqlite3 builds', { skip }, () => {
+  const plain = database();
+  const cached = withStatementCache(plain);
+  const cases: [string, unknown[]][] = [
+    ['select * from people order by id', []],
+    ['select * from people where id = ?', [2]],
+    ['select * from people where id = ?', [99]], // no row
+    // Two columns named `id` and `name`: the later one wins, as in better-sqlite3's own objects.
+    ['select p.*, pets.* from people p join pets on pets.owner_id = p.id order by pets.id', []],
+    ['select count(*), max(score) as "odd name ""quoted""", ? as "__value" from people', ['bound']],
+    ['update pets set name = ? where owner_id = ? returning *', ['Kit', 1]],
+    ['insert into people (name) values (?) returning id, name, score', ['Cy']],
+  ];
+  for (const [sql, parameters] of cases) {
+    // The reference runs first on a copy of the data, so a writing statement meets the same rows in both.
+    const reference = database();
+    const expected = reference.prepare(sql).all(parameters);
+    reference.close();
+    const statement = cached.prepare(sql);
+    assert.equal(statement.reader, true, sql);
+    assert.deepEqual(statement.all(parameters), expected, sql);
+    if (sql.startsWith('select')) assert.deepEqual([...statement.iterate(parameters)], expected, sql);
+  }
+  // The same text is prepared once, and keeps its row shape.
+  assert.equal(cached.prepare('select * from people where id = ?'), cached.prepare('select * from people where id = ?'));
+  assert.deepEqual(cached.prepare('select * from people where id = ?').all([1]), [
+    { id: 1, name: 'Ann', score: 2.5, photo: Buffer.from([0, 255]), note: null },
+  ]);
+  // A statement that returns nothing still runs as before.
+  assert.equal(cached.prepare('delete from pets where id = ?').run([12]).changes, 1);
+  plain.close();
+});
