@@ -127,17 +127,37 @@ export class Broadcaster {
    * agent who may see it: with a busy site that was every message to every panel, most of them to throw away.
    */
   message(audience: Audience, message: Message, exceptSocket?: string): void {
-    this.agents.to(rooms.watch(audience.id)).emit('message:new', message);
-    const toVisitor = this.visitors.to(rooms.contact(audience.contactId));
+    const watching = rooms.watch(audience.id);
+    if (this.#heard(this.agents, [watching])) this.agents.to(watching).emit('message:new', message);
+    const contact = rooms.contact(audience.contactId);
+    if (!this.#heard(this.visitors, [contact], exceptSocket)) return;
+    const toVisitor = this.visitors.to(contact);
     (exceptSocket ? toVisitor.except(exceptSocket) : toVisitor).emit('message:new', message);
   }
 
   conversationUpdated(audience: Audience, summary: ConversationSummary, previous: InboxFields | null): void {
-    this.agents.to(this.#agentRooms(audience)).emit('conversation:updated', summary, { previous });
+    const targets = this.#agentRooms(audience);
+    if (this.#heard(this.agents, targets)) this.agents.to(targets).emit('conversation:updated', summary, { previous });
   }
 
   visitorConversation(contactId: string, view: VisitorConversation): void {
-    this.visitors.to(rooms.contact(contactId)).emit('conversation:updated', view);
+    const contact = rooms.contact(contactId);
+    if (this.#heard(this.visitors, [contact])) this.visitors.to(contact).emit('conversation:updated', view);
+  }
+
+  /**
+   * Whether a broadcast to these rooms can reach anyone. Socket.IO encodes a broadcast before it looks for its
+   * sockets, and a message often has nobody to reach besides its sender: no agent has its conversation open, the
+   * visitor has one tab. On one hub this process's rooms are everyone; with other hubs the adapter must publish.
+   * (The store section of the bench, with no socket connected, was 10% encoding: docs/performance.md, session 15.)
+   */
+  #heard(nsp: VisitorNamespace | AgentNamespace, targets: readonly string[], exceptSocket?: string): boolean {
+    if (this.clustered) return true;
+    for (const room of targets) {
+      const members = nsp.adapter.rooms.get(room);
+      if (members && members.size > (exceptSocket !== undefined && members.has(exceptSocket) ? 1 : 0)) return true;
+    }
+    return false;
   }
 
   /** Notes are private: agent rooms only, never the visitor's. */
