@@ -229,7 +229,7 @@ export class Messaging {
   /**
    * `attachmentIds`: agents' uploads to this conversation, linked in the message's transaction. A reply without files
    * to a conversation this hub has written to before is checked by its write, under the conversation's lock, instead
-   * of by a read before it (PostgreSQL: `checkedAgentMessage`); when a check fails nothing is written, and the reply
+   * of by a read before it (`checkedAgentMessage`); when a check fails nothing is written, and the reply
    * takes the ordinary path, which says what is wrong or claims the conversation first.
    */
   async agentSend(
@@ -242,7 +242,7 @@ export class Messaging {
     const fileIds = this.attachments.checkIds(attachmentIds);
     this.checkLength(text, fileIds.length);
     const arrived = performance.now();
-    const lane = fileIds.length === 0 && this.store.messageWrites.checksAgentReplies ? this.#replyLanes.get(conversationId) : undefined;
+    const lane = fileIds.length === 0 ? this.#replyLanes.get(conversationId) : undefined;
     let record: ConversationRecord | undefined = lane === undefined ? await this.#replyTarget(actor, conversationId, clientId, fileIds) : undefined;
     const now = this.#now();
     let updated: ConversationRecord | undefined;
@@ -296,7 +296,7 @@ export class Messaging {
     }
     const { message, duplicate } = written;
     record ??= await visibleConversation(this.store, actor, conversationId); // a resend written before
-    if (this.store.messageWrites.checksAgentReplies) this.#rememberLane(conversationId, record.contactId);
+    this.#rememberLane(conversationId, record.contactId);
     if (duplicate) {
       const [resent = message] = await this.views.withAttachments([message]);
       return { message: resent, conversation: await this.views.summary(record) };

@@ -21,6 +21,7 @@ import { type ConversationRecord, type Row, toConversation, toMessage } from './
 import type { MessagesRepo } from './messages-repo.js';
 import type { Dialect } from './migrations.js';
 import type { VisitorsRepo } from './visitors-repo.js';
+import { canSee } from '../rules/visibility.js';
 import { preparedStatements } from './prepared-statements.js';
 import type { ContactsTable, ConversationsTable, MessagesTable, WebhookEndpointsTable } from './schema.js';
 import { NeedsTransaction } from './group-commit.js';
@@ -121,11 +122,6 @@ export class MessageWrites {
     preparedStatements.register(CHECKED_AGENT_FUNCTION);
   }
 
-  /** Whether replies may be written by `checkedAgentMessage` (PostgreSQL: there a read before the write is a round trip). */
-  get checksAgentReplies(): boolean {
-    return this.dialect === 'postgres';
-  }
-
   /**
    * `tx` is the group's transaction, or on PostgreSQL a connection outside any when the write is alone in its group
    * (group-commit.ts): the function's call is then the whole transaction, and it throws NeedsTransaction, having
@@ -206,29 +202,28 @@ export class MessageWrites {
         ? { message: toMessage(rows.message), after: toConversation(rows.after), endpoints: rows.endpoints, contact }
         : undefined;
     }
-    const after = await this.conversations.update(
-      conversationId,
-      {
-        agent_replied: 1,
-        unread_count: 0,
-        unreplied_count: 0,
-        expired: 0,
-        ticket_status: ticketStatus,
-        last_activity_at: now,
-        last_message_author: 'agent',
-        last_message_text: preview,
-        last_message_at: now,
-      },
-      tx,
-    );
+    const after = await this.conversations.update(conversationId, agentReplyChanges(input), tx);
     if (!after) return undefined;
     const message = await this.messages.insert({ conversationId, clientId, author: 'agent', agentId, authorName, text, createdAt: now }, tx);
     return { message, after, endpoints: undefined };
   }
 
-  /** PostgreSQL only (`checksAgentReplies`): the reply if the conversation is open, held by the agent and visible to them. */
+  /**
+   * The reply if the conversation is open, held by the agent and visible to them, checked under the write's lock
+   * instead of by a read before it; else `unchecked`, and nothing is written. PostgreSQL: one function call
+   * (migration 016). SQLite: the same checks on the row read in this transaction (the hub's connection is the only
+   * writer), which is also the `before` the reply's update starts from (conversations-repo.ts `updateRead`).
+   */
   async checkedAgentMessage(tx: Db, input: AgentMessageInput & { admin: boolean }): Promise<CheckedAgentWrite> {
     const { conversationId, clientId, agentId, admin, authorName, text, preview, now, ticketStatus } = input;
+    if (this.dialect === 'sqlite') {
+      const before = await this.conversations.get(conversationId, tx);
+      const agent = { id: agentId, role: admin ? ('admin' as const) : ('agent' as const) };
+      if (!before || before.state === 'closed' || before.holderId !== agentId || !canSee(agent, before)) return { unchecked: true };
+      const after = await this.conversations.updateRead(before, agentReplyChanges(input), tx);
+      const message = await this.messages.insert({ conversationId, clientId, author: 'agent', agentId, authorName, text, createdAt: now }, tx);
+      return { before, message, after, endpoints: undefined };
+    }
     const parameters = [conversationId, clientId, agentId, admin, authorName, text, preview, now, ticketStatus, !tx.isTransaction];
     const { rows, contact } = await call(tx, CHECKED_AGENT_FUNCTION, parameters);
     if (rows?.needs_transaction) throw new NeedsTransaction();
@@ -242,4 +237,19 @@ async function call(tx: Db, statement: string, parameters: unknown[]): Promise<A
   const query = CompiledQuery.raw(statement, parameters) as CompiledQuery<{ result: Rows | null; contact: SummaryContact | null }>;
   const [row] = (await tx.executeQuery(query)).rows;
   return { rows: row?.result ?? null, contact: row?.contact ?? undefined };
+}
+
+/** What an agent's reply changes in its conversation (the same columns as 014's and 016's functions). */
+function agentReplyChanges({ ticketStatus, now, preview }: AgentMessageInput): Partial<ConversationsTable> {
+  return {
+    agent_replied: 1,
+    unread_count: 0,
+    unreplied_count: 0,
+    expired: 0,
+    ticket_status: ticketStatus,
+    last_activity_at: now,
+    last_message_author: 'agent',
+    last_message_text: preview,
+    last_message_at: now,
+  };
 }

@@ -1,13 +1,13 @@
 /**
  * A visitor's message write answers the conversation as it was and as it now is (server/store/message-writes.ts).
  * On SQLite the new state is not read back: it is the row read under the write's lock with the write's changes
- * (`ConversationsRepo.updateRead`). Whatever the summaries, events and rules are built from must be what is stored.
+ * (`ConversationsRepo.updateRead`), and so is an agent's reply checked by its write. Whatever the summaries, events and rules are built from must be what is stored.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { toConversationRow } from '../../server/store/mappers.js';
-import { afterVisitorMessage } from '../../server/rules/ticket-status.js';
+import { afterAgentReply, afterVisitorMessage } from '../../server/rules/ticket-status.js';
 import { startHub } from '../helpers/hub.js';
 
 test('a visitor message’s write answers the conversation exactly as stored, before and after', async (t) => {
@@ -57,6 +57,22 @@ test('a visitor message’s write answers the conversation exactly as stored, be
     assert.equal(written.after.expired, false);
     assert.equal(written.after.ticketStatus, afterVisitorMessage(true));
   }
+
+  // The holder's reply, checked by its write: the same answer; anyone else's writes nothing.
+  const reply = { conversationId: conversation.id, authorName: 'Ann', text: 'on it', preview: 'on it', ticketStatus: afterAgentReply() };
+  const notHolder = await store.db
+    .transaction()
+    .execute((tx) => store.messageWrites.checkedAgentMessage(tx, { ...reply, clientId: randomUUID(), agentId: randomUUID(), admin: true, now: now() }));
+  assert.deepEqual(notHolder, { unchecked: true });
+  const beforeReply = await store.conversations.get(conversation.id);
+  const replied = await store.db
+    .transaction()
+    .execute((tx) => store.messageWrites.checkedAgentMessage(tx, { ...reply, clientId: randomUUID(), agentId: agent.id, admin: false, now: now() }));
+  assert.ok('after' in replied, 'the holder’s reply was written');
+  assert.deepEqual(replied.before, beforeReply);
+  assert.deepEqual(replied.after, await store.conversations.get(conversation.id));
+  assert.equal(replied.after.unreadCount, 0);
+  assert.equal(replied.after.lastMessageAuthor, 'agent');
 
   // The row a record is read from, column for column, as the store holds it.
   const row = await store.db.selectFrom('conversations').selectAll().where('id', '=', conversation.id).executeTakeFirstOrThrow();
