@@ -68,11 +68,16 @@ export async function lighthouseRun(): Promise<LighthouseResult> {
       chromePath: CHROMIUM_PATH,
       chromeFlags: ['--headless=new', ...CHROMIUM_ARGS],
     });
+    const { port } = chrome;
     const pages: LighthousePage[] = [];
     let version = '';
     let formFactor = '';
     for (const path of PAGES) {
-      const result = await lighthouse(`${hub.url}${path}`, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: [...CATEGORIES] });
+      const run = () => lighthouse(`${hub.url}${path}`, { port, output: 'json', logLevel: 'error', onlyCategories: [...CATEGORIES] });
+      let result = await run();
+      // Lighthouse sometimes loses the trace's start on a busy machine and says to run it again (NO_NAVSTART in
+      // session 15's full run): up to two more tries, only for that; any other runtime error is the page's.
+      for (let retry = 0; retry < 2 && result?.lhr.runtimeError?.code === 'NO_NAVSTART'; retry++) result = await run();
       if (!result) throw new Error(`no result for ${path}`);
       const { lhr } = result;
       if (lhr.runtimeError) throw new Error(`${path}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
