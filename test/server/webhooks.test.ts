@@ -1,8 +1,9 @@
 /**
  * Outgoing webhooks against real HTTP receivers (node:http on loopback), with the hub's manual clock: every event
  * type arrives signed (checked with the README's own verification code), retries back off and end delivered or,
- * after 24 h, failed; resend; an expired lease is taken over; loopback targets are refused unless allowed; admins
- * only. Runs on SQLite and, in the PostgreSQL pass, on PostgreSQL.
+ * after 24 h, failed; resend; loopback targets are refused unless allowed; admins only; contact events follow real
+ * changes. Leases and several workers: webhook-workers.test.ts. Runs on SQLite and, in the PostgreSQL pass, on
+ * PostgreSQL.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,11 +12,12 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Message } from '../../protocol/types.js';
-import type { WebhookDelivery, WebhookDeliveryPage, WebhookEndpoint, WebhookEventType, WebhookPayload } from '../../protocol/webhooks.js';
+import type { WebhookDelivery, WebhookEndpoint, WebhookEventType, WebhookPayload } from '../../protocol/webhooks.js';
 import { WEBHOOK_EVENTS } from '../../protocol/webhooks.js';
 import { RETRY_WINDOW_MS } from '../../server/rules/webhooks.js';
-import { type TestHub, clientId, next, request, startHub } from '../helpers/hub.js';
-import { type Receiver, startReceiver } from '../helpers/webhook-receiver.mjs';
+import { clientId, next, request, startHub } from '../helpers/hub.js';
+import type { Receiver } from '../helpers/webhook-receiver.mjs';
+import { deliveries, endpoint, header, queueDepth, receiver, visitorSays } from '../helpers/webhooks.js';
 
 type Verify = (rawBody: string | Buffer, header: string | undefined, secret: string, toleranceSeconds?: number) => WebhookPayload;
 
@@ -31,50 +33,6 @@ before(async () => {
   ({ verifyWebhook } = (await import(pathToFileURL(file).href)) as { verifyWebhook: Verify });
 });
 after(() => rmSync(sampleDir, { recursive: true, force: true }));
-
-const receivers: Receiver[] = [];
-after(async () => {
-  await Promise.all(receivers.map((r) => r.close()));
-});
-async function receiver(respond?: Parameters<typeof startReceiver>[0]): Promise<Receiver> {
-  const r = await startReceiver(respond);
-  receivers.push(r);
-  return r;
-}
-
-async function endpoint(h: TestHub, admin: string, url: string, events: readonly WebhookEventType[]): Promise<WebhookEndpoint> {
-  const res = await h.api<WebhookEndpoint>('POST', '/api/webhooks', { token: admin, body: { url, events } });
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  return res.body;
-}
-
-async function deliveries(h: TestHub, admin: string, endpointId: string, query = ''): Promise<WebhookDeliveryPage> {
-  const res = await h.api<WebhookDeliveryPage>('GET', `/api/webhooks/${endpointId}/deliveries${query}`, { token: admin });
-  assert.equal(res.status, 200, JSON.stringify(res.body));
-  return res.body;
-}
-
-/** A visitor (named) who writes `text`; resolves with the stored message once the bot has answered. */
-async function visitorSays(
-  h: TestHub,
-  text: string,
-  firstName = 'Wendy',
-): Promise<{ message: Message; socket: Awaited<ReturnType<TestHub['visitor']>>['socket'] }> {
-  const { socket } = await h.visitor({ userData: { first_name: firstName } });
-  const answered = next<Message>(socket, 'message:new', (m) => m.author === 'bot');
-  const sent = await request<{ message: Message }>(socket, 'message:send', { clientId: clientId(), text });
-  assert.ok(sent.data, JSON.stringify(sent.error));
-  await answered; // the bot's answer (and its message.created) is stored too
-  return { message: sent.data.message, socket };
-}
-
-const header = (r: Receiver['received'][number], name: string): string => String(r.headers[name.toLowerCase()] ?? '');
-
-async function queueDepth(h: TestHub): Promise<number> {
-  const text = await (await fetch(`${h.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('switchboard_queue_depth{queue="webhooks"}'));
-  return Number(line?.split(' ').at(-1));
-}
 
 test('every event type arrives once, signed as the README verifies it, with its event and delivery headers', async (t) => {
   const h = await startHub(t, { config: { webhookAllowPrivate: true } });
@@ -297,26 +255,6 @@ test('deliveries are paged latest first; a disabled endpoint gets nothing; delet
   assert.deepEqual((await h.api<{ items: unknown[] }>('GET', '/api/webhooks', { token: admin })).body.items, []);
 });
 
-test('a claim whose worker died is taken over when its 30 s lease expires; the dead worker cannot record over it', async (t) => {
-  const h = await startHub(t, { config: { webhookAllowPrivate: true } });
-  const admin = await h.login();
-  const r = await receiver();
-  const hook = await endpoint(h, admin, r.url, ['conversation.created']);
-  await visitorSays(h, 'lease test');
-  const now = h.clock.now();
-  // Another hub claims it, then dies before posting.
-  const claimed = await h.hub.store.webhooks.claimDue(now.toISOString(), new Date(now.getTime() + 30_000).toISOString(), 'dead-hub', 10);
-  assert.equal(claimed.length, 1);
-  assert.equal(await h.hub.services.webhooks.runDue(), 0, 'leased to the other hub');
-  assert.equal(await queueDepth(h), 1, 'sending counts in the queue');
-  h.clock.advance(30_000);
-  assert.equal(await h.hub.services.webhooks.runDue(), 1);
-  assert.equal(r.received.length, 1);
-  assert.equal(await h.hub.store.webhooks.finish(claimed[0]?.id ?? '', 'dead-hub', { status: 'failed' }), false);
-  const [delivery] = (await deliveries(h, admin, hook.id)).items;
-  assert.equal(delivery?.status, 'delivered');
-});
-
 test('loopback and private targets are refused (400) unless allowed; a target that became private is refused at delivery', async (t) => {
   const h = await startHub(t);
   const admin = await h.login();
@@ -398,32 +336,6 @@ test('webhooks are for admins only: an agent gets 403 on every route', async (t)
   const [still] = (await h.api<{ items: WebhookEndpoint[] }>('GET', '/api/webhooks', { token: admin })).body.items;
   assert.equal(still?.enabled, true);
   assert.equal((await deliveries(h, admin, hook.id)).items.length, 1);
-});
-
-test('two hubs on one database run their workers at once: each delivery is claimed and posted by one of them', async (t) => {
-  const h = await startHub(t, { config: { webhookAllowPrivate: true } });
-  const other = await startHub(t, { dir: h.dir, clock: h.clock, config: { webhookAllowPrivate: true } });
-  const admin = await h.login();
-  const r = await receiver();
-  await endpoint(h, admin, r.url, ['contact.deleted']);
-  const events = Array.from({ length: 60 }, (_, i) => ({
-    type: 'contact.deleted' as const,
-    data: () => ({ contact: { id: `c${i}`, siteId: 'demo' }, reason: 'empty' as const, mergedInto: null }),
-  }));
-  assert.equal(await h.hub.services.webhooks.record(h.hub.store.db, events), 60);
-  // One claim takes at most its batch (PostgreSQL once claimed them all: its IN-subquery ran again for each row).
-  const now = h.clock.now();
-  const few = await h.hub.store.webhooks.claimDue(now.toISOString(), now.toISOString(), 'probe', 5);
-  assert.equal(few.length, 5);
-  // Given back (as a worker records a failure), due at once again.
-  for (const d of few) assert.equal(await h.hub.store.webhooks.finish(d.id, 'probe', { status: 'pending' }), true);
-  const [a, b] = await Promise.all([h.hub.services.webhooks.runDue(), other.hub.services.webhooks.runDue()]);
-  assert.equal((a ?? 0) + (b ?? 0), 60, `attempts: ${a} + ${b}`);
-  console.log(`two workers on one database: ${a} + ${b} attempts`);
-  const ids = r.received.map((request) => header(request, 'Switchboard-Delivery'));
-  assert.equal(ids.length, 60);
-  assert.equal(new Set(ids).size, 60);
-  assert.equal(await queueDepth(h), 0);
 });
 
 test('contact events follow real changes: the same page data again is none; new data, a merge and New chat are sent', async (t) => {
