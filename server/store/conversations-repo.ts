@@ -18,6 +18,22 @@ export class ConversationsRepo {
   // The statements every stored message runs, compiled once (hot-query.ts).
   readonly #latest = this.#latestQuery(false);
   readonly #latestForUpdate = this.#latestQuery(true);
+  /** `latest` of the person the session belongs to (`latestOfVisitor`). */
+  readonly #latestOfVisitor = new HotQuery((args: { visitorId: string }) =>
+    this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('id', '=', (eb) =>
+        eb
+          .selectFrom('conversations')
+          .select('id')
+          .where('contact_id', '=', (inner) => inner.selectFrom('visitors').select('contact_id').where('id', '=', args.visitorId))
+          .orderBy('created_at', 'desc')
+          .orderBy(OPEN_FIRST)
+          .orderBy('id', 'desc')
+          .limit(1),
+      ),
+  );
   readonly #byId = new HotQuery((args: { id: string }) => this.db.selectFrom('conversations').selectAll().where('id', '=', args.id));
   readonly #byIdForUpdate = new HotQuery((args: { id: string }) => this.db.selectFrom('conversations').selectAll().where('id', '=', args.id).forUpdate());
   /** An update's SQL depends on which columns it sets: one compiled statement per set of columns. */
@@ -51,6 +67,15 @@ export class ConversationsRepo {
   async latest(contactId: string, db: Db = this.db, options: { forUpdate?: boolean } = {}): Promise<ConversationRecord | undefined> {
     const query = options.forUpdate === true && this.dialect === 'postgres' ? this.#latestForUpdate : this.#latest;
     const row = await query.first(db, { contactId });
+    return row ? toConversation(row) : undefined;
+  }
+
+  /**
+   * The latest conversation of the visitor's person, as `latest` of their contact, found from the session in the same
+   * statement: a visitor's message on SQLite reads no session row of its own (message-writes.ts).
+   */
+  async latestOfVisitor(visitorId: string, db: Db): Promise<ConversationRecord | undefined> {
+    const row = await this.#latestOfVisitor.first(db, { visitorId });
     return row ? toConversation(row) : undefined;
   }
 

@@ -159,14 +159,19 @@ export class MessageWrites {
         contact,
       };
     }
-    const contactId = await this.visitors.contactOf(input.visitorId, tx);
+    // The session's person and their latest conversation in one statement (its contact is the person); the person
+    // alone when they have none, or when the message names its conversation (an email reply).
+    let current = input.conversationId === null ? await this.conversations.latestOfVisitor(input.visitorId, tx) : undefined;
+    const contactId = current?.contactId ?? (await this.visitors.contactOf(input.visitorId, tx));
     if (!contactId) return { noVisitor: true };
     await this.contacts.lock(contactId, tx);
     const resent = await this.messages.findVisitorMessage(input.visitorId, input.clientId, tx);
     if (resent) return { resent };
-    let current = input.conversationId ? await this.conversations.get(input.conversationId, tx, { forUpdate: true }) : undefined;
-    if (!current || current.state === 'closed' || current.contactId !== contactId)
-      current = await this.conversations.latest(contactId, tx, { forUpdate: true });
+    if (input.conversationId !== null) {
+      current = await this.conversations.get(input.conversationId, tx, { forUpdate: true });
+      if (!current || current.state === 'closed' || current.contactId !== contactId)
+        current = await this.conversations.latest(contactId, tx, { forUpdate: true });
+    }
     if (!current || current.state === 'closed') return { noOpenConversation: true, contactId };
     const { clientId, channel, text, now } = input;
     const message = await this.messages.insert(
