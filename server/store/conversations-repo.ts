@@ -16,24 +16,10 @@ const OPEN_FIRST = sql<number>`case when state = 'open' then 0 else 1 end`;
 
 export class ConversationsRepo {
   // The statements every stored message runs, compiled once (hot-query.ts).
-  readonly #latest = this.#latestQuery(false);
-  readonly #latestForUpdate = this.#latestQuery(true);
+  readonly #latest = this.#latestQuery(false, 'contactId');
+  readonly #latestForUpdate = this.#latestQuery(true, 'contactId');
   /** `latest` of the person the session belongs to (`latestOfVisitor`). */
-  readonly #latestOfVisitor = new HotQuery((args: { visitorId: string }) =>
-    this.db
-      .selectFrom('conversations')
-      .selectAll()
-      .where('id', '=', (eb) =>
-        eb
-          .selectFrom('conversations')
-          .select('id')
-          .where('contact_id', '=', (inner) => inner.selectFrom('visitors').select('contact_id').where('id', '=', args.visitorId))
-          .orderBy('created_at', 'desc')
-          .orderBy(OPEN_FIRST)
-          .orderBy('id', 'desc')
-          .limit(1),
-      ),
-  );
+  readonly #latestOfVisitor = this.#latestQuery(false, 'visitorId');
   readonly #byId = new HotQuery((args: { id: string }) => this.db.selectFrom('conversations').selectAll().where('id', '=', args.id));
   readonly #byIdForUpdate = new HotQuery((args: { id: string }) => this.db.selectFrom('conversations').selectAll().where('id', '=', args.id).forUpdate());
   /** An update's SQL depends on which columns it sets: one compiled statement per set of columns. */
@@ -79,9 +65,10 @@ export class ConversationsRepo {
     return row ? toConversation(row) : undefined;
   }
 
-  #latestQuery(forUpdate: boolean) {
+  /** The person is named by their contact id, or by a session of theirs (found in the same statement). */
+  #latestQuery<Key extends 'contactId' | 'visitorId'>(forUpdate: boolean, key: Key) {
     // The id first, then the row: SQLite sorts only ids instead of whole rows (half the time of one query).
-    return new HotQuery((args: { contactId: string }) =>
+    return new HotQuery((args: Record<Key, string>) =>
       this.db
         .selectFrom('conversations')
         .selectAll()
@@ -89,7 +76,9 @@ export class ConversationsRepo {
           eb
             .selectFrom('conversations')
             .select('id')
-            .where('contact_id', '=', args.contactId)
+            .where('contact_id', '=', (person) =>
+              key === 'contactId' ? person.val(args[key]) : person.selectFrom('visitors').select('contact_id').where('id', '=', args[key]),
+            )
             .orderBy('created_at', 'desc')
             .orderBy(OPEN_FIRST)
             .orderBy('id', 'desc')
