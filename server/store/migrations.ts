@@ -16,6 +16,7 @@ import { createCheckedAgentReply } from './checked-reply-migration.js';
 import { batchMessageSearch } from './search-batches-migration.js';
 import { createMessageWritesAlone } from './message-writes-alone-migration.js';
 import { createMessageWriteFunctions } from './message-writes-migration.js';
+import { keepMessageWritePlans } from './message-write-plans-migration.js';
 import { addTriggerConditions } from './trigger-conditions-migration.js';
 import { createWebhookTables } from './webhooks-migration.js';
 
@@ -286,6 +287,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '017_message_search_batches': {
       async up(db: Kysely<unknown>) {
         await batchMessageSearch(db, dialect);
+      },
+    },
+    '018_message_write_plans': {
+      async up(db: Kysely<unknown>) {
+        await keepMessageWritePlans(db, dialect);
       },
     },
   };
