@@ -15,8 +15,8 @@
  *   visitor's conversations in full through `messages_conversation` (its estimates tie). Led by the client id, the
  *   index answers the check alone. Same columns, so the same rule: one message per (conversation, client id).
  *
- * SQLite plans each statement once when it is prepared, without sizes cached from an empty table, and keeps 001's
- * index.
+ * SQLite keeps 001's index: without ANALYZE's statistics (the hub runs none) its planner takes every table to be
+ * large, and chooses an index whatever the table holds.
  */
 import { type Kysely, sql } from 'kysely';
 import type { Dialect } from './migrations.js';

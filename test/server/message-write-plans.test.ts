@@ -41,7 +41,7 @@ async function messagesRead(client: pg.Client): Promise<{ seq: number; index: nu
 }
 
 test('018 keeps every message, one per client id and conversation, and the message function never reads the table in full', {
-  skip: testPostgresUrl() ? false : 'PostgreSQL only (SQLite plans a statement when it is prepared)',
+  skip: testPostgresUrl() ? false : 'PostgreSQL only (migration 018 changes PostgreSQL functions and an index)',
 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-plans-'));
   const url = await testDatabaseUrl(dir);
