@@ -9,13 +9,14 @@
  * the same locks and the same snapshots. The SQLite steps below are the reference: the functions do exactly what
  * they do.
  *
- * On PostgreSQL the same statement also reads what the conversation's summary shows of its contact (name, email,
- * tags): the summary pushed for the message needs no read of its own (a round trip per message on both hubs' side).
+ * On PostgreSQL the function's answer also carries what the conversation's summary shows of its contact (name,
+ * email, tags; migration 019): the summary pushed for the message needs no read of its own (a round trip per message
+ * on both hubs' side). There the session's person is read and locked in one statement.
  */
 import { CompiledQuery } from 'kysely';
 import type { Message, MessageChannel, TicketStatus } from '../../protocol/types.js';
 import type { Db } from './base.js';
-import { type ContactsRepo, tagListOf } from './contacts-repo.js';
+import type { ContactsRepo } from './contacts-repo.js';
 import type { ConversationsRepo } from './conversations-repo.js';
 import { type ConversationRecord, type Row, toConversation, toMessage } from './mappers.js';
 import type { MessagesRepo } from './messages-repo.js';
@@ -80,19 +81,11 @@ export type CheckedAgentWrite =
   | { unchecked: true }
   | { before: ConversationRecord; message: Message; after: ConversationRecord; endpoints: Endpoints; contact?: SummaryContact };
 
-/**
- * A function's answer, and the summary's contact of the conversation it wrote (null when it wrote none). The function
- * runs once: a subquery whose select list calls a volatile function is never merged into the outer query.
- */
-const withSummaryContact = (call: string) =>
-  `select r as result, (select json_build_object('signed_name', c.signed_name, 'user_data', c.user_data, 'email', c.email,
-      'user_id', c.user_id, 'tags', ${tagListOf('c.id')})
-    from contacts c where c.id = r->'after'->>'contact_id') as contact
-  from (select ${call} as r) as written`;
 // The last parameter's type is named: it tells 014's functions from 013's, which stay for older hubs (migration 014).
-const VISITOR_FUNCTION = withSummaryContact('switchboard_visitor_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::boolean)');
-const AGENT_FUNCTION = withSummaryContact('switchboard_agent_message($1, $2, $3, $4, $5, $6, $7, $8, $9::boolean)');
-const CHECKED_AGENT_FUNCTION = withSummaryContact('switchboard_checked_agent_reply($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)');
+// Since 019 each answer carries the summary's contact (`summary_contact`).
+const VISITOR_FUNCTION = 'select switchboard_visitor_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::boolean) as result';
+const AGENT_FUNCTION = 'select switchboard_agent_message($1, $2, $3, $4, $5, $6, $7, $8, $9::boolean) as result';
+const CHECKED_AGENT_FUNCTION = 'select switchboard_checked_agent_reply($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) as result';
 
 type Rows = {
   before?: ConversationsTable;
@@ -105,6 +98,7 @@ type Rows = {
   needs_transaction?: true;
   unchecked?: true;
   endpoints?: Endpoints;
+  summary_contact?: SummaryContact | null;
 };
 type Answer = { rows: Rows | null; contact: SummaryContact | undefined };
 
@@ -239,9 +233,10 @@ export class MessageWrites {
 }
 
 async function call(tx: Db, statement: string, parameters: unknown[]): Promise<Answer> {
-  const query = CompiledQuery.raw(statement, parameters) as CompiledQuery<{ result: Rows | null; contact: SummaryContact | null }>;
+  const query = CompiledQuery.raw(statement, parameters) as CompiledQuery<{ result: Rows | null }>;
   const [row] = (await tx.executeQuery(query)).rows;
-  return { rows: row?.result ?? null, contact: row?.contact ?? undefined };
+  const rows = row?.result ?? null;
+  return { rows, contact: rows?.summary_contact ?? undefined };
 }
 
 /** What an agent's reply changes in its conversation (the same columns as 014's and 016's functions). */

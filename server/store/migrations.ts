@@ -17,6 +17,7 @@ import { batchMessageSearch } from './search-batches-migration.js';
 import { createMessageWritesAlone } from './message-writes-alone-migration.js';
 import { createMessageWriteFunctions } from './message-writes-migration.js';
 import { keepMessageWritePlans } from './message-write-plans-migration.js';
+import { returnSummaryContact } from './message-functions-contact-migration.js';
 import { addTriggerConditions } from './trigger-conditions-migration.js';
 import { createWebhookTables } from './webhooks-migration.js';
 
@@ -292,6 +293,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '018_message_write_plans': {
       async up(db: Kysely<unknown>) {
         await keepMessageWritePlans(db, dialect);
+      },
+    },
+    '019_message_functions_contact': {
+      async up(db: Kysely<unknown>) {
+        await returnSummaryContact(db, dialect);
       },
     },
   };

@@ -16,7 +16,14 @@ test('a visitor message’s write answers the conversation exactly as stored, be
   const now = () => h.clock.now().toISOString();
   const contact = await store.contacts.create({ siteId: 'demo', userData: {}, signed: { userId: null, email: null, name: null }, now: now() });
   const visitor = await store.visitors.create({ siteId: 'demo', contactId: contact.id, userData: {}, verified: false, language: 'en', now: now() });
+  await store.contacts.setTags(contact.id, ['vip', 'billing']);
   const { conversation } = await services.messaging.visitorSend(visitor, randomUUID(), 'first');
+  // PostgreSQL answers what the summary shows of the contact in the write's own statement (migration 019): the same
+  // as the summaries' own read. SQLite answers none, and the summary reads it.
+  const summaryContact = async () => {
+    const read = (await store.contacts.manyWithTags([contact.id])).get(contact.id);
+    return store.dialect === 'postgres' && read ? { ...read.contact, id: undefined, tags: read.tags } : undefined;
+  };
   // Every column away from its default, so a column the write's answer dropped or mistyped shows.
   const agent = await h.agent('agent', 'Ann');
   await store.conversations.update(conversation.id, {
@@ -56,6 +63,7 @@ test('a visitor message’s write answers the conversation exactly as stored, be
     assert.equal(written.after.outgoing, false);
     assert.equal(written.after.expired, false);
     assert.equal(written.after.ticketStatus, afterVisitorMessage(true));
+    assert.deepEqual(written.contact && { ...written.contact, id: undefined }, await summaryContact(), 'the summary’s contact');
   }
 
   // The holder's reply, checked by its write: the same answer; anyone else's writes nothing.
@@ -73,6 +81,7 @@ test('a visitor message’s write answers the conversation exactly as stored, be
   assert.deepEqual(replied.after, await store.conversations.get(conversation.id));
   assert.equal(replied.after.unreadCount, 0);
   assert.equal(replied.after.lastMessageAuthor, 'agent');
+  assert.deepEqual(replied.contact && { ...replied.contact, id: undefined }, await summaryContact(), 'the summary’s contact');
 
   // The row a record is read from, column for column, as the store holds it.
   const row = await store.db.selectFrom('conversations').selectAll().where('id', '=', conversation.id).executeTakeFirstOrThrow();

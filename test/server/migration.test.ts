@@ -136,7 +136,7 @@ test('a schema-001 database upgrades in place: every row kept, every visitor a c
   assert.equal(after.body.items.length, 5);
 });
 
-test('during a rolling upgrade a hub of the previous version still stores messages: the 013 functions stay beside 014’s', {
+test('during a rolling upgrade hubs of previous versions still store messages: 013’s functions stay beside 014’s, whose calls work on 019’s bodies', {
   skip: testPostgresUrl() ? false : 'PostgreSQL only (the message functions)',
 }, async (t) => {
   const h = await startHub(t);
@@ -173,6 +173,15 @@ test('during a rolling upgrade a hub of the previous version still stores messag
     'pending',
   ]);
   assert.equal(agentCall.rows[0]?.result?.message?.text, 'answered by an older hub');
+  // 014–018's hubs: typed calls of the same functions (019 replaced their bodies), and the summary's contact read
+  // from the answer by their own wrapper.
+  const previousCall = await client.query(
+    `select r as result, (select c.id from contacts c where c.id = r->'after'->>'contact_id') as contact
+      from (select switchboard_visitor_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::boolean) as r) as written`,
+    [conversation.visitorId, 'previous-hub-visitor', null, 'webchat', 'from the previous hub', 'from the previous hub', now, 'new', 'open', true],
+  );
+  assert.equal(previousCall.rows[0]?.result?.message?.text, 'from the previous hub');
+  assert.equal(previousCall.rows[0]?.contact, conversation.contactId);
   await client.end(); // before the hub's database is dropped
   // And this version's calls still find their own functions.
   const after = await request<{ message: Message }>(socket, 'message:send', { clientId: clientId(), text: 'after the old hub wrote' });
@@ -180,6 +189,6 @@ test('during a rolling upgrade a hub of the previous version still stores messag
   const detail = await h.api<ConversationDetail>('GET', `/api/conversations/${conversationId}`, { token: admin });
   assert.deepEqual(
     detail.body.messages.filter((m) => m.author !== 'bot' && m.author !== 'system').map((m) => m.text),
-    ['before the old hub writes', 'from an older hub', 'answered by an older hub', 'after the old hub wrote'],
+    ['before the old hub writes', 'from an older hub', 'answered by an older hub', 'from the previous hub', 'after the old hub wrote'],
   );
 });
