@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { sql } from 'kysely';
-import { CountTotals } from '../../server/store/count-totals.js';
+import { CountTotals, FOLD_CHUNK } from '../../server/store/count-totals.js';
 import { openDatabase } from '../../server/store/db.js';
 import type { ConversationsTable } from '../../server/store/schema.js';
 import { dropTestDatabase, testDatabaseUrl } from '../helpers/databases.mjs';
@@ -70,4 +70,23 @@ test('the kept counts and languages equal the conversations counted, through eve
     + (select count(*) from inbox_language_totals where conversations = 0) as n`.execute(db);
   assert.equal(Number(rows[0]?.n), 0, 'no empty group kept');
   assert.equal((await totals.compact()) >= 0, true);
+});
+
+test('more deltas than one fold takes at a time are all folded (SQLite folds in chunks), and the counts stay exact', async (t) => {
+  const { db, totals } = await openStore(t);
+  const many = Array.from({ length: FOLD_CHUNK * 2 + 37 }, (_, i) =>
+    conversation(`c${i}`, at(i % 5, 10), { language: ['en', 'fr', 'de'][i % 3] ?? 'en', unreplied_count: i % 4 }),
+  );
+  for (let i = 0; i < many.length; i += 200)
+    await db
+      .insertInto('conversations')
+      .values(many.slice(i, i + 200))
+      .execute();
+  // A message to every other conversation: another delta each.
+  await sql`update conversations set unreplied_count = unreplied_count + 1 where cast(substr(id, 2) as integer) % 2 = 0`.execute(db);
+  await totals.compact();
+  const { rows } = await sql<{ n: number | string }>`select (select count(*) from inbox_count_deltas)
+    + (select count(*) from inbox_language_deltas) as n`.execute(db);
+  assert.equal(Number(rows[0]?.n), 0, 'every delta folded');
+  await assertCounts(db, totals, 'folded in chunks');
 });

@@ -16,7 +16,7 @@ import { openDatabase } from '../../server/store/db.js';
 import { InboxQueries } from '../../server/store/inbox-queries.js';
 import { migrationProvider } from '../../server/store/migrations.js';
 import type { Database } from '../../server/store/schema.js';
-import { SearchIndex } from '../../server/store/search-index.js';
+import { SEARCH_CHUNK, SearchIndex } from '../../server/store/search-index.js';
 import { conversation } from '../helpers/count-reference.js';
 import { testPostgresUrl } from '../helpers/databases.mjs';
 
@@ -126,5 +126,20 @@ test('the index in batches: old messages kept through the upgrade, new ones inde
     found.rows.map((r) => r.id),
     ['c1'],
   );
+  await integrityCheck(db);
+});
+
+test('more messages than one batch takes at a time are all indexed, each once', {
+  skip: testPostgresUrl() ? 'SQLite only (PostgreSQL indexes each message on insert)' : false,
+}, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-search-index-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { db } = await openDatabase(`sqlite:${join(dir, 'hub.db')}`);
+  t.after(() => db.destroy());
+  const count = SEARCH_CHUNK * 2 + 17;
+  const ids: number[] = [];
+  for (let i = 0; i < count; i++) ids.push(await addMessage(db, `chunked message ${i}`));
+  assert.equal(await new SearchIndex(db, 'sqlite').catchUp(), count, 'every message indexed in one catch-up');
+  assert.deepEqual(await indexed(db, 'chunked'), ids);
   await integrityCheck(db);
 });
