@@ -19,6 +19,7 @@ import { conversationHasWord, conversationsWithWord } from '../../server/store/m
 import type { Dialect } from '../../server/store/migrations.js';
 import { SearchIndex } from '../../server/store/search-index.js';
 import type { ConversationsTable, Database } from '../../server/store/schema.js';
+import { contactRow, messageRow } from '../helpers/rows.js';
 import { dropTestDatabase, testDatabaseUrl } from '../helpers/databases.mjs';
 import { startHub } from '../helpers/hub.js';
 
@@ -67,22 +68,7 @@ async function insert(db: Kysely<Database>, rows: Seed[]): Promise<void> {
   for (const s of rows) {
     await db
       .insertInto('contacts')
-      .values({
-        id: `contact-${s.id}`,
-        site_id: 'demo',
-        user_id: null,
-        signed_email: null,
-        signed_name: null,
-        user_data: '{}',
-        name: s.contact.name,
-        email: s.contact.email,
-        phone: null,
-        fields: '{}',
-        default_assignee_id: null,
-        default_visible_to: '[]',
-        first_seen_at: iso(s.ago),
-        last_seen_at: iso(s.ago),
-      })
+      .values(contactRow(`contact-${s.id}`, iso(s.ago), { name: s.contact.name, email: s.contact.email }))
       .execute();
     await db
       .insertInto('conversations')
@@ -91,18 +77,7 @@ async function insert(db: Kysely<Database>, rows: Seed[]): Promise<void> {
     for (const text of s.messages) {
       await db
         .insertInto('messages')
-        .values({
-          conversation_id: s.id,
-          client_id: null,
-          author: 'visitor',
-          channel: 'webchat',
-          agent_id: null,
-          author_name: null,
-          text,
-          choices: '[]',
-          created_at: iso(s.ago),
-          read_at: null,
-        })
+        .values(messageRow(s.id, text, iso(s.ago)))
         .execute();
     }
   }
@@ -319,24 +294,7 @@ test('a common word counts the latest 1,000 conversations and says "at least"; a
     const ids = Array.from({ length: Math.min(150, count - start) }, (_, k) => start + k);
     await db
       .insertInto('contacts')
-      .values(
-        ids.map((i) => ({
-          id: `bulk-contact-${i}`,
-          site_id: 'demo',
-          user_id: null,
-          signed_email: null,
-          signed_name: null,
-          user_data: '{}',
-          name: `bulk ${i}`,
-          email: null,
-          phone: null,
-          fields: '{}',
-          default_assignee_id: null,
-          default_visible_to: '[]',
-          first_seen_at: at(i),
-          last_seen_at: at(i),
-        })),
-      )
+      .values(ids.map((i) => contactRow(`bulk-contact-${i}`, at(i), { name: `bulk ${i}` })))
       .execute();
     await db
       .insertInto('conversations')
@@ -344,20 +302,7 @@ test('a common word counts the latest 1,000 conversations and says "at least"; a
       .execute();
     await db
       .insertInto('messages')
-      .values(
-        ids.map((i) => ({
-          conversation_id: `bulk-${i}`,
-          client_id: null,
-          author: 'visitor',
-          channel: 'webchat',
-          agent_id: null,
-          author_name: null,
-          text: `where is my shipment, order ${i % 100 === 7 ? 'rarebird' : 'common'}`,
-          choices: '[]',
-          created_at: at(i),
-          read_at: null,
-        })),
-      )
+      .values(ids.map((i) => messageRow(`bulk-${i}`, `where is my shipment, order ${i % 100 === 7 ? 'rarebird' : 'common'}`, at(i))))
       .execute();
   }
   const list = async (q: string) => {

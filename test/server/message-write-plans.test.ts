@@ -12,24 +12,14 @@ import { test } from 'node:test';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from '../../server/store/migrations.js';
-import type { Database, MessagesTable } from '../../server/store/schema.js';
+import type { Database } from '../../server/store/schema.js';
 import { conversation } from '../helpers/count-reference.js';
+import { contactRow, messageRow } from '../helpers/rows.js';
 import { dropTestDatabase, testDatabaseUrl, testPostgresUrl } from '../helpers/databases.mjs';
 
 const NOW = '2026-11-26T12:00:00.000Z';
 
-const message = (clientId: string | null, text: string): Omit<MessagesTable, 'id' | 'search'> => ({
-  conversation_id: 'c1',
-  client_id: clientId,
-  author: 'visitor',
-  channel: 'webchat',
-  agent_id: null,
-  author_name: null,
-  text,
-  choices: '[]',
-  created_at: NOW,
-  read_at: null,
-});
+const message = (clientId: string | null, text: string) => messageRow('c1', text, NOW, { client_id: clientId });
 
 /** What the current transaction on `client` read of the messages table: rows scanned, and index entries read. */
 async function messagesRead(client: pg.Client): Promise<{ seq: number; index: number }> {
@@ -57,25 +47,7 @@ test('018 keeps every message, one per client id and conversation, and the messa
   // The previous schema, with a visitor's conversation and its messages.
   const migrator = new Migrator({ db, provider: migrationProvider('postgres') });
   assert.equal((await migrator.migrateTo('017_message_search_batches')).error, undefined);
-  await db
-    .insertInto('contacts')
-    .values({
-      id: 'k1',
-      site_id: 'demo',
-      user_id: null,
-      signed_email: null,
-      signed_name: null,
-      user_data: '{}',
-      name: '',
-      email: null,
-      phone: null,
-      fields: '{}',
-      default_assignee_id: null,
-      default_visible_to: '[]',
-      first_seen_at: NOW,
-      last_seen_at: NOW,
-    })
-    .execute();
+  await db.insertInto('contacts').values(contactRow('k1', NOW)).execute();
   await db
     .insertInto('visitors')
     .values({

@@ -18,6 +18,7 @@ import { migrationProvider } from '../../server/store/migrations.js';
 import type { Database } from '../../server/store/schema.js';
 import { SEARCH_CHUNK, SearchIndex } from '../../server/store/search-index.js';
 import { conversation } from '../helpers/count-reference.js';
+import { contactRow, messageRow } from '../helpers/rows.js';
 import { testPostgresUrl } from '../helpers/databases.mjs';
 
 const NOW = '2026-11-26T12:00:00.000Z';
@@ -25,18 +26,7 @@ const NOW = '2026-11-26T12:00:00.000Z';
 async function addMessage(db: Kysely<Database>, text: string): Promise<number> {
   const row = await db
     .insertInto('messages')
-    .values({
-      conversation_id: 'c1',
-      client_id: null,
-      author: 'visitor',
-      channel: 'webchat',
-      agent_id: null,
-      author_name: null,
-      text,
-      choices: '[]',
-      created_at: NOW,
-      read_at: null,
-    })
+    .values(messageRow('c1', text, NOW))
     .returning('id')
     .executeTakeFirstOrThrow();
   return Number(row.id);
@@ -98,22 +88,7 @@ test('the index in batches: old messages kept through the upgrade, new ones inde
   // A search sees a message stored a moment before it, with no batch in between.
   await db
     .insertInto('contacts')
-    .values({
-      id: 'k1',
-      site_id: 'demo',
-      user_id: null,
-      signed_email: null,
-      signed_name: null,
-      user_data: '{}',
-      name: 'Zoe',
-      email: null,
-      phone: null,
-      fields: '{}',
-      default_assignee_id: null,
-      default_visible_to: '[]',
-      first_seen_at: NOW,
-      last_seen_at: NOW,
-    })
+    .values(contactRow('k1', NOW, { name: 'Zoe' }))
     .execute();
   await db
     .insertInto('conversations')

@@ -1,0 +1,40 @@
+/** Rows written straight into the store's tables (bulk seeds, and databases of an older schema), with defaults. */
+import type { ContactsTable, MessagesTable } from '../../server/store/schema.js';
+
+/** An anonymous contact first and last seen at `at`. */
+export function contactRow(id: string, at: string, patch: Partial<ContactsTable> = {}): ContactsTable {
+  return {
+    id,
+    site_id: 'demo',
+    user_id: null,
+    signed_email: null,
+    signed_name: null,
+    user_data: '{}',
+    name: '',
+    email: null,
+    phone: null,
+    fields: '{}',
+    default_assignee_id: null,
+    default_visible_to: '[]',
+    first_seen_at: at,
+    last_seen_at: at,
+    ...patch,
+  };
+}
+
+/** A visitor's webchat message without a client id. */
+export function messageRow(conversationId: string, text: string, at: string, patch: Partial<Omit<MessagesTable, 'id'>> = {}): Omit<MessagesTable, 'id'> {
+  return {
+    conversation_id: conversationId,
+    client_id: null,
+    author: 'visitor',
+    channel: 'webchat',
+    agent_id: null,
+    author_name: null,
+    text,
+    choices: '[]',
+    created_at: at,
+    read_at: null,
+    ...patch,
+  };
+}
