@@ -19,11 +19,14 @@ import { type Kysely, sql } from 'kysely';
 import type { Db } from './base.js';
 import type { Dialect } from './migrations.js';
 import type { Database } from './schema.js';
+import { StatementBatch } from './statement-batch.js';
 
 /** `db`: the group's transaction, or a connection outside any for a write alone (see above). */
 type Work<T> = (db: Db) => Promise<T>;
 
 interface Pending {
+  /** The contact whose rows the write locks (GroupCommit.run). */
+  key: string;
   work: Work<unknown>;
   alone: boolean;
   resolve(value: unknown): void;
@@ -51,8 +54,11 @@ class Lane {
 
   constructor(
     private readonly db: Kysely<Database>,
-    /** Whether a write may run alone (PostgreSQL: BEGIN and COMMIT are round trips there). */
-    private readonly alone: boolean,
+    /**
+     * PostgreSQL, where each statement is a round trip: a write may run alone (BEGIN and COMMIT would be two more),
+     * and the group's function calls go as one statement (statement-batch.ts).
+     */
+    private readonly postgres: boolean,
   ) {}
 
   add(pending: Pending): void {
@@ -81,7 +87,7 @@ class Lane {
 
   async #commit(group: Pending[]): Promise<void> {
     const [only] = group;
-    if (group.length === 1 && only?.alone && this.alone && (await this.#runAlone(only))) return;
+    if (group.length === 1 && only?.alone && this.postgres && (await this.#runAlone(only))) return;
     // Optimistic first: one transaction and no savepoints (each costs a round trip on PostgreSQL). Writes rarely fail
     // (a resend is found under the contact's lock, not by a constraint), and when one does, the whole group rolls back
     // and runs again with a savepoint per write, so that only the failing write is refused. A write may therefore run
@@ -108,6 +114,18 @@ class Lane {
     let byWrite = false;
     try {
       await this.db.transaction().execute(async (tx) => {
+        if (!savepoints && this.postgres) {
+          for (const run of distinctKeys(group)) {
+            const settled = await runTogether(tx, run);
+            const failed = settled.find((outcome) => outcome.status === 'rejected');
+            if (failed) {
+              byWrite = true;
+              throw failed.reason;
+            }
+            for (const outcome of settled) if (outcome.status === 'fulfilled') outcomes.push({ ok: true, value: outcome.value });
+          }
+          return;
+        }
         for (const pending of group) {
           if (!savepoints) {
             try {
@@ -171,8 +189,45 @@ export class GroupCommit {
    */
   run<T>(key: string, work: Work<T>, alone = false): Promise<T> {
     const lane = this.#lanes[this.#lanes.length === 1 ? 0 : hash(key) % this.#lanes.length] as Lane;
-    return new Promise<T>((resolve, reject) => lane.add({ work: work as Work<unknown>, alone, resolve: resolve as (v: unknown) => void, reject }));
+    return new Promise<T>((resolve, reject) => lane.add({ key, work: work as Work<unknown>, alone, resolve: resolve as (v: unknown) => void, reject }));
   }
+}
+
+/**
+ * The group in runs of writes of distinct contacts, in order. The writes of a run start together, and their function
+ * calls go as one statement (statement-batch.ts): so each runs its first call before any runs the rest of its work.
+ * That is the same as running them one after another only when they lock different rows: one contact's writes (a
+ * second message finding no conversation, like the first, would open another) stay in separate runs, in order.
+ */
+function* distinctKeys(group: Pending[]): Generator<Pending[]> {
+  let run: Pending[] = [];
+  const keys = new Set<string>();
+  for (const pending of group) {
+    if (keys.has(pending.key)) {
+      yield run;
+      run = [];
+      keys.clear();
+    }
+    run.push(pending);
+    keys.add(pending.key);
+  }
+  if (run.length > 0) yield run;
+}
+
+/** Starts the run's writes in `tx`, their calls held and sent together; settles once every write has. */
+function runTogether(tx: Db, run: Pending[]): Promise<PromiseSettledResult<unknown>[]> {
+  const batch = new StatementBatch(tx);
+  const started = run.map((pending) => {
+    // Each runs up to its first call now, while the batch holds (a write that throws at once fails alone).
+    try {
+      return pending.work(tx);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  });
+  void batch.release();
+  // Every write settles before the transaction ends, even after one failed: none may still use it then.
+  return Promise.allSettled(started);
 }
 
 /** FNV-1a: a cheap, stable spread of keys over the lanes. */

@@ -13,7 +13,6 @@
  * email, tags; migration 019): the summary pushed for the message needs no read of its own (a round trip per message
  * on both hubs' side). There the session's person is read and locked in one statement.
  */
-import { CompiledQuery } from 'kysely';
 import type { Message, MessageChannel, TicketStatus } from '../../protocol/types.js';
 import type { Db } from './base.js';
 import type { ContactsRepo } from './contacts-repo.js';
@@ -23,9 +22,9 @@ import type { MessagesRepo } from './messages-repo.js';
 import type { Dialect } from './migrations.js';
 import type { VisitorsRepo } from './visitors-repo.js';
 import { canSee } from '../rules/visibility.js';
-import { preparedStatements } from './prepared-statements.js';
 import type { ContactsTable, ConversationsTable, MessagesTable, WebhookEndpointsTable } from './schema.js';
 import { NeedsTransaction } from './group-commit.js';
+import { BatchableCall, callFunction } from './statement-batch.js';
 
 export interface VisitorMessageInput {
   /** The session: its person is read under the write (a merge may have moved it since the hub last looked). */
@@ -81,11 +80,13 @@ export type CheckedAgentWrite =
   | { unchecked: true }
   | { before: ConversationRecord; message: Message; after: ConversationRecord; endpoints: Endpoints; contact?: SummaryContact };
 
-// The last parameter's type is named: it tells 014's functions from 013's, which stay for older hubs (migration 014).
-// Since 019 each answer carries the summary's contact (`summary_contact`).
-const VISITOR_FUNCTION = 'select switchboard_visitor_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::boolean) as result';
-const AGENT_FUNCTION = 'select switchboard_agent_message($1, $2, $3, $4, $5, $6, $7, $8, $9::boolean) as result';
-const CHECKED_AGENT_FUNCTION = 'select switchboard_checked_agent_reply($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) as result';
+// Every parameter's type is named: the last one tells 014's functions from 013's, which stay for older hubs
+// (migration 014). Since 019 each answer carries the summary's contact (`summary_contact`). The calls of a group's
+// writes go as one statement (statement-batch.ts).
+const texts = (count: number): string[] => Array.from({ length: count }, () => 'text');
+const VISITOR_FUNCTION = new BatchableCall('switchboard_visitor_message', [...texts(9), 'boolean']);
+const AGENT_FUNCTION = new BatchableCall('switchboard_agent_message', [...texts(8), 'boolean']);
+const CHECKED_AGENT_FUNCTION = new BatchableCall('switchboard_checked_agent_reply', [...texts(3), 'boolean', ...texts(5), 'boolean']);
 
 type Rows = {
   before?: ConversationsTable;
@@ -109,12 +110,7 @@ export class MessageWrites {
     private readonly contacts: ContactsRepo,
     private readonly conversations: ConversationsRepo,
     private readonly messages: MessagesRepo,
-  ) {
-    // Parsed and planned once per connection (prepared-statements.ts).
-    preparedStatements.register(VISITOR_FUNCTION);
-    preparedStatements.register(AGENT_FUNCTION);
-    preparedStatements.register(CHECKED_AGENT_FUNCTION);
-  }
+  ) {}
 
   /**
    * `tx` is the group's transaction, or on PostgreSQL a connection outside any when the write is alone in its group
@@ -232,10 +228,8 @@ export class MessageWrites {
   }
 }
 
-async function call(tx: Db, statement: string, parameters: unknown[]): Promise<Answer> {
-  const query = CompiledQuery.raw(statement, parameters) as CompiledQuery<{ result: Rows | null }>;
-  const [row] = (await tx.executeQuery(query)).rows;
-  const rows = row?.result ?? null;
+async function call(tx: Db, statement: BatchableCall, parameters: unknown[]): Promise<Answer> {
+  const rows = await callFunction<Rows>(tx, statement, parameters);
   return { rows, contact: rows?.summary_contact ?? undefined };
 }
 
