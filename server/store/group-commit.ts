@@ -10,10 +10,11 @@
  * not by the database; four connections stay free for reads). A write goes to the lane of its key (the contact), so
  * the row locks of one contact are only ever taken in one lane, and two lanes can't deadlock on them.
  *
- * On PostgreSQL a write that is alone when its lane flushes, and says it can be (`alone`: one statement that is a
- * whole transaction by itself, message-writes.ts), runs on a connection outside any transaction: BEGIN and COMMIT
- * are a round trip each there, and at a steady trickle of messages most groups are of one. Such a write throws
- * NeedsTransaction, having written nothing, when it finds it needs more (the lane then runs it in a transaction).
+ * On PostgreSQL the function calls of a group's writes go as one statement (statement-batch.ts). When every write of
+ * a group says it may (`alone`: its call is a whole transaction by itself, message-writes.ts), they run on a
+ * connection outside any transaction, and that statement commits them: BEGIN and COMMIT would be a round trip each.
+ * Such a write throws NeedsTransaction, having written nothing, when it finds it needs more (the lane then runs it
+ * in a transaction).
  */
 import { type Kysely, sql } from 'kysely';
 import type { Db } from './base.js';
@@ -85,9 +86,12 @@ class Lane {
     }
   }
 
-  async #commit(group: Pending[]): Promise<void> {
-    const [only] = group;
-    if (group.length === 1 && only?.alone && this.postgres && (await this.#runAlone(only))) return;
+  async #commit(writes: Pending[]): Promise<void> {
+    let group = writes;
+    if (this.postgres && group.every((pending) => pending.alone)) {
+      group = await this.#runAlone(group);
+      if (group.length === 0) return;
+    }
     // Optimistic first: one transaction and no savepoints (each costs a round trip on PostgreSQL). Writes rarely fail
     // (a resend is found under the contact's lock, not by a constraint), and when one does, the whole group rolls back
     // and runs again with a savepoint per write, so that only the failing write is refused. A write may therefore run
@@ -97,15 +101,30 @@ class Lane {
     this.#settle(group, await this.#attempt(group, true), true);
   }
 
-  /** A write alone, its statement its own transaction; false when it needs a transaction after all. */
-  async #runAlone(pending: Pending): Promise<boolean> {
-    try {
-      pending.resolve(await this.db.connection().execute((connection) => pending.work(connection)));
-    } catch (error) {
-      if (error instanceof NeedsTransaction) return false;
-      pending.reject(error);
-    }
-    return true;
+  /**
+   * The writes outside any transaction, their calls together (each statement commits by itself); returns those that
+   * need a transaction after all, having written nothing: a write that said so, every write of a statement that failed
+   * (the transaction's savepoints then find which), and the later writes of their contacts (kept in order).
+   */
+  async #runAlone(group: Pending[]): Promise<Pending[]> {
+    const needing: Pending[] = [];
+    const deferred = new Set<string>();
+    await this.db.connection().execute(async (connection) => {
+      for (const writes of distinctKeys(group)) {
+        const run = writes.filter((pending) => !deferred.has(pending.key));
+        for (const pending of writes) if (deferred.has(pending.key)) needing.push(pending);
+        const { settled, unwritten } = await runTogether(connection, run);
+        run.forEach((pending, i) => {
+          const outcome = settled[i];
+          if (outcome?.status === 'fulfilled') pending.resolve(outcome.value);
+          else if (outcome?.reason instanceof NeedsTransaction || unwritten(outcome?.reason)) {
+            needing.push(pending);
+            deferred.add(pending.key);
+          } else pending.reject(outcome?.reason);
+        });
+      }
+    });
+    return needing;
   }
 
   /** Runs the group in one transaction; with `savepoints`, a failing write is rolled back alone. */
@@ -116,7 +135,7 @@ class Lane {
       await this.db.transaction().execute(async (tx) => {
         if (!savepoints && this.postgres) {
           for (const run of distinctKeys(group)) {
-            const settled = await runTogether(tx, run);
+            const { settled } = await runTogether(tx, run);
             const failed = settled.find((outcome) => outcome.status === 'rejected');
             if (failed) {
               byWrite = true;
@@ -214,20 +233,23 @@ function* distinctKeys(group: Pending[]): Generator<Pending[]> {
   if (run.length > 0) yield run;
 }
 
-/** Starts the run's writes in `tx`, their calls held and sent together; settles once every write has. */
-function runTogether(tx: Db, run: Pending[]): Promise<PromiseSettledResult<unknown>[]> {
-  const batch = new StatementBatch(tx);
+/**
+ * Starts the run's writes in `db`, their calls held and sent together; settles once every write has. `unwritten`
+ * tells an error of a statement that failed: nothing of it was written.
+ */
+async function runTogether(db: Db, run: Pending[]): Promise<{ settled: PromiseSettledResult<unknown>[]; unwritten(error: unknown): boolean }> {
+  const batch = new StatementBatch(db);
   const started = run.map((pending) => {
     // Each runs up to its first call now, while the batch holds (a write that throws at once fails alone).
     try {
-      return pending.work(tx);
+      return pending.work(db);
     } catch (error) {
       return Promise.reject(error);
     }
   });
   void batch.release();
   // Every write settles before the transaction ends, even after one failed: none may still use it then.
-  return Promise.allSettled(started);
+  return { settled: await Promise.allSettled(started), unwritten: (error) => batch.failedWith(error) };
 }
 
 /** FNV-1a: a cheap, stable spread of keys over the lanes. */

@@ -57,6 +57,8 @@ export async function callFunction<Result>(tx: Db, call: BatchableCall, paramete
  */
 export class StatementBatch {
   #held: Held[] = [];
+  /** The errors of the statements that failed (each rejected every call in it). */
+  readonly #failures = new WeakSet<object>();
 
   constructor(private readonly tx: Db) {
     holding.set(tx, this);
@@ -81,9 +83,15 @@ export class StatementBatch {
         const results = await this.#run(call, calls);
         calls.forEach((held, i) => held.resolve(results[i] ?? null));
       } catch (error) {
+        if (typeof error === 'object' && error !== null) this.#failures.add(error);
         for (const held of calls) held.reject(error);
       }
     }
+  }
+
+  /** Whether `error` is a held call's statement's: that statement wrote nothing. */
+  failedWith(error: unknown): boolean {
+    return typeof error === 'object' && error !== null && this.#failures.has(error);
   }
 
   async #run(call: BatchableCall, calls: Held[]): Promise<unknown[]> {

@@ -1,8 +1,8 @@
 /**
  * Group commit (server/store/group-commit.ts) on the real database: writes that arrive together share one
  * transaction, each resolves only once it is committed (a second connection already sees it), and a failing write
- * rolls back alone. On PostgreSQL a write alone in its group that may be runs outside a transaction (its one statement
- * is its own), and one that finds it needs a transaction after all runs again in one.
+ * rolls back alone. On PostgreSQL writes that may be alone run outside a transaction (each statement is its own), and
+ * one that finds it needs a transaction after all runs again in one, before the later writes of its contact.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -78,7 +78,7 @@ test('a failing write rolls back alone; the others of its group commit', async (
   );
 });
 
-test('a write alone in its group may be its own transaction (PostgreSQL); one that needs a transaction runs again in one', async (t) => {
+test('writes that may be alone are their own transactions (PostgreSQL); one that needs a transaction runs again in one', async (t) => {
   const [store, observer] = await twoStores(t);
   const postgres = store.dialect === 'postgres';
   const stored = async (key: string) => (await observer.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
@@ -117,20 +117,28 @@ test('a write alone in its group may be its own transaction (PostgreSQL); one th
   );
   assert.equal(await stored('alone'), 'written');
 
-  // Two arriving together are not alone: they share a transaction.
-  const together = new Set<Db>();
+  // Several arriving together that all may be alone: outside a transaction too (PostgreSQL), their calls together.
+  // One that needs a transaction runs again in one, and so do the later writes of its contact: they keep their order.
+  const ran = new Map<string, boolean[]>();
+  const order: string[] = [];
   await Promise.all(
-    ['first', 'second'].map((key) =>
+    ['first', 'needs', 'after'].map((key) =>
       store.grouped(
-        'contact-1',
+        'contact-2',
         async (db) => {
-          assert.ok(db.isTransaction, 'a write of a group of two ran outside a transaction');
-          together.add(db);
+          ran.set(key, [...(ran.get(key) ?? []), db.isTransaction]);
+          if (key === 'needs' && !db.isTransaction) throw new NeedsTransaction();
           await setting(db, key, 'written');
+          order.push(key);
         },
         true,
       ),
     ),
   );
-  assert.equal(together.size, 1);
+  assert.deepEqual(
+    Object.fromEntries(ran),
+    postgres ? { first: [false], needs: [false, true], after: [true] } : { first: [true], needs: [true], after: [true] },
+  );
+  assert.deepEqual(order, ['first', 'needs', 'after']);
+  for (const key of order) assert.equal(await stored(key), 'written');
 });

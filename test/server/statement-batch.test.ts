@@ -1,8 +1,8 @@
 /**
  * The message writes of a group commit send their function calls as one statement on PostgreSQL
- * (server/store/statement-batch.ts): each write is answered as if it had run alone, a write that fails is refused
- * alone, and one person's writes arriving together still run one after another (the second finds the conversation
- * the first opened).
+ * (server/store/statement-batch.ts), in a transaction or, when every write may be alone, outside any: each write is
+ * answered as if it had run alone, a write that fails is refused alone, and one person's writes arriving together
+ * still run one after another (the second finds the conversation the first opened).
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterVisitorMessage } from '../../server/rules/ticket-status.js';
 import type { Db } from '../../server/store/base.js';
@@ -90,6 +90,55 @@ test('a group’s visitor messages go as one statement, each answered as if writ
       (await store.messages.after(p.conversation.id, 0)).map((m) => m.text),
       [`message ${i}`],
     );
+  }
+});
+
+test('writes that may be alone go as one statement outside a transaction, which commits them', postgresOnly, async (t) => {
+  const { store, statements, groups } = await loggedStore(t);
+  const people = await Promise.all(Array.from({ length: 8 }, () => person(store)));
+  statements.length = 0;
+
+  const written = await Promise.all(
+    people.map((p, i) => groups.run(p.contact.id, (tx) => store.messageWrites.visitorMessage(tx, visitorInput(p.visitor.id, `message ${i}`)), true)),
+  );
+
+  assert.deepEqual(
+    statements.map((s) => (s.includes('switchboard_visitor_message(') ? 'call' : s)),
+    ['call'],
+    'one statement, without BEGIN or COMMIT',
+  );
+  for (const [i, write] of written.entries()) {
+    const p = people[i];
+    assert.ok(p && 'after' in write, `write ${i} was stored`);
+    assert.deepEqual(
+      (await store.messages.after(p.conversation.id, 0)).map((m) => m.text),
+      [`message ${i}`],
+    );
+  }
+});
+
+test('a statement failing outside a transaction refuses only the write that failed it', postgresOnly, async (t) => {
+  const { store, groups } = await loggedStore(t);
+  // A failure in the database, as a full disk or a broken constraint would give, for one message of the statement.
+  await sql`create function refuse_boom() returns trigger language plpgsql as $$
+    begin if new.text = 'boom' then raise exception 'refused: boom'; end if; return new; end $$`.execute(store.db);
+  await sql`create trigger refuse_boom before insert on messages for each row execute function refuse_boom()`.execute(store.db);
+  const people = await Promise.all(Array.from({ length: 4 }, () => person(store)));
+  const texts = ['one', 'boom', 'three', 'four'];
+
+  const outcomes = await Promise.allSettled(
+    people.map((p, i) => groups.run(p.contact.id, (tx) => store.messageWrites.visitorMessage(tx, visitorInput(p.visitor.id, texts[i] ?? '')), true)),
+  );
+
+  assert.deepEqual(
+    outcomes.map((o) => o.status),
+    ['fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+  );
+  const [, refused] = outcomes;
+  assert.match(String(refused?.status === 'rejected' && refused.reason), /refused: boom/, 'refused with its own error');
+  for (const [i, p] of people.entries()) {
+    const stored = (await store.messages.after(p.conversation.id, 0)).map((m) => m.text);
+    assert.deepEqual(stored, i === 1 ? [] : [texts[i]], `person ${i}’s messages`);
   }
 });
 
