@@ -6,8 +6,9 @@
  *
  * Writes queue in a lane; a lane flushes what it holds at the end of the current event-loop turn (setImmediate), and
  * while a flush runs, new arrivals wait and go together in the next one. SQLite has one connection, so one lane.
- * PostgreSQL gets six lanes of its pool of 10 (each statement is a round trip there, so a lane is bound by latency,
- * not by the database; four connections stay free for reads). A write goes to the lane of its key (the contact), so
+ * PostgreSQL gets four lanes of its pool of 10 (a lane has one statement in the database at a time; with a group's
+ * calls in one statement, fewer and fuller lanes did more per CPU second than six: decisions.md, session 17; six
+ * connections stay free for reads). A write goes to the lane of its key (the contact), so
  * the row locks of one contact are only ever taken in one lane, and two lanes can't deadlock on them.
  *
  * On PostgreSQL the function calls of a group's writes go as one statement (statement-batch.ts). When every write of
@@ -198,7 +199,7 @@ class Lane {
 export class GroupCommit {
   readonly #lanes: Lane[];
 
-  constructor(db: Kysely<Database>, dialect: Dialect, lanes = dialect === 'postgres' ? 6 : 1) {
+  constructor(db: Kysely<Database>, dialect: Dialect, lanes = dialect === 'postgres' ? 4 : 1) {
     this.#lanes = Array.from({ length: lanes }, () => new Lane(db, dialect === 'postgres'));
   }
 
