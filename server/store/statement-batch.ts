@@ -81,7 +81,7 @@ export class StatementBatch {
     for (const [call, calls] of byCall) {
       try {
         const results = await this.#run(call, calls);
-        calls.forEach((held, i) => held.resolve(results[i] ?? null));
+        for (const [i, held] of calls.entries()) held.resolve(results[i] ?? null);
       } catch (error) {
         if (typeof error === 'object' && error !== null) this.#failures.add(error);
         for (const held of calls) held.reject(error);
