@@ -110,21 +110,30 @@ class Lane {
   async #runAlone(group: Pending[]): Promise<Pending[]> {
     const needing: Pending[] = [];
     const deferred = new Set<string>();
-    await this.db.connection().execute(async (connection) => {
-      for (const writes of distinctKeys(group)) {
-        const run = writes.filter((pending) => !deferred.has(pending.key));
-        for (const pending of writes) if (deferred.has(pending.key)) needing.push(pending);
-        const { settled, unwritten } = await runTogether(connection, run);
-        run.forEach((pending, i) => {
-          const outcome = settled[i];
-          if (outcome?.status === 'fulfilled') pending.resolve(outcome.value);
-          else if (outcome?.reason instanceof NeedsTransaction || unwritten(outcome?.reason)) {
-            needing.push(pending);
-            deferred.add(pending.key);
-          } else pending.reject(outcome?.reason);
-        });
-      }
-    });
+    const runs = [...distinctKeys(group)];
+    let done = 0;
+    try {
+      await this.db.connection().execute(async (connection) => {
+        for (const writes of runs) {
+          const run = writes.filter((pending) => !deferred.has(pending.key));
+          for (const pending of writes) if (deferred.has(pending.key)) needing.push(pending);
+          const { settled, unwritten } = await runTogether(connection, run);
+          run.forEach((pending, i) => {
+            const outcome = settled[i];
+            if (outcome?.status === 'fulfilled') pending.resolve(outcome.value);
+            else if (outcome?.reason instanceof NeedsTransaction || unwritten(outcome?.reason)) {
+              needing.push(pending);
+              deferred.add(pending.key);
+            } else pending.reject(outcome?.reason);
+          });
+          done++;
+        }
+      });
+    } catch {
+      // No connection (or it broke between runs): the runs not started have written nothing. The transaction path
+      // tries them, and refuses them with its own error if the database is still out of reach.
+      needing.push(...runs.slice(done).flat());
+    }
     return needing;
   }
 

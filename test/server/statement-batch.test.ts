@@ -192,3 +192,29 @@ test('one person’s messages arriving together open one conversation between th
     ['one', 'two', 'three'],
   );
 });
+
+test('writes that may be alone are refused, not left waiting, when the database cannot be reached', { ...postgresOnly, timeout: 30_000 }, async (t) => {
+  const url = new URL(testPostgresUrl() ?? '');
+  url.pathname = '/switchboard_no_such_database';
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 1 }) }) });
+  t.after(() => db.destroy());
+  const groups = new GroupCommit(db, 'postgres', 1);
+
+  const outcomes = await Promise.allSettled(
+    [1, 2].map((i) =>
+      groups.run(
+        `contact-${i}`,
+        async (tx) => {
+          await sql`select 1`.execute(tx);
+          return i;
+        },
+        true,
+      ),
+    ),
+  );
+
+  assert.deepEqual(
+    outcomes.map((o) => o.status),
+    ['rejected', 'rejected'],
+  );
+});
