@@ -48,10 +48,16 @@ async function loggedStore(t: { after(fn: () => Promise<void>): void }) {
   return { store, statements, groups: new GroupCommit(db, 'postgres', 1) };
 }
 
-/** A person with a session and an open conversation. */
-async function person(store: Store) {
+/** A person with a session. */
+async function session(store: Store) {
   const contact = await store.contacts.create({ siteId: 'demo', userData: {}, signed: { userId: null, email: null, name: null }, now: NOW });
   const visitor = await store.visitors.create({ siteId: 'demo', contactId: contact.id, userData: {}, verified: false, language: 'en', now: NOW });
+  return { contact, visitor };
+}
+
+/** A person with a session and an open conversation. */
+async function person(store: Store) {
+  const { contact, visitor } = await session(store);
   const conversation = await store.conversations.create(store.db, { visitor, contactId: contact.id, now: NOW, assignees: [], visibleTo: [] });
   return { contact, visitor, conversation };
 }
@@ -167,8 +173,7 @@ test('a write failing after its call is refused alone; the others of its stateme
 test('one person’s messages arriving together open one conversation between them', async (t) => {
   const h = await startHub(t);
   const { store } = h.hub;
-  const contact = await store.contacts.create({ siteId: 'demo', userData: {}, signed: { userId: null, email: null, name: null }, now: NOW });
-  const visitor = await store.visitors.create({ siteId: 'demo', contactId: contact.id, userData: {}, verified: false, language: 'en', now: NOW });
+  const { contact, visitor } = await session(store);
   // The message path's steps (services/messaging.ts): a person with no open conversation opens one, then writes.
   const send = (text: string) =>
     store.grouped(contact.id, async (tx: Db) => {
