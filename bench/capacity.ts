@@ -6,12 +6,18 @@
  * The baseline, measured at each step in the same run: the bare Socket.IO relay (bench/echo-server.ts), the same
  * library with nothing of ours, holding as many idle connections. It shows how much of a connection's memory is the
  * hub's own.
+ *
+ * Memory is read twice at each step, a second after the last connection and after a full garbage collection asked
+ * through the process's inspector (bench/inspector.ts), the base alike. The goal's figure is the second: what idle
+ * connections hold. The first also counts the garbage of their handshakes, which V8 collects by itself once the
+ * process has been idle for about half a minute (decisions.md, session 18).
  */
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { type Socket, io } from 'socket.io-client';
 import { spawnHub } from '../test/helpers/spawn-hub.mjs';
 import { BENCH_ENV, health, inBatches, log, quick } from './common.js';
+import { INSPECT, type Inspector, openInspector } from './inspector.js';
 import { startRelay } from './latency.js';
 
 /** The most open files a process may have (the hub needs one per connection, plus its own). */
@@ -19,15 +25,28 @@ const hardLimit = execSync('sh -c "ulimit -Hn"').toString().trim();
 export const FD_LIMIT = hardLimit === 'unlimited' ? Number.POSITIVE_INFINITY : Number(hardLimit) || 1024;
 const HEADROOM = 1000;
 const WARM_UP = 200;
-const CAPACITY_STEPS = (quick ? [1000, 2000] : [1000, 5000, 10000, 20000, 50000]).filter((n) => n <= FD_LIMIT - HEADROOM);
+const CEILING = FD_LIMIT - HEADROOM;
+const WANTED = quick ? [1000, 2000] : [1000, 5000, 10000, 20000, 50000];
+/** The wanted steps this machine allows and, when the limit stops short of the last, the most it allows. */
+const CAPACITY_STEPS = [...WANTED.filter((n) => n <= CEILING), ...(WANTED.some((n) => n > CEILING) ? [Math.floor(CEILING / 1000) * 1000] : [])];
 
 export interface CapacityRow {
   connections: number;
   rssMb: number;
+  /** RSS growth per connection after a full collection (the goal's figure). */
   kbPerConnection: number;
+  /** The same a second after the last connection, before the collection: with the handshakes' garbage. */
+  kbPerConnectionUncollected: number;
   eventLoopP99Ms: number;
-  /** The bare Socket.IO relay holding as many idle connections: its RSS growth per connection. */
+  /** The bare Socket.IO relay holding as many idle connections: its RSS growth per connection, after a collection. */
   bareSocketIoKbPerConnection: number;
+  bareSocketIoKbPerConnectionUncollected: number;
+}
+
+/** RSS per connection, with and without the handshakes' garbage. */
+interface Memory {
+  collected: number;
+  uncollected: number;
 }
 
 /** A process's resident memory, from /proc (the relay has no health route). */
@@ -67,43 +86,66 @@ function connected(socket: Socket, event: string): Promise<Socket> {
   });
 }
 
-async function bareSocketIo(): Promise<number[]> {
-  const relay = await startRelay(false);
+/**
+ * Reads a process's RSS a quiet second after the last connection and again after a full collection; `base` holds the
+ * same two readings from before the connections were opened.
+ */
+async function readMemory(rss: () => Promise<number>, inspector: Inspector): Promise<Memory> {
+  await quietSecond();
+  const uncollected = await rss();
+  await inspector.collectGarbage();
+  return { collected: await rss(), uncollected };
+}
+
+const perConnection = (now: number, base: number, connections: number) => Number(((now - base) / connections / 1024).toFixed(1));
+
+async function bareSocketIo(): Promise<Memory[]> {
+  const relay = await startRelay(false, true);
+  const inspector = await openInspector(relay.inspectorUrl ?? '');
+  const rss = async () => rssBytes(relay.pid);
   try {
-    let base = 0;
+    let base: Memory = { collected: 0, uncollected: 0 };
     return await stepUp(
       () => connected(io(relay.url, { auth: { role: 'visitor' }, transports: ['websocket'], forceNew: true, reconnection: false }), 'connect'),
       async () => {
-        base = rssBytes(relay.pid);
+        base = await readMemory(rss, inspector);
       },
       async (connections) => {
-        await quietSecond();
-        return Number(((rssBytes(relay.pid) - base) / connections / 1024).toFixed(1));
+        const now = await readMemory(rss, inspector);
+        return {
+          collected: perConnection(now.collected, base.collected, connections),
+          uncollected: perConnection(now.uncollected, base.uncollected, connections),
+        };
       },
     );
   } finally {
+    inspector.close();
     relay.stop();
   }
 }
 
 export async function capacity(): Promise<CapacityRow[]> {
-  const hub = await spawnHub({ env: BENCH_ENV });
-  let base = 0;
-  let rows: Omit<CapacityRow, 'bareSocketIoKbPerConnection'>[];
+  const hub = await spawnHub({ env: { ...BENCH_ENV, NODE_OPTIONS: INSPECT } });
+  const inspector = await openInspector(hub.inspectorUrl ?? '');
+  const rss = async () => (await health(hub.url)).rssBytes;
+  let base: Memory = { collected: 0, uncollected: 0 };
+  let rows: Omit<CapacityRow, 'bareSocketIoKbPerConnection' | 'bareSocketIoKbPerConnectionUncollected'>[];
   try {
     rows = await stepUp(
       () => connected(io(`${hub.url}/visitor`, { auth: { site: 'demo' }, transports: ['websocket'], forceNew: true, reconnection: false }), 'session'),
       async () => {
-        base = (await health(hub.url)).rssBytes;
+        base = await readMemory(rss, inspector);
       },
       async (connections) => {
-        await health(hub.url); // reset the delay histogram, then measure a quiet second
+        const now = await readMemory(rss, inspector);
+        await health(hub.url); // reset the delay histogram after the collection, then measure a quiet second
         await quietSecond();
         const h = await health(hub.url);
         const row = {
           connections,
-          rssMb: Math.round(h.rssBytes / 1e6),
-          kbPerConnection: Number(((h.rssBytes - base) / connections / 1024).toFixed(1)),
+          rssMb: Math.round(now.collected / 1e6),
+          kbPerConnection: perConnection(now.collected, base.collected, connections),
+          kbPerConnectionUncollected: perConnection(now.uncollected, base.uncollected, connections),
           eventLoopP99Ms: Number(h.eventLoopDelayMs.p99.toFixed(1)),
         };
         log(`  capacity ${connections}: ${JSON.stringify(row)}`);
@@ -111,10 +153,15 @@ export async function capacity(): Promise<CapacityRow[]> {
       },
     );
   } finally {
+    inspector.close();
     await hub.stop('SIGKILL');
     hub.cleanup();
   }
   const bare = await bareSocketIo();
-  log(`  bare Socket.IO kB per connection: ${bare.join(', ')}`);
-  return rows.map((row, i) => ({ ...row, bareSocketIoKbPerConnection: bare[i] ?? Number.NaN }));
+  log(`  bare Socket.IO kB per connection (collected / not): ${bare.map((m) => `${m.collected} / ${m.uncollected}`).join(', ')}`);
+  return rows.map((row, i) => ({
+    ...row,
+    bareSocketIoKbPerConnection: bare[i]?.collected ?? Number.NaN,
+    bareSocketIoKbPerConnectionUncollected: bare[i]?.uncollected ?? Number.NaN,
+  }));
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type Socket, io } from 'socket.io-client';
 import { type Stats, inBatches, percentiles, quick, root } from './common.js';
+import { INSPECT, inspectorUrl } from './inspector.js';
 
 export const VISITORS = quick ? 300 : 1000;
 export const MESSAGES = quick ? 3 : 5;
@@ -125,20 +126,35 @@ export function relayTarget(url: string): Target {
   };
 }
 
-/** A baseline relay in its own process (bench/echo-server.ts); `durable` stores each message in SQLite first. */
-export async function startRelay(durable: boolean): Promise<{ url: string; pid: number; stop(): void }> {
+/**
+ * A baseline relay in its own process (bench/echo-server.ts); `durable` stores each message in SQLite first. With
+ * `inspect`, the process's inspector listens too (bench/inspector.ts) and `inspectorUrl` says where.
+ */
+export async function startRelay(durable: boolean, inspect = false): Promise<{ url: string; pid: number; inspectorUrl?: string; stop(): void }> {
   const dir = durable ? mkdtempSync(join(tmpdir(), 'switchboard-relay-')) : null;
-  const args = ['--import', 'tsx', 'bench/echo-server.ts', ...(dir ? ['--durable', join(dir, 'relay.db')] : [])];
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = [...(inspect ? [INSPECT] : []), '--import', 'tsx', 'bench/echo-server.ts', ...(dir ? ['--durable', join(dir, 'relay.db')] : [])];
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', inspect ? 'pipe' : 'inherit'] });
+  const { stdout } = child;
+  if (!stdout) throw new Error('the relay has no stdout');
+  let stderr = '';
+  const listening = new Promise<string>((resolve) =>
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += String(d);
+      const found = inspectorUrl(stderr);
+      if (found) resolve(found);
+    }),
+  );
   const url = await new Promise<string>((resolve) =>
-    child.stdout.on('data', (d: Buffer) => {
+    stdout.on('data', (d: Buffer) => {
       const m = /listening on (\S+)/.exec(String(d));
       if (m?.[1]) resolve(m[1]);
     }),
   );
+  const inspector = inspect ? await listening : undefined;
   return {
     url,
     pid: child.pid ?? 0,
+    ...(inspector ? { inspectorUrl: inspector } : {}),
     stop() {
       child.kill('SIGKILL');
       if (dir) rmSync(dir, { recursive: true, force: true });

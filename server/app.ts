@@ -39,6 +39,7 @@ import { registerAgentNamespace } from './sockets/agent.js';
 import { type InboundSmtp, startInboundSmtp } from './sockets/inbound-smtp.js';
 import { RateLimiter } from './sockets/rate-limit.js';
 import { registerVisitorNamespace } from './sockets/visitor.js';
+import { noteUpgradeResponses } from './sockets/upgrade-requests.js';
 import { openDatabase } from './store/db.js';
 import { Store } from './store/store.js';
 
@@ -87,6 +88,7 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
   app.setSerializerCompiler(cachedSerializerCompiler());
 
   const io = new Server(app.server, { cors: { origin: true }, maxHttpBufferSize: 64 * 1024, pingInterval: 20_000, pingTimeout: 20_000 });
+  noteUpgradeResponses(io);
   const redisClients = config.redisUrl ? await useRedisAdapter(io, config.redisUrl, config.redisPrefix) : [];
   const services = createServices(store, io, visitorTokens(secret), clock, config, secret);
   services.attachments.useLog({ warn: (obj, msg) => app?.log.warn(obj, msg) });

@@ -56,6 +56,18 @@ export class VisitorSessions {
   }
 
   readonly #contacts: ContactIdentity;
+  /**
+   * The last row read of each site. Every connection reads its site's row (so a change of allowed origins counts
+   * at once) but keeps this shared object while the row is unchanged: an idle connection holds no copy (#16).
+   */
+  readonly #sites = new Map<string, SitesTable>();
+
+  #shared(site: SitesTable): SitesTable {
+    const known = this.#sites.get(site.id);
+    if (known && (Object.keys(site) as (keyof SitesTable)[]).every((column) => known[column] === site[column])) return known;
+    this.#sites.set(site.id, site);
+    return site;
+  }
 
   #now(): string {
     return this.clock.now().toISOString();
@@ -63,8 +75,9 @@ export class VisitorSessions {
 
   /** Checks site, origin and token; returns the identity. Refusals are HubErrors whose code the widget switches on. */
   async connect(request: ConnectRequest): Promise<VisitorIdentity> {
-    const site = await this.store.settings.getSite(request.site);
-    if (!site) throw new HubError('unknown_site', 'Unknown site');
+    const row = await this.store.settings.getSite(request.site);
+    if (!row) throw new HubError('unknown_site', 'Unknown site');
+    const site = this.#shared(row);
     if (!allowedOrigin(site, request.origin)) throw forbidden('This site does not allow this origin');
     let visitorId: string = randomUUID();
     if (request.token) {

@@ -9,6 +9,8 @@ export interface SpawnedHub {
   child: ChildProcess;
   stop(signal?: NodeJS.Signals): Promise<void>;
   cleanup(): void;
+  /** Where the hub's inspector listens, when NODE_OPTIONS in `env` asked for `--inspect`. */
+  inspectorUrl?: string;
 }
 
 export declare function spawnHub(options?: { env?: Record<string, string>; dir?: string; port?: number }): Promise<SpawnedHub>;

@@ -15,7 +15,7 @@ export const TEST_SITE_SECRET = 'browser-test-site-secret';
 
 /**
  * @param {{ env?: Record<string, string>, dir?: string, port?: number }} [options]
- * @returns {Promise<{ url: string, dir: string, child: import('node:child_process').ChildProcess, stop: (signal?: NodeJS.Signals) => Promise<void>, cleanup: () => void }>}
+ * @returns {Promise<{ url: string, dir: string, child: import('node:child_process').ChildProcess, stop: (signal?: NodeJS.Signals) => Promise<void>, cleanup: () => void, inspectorUrl?: string }>}
  */
 export async function spawnHub(options = {}) {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'switchboard-'));
@@ -41,16 +41,17 @@ export async function spawnHub(options = {}) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  // Started with `--inspect` (NODE_OPTIONS in env), the hub also prints where its inspector listens (on stderr, so
+  // possibly after the URL): the capacity bench uses it to collect garbage before reading the hub's memory.
+  const inspecting = /--inspect/.test(options.env?.NODE_OPTIONS ?? '');
   const url = await new Promise((resolve, reject) => {
     const onData = (chunk) => {
       output += chunk;
       const match = /Hub listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1]);
+      if (match && (!inspecting || /Debugger listening on/.test(output))) resolve(match[1]);
     };
     child.stdout.on('data', onData);
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
+    child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`hub exited with ${code} before listening:\n${output}`)));
   });
   child.stderr.on('data', (chunk) => process.stderr.write(chunk));
@@ -61,5 +62,6 @@ export async function spawnHub(options = {}) {
       child.kill(signal);
     });
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
-  return { url, dir, child, stop, cleanup };
+  const inspectorUrl = /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1];
+  return { url, dir, child, stop, cleanup, inspectorUrl };
 }
