@@ -7,8 +7,7 @@ import WebSocket from 'ws';
 
 export const INSPECT = '--inspect=127.0.0.1:0';
 
-/** Where the process's inspector listens, from what it printed on stderr. */
-export const inspectorUrl = (output: string): string | undefined => /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1];
+export { inspectorUrl } from '../test/helpers/spawn-hub.mjs';
 
 export interface Inspector {
   /** Runs V8's full collection (the one the heap snapshot runs: every unreachable object, pages given back). */

@@ -137,20 +137,22 @@ export async function startRelay(durable: boolean, inspect = false): Promise<{ u
   const { stdout } = child;
   if (!stdout) throw new Error('the relay has no stdout');
   let stderr = '';
-  const listening = new Promise<string>((resolve) =>
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += String(d);
-      const found = inspectorUrl(stderr);
-      if (found) resolve(found);
-    }),
-  );
+  const listening = inspect
+    ? new Promise<string | undefined>((resolve) =>
+        child.stderr?.on('data', (d: Buffer) => {
+          stderr += String(d);
+          const found = inspectorUrl(stderr);
+          if (found) resolve(found);
+        }),
+      )
+    : undefined;
   const url = await new Promise<string>((resolve) =>
     stdout.on('data', (d: Buffer) => {
       const m = /listening on (\S+)/.exec(String(d));
       if (m?.[1]) resolve(m[1]);
     }),
   );
-  const inspector = inspect ? await listening : undefined;
+  const inspector = await listening;
   return {
     url,
     pid: child.pid ?? 0,

@@ -10,7 +10,7 @@ const SAMPLE_EVERY_MS = 10;
  * How late a sample came, in ms. Node's histogram records the time between samples, the interval included: an idle
  * hub read 10 ms at every percentile (session 18).
  */
-const lateBy = (betweenSamplesNs: number): number => (betweenSamplesNs === 0 ? 0 : Math.max(0, betweenSamplesNs / 1e6 - SAMPLE_EVERY_MS));
+const lateBy = (betweenSamplesNs: number): number => Math.max(0, betweenSamplesNs / 1e6 - SAMPLE_EVERY_MS);
 
 export const health: FastifyPluginAsync<{ store: string }> = async (app, { store }) => {
   const started = Date.now();

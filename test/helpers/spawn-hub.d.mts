@@ -13,4 +13,7 @@ export interface SpawnedHub {
   inspectorUrl?: string;
 }
 
+/** Where a process started with `--inspect` listens, from what it printed on stderr. */
+export declare function inspectorUrl(output: string): string | undefined;
+
 export declare function spawnHub(options?: { env?: Record<string, string>; dir?: string; port?: number }): Promise<SpawnedHub>;

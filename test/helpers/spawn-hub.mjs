@@ -14,6 +14,13 @@ export const TEST_ADMIN = { email: 'admin@test.local', password: 'admin-password
 export const TEST_SITE_SECRET = 'browser-test-site-secret';
 
 /**
+ * Where a process started with `--inspect` listens, from what it printed on stderr.
+ * @param {string} output
+ * @returns {string | undefined}
+ */
+export const inspectorUrl = (output) => /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1];
+
+/**
  * @param {{ env?: Record<string, string>, dir?: string, port?: number }} [options]
  * @returns {Promise<{ url: string, dir: string, child: import('node:child_process').ChildProcess, stop: (signal?: NodeJS.Signals) => Promise<void>, cleanup: () => void, inspectorUrl?: string }>}
  */
@@ -48,7 +55,7 @@ export async function spawnHub(options = {}) {
     const onData = (chunk) => {
       output += chunk;
       const match = /Hub listening on (http:\/\/\S+)/.exec(output);
-      if (match && (!inspecting || /Debugger listening on/.test(output))) resolve(match[1]);
+      if (match && (!inspecting || inspectorUrl(output))) resolve(match[1]);
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
@@ -62,6 +69,5 @@ export async function spawnHub(options = {}) {
       child.kill(signal);
     });
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
-  const inspectorUrl = /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1];
-  return { url, dir, child, stop, cleanup, inspectorUrl };
+  return { url, dir, child, stop, cleanup, inspectorUrl: inspectorUrl(output) };
 }
