@@ -16,6 +16,13 @@ export interface ConversationChange {
   previous: InboxFields | null;
 }
 
+/** The answer to an agent's `message:send` (see AgentClientToServer). */
+export interface AgentSent {
+  message: Message;
+  conversation: ConversationSummary;
+  change?: ConversationChange;
+}
+
 export const VISITOR_NAMESPACE = '/visitor';
 export const AGENT_NAMESPACE = '/agent';
 
@@ -111,8 +118,11 @@ export interface AgentClientToServer {
   /**
    * Send a message to the visitor. If nobody holds the conversation the sender takes it over
    * (first claim wins); if another agent holds it the answer is `already_claimed`.
+   * The sending socket gets its message and the conversation's update in this answer, not as `message:new` and
+   * `conversation:updated` (every other socket gets those): `change` is what `conversation:updated` would carry,
+   * absent when the send was a resend that changed nothing.
    */
-  'message:send': (payload: AgentSendPayload, ack: AckCallback<{ message: Message; conversation: ConversationSummary }>) => void;
+  'message:send': (payload: AgentSendPayload, ack: AckCallback<AgentSent>) => void;
   /** The agent has read the conversation: resets its unread count. */
   'conversation:read': (payload: { conversationId: string }, ack: AckCallback<{ ok: true }>) => void;
   typing: (payload: { conversationId: string; typing: boolean }) => void;
@@ -129,12 +139,13 @@ export interface AgentServerToClient {
   /**
    * A conversation this agent may see was created or changed. `change.previous` is its inbox state
    * before the change (null when it is new), so the panel updates its list, tab counts and tiles
-   * from the push alone (protocol/inbox.ts `applyCountChange`), with no REST round trip.
+   * from the push alone (protocol/inbox.ts `applyCountChange`), with no REST round trip. Not to the socket whose
+   * `message:send` made the change: its ack carries the same summary and change.
    */
   'conversation:updated': (conversation: ConversationSummary, change: ConversationChange) => void;
   /** Deleted, or hidden from this agent: `previous` is its last inbox state, for the counts. */
   'conversation:deleted': (payload: { conversationId: string; visitorId: string; previous: InboxFields | null }) => void;
-  /** A new message of a conversation this agent is watching (`conversation:watch`). */
+  /** A new message of a conversation this agent is watching (`conversation:watch`); not to the socket that sent it (its ack has it). */
   'message:new': (message: Message) => void;
   'note:new': (note: Note) => void;
   'visitor:presence': (payload: { visitorId: string; online: boolean }) => void;

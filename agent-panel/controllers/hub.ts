@@ -6,8 +6,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { type Socket, io } from 'socket.io-client';
 import type { Ack } from '../../protocol/errors.js';
-import { AGENT_NAMESPACE, type AgentClientToServer, type AgentServerToClient } from '../../protocol/events.js';
-import type { ConversationSummary, Message } from '../../protocol/types.js';
+import { AGENT_NAMESPACE, type AgentClientToServer, type AgentSent, type AgentServerToClient } from '../../protocol/events.js';
 import { ApiError } from '../api.js';
 
 export type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>;
@@ -160,18 +159,30 @@ export class HubController implements ReactiveController {
 
   /**
    * Sends a reply, with files already uploaded (`attachmentIds`). Takes the conversation over if nobody holds it;
-   * `already_claimed` if someone else does.
+   * `already_claimed` if someone else does. The hub answers this socket with the message and the conversation's
+   * change instead of pushing them to it (protocol/events.ts `AgentSent`): they are applied as those pushes would
+   * be, in the same queue, so a push that came before the answer is not applied after it.
    */
-  send(
-    conversationId: string,
-    text: string,
-    attachmentIds: string[] = [],
-    clientId: string = crypto.randomUUID(),
-  ): Promise<{ message: Message; conversation: ConversationSummary }> {
+  send(conversationId: string, text: string, attachmentIds: string[] = [], clientId: string = crypto.randomUUID()): Promise<AgentSent> {
     const socket = this.socket;
     if (!socket?.connected) return Promise.reject(new ApiError(0, 'network', 'Not connected to the hub'));
     const payload = attachmentIds.length > 0 ? { conversationId, clientId, text, attachmentIds } : { conversationId, clientId, text };
-    return unwrap(socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', payload) as Promise<Ack<{ message: Message; conversation: ConversationSummary }>>);
+    const sent = new Promise<Ack<AgentSent>>((resolve, reject) =>
+      socket.timeout(ACK_TIMEOUT_MS).emit('message:send', payload, (error: Error | null, ack: Ack<AgentSent>) => {
+        if (error) return reject(error);
+        if (ack.data) this.#applySent(ack.data);
+        resolve(ack);
+      }),
+    );
+    return unwrap(sent);
+  }
+
+  /** The answer to this panel's own reply, applied as the pushes the hub sent every other socket. */
+  #applySent({ message, conversation, change }: AgentSent): void {
+    const onMessage = this.handlers['message:new'];
+    if (onMessage) this.#enqueue(onMessage as (...args: unknown[]) => void, [message]);
+    const onUpdated = this.handlers['conversation:updated'];
+    if (onUpdated && change) this.#enqueue(onUpdated as (...args: unknown[]) => void, [conversation, change]);
   }
 
   hostConnected(): void {

@@ -284,7 +284,8 @@ export class InboxController implements ReactiveController {
         return true;
       }
       const summary = await runConversationIntent(api, this.live, intent);
-      // The same summary also arrives live (with `previous`, which moves the counts); this shows it at once.
+      // The same summary also comes as a push with `previous`, which moves the counts (for a reply: from its answer,
+      // hub.ts `send`); this shows it at once.
       if (summary) this.#place(summary);
       return true;
     } catch (error) {

@@ -123,21 +123,30 @@ export class Broadcaster {
 
   /**
    * A message reaches the agents who have its conversation open (the rest follow the list's `conversation:updated`,
-   * which carries its preview) and the contact's widgets (except the tab that sent it, which has it already). Not every
-   * agent who may see it: with a busy site that was every message to every panel, most of them to throw away.
+   * which carries its preview) and the contact's widgets. Not every agent who may see it: with a busy site that was
+   * every message to every panel, most of them to throw away. `sender`: the socket that sent it (a visitor's tab or
+   * an agent's panel, by the message's author), which has it from its ack already.
    */
-  message(audience: Audience, message: Message, exceptSocket?: string): void {
+  message(audience: Audience, message: Message, sender?: string): void {
     const watching = rooms.watch(audience.id);
-    if (this.#heard(this.agents, [watching])) this.agents.to(watching).emit('message:new', message);
+    const agentSender = message.author === 'agent' ? sender : undefined;
+    if (this.#heard(this.agents, [watching], agentSender)) {
+      const toWatchers = this.agents.to(watching);
+      (agentSender ? toWatchers.except(agentSender) : toWatchers).emit('message:new', message);
+    }
+    const visitorSender = message.author === 'visitor' ? sender : undefined;
     const contact = rooms.contact(audience.contactId);
-    if (!this.#heard(this.visitors, [contact], exceptSocket)) return;
+    if (!this.#heard(this.visitors, [contact], visitorSender)) return;
     const toVisitor = this.visitors.to(contact);
-    (exceptSocket ? toVisitor.except(exceptSocket) : toVisitor).emit('message:new', message);
+    (visitorSender ? toVisitor.except(visitorSender) : toVisitor).emit('message:new', message);
   }
 
-  conversationUpdated(audience: Audience, summary: ConversationSummary, previous: InboxFields | null): void {
+  /** `exceptSocket`: the agent socket whose request made the change, answered with the summary in its ack. */
+  conversationUpdated(audience: Audience, summary: ConversationSummary, previous: InboxFields | null, exceptSocket?: string): void {
     const targets = this.#agentRooms(audience);
-    if (this.#heard(this.agents, targets)) this.agents.to(targets).emit('conversation:updated', summary, { previous });
+    if (!this.#heard(this.agents, targets, exceptSocket)) return;
+    const toAgents = this.agents.to(targets);
+    (exceptSocket ? toAgents.except(exceptSocket) : toAgents).emit('conversation:updated', summary, { previous });
   }
 
   visitorConversation(contactId: string, view: VisitorConversation): void {

@@ -3,7 +3,8 @@
  * over), the agent's (taking the conversation over if nobody holds it), notes, read marks and typing.
  */
 import type { AttachmentKind } from '../../protocol/attachments.js';
-import type { ConversationSummary, Message, MessageChannel, Note, VisitorConversation } from '../../protocol/types.js';
+import type { AgentSent } from '../../protocol/events.js';
+import type { Message, MessageChannel, Note, VisitorConversation } from '../../protocol/types.js';
 import { attachmentPreview, WEBHOOK_URL_TTL_S } from '../rules/attachments.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -27,7 +28,7 @@ import type { Broadcaster } from './broadcaster.js';
 import type { ConversationCommands } from './conversation-commands.js';
 import type { Email } from './email.js';
 import type { Publisher } from './publisher.js';
-import type { Views } from './views.js';
+import { inboxFields, type Views } from './views.js';
 import { conversationEvent, messageEvent } from './webhook-payloads.js';
 import type { Webhooks } from './webhooks.js';
 
@@ -231,14 +232,10 @@ export class Messaging {
    * to a conversation this hub has written to before is checked by its write, under the conversation's lock, instead
    * of by a read before it (`checkedAgentMessage`); when a check fails nothing is written, and the reply
    * takes the ordinary path, which says what is wrong or claims the conversation first.
+   * `socketId`: the agent socket that sent it, answered with the message, the summary and the change (protocol/events.ts
+   * `AgentSent`) instead of the pushes every other socket gets.
    */
-  async agentSend(
-    actor: Actor,
-    conversationId: string,
-    clientId: string,
-    text: string,
-    attachmentIds: string[] = [],
-  ): Promise<{ message: Message; conversation: ConversationSummary }> {
+  async agentSend(actor: Actor, conversationId: string, clientId: string, text: string, attachmentIds: string[] = [], socketId?: string): Promise<AgentSent> {
     const fileIds = this.attachments.checkIds(attachmentIds);
     this.checkLength(text, fileIds.length);
     const arrived = performance.now();
@@ -292,7 +289,7 @@ export class Messaging {
       });
     if (!written) {
       this.#replyLanes.delete(conversationId);
-      return this.agentSend(actor, conversationId, clientId, text, attachmentIds);
+      return this.agentSend(actor, conversationId, clientId, text, attachmentIds, socketId);
     }
     const { message, duplicate } = written;
     record ??= await visibleConversation(this.store, actor, conversationId); // a resend written before
@@ -303,11 +300,11 @@ export class Messaging {
     }
     if (!updated) throw notFound('Conversation');
     const stored = performance.now();
-    const summary = await this.publisher.publish(updated, record, { message, contact });
+    const summary = await this.publisher.publish(updated, record, { message, contact, exceptSocket: socketId });
     this.metrics.delivered('agent', (stored - storeStart) / 1000, (performance.now() - arrived) / 1000);
     // Unseen by the visitor after the delay, it is emailed to them (services/email.ts; never throws).
     await this.email?.agentReplied(updated, message);
-    return { message, conversation: summary };
+    return { message, conversation: summary, change: { previous: inboxFields(record) } };
   }
 
   /** The conversation a reply goes to, read and checked: open, visible, and held by the agent (claimed first if free). */

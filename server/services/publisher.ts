@@ -17,7 +17,10 @@ export interface PublishOptions {
   contact?: SummaryContact;
   /** The visitor's view changed (joined, left, closed, reopened). */
   visitorUpdate?: boolean;
-  /** The visitor tab that sent the message already shows it. */
+  /**
+   * The socket that sent the message, which has it from its ack: a visitor's tab, or an agent's panel, which also
+   * gets the summary and the change in its ack (protocol/events.ts `AgentSent`) instead of `conversation:updated`.
+   */
   exceptSocket?: string;
 }
 
@@ -43,7 +46,8 @@ export class Publisher {
     }
     const summary = await this.views.summary(record, options.contact);
     const before = previous === null ? null : 'visitorId' in previous ? inboxFields(previous) : previous;
-    this.broadcaster.conversationUpdated(record, summary, before);
+    const agentSender = options.message?.author === 'agent' ? options.exceptSocket : undefined;
+    this.broadcaster.conversationUpdated(record, summary, before, agentSender);
     if (options.visitorUpdate) this.broadcaster.visitorConversation(record.contactId, await this.views.visitorView(record));
     for (const listener of this.#listeners) listener(record, before);
     return summary;

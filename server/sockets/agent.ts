@@ -103,7 +103,7 @@ export function registerAgentNamespace(services: HubServices, limits: AgentLimit
       handle(log, async (payload) => {
         const { conversationId, clientId, text, attachmentIds } = parse(AgentSendSchema, payload);
         limited(limits.messages, 'messages');
-        return messaging.agentSend(actor, conversationId, clientId, text, attachmentIds);
+        return messaging.agentSend(actor, conversationId, clientId, text, attachmentIds, socket.id);
       }),
     );
 
