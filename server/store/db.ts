@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { type Driver, Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
 import pg from 'pg';
+import { noteSqliteConnection } from './direct-statements.js';
 import { type Dialect, migrationProvider } from './migrations.js';
 import { withPreparedStatements } from './prepared-statements.js';
 import type { Database } from './schema.js';
@@ -54,7 +55,9 @@ export async function openDatabase(
     database.pragma('secure_delete = ON'); // deleted rows are zeroed on disk, see secure-delete.ts
     database.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`); // checkpoints run in a worker: wal-checkpointer.ts
     const checkpointer = startWalCheckpointer(file, onCheckpointError);
-    const db = new Kysely<Database>({ dialect: new CheckpointedSqliteDialect({ database: withStatementCache(database) }, checkpointer) });
+    const connection = withStatementCache(database);
+    const db = new Kysely<Database>({ dialect: new CheckpointedSqliteDialect({ database: connection }, checkpointer) });
+    noteSqliteConnection(db, connection); // for the message path's transactions: direct-statements.ts
     opened = { db, dialect: 'sqlite', description: `sqlite ${file}` };
   }
   const migrator = new Migrator({ db: opened.db, provider: migrationProvider(opened.dialect) });

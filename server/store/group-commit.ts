@@ -21,6 +21,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Db } from './base.js';
 import type { Dialect } from './migrations.js';
 import type { Database } from './schema.js';
+import { withDirectStatements } from './direct-statements.js';
 import { StatementBatch } from './statement-batch.js';
 
 /** `db`: the group's transaction, or a connection outside any for a write alone (see above). */
@@ -142,41 +143,43 @@ class Lane {
     const outcomes: Outcome[] = [];
     let byWrite = false;
     try {
-      await this.db.transaction().execute(async (tx) => {
-        if (!savepoints && this.postgres) {
-          for (const run of distinctKeys(group)) {
-            const { settled } = await runTogether(tx, run);
-            const failed = settled.find((outcome) => outcome.status === 'rejected');
-            if (failed) {
-              byWrite = true;
-              throw failed.reason;
+      await this.db.transaction().execute((tx) =>
+        withDirectStatements(this.db, tx, async () => {
+          if (!savepoints && this.postgres) {
+            for (const run of distinctKeys(group)) {
+              const { settled } = await runTogether(tx, run);
+              const failed = settled.find((outcome) => outcome.status === 'rejected');
+              if (failed) {
+                byWrite = true;
+                throw failed.reason;
+              }
+              for (const outcome of settled) if (outcome.status === 'fulfilled') outcomes.push({ ok: true, value: outcome.value });
             }
-            for (const outcome of settled) if (outcome.status === 'fulfilled') outcomes.push({ ok: true, value: outcome.value });
+            return;
           }
-          return;
-        }
-        for (const pending of group) {
-          if (!savepoints) {
+          for (const pending of group) {
+            if (!savepoints) {
+              try {
+                outcomes.push({ ok: true, value: await pending.work(tx) });
+              } catch (error) {
+                byWrite = true;
+                throw error;
+              }
+              continue;
+            }
+            await sql`savepoint grouped_write`.execute(tx);
             try {
-              outcomes.push({ ok: true, value: await pending.work(tx) });
+              const value = await pending.work(tx);
+              await sql`release savepoint grouped_write`.execute(tx);
+              outcomes.push({ ok: true, value });
             } catch (error) {
-              byWrite = true;
-              throw error;
+              await sql`rollback to savepoint grouped_write`.execute(tx);
+              await sql`release savepoint grouped_write`.execute(tx);
+              outcomes.push({ ok: false, error });
             }
-            continue;
           }
-          await sql`savepoint grouped_write`.execute(tx);
-          try {
-            const value = await pending.work(tx);
-            await sql`release savepoint grouped_write`.execute(tx);
-            outcomes.push({ ok: true, value });
-          } catch (error) {
-            await sql`rollback to savepoint grouped_write`.execute(tx);
-            await sql`release savepoint grouped_write`.execute(tx);
-            outcomes.push({ ok: false, error });
-          }
-        }
-      });
+        }),
+      );
     } catch (error) {
       // A write failed without a savepoint, or the commit itself failed (connection lost, disk full): nothing of the
       // group is stored. A failed commit is not tried again: it may have reached the database before the connection

@@ -6,10 +6,12 @@
  *
  * A hot query's shape must not depend on its values (no `$if` on an argument): a different shape is a different
  * HotQuery. Values built into the query itself (a `limit 1`, a status constant) stay as they were compiled.
- * On PostgreSQL each also runs as a named prepared statement (prepared-statements.ts).
+ * On PostgreSQL each also runs as a named prepared statement (prepared-statements.ts); on SQLite, inside a group's
+ * transaction, on the connection directly (direct-statements.ts).
  */
 import { type Compilable, CompiledQuery, type QueryResult } from 'kysely';
 import type { Db } from './base.js';
+import { runDirectly } from './direct-statements.js';
 import { preparedStatements } from './prepared-statements.js';
 
 /** Marks a placeholder among a compiled query's parameters; no value a caller sends starts with a NUL character. */
@@ -33,7 +35,7 @@ export class HotQuery<Args extends Record<string, unknown>, Row> {
   async execute(db: Db, args: Args): Promise<QueryResult<Row>> {
     this.#compiled ??= this.#compile(args);
     const parameters = this.#compiled.slots.map((slot) => ('arg' in slot ? args[slot.arg] : slot.constant));
-    return db.executeQuery(CompiledQuery.raw(this.#compiled.sql, parameters) as CompiledQuery<Row>);
+    return runDirectly<Row>(db, this.#compiled.sql, parameters) ?? db.executeQuery(CompiledQuery.raw(this.#compiled.sql, parameters) as CompiledQuery<Row>);
   }
 
   async first(db: Db, args: Args): Promise<Row | undefined> {
