@@ -65,10 +65,30 @@ export class ContactsRepo {
       .where(sql<SqlBool>`contacts.id in (select value from json_each(${args.ids}))`),
   );
 
+  /** SQLite: one contact's summary part, read in a message's transaction (message-writes.ts). */
+  readonly #summaryContactSqlite = new HotQuery((args: { id: string }) =>
+    this.db
+      .selectFrom('contacts')
+      .select(['signed_name', 'user_data', 'email', 'user_id'])
+      .select(sql<string>`(select json_group_array(t.tag order by t.tag) from contact_tags t where t.contact_id = contacts.id)`.as('tag_list'))
+      .where('id', '=', args.id),
+  );
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
   ) {}
+
+  /**
+   * What a conversation's summary shows of its contact, read in the message's own transaction on SQLite: the summary
+   * pushed for the message then needs no read of its own (PostgreSQL's message functions answer it: migration 019).
+   */
+  async summaryContact(id: string, tx: Db): Promise<(Pick<ContactsTable, SummaryColumn> & { tags: string[] }) | undefined> {
+    const row = await this.#summaryContactSqlite.first(tx, { id });
+    if (!row) return undefined;
+    const { tag_list, ...contact } = row;
+    return { ...contact, id, tags: JSON.parse(tag_list) as string[] };
+  }
 
   get(id: string, db: Db = this.db): Promise<ContactsTable | undefined> {
     return db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();

@@ -1,7 +1,8 @@
 /**
  * A visitor's message write answers the conversation as it was and as it now is (server/store/message-writes.ts).
  * On SQLite the new state is not read back: it is the row read under the write's lock with the write's changes
- * (`ConversationsRepo.updateRead`), and so is an agent's reply checked by its write. Whatever the summaries, events and rules are built from must be what is stored.
+ * (`ConversationsRepo.updateRead`), and so is an agent's reply checked by its write. Whatever the summaries, events and rules are built from must be what is stored,
+ * the summary's contact included: each write answers it, read in its transaction (both stores).
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -22,7 +23,7 @@ test('a visitor message’s write answers the conversation exactly as stored, be
   // as the summaries' own read. SQLite answers none, and the summary reads it.
   const summaryContact = async () => {
     const read = (await store.contacts.manyWithTags([contact.id])).get(contact.id);
-    return store.dialect === 'postgres' && read ? { ...read.contact, id: undefined, tags: read.tags } : undefined;
+    return read ? { ...read.contact, id: undefined, tags: read.tags } : undefined;
   };
   // Every column away from its default, so a column the write's answer dropped or mistyped shows.
   const agent = await h.agent('agent', 'Ann');
