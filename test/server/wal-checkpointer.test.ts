@@ -16,7 +16,11 @@ import { scrubDeleted } from '../../server/store/secure-delete.js';
 import { BACKSTOP_PAGES } from '../../server/store/wal-checkpointer.js';
 import { testPostgresUrl } from '../helpers/databases.mjs';
 
-/** The settings row as the database file alone has it: a copy without its WAL shows only checkpointed pages. */
+/**
+ * The settings row as the database file alone has it: a copy without its WAL shows only checkpointed pages. A copy
+ * taken while the worker is writing a checkpoint's pages into the file may be half old, half new (until a checkpoint
+ * ends, only the WAL makes the file whole): such a copy reads as malformed, and counts as not copied yet.
+ */
 function inDatabaseFile(dir: string, file: string, key: string): string | undefined {
   const copy = join(dir, 'without-wal.db');
   copyFileSync(file, copy);
@@ -24,6 +28,9 @@ function inDatabaseFile(dir: string, file: string, key: string): string | undefi
   try {
     if (!database.prepare("select 1 from sqlite_master where name = 'settings'").get()) return undefined; // not yet copied either
     return (database.prepare('select value from settings where key = ?').get(key) as { value: string } | undefined)?.value;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_CORRUPT') return undefined; // a checkpoint in progress
+    throw error;
   } finally {
     database.close();
   }
