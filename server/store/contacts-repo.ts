@@ -37,6 +37,9 @@ export interface SignedFields {
 export const tagListOf = (contactId: string): string =>
   `coalesce((select json_agg(t.tag order by t.tag) from contact_tags t where t.contact_id = ${contactId}), '[]')`;
 
+/** SQLite: a contact's tags as a JSON array, sorted as tagsOf sorts them (the summaries' reads). */
+const SQLITE_TAG_LIST = sql<string>`(select json_group_array(t.tag order by t.tag) from contact_tags t where t.contact_id = contacts.id)`.as('tag_list');
+
 /** What a conversation's summary shows of its contact (services/views.ts), besides the tags: only these are read. */
 const SUMMARY_COLUMNS = ['id', 'signed_name', 'user_data', 'email', 'user_id'] as const;
 type SummaryColumn = (typeof SUMMARY_COLUMNS)[number];
@@ -61,17 +64,13 @@ export class ContactsRepo {
     this.db
       .selectFrom('contacts')
       .select(SUMMARY_COLUMNS)
-      .select(sql<string>`(select json_group_array(t.tag order by t.tag) from contact_tags t where t.contact_id = contacts.id)`.as('tag_list'))
+      .select(SQLITE_TAG_LIST)
       .where(sql<SqlBool>`contacts.id in (select value from json_each(${args.ids}))`),
   );
 
   /** SQLite: one contact's summary part, read in a message's transaction (message-writes.ts). */
   readonly #summaryContactSqlite = new HotQuery((args: { id: string }) =>
-    this.db
-      .selectFrom('contacts')
-      .select(['signed_name', 'user_data', 'email', 'user_id'])
-      .select(sql<string>`(select json_group_array(t.tag order by t.tag) from contact_tags t where t.contact_id = contacts.id)`.as('tag_list'))
-      .where('id', '=', args.id),
+    this.db.selectFrom('contacts').select(SUMMARY_COLUMNS).select(SQLITE_TAG_LIST).where('id', '=', args.id),
   );
 
   constructor(
@@ -87,7 +86,7 @@ export class ContactsRepo {
     const row = await this.#summaryContactSqlite.first(tx, { id });
     if (!row) return undefined;
     const { tag_list, ...contact } = row;
-    return { ...contact, id, tags: JSON.parse(tag_list) as string[] };
+    return { ...contact, tags: JSON.parse(tag_list) as string[] };
   }
 
   get(id: string, db: Db = this.db): Promise<ContactsTable | undefined> {
