@@ -32,8 +32,12 @@ async function loggedStore(t: { after(fn: () => Promise<void>): void }) {
   const url = await testDatabaseUrl(dir);
   await (await openDatabase(url)).db.destroy(); // migrations
   const statements: string[] = [];
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  // An idle pooled connection ended by the server (another test dropping its database) is replaced on the next query,
+  // as the hub's pool does (store/db.ts); without a listener its 'error' was an uncaught exception (a CI run).
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: withPreparedStatements(new pg.Pool({ connectionString: url, max: 4 })) }),
+    dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }),
     log: (event) => {
       statements.push(event.query.sql);
     },
