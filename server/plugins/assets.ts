@@ -17,10 +17,17 @@ const VERSIONED = /^(widget|widget-app|agent-panel)\.[0-9a-f]{12}\.js(\.map)?$/;
 /**
  * dist/ through its own @fastify/static instance (its own `reply.sendFile`) with `preCompressed`: for `widget.js` it
  * sends the build's `widget.js.br` or `widget.js.gz` by the request's Accept-Encoding (brotli first), with
- * `Content-Encoding`, the script's `Content-Type` and `Vary: Accept-Encoding` (on the uncompressed fallback too).
+ * `Content-Encoding` and the script's `Content-Type`; the hook below adds `Vary: Accept-Encoding` (on the uncompressed
+ * fallback too).
  */
 const distFiles: FastifyPluginAsync = async (app) => {
   await app.register(fastifyStatic, { root: dist, serve: false, preCompressed: true });
+  // @fastify/static 9 (the line that supports Node 20) does not name Accept-Encoding in Vary; caches need it.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    const vary = reply.getHeader('vary');
+    reply.header('vary', vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding');
+    return payload;
+  });
   for (const file of ['widget.js', 'widget.js.map', 'agent-panel.js', 'agent-panel.js.map']) {
     // Short cache + ETag: the loader URL never changes, so sites pick up new versions within minutes.
     app.get(`/${file}`, (_request, reply) => reply.sendFile(file, { maxAge: 300_000, immutable: false }));
