@@ -3,7 +3,7 @@
  * and on two baselines (a bare Socket.IO relay, and a durable relay that stores each message before acking it).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,9 +23,21 @@ export interface Target {
 export interface Latency {
   visitorToAgent: Stats;
   agentToVisitor: Stats;
+  /**
+   * The server process's CPU time (all its threads, from /proc) over the timed rounds, per message either way, when
+   * its pid was given. Tail latency follows it: the busier the event loop, the longer arrivals queue in a burst.
+   */
+  serverCpuUsPerMessage?: number;
 }
 
-export async function latency(target: Target, visitorsCount = VISITORS, rounds = MESSAGES): Promise<Latency> {
+/** A process's CPU time so far (user + system, all threads), in milliseconds; Linux's /proc counts 10 ms ticks. */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** `serverPid`: the process serving `target`, whose CPU time over the rounds is reported (`serverCpuUsPerMessage`). */
+export async function latency(target: Target, serverPid?: number, visitorsCount = VISITORS, rounds = MESSAGES): Promise<Latency> {
   const sentAt = new Map<string, number>();
   const v2a: number[] = [];
   const a2v: number[] = [];
@@ -45,6 +57,7 @@ export async function latency(target: Target, visitorsCount = VISITORS, rounds =
       const t = sentAt.get(m.text);
       if (t !== undefined && m.text.startsWith('a')) a2v.push(performance.now() - t);
     });
+  const cpuBefore = serverPid ? processCpuMs(serverPid) : 0;
   for (let round = 0; round < rounds; round++) {
     // Spread each round over one second, as real visitors would type.
     await Promise.all(
@@ -61,9 +74,10 @@ export async function latency(target: Target, visitorsCount = VISITORS, rounds =
   }
   const deadline = Date.now() + 10_000;
   while ((v2a.length < visitorsCount * rounds || a2v.length < visitorsCount * rounds) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const serverCpuUsPerMessage = serverPid ? Math.round(((processCpuMs(serverPid) - cpuBefore) * 1000) / (2 * visitorsCount * rounds)) : undefined;
   for (const v of visitors) v.socket.disconnect();
   agent.socket.disconnect();
-  return { visitorToAgent: percentiles(v2a), agentToVisitor: percentiles(a2v) };
+  return { visitorToAgent: percentiles(v2a), agentToVisitor: percentiles(a2v), serverCpuUsPerMessage };
 }
 
 export function hubTarget(url: string, token: string): Target {

@@ -27,7 +27,7 @@ const PAIRS = 3;
 async function hubRun(): Promise<Latency> {
   const hub = await spawnHub({ env: BENCH_ENV });
   try {
-    return await latency(hubTarget(hub.url, await login(hub.url)));
+    return await latency(hubTarget(hub.url, await login(hub.url)), hub.child.pid);
   } finally {
     await hub.stop('SIGKILL');
     hub.cleanup();
@@ -37,7 +37,7 @@ async function hubRun(): Promise<Latency> {
 async function relayRun(durable: boolean): Promise<Latency> {
   const relay = await startRelay(durable);
   try {
-    return await latency(relayTarget(relay.url));
+    return await latency(relayTarget(relay.url), relay.pid);
   } finally {
     relay.stop();
   }
@@ -129,7 +129,10 @@ for (let i = 0; i < PAIRS; i++) {
   const hub = await hubRun();
   const durable = await relayRun(true);
   pairs.push({ hub, durable, ratio: Number((hub.visitorToAgent.p99 / durable.visitorToAgent.p99).toFixed(2)) });
-  log(`  pair ${i + 1}: hub p99 ${hub.visitorToAgent.p99} ms, durable relay p99 ${durable.visitorToAgent.p99} ms → ${pairs.at(-1)?.ratio}×`);
+  const cpu = (run: Latency) => `${run.serverCpuUsPerMessage ?? '?'} µs CPU/message`;
+  log(
+    `  pair ${i + 1}: hub p99 ${hub.visitorToAgent.p99} ms (${cpu(hub)}), durable relay p99 ${durable.visitorToAgent.p99} ms (${cpu(durable)}) → ${pairs.at(-1)?.ratio}×`,
+  );
 }
 const bare = await relayRun(false);
 const medianPair = [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor(PAIRS / 2)] ?? pairs[0];
@@ -240,6 +243,9 @@ console.table({
   'bare relay': { ...bare.visitorToAgent, back: bare.agentToVisitor.p99 },
 });
 console.log(`p99 ratios hub / durable relay over ${PAIRS} pairs: ${durableRelay.ratiosP99.join(', ')}; hub / bare relay ${durableRelay.hubOverBareP99}×`);
+console.log(
+  `server CPU per message (median pair): hub ${durableRelay.hub?.serverCpuUsPerMessage} µs, durable relay ${durableRelay.durable?.serverCpuUsPerMessage} µs`,
+);
 if (twoHubLatencyMs) {
   const via = overSockets ? 'over unix sockets' : 'over TCP';
   console.log(`\n## Two hubs on PostgreSQL + Redis ${via}: visitors on hub A, agent on hub B (ms)`);
