@@ -8,43 +8,18 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
-import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import type { Message } from '../../protocol/types.js';
 import { OPERATIONS } from '../../server/schemas/responses.js';
 import { tinyWebm, upload } from '../helpers/attachments.js';
-import { ADMIN, clientId, request, startHub, type TestHub } from '../helpers/hub.js';
+import { ADMIN, clientId, request, startHub } from '../helpers/hub.js';
 import { startOpenAiCompatibleServer } from '../helpers/openai-compatible-server.js';
+import { type Document, documentChecker, fetchDocument, openapiPath } from '../helpers/openapi.js';
 import { registeredRoutes } from '../helpers/routes.js';
-
-interface Operation {
-  operationId?: string;
-  tags?: string[];
-  security?: unknown[];
-  responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
-}
-interface Document {
-  openapi: string;
-  info: { title: string; version: string; description: string };
-  paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
-  security: unknown[];
-  tags: { name: string }[];
-}
 
 const INBOUND_TOKEN = 'openapi-inbound-token-0123456789';
 
-/** `/api/conversations/:id` → `/api/conversations/{id}`. */
-const openapiPath = (url: string) => url.replace(/:(\w+)/g, '{$1}');
 /** The Swagger UI's own pages and assets: hidden from the document on purpose. */
 const REFERENCE_PAGES = /^GET \/api\/docs(\/|$)/;
-
-async function fetchDocument(h: TestHub): Promise<Document> {
-  const res = await h.api<Document>('GET', '/api/openapi.json');
-  assert.equal(res.status, 200);
-  assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
-  return res.body;
-}
 
 test('the document lists every /api route the hub serves, with its method, responses and security', async (t) => {
   const h = await startHub(t);
@@ -132,56 +107,13 @@ test('every operation answers what the document says (Ajv against the response s
     },
   });
   const doc = await fetchDocument(h);
-  const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
-  addFormats(ajv);
-  // The document's named schemas become $defs of each compiled schema.
-  const defs = JSON.parse(JSON.stringify(doc.components.schemas).replaceAll('#/components/schemas/', '#/$defs/')) as Record<string, unknown>;
-  const validators = new Map<string, ValidateFunction>();
-  const validator = (key: string, schema: unknown) => {
-    let validate = validators.get(key);
-    if (!validate) {
-      const local = JSON.parse(JSON.stringify(schema).replaceAll('#/components/schemas/', '#/$defs/')) as Record<string, unknown>;
-      validate = ajv.compile({ ...local, $defs: defs });
-      validators.set(key, validate);
-    }
-    return validate;
-  };
+  const { call, validator, failures, exercised } = documentChecker(h, doc);
 
   // The validator does refuse: an agent without its fields, a conversation list with a bad status.
   const agentSchema = doc.paths['/api/me']?.get?.responses['200']?.content?.['application/json']?.schema;
   assert.equal(validator('self-check agent', agentSchema)({ id: 'x', email: 'a@b' }), false);
   const listSchema = doc.paths['/api/conversations']?.get?.responses['200']?.content?.['application/json']?.schema;
   assert.equal(validator('self-check list', listSchema)({ items: [], total: 0, counts: {} }), false);
-
-  const failures: string[] = [];
-  const exercised = new Set<string>();
-  /** Calls `method url` (`:name` filled from `params`), expects `status`, validates the answer; returns the body. */
-  async function call<T = Record<string, unknown>>(
-    method: string,
-    url: string,
-    options: { params?: Record<string, string>; token?: string; body?: unknown; raw?: string; contentType?: string; query?: string } = {},
-    status = 200,
-  ): Promise<T> {
-    const path = url.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(options.params?.[name] ?? `missing-${name}`)) + (options.query ?? '');
-    const res = await h.api<T>(method, path, options);
-    const name = `${method} ${openapiPath(url)}`;
-    if (res.status !== status) {
-      failures.push(`${name}: status ${res.status}, expected ${status}: ${JSON.stringify(res.body).slice(0, 200)}`);
-      return res.body;
-    }
-    exercised.add(`${name} ${status}`);
-    const responses = doc.paths[openapiPath(url)]?.[method.toLowerCase()]?.responses;
-    const response = responses?.[String(status)] ?? responses?.[`${String(status)[0]}XX`];
-    const mediaType = (res.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
-    const schema = response?.content?.[mediaType]?.schema;
-    if (!schema) {
-      failures.push(`${name} ${status}: the document has no schema for ${mediaType}`);
-      return res.body;
-    }
-    const validate = validator(`${name} ${status} ${mediaType}`, schema);
-    if (!validate(res.body)) failures.push(`${name} ${status} ${mediaType}: ${ajv.errorsText(validate.errors, { separator: '; ' })}`);
-    return res.body;
-  }
 
   // ------------------------------------------------------------------ fixtures
   const admin = (await call<{ token: string }>('POST', '/api/auth/login', { body: { email: ADMIN.email, password: ADMIN.password } })).token;
