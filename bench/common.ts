@@ -1,4 +1,6 @@
 /** What every bench section shares: settings of the run, percentiles, batching, a hub login, the goal table. */
+import { readFileSync } from 'node:fs';
+
 export const quick = process.argv.includes('--quick');
 export const root = new URL('..', import.meta.url).pathname;
 export const BENCH_ENV = { MESSAGES_PER_MINUTE: '10000000', REQUESTS_PER_MINUTE: '10000000', SIGN_INS_PER_MINUTE: '100000', LOG_LEVEL: 'error' };
@@ -17,6 +19,12 @@ export const median = (values: number[]): number => {
 };
 
 export const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** A process's CPU time so far (user + system, all threads), in milliseconds; Linux's /proc counts 10 ms ticks. */
+export function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 export async function inBatches<T>(count: number, size: number, make: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = [];

@@ -3,12 +3,12 @@
  * and on two baselines (a bare Socket.IO relay, and a durable relay that stores each message before acking it).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type Socket, io } from 'socket.io-client';
-import { type Stats, inBatches, percentiles, quick, root } from './common.js';
+import { type Stats, inBatches, percentiles, processCpuMs, quick, root } from './common.js';
 import { INSPECT, inspectorUrl } from './inspector.js';
 
 export const VISITORS = quick ? 300 : 1000;
@@ -28,12 +28,6 @@ export interface Latency {
    * its pid was given. Tail latency follows it: the busier the event loop, the longer arrivals queue in a burst.
    */
   serverCpuUsPerMessage?: number;
-}
-
-/** A process's CPU time so far (user + system, all threads), in milliseconds; Linux's /proc counts 10 ms ticks. */
-function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** `serverPid`: the process serving `target`, whose CPU time over the rounds is reported (`serverCpuUsPerMessage`). */

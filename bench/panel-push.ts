@@ -3,21 +3,14 @@
  * Debian's Chromium) stay open while visitors chat with the bot. Counts the REST requests the panels make per live
  * message (goal: 0; every change must arrive as a socket push) and the hub process's CPU time per message.
  */
-import { readFileSync } from 'node:fs';
 import { type Socket, io } from 'socket.io-client';
 import { launchChromium } from '../test/helpers/chromium.js';
 import { spawnHub } from '../test/helpers/spawn-hub.mjs';
-import { BENCH_ENV, inBatches, log, quick } from './common.js';
+import { BENCH_ENV, inBatches, log, processCpuMs, quick } from './common.js';
 
 const PANELS = quick ? 10 : 50;
 const VISITORS = quick ? 200 : 1000;
 const ROUNDS = 3;
-
-/** CPU seconds (user + system) the process has used, from /proc (clock ticks of 1/100 s on Linux). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 export interface PanelPush {
   panels: number;
@@ -73,7 +66,7 @@ export async function panelPush(): Promise<PanelPush> {
       return socket;
     });
     const pid = hub.child.pid ?? 0;
-    const cpuBefore = cpuSeconds(pid);
+    const cpuBefore = processCpuMs(pid);
     counting = true;
     let messages = 0;
     for (let round = 0; round < ROUNDS; round++) {
@@ -101,7 +94,7 @@ export async function panelPush(): Promise<PanelPush> {
       );
     } while (Math.min(...known) < VISITORS && Date.now() < deadline);
     counting = false;
-    const hubCpuSeconds = Number((cpuSeconds(pid) - cpuBefore).toFixed(2));
+    const hubCpuSeconds = Number(((processCpuMs(pid) - cpuBefore) / 1000).toFixed(2));
     for (const socket of visitors) socket.disconnect();
     return {
       panels: PANELS,

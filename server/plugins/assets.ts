@@ -1,6 +1,7 @@
 /** The built widget and panel scripts, the demo pages, and the short redirects to them. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import fastifySensible from '@fastify/sensible';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 
@@ -23,9 +24,10 @@ const VERSIONED = /^(widget|widget-app|agent-panel)\.[0-9a-f]{12}\.js(\.map)?$/;
 const distFiles: FastifyPluginAsync = async (app) => {
   await app.register(fastifyStatic, { root: dist, serve: false, preCompressed: true });
   // @fastify/static 9 (the line that supports Node 20) does not name Accept-Encoding in Vary; caches need it.
+  // `reply.vary` (@fastify/sensible, in this plugin's scope) adds it to what is there, once.
+  await app.register(fastifySensible);
   app.addHook('onSend', async (_request, reply, payload) => {
-    const vary = reply.getHeader('vary');
-    reply.header('vary', vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding');
+    reply.vary('Accept-Encoding');
     return payload;
   });
   for (const file of ['widget.js', 'widget.js.map', 'agent-panel.js', 'agent-panel.js.map']) {
