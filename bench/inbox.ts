@@ -3,8 +3,8 @@
  * conversations, 5,000,000 messages, 50,000 contacts (quick: a tenth) — into SQLite and PostgreSQL, then times the
  * panel's reads through the hub's services (what a REST call costs without HTTP) as the panel asks them: the default
  * list page, each filter, Mine and Unassigned for an agent with visibility rules and full-text search over every
- * message (a filter change asks for the list alone), the first load's list with the tab counts, and the dashboard
- * tiles. Goal: p95 ≤ 50 ms each.
+ * message (a filter change asks for the list alone), filters that select few conversations and lists with older
+ * conversations included, the first load's list with the tab counts, and the dashboard tiles. Goal: p95 ≤ 50 ms each.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -183,6 +183,13 @@ export async function load(db: Kysely<Database>, dialect: Dialect): Promise<void
     CONVERSATIONS * MESSAGES_EACH,
   );
   log(`    ${dialect}: ${CONVERSATIONS * MESSAGES_EACH} messages in ${Math.round(performance.now() - started)} ms`);
+  // Filters that select few, old conversations among them (open ones: i % 10 = 0; a larger i is older): a tag on
+  // three, an agent who holds two and is assigned one (`agent-new`), a contact tag on one contact.
+  const few = (numbers: number[]) => numbers.map((n) => `'conv-${Math.round((n * CONVERSATIONS) / 1_000_000)}'`).join(', ');
+  await sql.raw(`update conversations set tags = '["refund"]' where id in (${few([10, 500_000, 900_000])})`).execute(db);
+  await sql.raw(`update conversations set holder_id = 'agent-new' where id in (${few([20, 600_000])})`).execute(db);
+  await sql.raw(`update conversations set assignees = '["agent-new"]' where id in (${few([800_000])})`).execute(db);
+  await sql.raw(`insert into contact_tags (contact_id, tag) values ('contact-7', 'wholesale')`).execute(db);
 }
 
 export type InboxTimings = Record<string, { p50: number; p95: number; rows: number }>;
@@ -219,6 +226,7 @@ export async function inboxAtScale(postgres?: string): Promise<InboxResult> {
   const admin: Actor = { id: 'admin-bench', name: 'Admin', role: 'admin' };
   // Agent 4 holds and is assigned conversations, and some are hidden from them (visibility lists of two others).
   const agent: Actor = { id: 'agent-4', name: 'Agent 4', role: 'agent' };
+  const newAgent: Actor = { id: 'agent-new', name: 'New agent', role: 'agent' };
   const month = new Date((NOW - 30 * DAY) * 1000).toISOString().slice(0, 10);
   const week = new Date((NOW - 7 * DAY) * 1000).toISOString().slice(0, 10);
   const lists: [string, Actor, ConversationFilter][] = [
@@ -233,6 +241,10 @@ export async function inboxAtScale(postgres?: string): Promise<InboxResult> {
     ['date range (last week, old included)', admin, { from: week, includeOld: true }],
     ['Mine (agent)', agent, { inbox: 'mine' }],
     ['Unassigned (agent)', agent, { inbox: 'unassigned' }],
+    ['default list, old included (admin)', admin, { includeOld: true }],
+    ['tag on three, old included', admin, { tag: 'refund', includeOld: true }],
+    ['contact tag on one contact, old included', admin, { contactTag: 'wholesale', includeOld: true }],
+    ['Mine (an agent with three), old included', newAgent, { inbox: 'mine', includeOld: true }],
     ['closed, old included', admin, { inbox: 'closed', includeOld: true, from: month }],
     ['search a rare word (all messages)', admin, { q: `zx${Math.floor(CONVERSATIONS / 2)}` }],
     ['search common words', admin, { q: 'tracking parcel' }],

@@ -2,7 +2,7 @@
  * The inbox's reads: the filtered, visibility-checked list and the rows behind the tab counts and
  * dashboard tiles. The filter means what protocol/inbox.ts says; inbox-views.test.ts holds both to it.
  */
-import { type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import { rangeEnd, rangeStart } from '../../protocol/inbox.js';
 import type { ConversationFilter } from '../../protocol/types.js';
 import { escapeLike, jsonItemPattern, type Viewer } from './base.js';
@@ -36,6 +36,16 @@ export interface CountGroup {
   unreplied: number;
 }
 
+/** Below this many conversations with a tag (a contact tag, or Mine for an agent) the list starts from them: `#fewOf`. */
+const FEW = 5_000;
+
+/** The filters that select fewer than FEW conversations. */
+interface Few {
+  tag: boolean;
+  contactTag: boolean;
+  mine: boolean;
+}
+
 type ConversationEb = ExpressionBuilder<Database & { c: ConversationsTable }, 'c'>;
 
 export class InboxQueries {
@@ -49,6 +59,8 @@ export class InboxQueries {
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
     private readonly windows: SearchWindows = SEARCH_WINDOWS,
+    /** Below this many conversations a filter on another table starts from its rows (`#fewOf`). */
+    private readonly few = FEW,
   ) {
     this.searchIndex = new SearchIndex(db, dialect);
     this.#search = new InboxSearch(db, dialect, this.searchIndex, windows);
@@ -68,8 +80,9 @@ export class InboxQueries {
   async list(viewer: Viewer, filter: ListOptions): Promise<{ rows: ConversationsTable[]; total: number; totalIsLowerBound: boolean; more: boolean }> {
     const limit = filter.limit ?? 50;
     const offset = filter.after ? 0 : (filter.offset ?? 0);
+    const few = await this.#fewOf(viewer, filter);
     const candidates = (key?: ListKey) => {
-      const all = this.#candidates(viewer, filter);
+      const all = this.#candidates(viewer, filter, few);
       return key ? after(all, key) : all;
     };
     if (filter.q) return this.#search.list(candidates, filter.q, { limit, offset, cursor: filter.after });
@@ -98,8 +111,43 @@ export class InboxQueries {
     return { rows: found.slice(0, limit), total: capped ? this.windows.count : total, totalIsLowerBound: capped, more: found.length > limit };
   }
 
-  /** The conversations the filter selects, all but its search `q` (inbox-search.ts), with the contact joined as `k`. */
-  #candidates(viewer: Viewer, filter: ListOptions): Candidates {
+  /**
+   * Which of the filters kept as rows of their own (a tag and Mine: migration 020; a contact tag) select fewer than
+   * `few` conversations: the list then starts from those rows (an index) and sorts them, instead of reading
+   * conversations in activity order and checking each. Neither way suits both: starting from the 114,000 conversations of a common tag took
+   * 180 ms at 1,000,000, and reading in order for a tag on three of them read them all, 250 ms (docs/performance.md,
+   * session 21). Counting stops at `few`.
+   */
+  async #fewOf(viewer: Viewer, filter: ListOptions): Promise<Few> {
+    const [tag, contactTag, mine] = await Promise.all([
+      filter.tag ? this.#few(this.db.selectFrom('conversation_tags').select('conversation_id').where('tag', '=', filter.tag)) : false,
+      filter.contactTag
+        ? this.#few(
+            this.db
+              .selectFrom('contact_tags as t')
+              .innerJoin('conversations as c', 'c.contact_id', 't.contact_id')
+              .select('c.id')
+              .where('t.tag', '=', filter.contactTag),
+          )
+        : false,
+      filter.inbox === 'mine' ? this.#few(this.db.selectFrom('conversation_agents').select('conversation_id').where('agent_id', '=', viewer.id)) : false,
+    ]);
+    return { tag, contactTag, mine };
+  }
+
+  async #few<DB, TB extends keyof DB, O>(matching: SelectQueryBuilder<DB, TB, O>): Promise<boolean> {
+    const row = await this.db
+      .selectFrom(matching.limit(this.few).as('matching'))
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n) < this.few;
+  }
+
+  /**
+   * The conversations the filter selects, all but its search `q` (inbox-search.ts), with the contact joined as `k`.
+   * `few`: the filters that start from their rows (`#fewOf`).
+   */
+  #candidates(viewer: Viewer, filter: ListOptions, few: Few): Candidates {
     // An inner join, written as a cross join so that SQLite keeps conversations outside (read in the list's order,
     // each looking up its contact); with statistics it would rather read every contact and sort their conversations.
     return this.db
@@ -112,33 +160,48 @@ export class InboxQueries {
         // The views of protocol/inbox.ts `inInbox`, in SQL.
         const inbox = filter.inbox ?? 'all';
         const state = inbox === 'closed' ? 'closed' : 'open';
-        // A search has no retention cutoff to bound the rows, and SQLite would then read every open conversation by
-        // the state index and sort them; `+` keeps it on the last-activity index, newest first (inbox-search.ts).
-        conditions.push(filter.q && this.dialect === 'sqlite' ? sql<SqlBool>`+c.state = ${state}` : eb('c.state', '=', state));
-        if (inbox === 'mine') conditions.push(eb.or([eb('c.holder_id', '=', viewer.id), eb('c.assignees', 'like', jsonItemPattern(viewer.id))]));
+        // SQLite's `+` keeps a column's index out of the plan. A search has no retention cutoff to bound the rows, and
+        // SQLite would then read every open conversation by the state index and sort them; `+` keeps it on the
+        // last-activity index, newest first (inbox-search.ts). A filter that starts from its rows (`few`) must: without
+        // statistics SQLite would rather read the state's conversations in order and check each against them.
+        const fromRows = this.dialect === 'sqlite' && !filter.q && (few.tag || few.contactTag || few.mine);
+        const activity = fromRows ? sql<string>`+c.last_activity_at` : sql<string>`c.last_activity_at`;
+        conditions.push((filter.q || fromRows) && this.dialect === 'sqlite' ? sql<SqlBool>`+c.state = ${state}` : eb('c.state', '=', state));
+        // Many: the conversation's own columns are the cheapest check (a probe of the rows' index cost a third more).
+        if (inbox === 'mine') {
+          conditions.push(
+            few.mine
+              ? eb('c.id', 'in', eb.selectFrom('conversation_agents as m').select('m.conversation_id').where('m.agent_id', '=', viewer.id))
+              : eb.or([eb('c.holder_id', '=', viewer.id), eb('c.assignees', 'like', jsonItemPattern(viewer.id))]),
+          );
+        }
         if (inbox === 'unassigned') conditions.push(eb.and([eb('c.holder_id', 'is', null), eb('c.assignees', '=', '[]')]));
         if (inbox === 'outgoing') conditions.push(eb('c.outgoing', '=', 1));
         if (inbox === 'expired') conditions.push(eb('c.expired', '=', 1));
         if (inbox === 'new' || inbox === 'active' || inbox === 'pending' || inbox === 'inactive') {
           conditions.push(eb('c.outgoing', '=', 0), eb('c.ticket_status', '=', inbox));
         }
-        if (!filter.includeOld && !filter.q) conditions.push(eb('c.last_activity_at', '>=', filter.retentionCutoff));
+        if (!filter.includeOld && !filter.q) conditions.push(eb(activity, '>=', filter.retentionCutoff));
         if (filter.botStatus) conditions.push(eb('c.bot_status', '=', filter.botStatus));
         if (filter.ticketStatus) conditions.push(eb('c.ticket_status', '=', filter.ticketStatus));
         if (filter.channel) conditions.push(eb('c.channel', '=', filter.channel));
         if (filter.language) {
           conditions.push(eb.or([eb('c.language', '=', filter.language), eb('c.language', 'like', `${escapeLike(filter.language)}-%`)]));
         }
-        if (filter.tag) conditions.push(eb('c.tags', 'like', jsonItemPattern(filter.tag)));
-        if (filter.contactId) conditions.push(eb('c.contact_id', '=', filter.contactId));
-        if (filter.contactTag) {
-          const tag = filter.contactTag;
+        if (filter.tag) {
           conditions.push(
-            eb.exists(eb.selectFrom('contact_tags as t').select('t.contact_id').whereRef('t.contact_id', '=', 'c.contact_id').where('t.tag', '=', tag)),
+            few.tag
+              ? eb('c.id', 'in', eb.selectFrom('conversation_tags as g').select('g.conversation_id').where('g.tag', '=', filter.tag))
+              : eb('c.tags', 'like', jsonItemPattern(filter.tag)),
           );
         }
-        if (filter.from) conditions.push(eb('c.last_activity_at', '>=', rangeStart(filter.from)));
-        if (filter.to) conditions.push(eb('c.last_activity_at', '<', rangeEnd(filter.to)));
+        if (filter.contactId) conditions.push(eb('c.contact_id', '=', filter.contactId));
+        if (filter.contactTag) {
+          const tagged = eb.selectFrom('contact_tags as t').select('t.contact_id').where('t.tag', '=', filter.contactTag);
+          conditions.push(few.contactTag ? eb('c.contact_id', 'in', tagged) : eb.exists(tagged.whereRef('t.contact_id', '=', 'c.contact_id')));
+        }
+        if (filter.from) conditions.push(eb(activity, '>=', rangeStart(filter.from)));
+        if (filter.to) conditions.push(eb(activity, '<', rangeEnd(filter.to)));
         return eb.and(conditions);
       });
   }

@@ -15,6 +15,7 @@ import { createMessageSearch } from './search-migration.js';
 import { createCheckedAgentReply } from './checked-reply-migration.js';
 import { batchMessageSearch } from './search-batches-migration.js';
 import { createMessageWritesAlone } from './message-writes-alone-migration.js';
+import { createInboxTables } from './inbox-tables-migration.js';
 import { createMessageWriteFunctions } from './message-writes-migration.js';
 import { keepMessageWritePlans } from './message-write-plans-migration.js';
 import { returnSummaryContact } from './message-functions-contact-migration.js';
@@ -298,6 +299,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '019_message_functions_contact': {
       async up(db: Kysely<unknown>) {
         await returnSummaryContact(db, dialect);
+      },
+    },
+    '020_inbox_tables': {
+      async up(db: Kysely<unknown>) {
+        await createInboxTables(db, dialect);
       },
     },
   };

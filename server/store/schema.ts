@@ -105,6 +105,18 @@ export interface ContactTagsTable {
   tag: string;
 }
 
+/** A conversation's tags as rows, kept from its `tags` by triggers (migration 020): what the tag filter reads. */
+export interface ConversationTagsTable {
+  conversation_id: string;
+  tag: string;
+}
+
+/** The agents a conversation is Mine for (its holder and assignees), kept by triggers (migration 020). */
+export interface ConversationAgentsTable {
+  conversation_id: string;
+  agent_id: string;
+}
+
 export interface ContactNotesTable {
   id: Generated<number>;
   contact_id: string;
@@ -324,6 +336,8 @@ export interface Database {
   contact_tags: ContactTagsTable;
   contact_notes: ContactNotesTable;
   conversations: ConversationsTable;
+  conversation_tags: ConversationTagsTable;
+  conversation_agents: ConversationAgentsTable;
   messages: MessagesTable;
   notes: NotesTable;
   agents: AgentsTable;

@@ -86,6 +86,19 @@ test('a schema-001 database upgrades in place: every row kept, every visitor a c
   assert.ok(tagged, 'the tagged conversation');
   assert.deepEqual(tagged.conversation.tags, ['billing', 'vip']);
   assert.equal(tagged.conversation.assignees.length, 1);
+  // 020_inbox_tables wrote the tags and the assignee of the conversations stored before it as rows: the tag filter and
+  // the assignee's Mine view find it.
+  const byTag = await h.api<ConversationList>('GET', '/api/conversations?includeOld=true&tag=vip', { token: admin });
+  assert.deepEqual(
+    byTag.body.items.map((c) => c.id),
+    [tagged.conversation.id],
+  );
+  const assignee = tagged.conversation.assignees[0];
+  const mine = (await h.hub.services.inbox.list({ id: assignee ?? '', name: 'Assignee', role: 'agent' }, { inbox: 'mine', includeOld: true })).items;
+  assert.ok(
+    mine.some((c) => c.id === tagged.conversation.id),
+    "the assignee's Mine view lists it",
+  );
   assert.deepEqual(
     tagged.notes.map((n) => n.text),
     ['VIP customer'],
