@@ -59,7 +59,7 @@ export class InboxQueries {
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
     private readonly windows: SearchWindows = SEARCH_WINDOWS,
-    /** Below this many conversations a filter on another table starts from its rows (`#fewOf`). */
+    /** Below this many matching conversations a filter kept as rows starts from them (`#fewOf`). */
     private readonly few = FEW,
   ) {
     this.searchIndex = new SearchIndex(db, dialect);
@@ -114,9 +114,9 @@ export class InboxQueries {
   /**
    * Which of the filters kept as rows of their own (a tag and Mine: migration 020; a contact tag) select fewer than
    * `few` conversations: the list then starts from those rows (an index) and sorts them, instead of reading
-   * conversations in activity order and checking each. Neither way suits both: starting from the 114,000 conversations of a common tag took
-   * 180 ms at 1,000,000, and reading in order for a tag on three of them read them all, 250 ms (docs/performance.md,
-   * session 21). Counting stops at `few`.
+   * conversations in activity order and checking each. Neither way suits both: starting from the 114,000
+   * conversations of a common tag took 180 ms at 1,000,000, and reading in order for a tag on three of them read them
+   * all, 250 ms (docs/performance.md, session 21). Counting stops at `few`.
    */
   async #fewOf(viewer: Viewer, filter: ListOptions): Promise<Few> {
     const [tag, contactTag, mine] = await Promise.all([
