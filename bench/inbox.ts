@@ -184,12 +184,13 @@ export async function load(db: Kysely<Database>, dialect: Dialect): Promise<void
   );
   log(`    ${dialect}: ${CONVERSATIONS * MESSAGES_EACH} messages in ${Math.round(performance.now() - started)} ms`);
   // Filters that select few, old conversations among them (open ones: i % 10 = 0; a larger i is older): a tag on
-  // three, an agent who holds two and is assigned one (`agent-new`), a contact tag on one contact.
+  // three, an agent who holds two and is assigned one (`agent-new`), a contact tag on one contact, a language of three.
   const few = (numbers: number[]) => numbers.map((n) => `'conv-${Math.round((n * CONVERSATIONS) / 1_000_000)}'`).join(', ');
   await sql.raw(`update conversations set tags = '["refund"]' where id in (${few([10, 500_000, 900_000])})`).execute(db);
   await sql.raw(`update conversations set holder_id = 'agent-new' where id in (${few([20, 600_000])})`).execute(db);
   await sql.raw(`update conversations set assignees = '["agent-new"]' where id in (${few([800_000])})`).execute(db);
   await sql.raw(`insert into contact_tags (contact_id, tag) values ('contact-7', 'wholesale')`).execute(db);
+  await sql.raw(`update conversations set language = 'ja' where id in (${few([30, 400_000, 700_000])})`).execute(db);
 }
 
 export type InboxTimings = Record<string, { p50: number; p95: number; rows: number }>;
@@ -247,6 +248,7 @@ export async function inboxAtScale(postgres?: string): Promise<InboxResult> {
     ['tag on three, old included', admin, { tag: 'refund', includeOld: true }],
     ['contact tag on one contact, old included', admin, { contactTag: 'wholesale', includeOld: true }],
     ['Mine (an agent with three), old included', newAgent, { inbox: 'mine', includeOld: true }],
+    ['language of three, old included', admin, { language: 'ja', includeOld: true }],
     ['closed, old included', admin, { inbox: 'closed', includeOld: true, from: month }],
     ['search a rare word (all messages)', admin, { q: `zx${Math.floor(CONVERSATIONS / 2)}` }],
     ['search common words', admin, { q: 'tracking parcel' }],

@@ -9,6 +9,7 @@ import { escapeLike, jsonItemPattern, type Viewer } from './base.js';
 import { CountTotals } from './count-totals.js';
 import { SearchIndex } from './search-index.js';
 import { after, type Candidates, InboxSearch, type ListKey, SEARCH_WINDOWS, type SearchWindows } from './inbox-search.js';
+import type { Facet } from './facets-migration.js';
 import type { Dialect } from './migrations.js';
 import type { ConversationsTable, Database } from './schema.js';
 
@@ -36,7 +37,7 @@ export interface CountGroup {
   unreplied: number;
 }
 
-/** Below this many conversations with a tag (a contact tag, or Mine for an agent) the list starts from them: `#fewOf`. */
+/** Below this many conversations with a tag (a contact tag, a language, a bot status, or Mine for an agent) the list starts from them: `#fewOf`. */
 const FEW = 5_000;
 
 /** The filters that select fewer than FEW conversations. */
@@ -44,6 +45,8 @@ interface Few {
   tag: boolean;
   contactTag: boolean;
   mine: boolean;
+  language: boolean;
+  botStatus: boolean;
 }
 
 type ConversationEb = ExpressionBuilder<Database & { c: ConversationsTable }, 'c'>;
@@ -100,6 +103,10 @@ export class InboxQueries {
             .selectFrom(
               candidates()
                 .select('c.id')
+                // SQLite read the matches oldest first, so a filter whose matches are recent (as open conversations
+                // mostly are) read the year's old ones before them; PostgreSQL's statistics plan the count better
+                // unordered (a contact tag's took 3× as long in the list's order).
+                .$if(this.dialect === 'sqlite', (q) => q.orderBy('c.last_activity_at', 'desc'))
                 .limit(this.windows.count + 1)
                 .as('counted'),
             )
@@ -112,14 +119,16 @@ export class InboxQueries {
   }
 
   /**
-   * Which of the filters kept as rows of their own (a tag and Mine: migration 020; a contact tag) select fewer than
+   * Which of the filters kept as rows of their own (a tag and Mine: migration 020; a language and a bot status: migration
+   * 021; a contact tag) select fewer than
    * `few` conversations: the list then starts from those rows (an index) and sorts them, instead of reading
    * conversations in activity order and checking each. Neither way suits both: starting from the 114,000
    * conversations of a common tag took 180 ms at 1,000,000, and reading in order for a tag on three of them read them
    * all, 250 ms (docs/performance.md, session 21). Counting stops at `few`.
    */
   async #fewOf(viewer: Viewer, filter: ListOptions): Promise<Few> {
-    const [tag, contactTag, mine] = await Promise.all([
+    const facet = (name: Facet, value: string | undefined) => (value ? this.#few(this.#withFacet(name, value)) : false);
+    const [tag, contactTag, mine, language, botStatus] = await Promise.all([
       filter.tag ? this.#few(this.db.selectFrom('conversation_tags').select('conversation_id').where('tag', '=', filter.tag)) : false,
       filter.contactTag
         ? this.#few(
@@ -131,8 +140,24 @@ export class InboxQueries {
           )
         : false,
       filter.inbox === 'mine' ? this.#few(this.db.selectFrom('conversation_agents').select('conversation_id').where('agent_id', '=', viewer.id)) : false,
+      facet('language', filter.language),
+      facet('bot_status', filter.botStatus),
     ]);
-    return { tag, contactTag, mine };
+    return { tag, contactTag, mine, language, botStatus };
+  }
+
+  /**
+   * The conversations whose facet (migration 021) has the value; a language also matches its regional variants, as
+   * protocol/inbox.ts `languageMatches` says (`en`: `en-GB`). The range from `en` up to `en.` holds `en` and every
+   * `en-…` ('-' sorts right before '.'), so the index reads only those; the exact check then drops the rest (`en,`).
+   */
+  #withFacet(facet: Facet, value: string) {
+    const rows = this.db.selectFrom('conversation_facets as v').select('v.conversation_id').where('v.facet', '=', facet);
+    if (facet !== 'language') return rows.where('v.value', '=', value);
+    return rows
+      .where('v.value', '>=', value)
+      .where('v.value', '<', `${value}.`)
+      .where((eb) => eb.or([eb('v.value', '=', value), eb('v.value', 'like', `${escapeLike(value)}-%`)]));
   }
 
   async #few<DB, TB extends keyof DB, O>(matching: SelectQueryBuilder<DB, TB, O>): Promise<boolean> {
@@ -164,7 +189,7 @@ export class InboxQueries {
         // SQLite would then read every open conversation by the state index and sort them; `+` keeps it on the
         // last-activity index, newest first (inbox-search.ts). A filter that starts from its rows (`few`) must: without
         // statistics SQLite would rather read the state's conversations in order and check each against them.
-        const fromRows = this.dialect === 'sqlite' && !filter.q && (few.tag || few.contactTag || few.mine);
+        const fromRows = this.dialect === 'sqlite' && !filter.q && Object.values(few).some(Boolean);
         const activity = fromRows ? sql<string>`+c.last_activity_at` : sql<string>`c.last_activity_at`;
         conditions.push((filter.q || fromRows) && this.dialect === 'sqlite' ? sql<SqlBool>`+c.state = ${state}` : eb('c.state', '=', state));
         // Many: the conversation's own columns are the cheapest check (a probe of the rows' index cost a third more).
@@ -182,11 +207,17 @@ export class InboxQueries {
           conditions.push(eb('c.outgoing', '=', 0), eb('c.ticket_status', '=', inbox));
         }
         if (!filter.includeOld && !filter.q) conditions.push(eb(activity, '>=', filter.retentionCutoff));
-        if (filter.botStatus) conditions.push(eb('c.bot_status', '=', filter.botStatus));
+        if (filter.botStatus) {
+          conditions.push(few.botStatus ? eb('c.id', 'in', this.#withFacet('bot_status', filter.botStatus)) : eb('c.bot_status', '=', filter.botStatus));
+        }
         if (filter.ticketStatus) conditions.push(eb('c.ticket_status', '=', filter.ticketStatus));
         if (filter.channel) conditions.push(eb('c.channel', '=', filter.channel));
         if (filter.language) {
-          conditions.push(eb.or([eb('c.language', '=', filter.language), eb('c.language', 'like', `${escapeLike(filter.language)}-%`)]));
+          conditions.push(
+            few.language
+              ? eb('c.id', 'in', this.#withFacet('language', filter.language))
+              : eb.or([eb('c.language', '=', filter.language), eb('c.language', 'like', `${escapeLike(filter.language)}-%`)]),
+          );
         }
         if (filter.tag) {
           conditions.push(

@@ -15,6 +15,7 @@ import { createMessageSearch } from './search-migration.js';
 import { createCheckedAgentReply } from './checked-reply-migration.js';
 import { batchMessageSearch } from './search-batches-migration.js';
 import { createMessageWritesAlone } from './message-writes-alone-migration.js';
+import { createConversationFacets } from './facets-migration.js';
 import { createInboxTables } from './inbox-tables-migration.js';
 import { createMessageWriteFunctions } from './message-writes-migration.js';
 import { keepMessageWritePlans } from './message-write-plans-migration.js';
@@ -304,6 +305,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '020_inbox_tables': {
       async up(db: Kysely<unknown>) {
         await createInboxTables(db, dialect);
+      },
+    },
+    '021_conversation_facets': {
+      async up(db: Kysely<unknown>) {
+        await createConversationFacets(db, dialect);
       },
     },
   };

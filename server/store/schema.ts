@@ -111,6 +111,13 @@ export interface ConversationTagsTable {
   tag: string;
 }
 
+/** A conversation's language and bot status, as rows kept by triggers (migration 021, facets-migration.ts). */
+export interface ConversationFacetsTable {
+  conversation_id: string;
+  facet: 'language' | 'bot_status';
+  value: string;
+}
+
 /** The agents a conversation is Mine for (its holder and assignees), kept by triggers (migration 020). */
 export interface ConversationAgentsTable {
   conversation_id: string;
@@ -338,6 +345,7 @@ export interface Database {
   conversations: ConversationsTable;
   conversation_tags: ConversationTagsTable;
   conversation_agents: ConversationAgentsTable;
+  conversation_facets: ConversationFacetsTable;
   messages: MessagesTable;
   notes: NotesTable;
   agents: AgentsTable;

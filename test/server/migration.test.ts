@@ -99,6 +99,22 @@ test('a schema-001 database upgrades in place: every row kept, every visitor a c
     mine.some((c) => c.id === tagged.conversation.id),
     "the assignee's Mine view lists it",
   );
+  // 021_conversation_facets wrote their language and bot status as rows: those filters, which start from the rows when
+  // few conversations match, list every migrated conversation with that language or status.
+  const { language, botStatus } = tagged.conversation;
+  const byLanguage = await h.api<ConversationList>('GET', `/api/conversations?includeOld=true&limit=200&language=${language}`, { token: admin });
+  assert.deepEqual(
+    byLanguage.body.items.map((c) => c.id).sort(),
+    list.body.items
+      .filter((c) => c.language === language)
+      .map((c) => c.id)
+      .sort(),
+  );
+  const byStatus = await h.api<ConversationList>('GET', `/api/conversations?includeOld=true&limit=200&botStatus=${botStatus}`, { token: admin });
+  assert.ok(
+    byStatus.body.items.some((c) => c.id === tagged.conversation.id),
+    'the bot status filter lists it',
+  );
   assert.deepEqual(
     tagged.notes.map((n) => n.text),
     ['VIP customer'],
