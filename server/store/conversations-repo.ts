@@ -1,6 +1,6 @@
 /** Conversations: create, read, change, and the atomic claim and sweeps that must hold across hubs. */
 import { randomUUID } from 'node:crypto';
-import { type Kysely, sql, type UpdateResult } from 'kysely';
+import { type Kysely, type SqlBool, sql, type UpdateResult } from 'kysely';
 import type { TicketStatus } from '../../protocol/types.js';
 import { deleteAttachmentsOf } from './attachments-repo.js';
 import type { Db } from './base.js';
@@ -10,6 +10,7 @@ import { type ConversationRecord, toConversation, toConversationRow } from './ma
 import type { Dialect } from './migrations.js';
 import type { ConversationsTable, Database, VisitorsTable } from './schema.js';
 import { scrubDeleted } from './secure-delete.js';
+import { UNREPLIED } from './sweep-indexes-migration.js';
 
 /** Two conversations of one person created in the same millisecond: the open one is the current one. */
 const OPEN_FIRST = sql<number>`case when state = 'open' then 0 else 1 end`;
@@ -247,16 +248,29 @@ export class ConversationsRepo {
    * expired. Returns their ids; the conditional UPDATE makes one hub report each.
    */
   async markExpired(cutoff: string): Promise<string[]> {
-    const rows = await this.db
+    return (await this.expiring(cutoff).execute()).map((r) => r.id);
+  }
+
+  /** markExpired's statement (sweep-plans.test.ts reads its plan): it reads only the index of unanswered ones. */
+  expiring(cutoff: string) {
+    return this.db
       .updateTable('conversations')
       .set({ expired: 1 })
       .where('expired', '=', 0)
       .where('state', '=', 'open')
-      .where('unreplied_count', '>', 0)
+      .where(sql<SqlBool>`${UNREPLIED}`) // as the partial index says it (sweep-indexes-migration.ts)
       .where('last_visitor_at', '<=', cutoff)
-      .returning('id')
-      .execute();
-    return rows.map((r) => r.id);
+      .returning('id');
+  }
+
+  /** markInactive's read (sweep-plans.test.ts reads its plan). */
+  goingInactive(cutoff: string, from: readonly TicketStatus[]) {
+    return this.db
+      .selectFrom('conversations')
+      .select(['id', 'ticket_status'])
+      .where('ticket_status', 'in', [...from])
+      .where('state', '=', 'open')
+      .where('last_activity_at', '<=', cutoff);
   }
 
   /**
@@ -264,13 +278,7 @@ export class ConversationsRepo {
    * it had (panels move it between views). Per row and conditional, so with several hubs one reports it.
    */
   async markInactive(cutoff: string, from: readonly TicketStatus[]): Promise<{ id: string; previous: TicketStatus }[]> {
-    const due = await this.db
-      .selectFrom('conversations')
-      .select(['id', 'ticket_status'])
-      .where('ticket_status', 'in', [...from])
-      .where('state', '=', 'open')
-      .where('last_activity_at', '<=', cutoff)
-      .execute();
+    const due = await this.goingInactive(cutoff, from).execute();
     const done: { id: string; previous: TicketStatus }[] = [];
     for (const row of due) {
       const result = await this.db

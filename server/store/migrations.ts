@@ -17,6 +17,7 @@ import { batchMessageSearch } from './search-batches-migration.js';
 import { createMessageWritesAlone } from './message-writes-alone-migration.js';
 import { createConversationFacets } from './facets-migration.js';
 import { createInboxTables } from './inbox-tables-migration.js';
+import { createSweepIndexes } from './sweep-indexes-migration.js';
 import { createMessageWriteFunctions } from './message-writes-migration.js';
 import { keepMessageWritePlans } from './message-write-plans-migration.js';
 import { returnSummaryContact } from './message-functions-contact-migration.js';
@@ -310,6 +311,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '021_conversation_facets': {
       async up(db: Kysely<unknown>) {
         await createConversationFacets(db, dialect);
+      },
+    },
+    '022_sweep_indexes': {
+      async up(db: Kysely<unknown>) {
+        await createSweepIndexes(db, dialect);
       },
     },
   };

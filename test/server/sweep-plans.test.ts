@@ -1,0 +1,88 @@
+/**
+ * The sweeper runs every 30 s on every hub. Its two statements must change exactly the due conversations, and read
+ * only those: at 1,000,000 conversations they read most of the table (the expiry every answered or closed
+ * conversation whose visitor wrote over a day ago, the inactivity every open one older than a day), 0.5–1.2 s a
+ * sweep on SQLite while the hub's one connection waited (docs/performance.md, session 22). SQLite plans without
+ * statistics, so its plan is what every hub runs, and the test reads it; both stores change the same rows.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { CompiledQuery, type Kysely } from 'kysely';
+import { CAN_GO_INACTIVE } from '../../server/rules/ticket-status.js';
+import { ConversationsRepo } from '../../server/store/conversations-repo.js';
+import { openDatabase } from '../../server/store/db.js';
+import type { ConversationsTable, Database } from '../../server/store/schema.js';
+import { at, conversation } from '../helpers/count-reference.js';
+import { dropTestDatabase, testDatabaseUrl } from '../helpers/databases.mjs';
+
+async function plan(db: Kysely<Database>, query: { compile(): CompiledQuery }): Promise<string> {
+  const { sql, parameters } = query.compile();
+  const { rows } = await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${sql}`, [...parameters]));
+  return rows.map((r) => r.detail).join('; ');
+}
+
+test('the sweep marks exactly the due conversations, read from indexes of those alone', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-sweep-'));
+  const { db, dialect } = await openDatabase(await testDatabaseUrl(dir));
+  t.after(async () => {
+    await db.destroy();
+    await dropTestDatabase(dir);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const old = at(0, 1); // over a day before the sweep
+  const recent = at(2, 1);
+  const cutoff = at(1, 0);
+  const of = (id: string, patch: Partial<ConversationsTable>) => conversation(id, old, patch);
+  await db
+    .insertInto('conversations')
+    .values([
+      of('due', {}), // a visitor waits, unanswered, since `old`
+      of('answered', { unreplied_count: 0, ticket_status: 'active' }),
+      of('closed', { state: 'closed', ticket_status: 'resolved' }),
+      of('expired-already', { expired: 1, ticket_status: 'inactive' }),
+      of('pending', { unreplied_count: 0, ticket_status: 'pending' }),
+      of('inactive-already', { unreplied_count: 0, ticket_status: 'inactive' }),
+      conversation('recent', recent),
+      conversation('recent-answered', recent, { unreplied_count: 0, ticket_status: 'active' }),
+    ])
+    .execute();
+  const conversations = new ConversationsRepo(db, dialect);
+
+  if (dialect === 'sqlite') {
+    const expiring = await plan(db, conversations.expiring(cutoff));
+    assert.match(expiring, /USING INDEX conversations_expiry_due \(state=\? AND expired=\? AND last_visitor_at<\?\)/, expiring);
+    const inactive = await plan(db, conversations.goingInactive(cutoff, CAN_GO_INACTIVE));
+    assert.match(inactive, /USING INDEX conversations_state_activity \(state=\? AND last_activity_at<\?\)/, inactive);
+    // The ticket status is checked in that index: it is one of its columns, so no open conversation's row is read.
+    const columns = await db.executeQuery<{ name: string }>(CompiledQuery.raw(`select name from pragma_index_info('conversations_state_activity')`));
+    assert.deepEqual(
+      columns.rows.map((c) => c.name),
+      ['state', 'last_activity_at', 'ticket_status'],
+    );
+  }
+
+  assert.deepEqual(await conversations.markExpired(cutoff), ['due']);
+  const inactive = await conversations.markInactive(cutoff, CAN_GO_INACTIVE);
+  assert.deepEqual(
+    inactive.sort((a, b) => a.id.localeCompare(b.id)),
+    [
+      { id: 'answered', previous: 'active' },
+      { id: 'due', previous: 'new' },
+      { id: 'pending', previous: 'pending' },
+    ],
+  );
+  // The next sweep has nothing left to do.
+  assert.deepEqual(await conversations.markExpired(cutoff), []);
+  assert.deepEqual(await conversations.markInactive(cutoff, CAN_GO_INACTIVE), []);
+  // A visitor writes again in an expired conversation: it is due again a day later (message-writes.ts sets these).
+  await db
+    .updateTable('conversations')
+    .set({ expired: 0, unreplied_count: 2, last_visitor_at: recent, last_activity_at: recent })
+    .where('id', '=', 'due')
+    .execute();
+  assert.deepEqual(await conversations.markExpired(cutoff), []);
+  assert.deepEqual((await conversations.markExpired(at(3, 0))).sort(), ['due', 'recent']);
+});
