@@ -285,6 +285,11 @@ export async function inboxAtScale(postgres?: string): Promise<InboxResult> {
     const swept = await hub.sweep();
     return swept.inactive.length + swept.expired.length;
   });
+  // Auto-assignment (when on): each assignment counts the candidates' open conversations, and reassignment lists an
+  // offline agent's.
+  const everyAgent = Array.from({ length: AGENTS }, (_, i) => `agent-${i}`);
+  await time('auto-assignment: open conversations of every agent', async () => (await hub.store.assignment.openCounts(everyAgent)).size);
+  await time("reassignment: an agent's assigned conversations", async () => (await hub.store.assignment.assignedTo(agent.id)).length);
   const store = hub.store.dialect;
   await hub.close();
   await dropTestDatabase(dir, postgres);

@@ -3,7 +3,7 @@
  * and the presence marks (`offline_since`) that reassignment reads. Every write that decides who gets
  * a conversation re-checks its condition in the UPDATE, so with several hubs it happens once.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, type SqlBool, sql } from 'kysely';
 import { type Db, jsonItemPattern } from './base.js';
 import { type ConversationRecord, toConversation } from './mappers.js';
 import type { Dialect } from './migrations.js';
@@ -50,34 +50,20 @@ export class AssignmentRepo {
   }
 
   /**
-   * Open conversations each agent holds or is assigned to (what the cap and "balanced" count), in one
-   * pass over the open conversations however many agents are asked about.
+   * Open conversations each agent holds or is assigned to (what the cap and "balanced" count), from the rows kept
+   * for open conversations (`conversation_agents`, migration 023): a read of each agent's index entries, not of every
+   * open conversation.
    */
   async openCounts(agentIds: string[], db: Db = this.db): Promise<Map<string, number>> {
-    const counts = new Map<string, number>();
-    for (let start = 0; start < agentIds.length; start += 100) {
-      const ids = agentIds.slice(start, start + 100);
-      const row = await db
-        .selectFrom('conversations')
-        .select((eb) =>
-          ids.map((id, i) =>
-            eb.fn
-              .sum<number | string | null>(
-                eb
-                  .case()
-                  .when(eb.or([eb('holder_id', '=', id), eb('assignees', 'like', jsonItemPattern(id))]))
-                  .then(1)
-                  .else(0)
-                  .end(),
-              )
-              .as(`c${i}`),
-          ),
-        )
-        .where('state', '=', 'open')
-        .executeTakeFirstOrThrow();
-      const values = row as Record<string, number | string | null>;
-      for (const [i, id] of ids.entries()) counts.set(id, Number(values[`c${i}`] ?? 0));
-    }
+    const counts = new Map<string, number>(agentIds.map((id) => [id, 0]));
+    if (agentIds.length === 0) return counts;
+    const rows = await db
+      .selectFrom('conversation_agents')
+      .select((eb) => ['agent_id', eb.fn.countAll<number | string>().as('n')])
+      .where('agent_id', 'in', [...new Set(agentIds)])
+      .groupBy('agent_id')
+      .execute();
+    for (const row of rows) counts.set(row.agent_id, Number(row.n));
     return counts;
   }
 
@@ -121,14 +107,20 @@ export class AssignmentRepo {
     return rows.map(toConversation);
   }
 
-  /** Open conversations `agentId` is assigned to. */
+  /** Open conversations `agentId` is assigned to, from the agent's rows of open conversations (migration 023). */
   async assignedTo(agentId: string): Promise<ConversationRecord[]> {
+    // A cross join and SQLite's `+` keep SQLite starting from the agent's rows: without statistics it would rather read
+    // every open conversation by the state index (inbox-queries.ts does the same).
     const rows = await this.db
-      .selectFrom('conversations')
-      .selectAll()
-      .where('state', '=', 'open')
-      .where('assignees', 'like', jsonItemPattern(agentId))
-      .orderBy('created_at')
+      .selectFrom('conversation_agents as a')
+      .crossJoin('conversations as c')
+      .whereRef('c.id', '=', 'a.conversation_id')
+      .selectAll('c')
+      .where('a.agent_id', '=', agentId)
+      .where(this.dialect === 'sqlite' ? sql<SqlBool>`+c.state = 'open'` : sql<SqlBool>`c.state = 'open'`)
+      .where('c.assignees', 'like', jsonItemPattern(agentId))
+      .orderBy('c.created_at')
+      .orderBy('c.id')
       .execute();
     return rows.map(toConversation);
   }

@@ -1,6 +1,7 @@
 /**
  * Migration 020_inbox_tables (registered in migrations.ts): a conversation's tags, and the agents it is "mine" for
- * (its holder and its assignees), as rows with indexes. The inbox's tag filter and Mine view start from them when few
+ * (its holder and its assignees; of open conversations only since migration 023, open-agents-migration.ts), as rows
+ * with indexes. The inbox's tag filter and Mine view start from them when few
  * conversations match (inbox-queries.ts): checked in the JSON text of the conversation's columns
  * (`LIKE '%"billing"%'`), a rare tag or an agent with few conversations was a read of every conversation, 200–300 ms
  * at 1,000,000 once older ones were included (docs/performance.md, session 21).

@@ -17,6 +17,7 @@ import { batchMessageSearch } from './search-batches-migration.js';
 import { createMessageWritesAlone } from './message-writes-alone-migration.js';
 import { createConversationFacets } from './facets-migration.js';
 import { createInboxTables } from './inbox-tables-migration.js';
+import { keepOpenConversationAgents } from './open-agents-migration.js';
 import { createSweepIndexes } from './sweep-indexes-migration.js';
 import { createMessageWriteFunctions } from './message-writes-migration.js';
 import { keepMessageWritePlans } from './message-write-plans-migration.js';
@@ -316,6 +317,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '022_sweep_indexes': {
       async up(db: Kysely<unknown>) {
         await createSweepIndexes(db, dialect);
+      },
+    },
+    '023_open_conversation_agents': {
+      async up(db: Kysely<unknown>) {
+        await keepOpenConversationAgents(db, dialect);
       },
     },
   };
