@@ -201,8 +201,11 @@ export interface InboxResult {
   messages: number;
   contacts: number;
   loadSeconds: number;
+  /** The panel's queries: goal 4 (each p95 ≤ 50 ms). */
   queries: InboxTimings;
   worstP95: number;
+  /** What each hub runs by itself, not in front of a panel: the sweep every 30 s and auto-assignment's reads. */
+  background: InboxTimings;
 }
 
 export async function inboxAtScale(postgres?: string): Promise<InboxResult> {
@@ -254,7 +257,8 @@ export async function inboxAtScale(postgres?: string): Promise<InboxResult> {
     ['search common words', admin, { q: 'tracking parcel' }],
   ];
   const queries: InboxTimings = {};
-  const time = async (name: string, run: () => Promise<number>) => {
+  const background: InboxTimings = {};
+  const time = async (name: string, run: () => Promise<number>, into = queries) => {
     const times: number[] = [];
     let rows = 0;
     // Untimed first: a hub that has been up has the query's pages in memory (the first call after the load reads
@@ -266,7 +270,7 @@ export async function inboxAtScale(postgres?: string): Promise<InboxResult> {
       times.push(performance.now() - t);
     }
     const stats = percentiles(times);
-    queries[name] = { p50: stats.p50, p95: stats.p95, rows };
+    into[name] = { p50: stats.p50, p95: stats.p95, rows };
     log(`    ${hub.store.dialect} ${name}: p95 ${stats.p95} ms (${rows} rows)`);
   };
   // As the panel asks: the list alone on a filter change or a scroll; the tab counts once, with its first list.
@@ -281,19 +285,20 @@ export async function inboxAtScale(postgres?: string): Promise<InboxResult> {
   // the runs after it are what each sweep costs.
   await hub.sweep();
   if (hub.store.dialect === 'postgres') await sql`vacuum analyze conversations`.execute(hub.store.db);
-  await time('sweep (every 30 s)', async () => {
+  const sweep = async () => {
     const swept = await hub.sweep();
     return swept.inactive.length + swept.expired.length;
-  });
+  };
+  await time('sweep (every 30 s)', sweep, background);
   // Auto-assignment (when on): each assignment counts the candidates' open conversations, and reassignment lists an
   // offline agent's.
   const everyAgent = Array.from({ length: AGENTS }, (_, i) => `agent-${i}`);
-  await time('auto-assignment: open conversations of every agent', async () => (await hub.store.assignment.openCounts(everyAgent)).size);
-  await time("reassignment: an agent's assigned conversations", async () => (await hub.store.assignment.assignedTo(agent.id)).length);
+  await time('auto-assignment: open conversations of every agent', async () => (await hub.store.assignment.openCounts(everyAgent)).size, background);
+  await time("reassignment: an agent's assigned conversations", async () => (await hub.store.assignment.assignedTo(agent.id)).length, background);
   const store = hub.store.dialect;
   await hub.close();
   await dropTestDatabase(dir, postgres);
   rmSync(dir, { recursive: true, force: true });
   const worstP95 = Math.max(...Object.values(queries).map((q) => q.p95));
-  return { store, conversations: CONVERSATIONS, messages: CONVERSATIONS * MESSAGES_EACH, contacts: CONTACTS, loadSeconds, queries, worstP95 };
+  return { store, conversations: CONVERSATIONS, messages: CONVERSATIONS * MESSAGES_EACH, contacts: CONTACTS, loadSeconds, queries, worstP95, background };
 }

@@ -260,6 +260,8 @@ console.table(stores);
 for (const i of inbox) {
   console.log(`\n## Inbox on ${i.store}: ${i.conversations} conversations, ${i.messages} messages, ${i.contacts} contacts (loaded in ${i.loadSeconds} s); ms`);
   console.table(i.queries);
+  console.log(`Run by each hub by itself (not in goal 4, which is the panel's queries); ms`);
+  console.table(i.background);
 }
 console.log(`\n## ${panelPushResult.panels} agent panels open while ${panelPushResult.visitors} visitors chat`);
 // The per-panel counts are in results.json; the table shows their minimum (conversationsListedPerPanel).

@@ -37,8 +37,15 @@ export interface CountGroup {
   unreplied: number;
 }
 
-/** Below this many conversations with a tag (a contact tag, a language, a bot status, or Mine for an agent) the list starts from them: `#fewOf`. */
+/** Below this many conversations with a tag (a contact tag, a language, a bot status) the list starts from them: `#fewOf`. */
 const FEW = 5_000;
+/**
+ * Mine's share of FEW. Its rows are the agent's open conversations only (migration 023), each one a match, while a
+ * tag's rows are mostly closed conversations; so read in activity order the agent's are found sooner, and starting
+ * from the rows pays sooner: at 1,000,000 conversations an agent with 1,667 open ones took 13 ms from the rows on
+ * PostgreSQL (each row a lookup, then a sort) and 2 ms in order; one with three, 1 ms and 33–150 ms.
+ */
+const MINE_SHARE = 0.2;
 
 /** The filters that select fewer than FEW conversations. */
 interface Few {
@@ -139,7 +146,9 @@ export class InboxQueries {
               .where('t.tag', '=', filter.contactTag),
           )
         : false,
-      filter.inbox === 'mine' ? this.#few(this.db.selectFrom('conversation_agents').select('conversation_id').where('agent_id', '=', viewer.id)) : false,
+      filter.inbox === 'mine'
+        ? this.#few(this.db.selectFrom('conversation_agents').select('conversation_id').where('agent_id', '=', viewer.id), Math.round(this.few * MINE_SHARE))
+        : false,
       facet('language', filter.language),
       facet('bot_status', filter.botStatus),
     ]);
@@ -160,12 +169,12 @@ export class InboxQueries {
       .where((eb) => eb.or([eb('v.value', '=', value), eb('v.value', 'like', `${escapeLike(value)}-%`)]));
   }
 
-  async #few<DB, TB extends keyof DB, O>(matching: SelectQueryBuilder<DB, TB, O>): Promise<boolean> {
+  async #few<DB, TB extends keyof DB, O>(matching: SelectQueryBuilder<DB, TB, O>, few = this.few): Promise<boolean> {
     const row = await this.db
-      .selectFrom(matching.limit(this.few).as('matching'))
+      .selectFrom(matching.limit(few).as('matching'))
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
       .executeTakeFirstOrThrow();
-    return Number(row.n) < this.few;
+    return Number(row.n) < few;
   }
 
   /**
