@@ -47,7 +47,7 @@ const FEW = 5_000;
  */
 const MINE_SHARE = 0.2;
 
-/** The filters that select fewer than FEW conversations. */
+/** The filters that select few conversations (`#fewOf`). */
 interface Few {
   tag: boolean;
   contactTag: boolean;
@@ -126,10 +126,10 @@ export class InboxQueries {
   }
 
   /**
-   * Which of the filters kept as rows of their own (a tag and Mine: migration 020; a language and a bot status: migration
-   * 021; a contact tag) select fewer than
-   * `few` conversations: the list then starts from those rows (an index) and sorts them, instead of reading
-   * conversations in activity order and checking each. Neither way suits both: starting from the 114,000
+   * Which of the filters kept as rows of their own (a tag and Mine: migration 020; a language and a bot status:
+   * migration 021; a contact tag) select fewer than `few` conversations (Mine: its share, MINE_SHARE): the list then
+   * starts from those rows (an index) and sorts them, instead of reading conversations in activity order and checking
+   * each. Neither way suits both: starting from the 114,000
    * conversations of a common tag took 180 ms at 1,000,000, and reading in order for a tag on three of them read them
    * all, 250 ms (docs/performance.md, session 21). Counting stops at `few`.
    */
