@@ -10,7 +10,7 @@ import { type ConversationRecord, toConversation, toConversationRow } from './ma
 import type { Dialect } from './migrations.js';
 import type { ConversationsTable, Database, VisitorsTable } from './schema.js';
 import { scrubDeleted } from './secure-delete.js';
-import { UNREPLIED } from './sweep-indexes-migration.js';
+import { INACTIVITY_DUE, UNREPLIED } from './sweep-indexes-migration.js';
 
 /** Two conversations of one person created in the same millisecond: the open one is the current one. */
 const OPEN_FIRST = sql<number>`case when state = 'open' then 0 else 1 end`;
@@ -265,12 +265,16 @@ export class ConversationsRepo {
 
   /** markInactive's read (sweep-plans.test.ts reads its plan). */
   goingInactive(cutoff: string, from: readonly TicketStatus[]) {
-    return this.db
-      .selectFrom('conversations')
-      .select(['id', 'ticket_status'])
-      .where('ticket_status', 'in', [...from])
-      .where('state', '=', 'open')
-      .where('last_activity_at', '<=', cutoff);
+    return (
+      this.db
+        .selectFrom('conversations')
+        .select(['id', 'ticket_status'])
+        .where('ticket_status', 'in', [...from])
+        .where('state', '=', 'open')
+        .where('last_activity_at', '<=', cutoff)
+        // PostgreSQL: the partial index's own words, so that its planner can always prove the index applies.
+        .$if(this.dialect === 'postgres', (q) => q.where(sql<SqlBool>`${INACTIVITY_DUE}`))
+    );
   }
 
   /**
