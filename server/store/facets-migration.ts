@@ -1,13 +1,14 @@
 /**
- * Migration 021_conversation_facets (registered in migrations.ts): a conversation's language and bot status as rows (`conversation_facets`), indexed by value. The inbox's filters on them start from these rows when few
- * conversations match (inbox-queries.ts), as the tag filter does from migration 020's: checked on each conversation
- * read in activity order, a language on a few dozen conversations read every open one once older ones were included,
- * 110–150 ms at 1,000,000 on both stores (docs/performance.md, session 22). The channel is not one of them: a
+ * Migration 021_conversation_facets (registered in migrations.ts): a conversation's language and bot status as rows
+ * (`conversation_facets`), indexed by value. The inbox's filters on them start from these rows when few conversations
+ * match (inbox-queries.ts), as the tag filter does from migration 020's: checked on each conversation read in activity
+ * order, a language on a few dozen conversations read every open one once older ones were included, 110–150 ms at
+ * 1,000,000 on both stores (docs/performance.md, session 22). The channel is not one of them: a
  * conversation's channel is always `webchat` today (protocol/types.ts `CHANNELS`), so its filter never selects few.
  *
  * Rows rather than indexes on the columns: on PostgreSQL every index of `conversations` costs each message a write (a
  * message changes the last activity, so no update is HOT), while these triggers fire only when a statement sets one of
- * the three columns, which a message's write never does (a bot's answer sets the bot status: one row then changes).
+ * the two columns, which a message's write never does (a bot's answer sets the bot status: one row then changes).
  * The same table on both stores keeps one plan for both.
  */
 import { type Kysely, sql } from 'kysely';

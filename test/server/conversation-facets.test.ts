@@ -6,18 +6,14 @@
  * else. SQLite and PostgreSQL.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Viewer } from '../../server/store/base.js';
-import { openDatabase } from '../../server/store/db.js';
 import { FACETS } from '../../server/store/facets-migration.js';
 import { InboxQueries, type ListOptions } from '../../server/store/inbox-queries.js';
 import { SEARCH_WINDOWS } from '../../server/store/inbox-search.js';
 import type { ConversationsTable, Database } from '../../server/store/schema.js';
 import { at, conversation } from '../helpers/count-reference.js';
-import { dropTestDatabase, testDatabaseUrl } from '../helpers/databases.mjs';
+import { openTestDatabase } from '../helpers/store-database.js';
 import type { Kysely } from 'kysely';
 
 const admin: Viewer = { id: 'admin-1', role: 'admin' };
@@ -45,13 +41,7 @@ async function all(inbox: InboxQueries, filter: Partial<ListOptions>): Promise<s
 }
 
 test('the facet rows follow every change, and both ways of listing agree', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-facets-'));
-  const { db, dialect } = await openDatabase(await testDatabaseUrl(dir));
-  t.after(async () => {
-    await db.destroy();
-    await dropTestDatabase(dir);
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { db, dialect } = await openTestDatabase(t, 'facets');
   const now = at(0, 0);
   await db
     .insertInto('contacts')

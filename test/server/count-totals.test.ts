@@ -6,28 +6,17 @@
  * folded, on the store this run uses (test/cluster/count-totals-cluster.test.ts: two hubs folding at once).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { sql } from 'kysely';
 import { CountTotals, FOLD_CHUNK } from '../../server/store/count-totals.js';
-import { openDatabase } from '../../server/store/db.js';
 import type { ConversationsTable } from '../../server/store/schema.js';
-import { dropTestDatabase, testDatabaseUrl } from '../helpers/databases.mjs';
 
 import { assertCounts, at, conversation } from '../helpers/count-reference.js';
+import { openTestDatabase } from '../helpers/store-database.js';
 
 async function openStore(t: { after(fn: () => Promise<void>): void }) {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-counts-'));
-  const url = await testDatabaseUrl(dir);
-  const opened = await openDatabase(url);
-  t.after(async () => {
-    await opened.db.destroy();
-    await dropTestDatabase(dir);
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return { ...opened, url, totals: new CountTotals(opened.db, opened.dialect) };
+  const opened = await openTestDatabase(t, 'counts');
+  return { ...opened, totals: new CountTotals(opened.db, opened.dialect) };
 }
 
 test('the kept counts and languages equal the conversations counted, through every kind of change, before and after folding', async (t) => {

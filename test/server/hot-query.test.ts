@@ -3,23 +3,12 @@
  * their places, values compiled into the query stay, and a query whose shape would depend on a value is refused.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { openDatabase } from '../../server/store/db.js';
 import { HotQuery } from '../../server/store/hot-query.js';
-import { dropTestDatabase, testDatabaseUrl } from '../helpers/databases.mjs';
+import { openTestDatabase } from '../helpers/store-database.js';
 
 test('a statement compiled once stores and finds each call’s own values', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-hot-'));
-  const url = await testDatabaseUrl(dir);
-  const { db } = await openDatabase(url);
-  t.after(async () => {
-    await db.destroy();
-    await dropTestDatabase(dir);
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { db } = await openTestDatabase(t, 'hot');
   const insert = new HotQuery((args: { key: string; value: string }) => db.insertInto('settings').values({ key: args.key, value: args.value }));
   // `like 'hot-%'` is compiled in; only the value after it is the caller's.
   const find = new HotQuery((args: { value: string }) =>

@@ -6,17 +6,13 @@
  * statistics, so its plan is what every hub runs, and the test reads it; both stores change the same rows.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { CAN_GO_INACTIVE } from '../../server/rules/ticket-status.js';
 import { ConversationsRepo } from '../../server/store/conversations-repo.js';
-import { openDatabase } from '../../server/store/db.js';
 import type { ConversationsTable, Database } from '../../server/store/schema.js';
 import { at, conversation } from '../helpers/count-reference.js';
-import { dropTestDatabase, testDatabaseUrl } from '../helpers/databases.mjs';
+import { openTestDatabase } from '../helpers/store-database.js';
 
 /** The statement's plan: SQLite's `explain query plan` details, or PostgreSQL's `explain` lines, joined. */
 async function plan(db: Kysely<Database>, query: { compile(): CompiledQuery }): Promise<string> {
@@ -27,13 +23,7 @@ async function plan(db: Kysely<Database>, query: { compile(): CompiledQuery }): 
 }
 
 test('the sweep marks exactly the due conversations, read from indexes of those alone', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-sweep-'));
-  const { db, dialect } = await openDatabase(await testDatabaseUrl(dir));
-  t.after(async () => {
-    await db.destroy();
-    await dropTestDatabase(dir);
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { db, dialect } = await openTestDatabase(t, 'sweep');
   const old = at(0, 1); // over a day before the sweep
   const recent = at(2, 1);
   const cutoff = at(1, 0);
