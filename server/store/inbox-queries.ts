@@ -2,7 +2,7 @@
  * The inbox's reads: the filtered, visibility-checked list and the rows behind the tab counts and
  * dashboard tiles. The filter means what protocol/inbox.ts says; inbox-views.test.ts holds both to it.
  */
-import { type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import { rangeEnd, rangeStart } from '../../protocol/inbox.js';
 import type { ConversationFilter } from '../../protocol/types.js';
 import { escapeLike, jsonItemPattern, type Viewer } from './base.js';
@@ -10,6 +10,7 @@ import { CountTotals } from './count-totals.js';
 import { SearchIndex } from './search-index.js';
 import { after, type Candidates, InboxSearch, type ListKey, SEARCH_WINDOWS, type SearchWindows } from './inbox-search.js';
 import type { Facet } from './facets-migration.js';
+import { WHOLE_TEAM } from './viewers-migration.js';
 import type { Dialect } from './migrations.js';
 import type { ConversationsTable, Database } from './schema.js';
 
@@ -37,7 +38,10 @@ export interface CountGroup {
   unreplied: number;
 }
 
-/** Below this many conversations with a tag (a contact tag, a language, a bot status) the list starts from them: `#fewOf`. */
+/**
+ * Below this many conversations with a tag (a contact tag, a language, a bot status), or visible to an agent, the list
+ * starts from them: `#fewOf`.
+ */
 const FEW = 5_000;
 /**
  * Mine's share of FEW. Its rows are the agent's open conversations only (migration 023), each one a match, while a
@@ -54,6 +58,8 @@ interface Few {
   mine: boolean;
   language: boolean;
   botStatus: boolean;
+  /** An agent's: the conversations they may see (migration 024's rows). */
+  visible: boolean;
 }
 
 type ConversationEb = ExpressionBuilder<Database & { c: ConversationsTable }, 'c'>;
@@ -77,9 +83,28 @@ export class InboxQueries {
     this.totals = new CountTotals(db, dialect);
   }
 
-  /** SQL condition: the viewer may see the conversation (admins: all; agents: team-wide or listed). */
-  #visible(eb: ConversationEb, viewer: Viewer) {
+  /**
+   * SQL condition: the agent may see the conversation (team-wide, or listed in its `visible_to`); `few`: from the
+   * rows of those they may see (migration 024), else from the conversation's own column.
+   */
+  #visible(eb: ConversationEb, viewer: Viewer, few: boolean) {
+    if (few) return this.#among('c.id', this.#viewable(viewer));
     return eb.or([eb('c.visible_to', '=', '[]'), eb('c.visible_to', 'like', jsonItemPattern(viewer.id))]);
+  }
+
+  /**
+   * SQL condition: `column` is among what `rows` selects, for a filter that starts from its rows (`few`). SQLite's plan
+   * follows #candidates' `+`. PostgreSQL's planner, given `in`, may still read conversations in activity order and probe
+   * the rows for each (an agent who may see 4,900 of 1,000,000, closed ones: 37,000 probes, 114 ms); made an array
+   * first (`= any(array(…))`), the rows can only be read by key.
+   */
+  #among(column: 'c.id' | 'c.contact_id', rows: Expression<unknown>) {
+    return this.dialect === 'postgres' ? sql<SqlBool>`${sql.ref(column)} = any(array${rows})` : sql<SqlBool>`${sql.ref(column)} in ${rows}`;
+  }
+
+  /** The conversations an agent may see, from their rows: the team-wide ones and those listing the agent. */
+  #viewable(viewer: Viewer) {
+    return this.db.selectFrom('conversation_viewers as w').select('w.conversation_id').where('w.viewer', 'in', [WHOLE_TEAM, viewer.id]);
   }
 
   /**
@@ -110,10 +135,13 @@ export class InboxQueries {
             .selectFrom(
               candidates()
                 .select('c.id')
-                // SQLite read the matches oldest first, so a filter whose matches are recent (as open conversations
-                // mostly are) read the year's old ones before them; PostgreSQL's statistics plan the count better
-                // unordered (a contact tag's took 3× as long in the list's order).
-                .$if(this.dialect === 'sqlite', (q) => q.orderBy('c.last_activity_at', 'desc'))
+                // Unordered, a count read the matches oldest first (SQLite by its plan, PostgreSQL in the table's
+                // order), so a filter whose matches are recent (as open conversations mostly are) read the year's old
+                // ones before them. Within a window of activity PostgreSQL's statistics plan the count better
+                // unordered (a contact tag's took 3× as long in the list's order); without one (older conversations
+                // included), an agent who may see a twentieth of 1,000,000 read nearly all of them, 220 ms, against
+                // 24 newest first.
+                .$if(this.dialect === 'sqlite' || (filter.includeOld === true && !filter.from), (q) => q.orderBy('c.last_activity_at', 'desc'))
                 .limit(this.windows.count + 1)
                 .as('counted'),
             )
@@ -127,15 +155,15 @@ export class InboxQueries {
 
   /**
    * Which of the filters kept as rows of their own (a tag and Mine: migration 020; a language and a bot status:
-   * migration 021; a contact tag) select fewer than `few` conversations (Mine: its share, MINE_SHARE): the list then
-   * starts from those rows (an index) and sorts them, instead of reading conversations in activity order and checking
-   * each. Neither way suits both: starting from the 114,000
-   * conversations of a common tag took 180 ms at 1,000,000, and reading in order for a tag on three of them read them
-   * all, 250 ms (docs/performance.md, session 21). Counting stops at `few`.
+   * migration 021; a contact tag; what an agent may see: migration 024) select fewer than `few` conversations (Mine:
+   * its share, MINE_SHARE): the list then starts from those rows (an index) and sorts them, instead of reading
+   * conversations in activity order and checking each. Neither way suits both: starting from the 114,000 conversations
+   * of a common tag took 180 ms at 1,000,000, and reading in order for a tag on three of them read them all, 250 ms
+   * (docs/performance.md, session 21). Counting stops at `few`.
    */
   async #fewOf(viewer: Viewer, filter: ListOptions): Promise<Few> {
     const facet = (name: Facet, value: string | undefined) => (value ? this.#few(this.#withFacet(name, value)) : false);
-    const [tag, contactTag, mine, language, botStatus] = await Promise.all([
+    const [tag, contactTag, mine, language, botStatus, visible] = await Promise.all([
       filter.tag ? this.#few(this.db.selectFrom('conversation_tags').select('conversation_id').where('tag', '=', filter.tag)) : false,
       filter.contactTag
         ? this.#few(
@@ -151,8 +179,9 @@ export class InboxQueries {
         : false,
       facet('language', filter.language),
       facet('bot_status', filter.botStatus),
+      viewer.role === 'admin' ? false : this.#few(this.#viewable(viewer)),
     ]);
-    return { tag, contactTag, mine, language, botStatus };
+    return { tag, contactTag, mine, language, botStatus, visible };
   }
 
   /**
@@ -190,7 +219,7 @@ export class InboxQueries {
       .whereRef('k.id', '=', 'c.contact_id')
       .where((eb) => {
         const conditions = [] as Parameters<typeof eb.and>[0] & unknown[];
-        if (viewer.role !== 'admin') conditions.push(this.#visible(eb as unknown as ConversationEb, viewer));
+        if (viewer.role !== 'admin') conditions.push(this.#visible(eb as unknown as ConversationEb, viewer, few.visible));
         // The views of protocol/inbox.ts `inInbox`, in SQL.
         const inbox = filter.inbox ?? 'all';
         const state = inbox === 'closed' ? 'closed' : 'open';
@@ -205,7 +234,7 @@ export class InboxQueries {
         if (inbox === 'mine') {
           conditions.push(
             few.mine
-              ? eb('c.id', 'in', eb.selectFrom('conversation_agents as m').select('m.conversation_id').where('m.agent_id', '=', viewer.id))
+              ? this.#among('c.id', eb.selectFrom('conversation_agents as m').select('m.conversation_id').where('m.agent_id', '=', viewer.id))
               : eb.or([eb('c.holder_id', '=', viewer.id), eb('c.assignees', 'like', jsonItemPattern(viewer.id))]),
           );
         }
@@ -217,28 +246,28 @@ export class InboxQueries {
         }
         if (!filter.includeOld && !filter.q) conditions.push(eb(activity, '>=', filter.retentionCutoff));
         if (filter.botStatus) {
-          conditions.push(few.botStatus ? eb('c.id', 'in', this.#withFacet('bot_status', filter.botStatus)) : eb('c.bot_status', '=', filter.botStatus));
+          conditions.push(few.botStatus ? this.#among('c.id', this.#withFacet('bot_status', filter.botStatus)) : eb('c.bot_status', '=', filter.botStatus));
         }
         if (filter.ticketStatus) conditions.push(eb('c.ticket_status', '=', filter.ticketStatus));
         if (filter.channel) conditions.push(eb('c.channel', '=', filter.channel));
         if (filter.language) {
           conditions.push(
             few.language
-              ? eb('c.id', 'in', this.#withFacet('language', filter.language))
+              ? this.#among('c.id', this.#withFacet('language', filter.language))
               : eb.or([eb('c.language', '=', filter.language), eb('c.language', 'like', `${escapeLike(filter.language)}-%`)]),
           );
         }
         if (filter.tag) {
           conditions.push(
             few.tag
-              ? eb('c.id', 'in', eb.selectFrom('conversation_tags as g').select('g.conversation_id').where('g.tag', '=', filter.tag))
+              ? this.#among('c.id', eb.selectFrom('conversation_tags as g').select('g.conversation_id').where('g.tag', '=', filter.tag))
               : eb('c.tags', 'like', jsonItemPattern(filter.tag)),
           );
         }
         if (filter.contactId) conditions.push(eb('c.contact_id', '=', filter.contactId));
         if (filter.contactTag) {
           const tagged = eb.selectFrom('contact_tags as t').select('t.contact_id').where('t.tag', '=', filter.contactTag);
-          conditions.push(few.contactTag ? eb('c.contact_id', 'in', tagged) : eb.exists(tagged.whereRef('t.contact_id', '=', 'c.contact_id')));
+          conditions.push(few.contactTag ? this.#among('c.contact_id', tagged) : eb.exists(tagged.whereRef('t.contact_id', '=', 'c.contact_id')));
         }
         if (filter.from) conditions.push(eb(activity, '>=', rangeStart(filter.from)));
         if (filter.to) conditions.push(eb(activity, '<', rangeEnd(filter.to)));

@@ -24,6 +24,7 @@ import { keepMessageWritePlans } from './message-write-plans-migration.js';
 import { returnSummaryContact } from './message-functions-contact-migration.js';
 import { addTriggerConditions } from './trigger-conditions-migration.js';
 import { createWebhookTables } from './webhooks-migration.js';
+import { createConversationViewers } from './viewers-migration.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -322,6 +323,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '023_open_conversation_agents': {
       async up(db: Kysely<unknown>) {
         await keepOpenConversationAgents(db, dialect);
+      },
+    },
+    '024_conversation_viewers': {
+      async up(db: Kysely<unknown>) {
+        await createConversationViewers(db, dialect);
       },
     },
   };

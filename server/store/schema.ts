@@ -118,6 +118,15 @@ export interface ConversationFacetsTable {
   value: string;
 }
 
+/**
+ * Who may see a conversation: each agent its `visible_to` lists, or one row with the empty viewer when the whole team
+ * may (viewers-migration.ts `WHOLE_TEAM`); kept by triggers (migration 024).
+ */
+export interface ConversationViewersTable {
+  conversation_id: string;
+  viewer: string;
+}
+
 /** The agents a conversation is Mine for (its holder and assignees), kept by triggers (migration 020). */
 export interface ConversationAgentsTable {
   conversation_id: string;
@@ -346,6 +355,7 @@ export interface Database {
   conversation_tags: ConversationTagsTable;
   conversation_agents: ConversationAgentsTable;
   conversation_facets: ConversationFacetsTable;
+  conversation_viewers: ConversationViewersTable;
   messages: MessagesTable;
   notes: NotesTable;
   agents: AgentsTable;

@@ -115,6 +115,10 @@ test('a schema-001 database upgrades in place: every row kept, every visitor a c
     byStatus.body.items.some((c) => c.id === tagged.conversation.id),
     'the bot status filter lists it',
   );
+  // 024_conversation_viewers wrote who may see them as rows: an agent's list, which starts from those rows when the
+  // agent may see few conversations, lists all five (each is the whole team's).
+  const agentSees = await h.hub.services.inbox.list({ id: 'agent-after-upgrade', name: 'Agent', role: 'agent' }, { includeOld: true, limit: 200 });
+  assert.deepEqual(agentSees.items.map((c) => c.id).sort(), list.body.items.map((c) => c.id).sort(), "an agent's list shows every migrated conversation");
   assert.deepEqual(
     tagged.notes.map((n) => n.text),
     ['VIP customer'],

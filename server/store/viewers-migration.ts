@@ -1,0 +1,62 @@
+/**
+ * Migration 024_conversation_viewers (registered in migrations.ts): who may see a conversation, as rows
+ * (`conversation_viewers`): one per agent its `visible_to` lists, or a single row with the empty viewer when the whole
+ * team may see it (`visible_to` is `[]`). An agent's list starts from these rows when they may see few conversations
+ * (inbox-queries.ts): checked in the JSON text of each conversation read in activity order, an agent who may see three
+ * of 1,000,000 (every other conversation restricted to someone else) read them all, 250–510 ms on SQLite once older
+ * or closed conversations were included (docs/performance.md, session 23).
+ *
+ * The column stays what the hub writes, the summaries and the counts read; triggers keep the rows in step with it, so
+ * no write path can forget to. A message's write never sets it, so the message path pays nothing; a new conversation
+ * writes one row more.
+ */
+import { type Kysely, sql } from 'kysely';
+import type { Dialect } from './migrations.js';
+
+/** The viewer of a conversation the whole team may see. */
+export const WHOLE_TEAM = '';
+
+export async function createConversationViewers(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  await sql`create table conversation_viewers (
+      conversation_id text not null references conversations (id) on delete cascade,
+      viewer text not null,
+      primary key (conversation_id, viewer))`.execute(db);
+  await sql`create index conversation_viewers_viewer on conversation_viewers (viewer, conversation_id)`.execute(db);
+
+  if (dialect === 'postgres') {
+    /** The rows of `row` (a trigger's `new`, or each conversation `c` of the backfill). */
+    const viewersOf = (row: string) =>
+      sql.raw(`select ${row}.id, v from json_array_elements_text(${row}.visible_to::json) v
+        union all select ${row}.id, '${WHOLE_TEAM}' where ${row}.visible_to = '[]'`);
+    await sql`create function conversation_viewer_rows() returns trigger language plpgsql as $$
+      begin
+        if tg_op = 'UPDATE' then
+          if new.visible_to is not distinct from old.visible_to then return null; end if;
+          delete from conversation_viewers where conversation_id = new.id;
+        end if;
+        insert into conversation_viewers (conversation_id, viewer) ${viewersOf('new')} on conflict do nothing;
+        return null;
+      end $$`.execute(db);
+    await sql`create trigger conversations_viewer_rows after insert or update of visible_to on conversations
+      for each row execute function conversation_viewer_rows()`.execute(db);
+    // The conversations stored before this migration.
+    await sql`insert into conversation_viewers (conversation_id, viewer) select c.id, v from conversations c
+      cross join lateral json_array_elements_text(c.visible_to::json) v on conflict do nothing`.execute(db);
+    await sql`insert into conversation_viewers (conversation_id, viewer) select c.id, ${WHOLE_TEAM} from conversations c
+      where c.visible_to = '[]'`.execute(db);
+    return;
+  }
+
+  const viewersOf = (row: string) =>
+    sql.raw(`insert or ignore into conversation_viewers (conversation_id, viewer) select ${row}.id, value from json_each(${row}.visible_to);
+      insert or ignore into conversation_viewers (conversation_id, viewer) select ${row}.id, '${WHOLE_TEAM}' where ${row}.visible_to = '[]';`);
+  await sql`create trigger conversations_viewer_rows_insert after insert on conversations begin ${viewersOf('new')} end`.execute(db);
+  await sql`create trigger conversations_viewer_rows after update of visible_to on conversations when new.visible_to is not old.visible_to begin
+      delete from conversation_viewers where conversation_id = new.id; ${viewersOf('new')} end`.execute(db);
+  await sql`insert or ignore into conversation_viewers (conversation_id, viewer) select c.id, j.value from conversations c, json_each(c.visible_to) j`.execute(
+    db,
+  );
+  await sql`insert or ignore into conversation_viewers (conversation_id, viewer) select c.id, ${WHOLE_TEAM} from conversations c where c.visible_to = '[]'`.execute(
+    db,
+  );
+}

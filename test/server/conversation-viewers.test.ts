@@ -1,0 +1,98 @@
+/**
+ * An agent's list starts from the rows of the conversations they may see (`conversation_viewers`, migration 024) when
+ * they may see few, and otherwise checks each conversation's own `visible_to` (store/inbox-queries.ts). The rows must
+ * say what the column says after every kind of change, and both ways of listing must list the same conversations in
+ * the same order, with the same total, in every view. SQLite and PostgreSQL.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Kysely } from 'kysely';
+import type { Viewer } from '../../server/store/base.js';
+import { InboxQueries, type ListOptions } from '../../server/store/inbox-queries.js';
+import { SEARCH_WINDOWS } from '../../server/store/inbox-search.js';
+import type { ConversationsTable, Database } from '../../server/store/schema.js';
+import { WHOLE_TEAM } from '../../server/store/viewers-migration.js';
+import { at, conversation } from '../helpers/count-reference.js';
+import { openTestDatabase } from '../helpers/store-database.js';
+
+const agent = (id: string): Viewer => ({ id, role: 'agent' });
+
+/** What the column says, as sorted "conversation viewer" lines, beside what the table holds. */
+async function inStep(db: Kysely<Database>, when: string): Promise<void> {
+  const rows = await db.selectFrom('conversations').selectAll().execute();
+  const viewers = (visibleTo: string) => {
+    const listed = [...new Set(JSON.parse(visibleTo) as string[])];
+    return listed.length === 0 ? [WHOLE_TEAM] : listed;
+  };
+  const columns = rows.flatMap((r) => viewers(r.visible_to).map((viewer) => `${r.id} ${viewer}`)).sort();
+  const kept = (await db.selectFrom('conversation_viewers').selectAll().execute()).map((r) => `${r.conversation_id} ${r.viewer}`).sort();
+  assert.deepEqual(kept, columns, `${when}: conversation_viewers says what visible_to says`);
+}
+
+/** Every conversation the viewer's list shows, a page of one at a time (so the keyset pages are compared too). */
+async function all(inbox: InboxQueries, viewer: Viewer, filter: Partial<ListOptions>): Promise<string[]> {
+  const listed: string[] = [];
+  let after: ListOptions['after'];
+  for (;;) {
+    const page = await inbox.list(viewer, { retentionCutoff: at(0, 0), limit: 1, includeOld: true, ...filter, ...(after ? { after } : {}) });
+    const [row] = page.rows;
+    if (!row) return listed;
+    listed.push(row.id);
+    if (!page.more) return listed;
+    after = { at: row.last_activity_at, id: row.id };
+  }
+}
+
+test('the viewer rows follow every change, and both ways of listing an agent’s conversations agree', async (t) => {
+  const { db, dialect } = await openTestDatabase(t, 'viewers');
+  const now = at(0, 0);
+  await db
+    .insertInto('contacts')
+    .values({ id: 'k1', site_id: 'demo', user_data: '{}', name: 'Kim', fields: '{}', default_visible_to: '[]', first_seen_at: now, last_seen_at: now })
+    .execute();
+  const of = (id: string, hour: number, visibleTo: string[], patch: Partial<ConversationsTable> = {}) =>
+    conversation(id, at(0, hour), { contact_id: 'k1', visible_to: JSON.stringify(visibleTo), ...patch });
+  await db
+    .insertInto('conversations')
+    .values([
+      of('team', 1, []),
+      of('ada', 2, ['agent-a']),
+      of('both', 3, ['agent-a', 'agent-b']),
+      of('bea', 4, ['agent-b']),
+      of('closed-a', 5, ['agent-a'], { state: 'closed' }),
+      of('twice', 6, ['agent-a', 'agent-a']), // listed twice: one row
+      of('held', 7, [], { holder_id: 'agent-a' }),
+    ])
+    .execute();
+  await inStep(db, 'inserted');
+
+  const update = (id: string, patch: Partial<ConversationsTable>) => db.updateTable('conversations').set(patch).where('id', '=', id).execute();
+  await update('team', { visible_to: '["agent-b"]' }); // restricted after the fact
+  await update('bea', { visible_to: '[]' }); // opened to the whole team
+  await update('both', { visible_to: '["agent-b","agent-a"]' }); // the same two, another order
+  await update('ada', { unread_count: 4, last_activity_at: at(0, 8) }); // a message: does not set visible_to
+  await inStep(db, 'updated');
+
+  const fromRows = new InboxQueries(db, dialect, SEARCH_WINDOWS, 1_000_000);
+  const inOrder = new InboxQueries(db, dialect, SEARCH_WINDOWS, 0);
+  const cases: [string, Viewer, Partial<ListOptions>, string[]][] = [
+    ['agent a: listed, and the whole team’s', agent('agent-a'), {}, ['ada', 'held', 'twice', 'bea', 'both']],
+    ['agent b: no longer sees those only a may', agent('agent-b'), {}, ['held', 'bea', 'both', 'team']],
+    ['agent c: the whole team’s only', agent('agent-c'), {}, ['held', 'bea']],
+    ['agent a, closed', agent('agent-a'), { inbox: 'closed' }, ['closed-a']],
+    ['agent b, closed', agent('agent-b'), { inbox: 'closed' }, []],
+    ['agent a, Mine', agent('agent-a'), { inbox: 'mine' }, ['held']],
+    ['agent c, Unassigned', agent('agent-c'), { inbox: 'unassigned' }, ['bea']],
+    ['agent b, within the retention window', agent('agent-b'), { includeOld: false, retentionCutoff: at(0, 3) }, ['held', 'bea', 'both']],
+  ];
+  for (const [name, viewer, filter, expected] of cases) {
+    assert.deepEqual(await all(fromRows, viewer, filter), expected, `${name}, starting from the rows`);
+    assert.deepEqual(await all(inOrder, viewer, filter), expected, `${name}, in activity order`);
+    const page = await fromRows.list(viewer, { retentionCutoff: now, includeOld: true, ...filter });
+    assert.equal(page.total, expected.length, `${name}: the total`);
+  }
+
+  await db.deleteFrom('conversations').where('id', 'in', ['twice', 'bea']).execute();
+  await inStep(db, 'deleted');
+  assert.deepEqual(await all(fromRows, agent('agent-c'), {}), ['held'], 'a deleted conversation is not listed from its rows');
+});
