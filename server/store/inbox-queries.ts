@@ -140,7 +140,7 @@ export class InboxQueries {
                 // ones before them. Within a window of activity PostgreSQL's statistics plan the count better
                 // unordered (a contact tag's took 3× as long in the list's order); without one (older conversations
                 // included), an agent who may see a twentieth of 1,000,000 read nearly all of them, 220 ms, against
-                // 24 newest first.
+                // about 20 newest first.
                 .$if(this.dialect === 'sqlite' || (filter.includeOld === true && !filter.from), (q) => q.orderBy('c.last_activity_at', 'desc'))
                 .limit(this.windows.count + 1)
                 .as('counted'),
