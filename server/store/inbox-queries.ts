@@ -50,6 +50,14 @@ const FEW = 5_000;
  * PostgreSQL (each row a lookup, then a sort) and 2 ms in order; one with three, 1 ms and 33–150 ms.
  */
 const MINE_SHARE = 0.2;
+/**
+ * An agent's list starts from the rows of what they may see only when those are also under this share of the
+ * conversations the list would read in activity order (those of the retention window, unless older ones are
+ * included). Reading in order finds a denser set's page sooner: on a site of 4,000 conversations, all the team's, an
+ * agent's list took 0.7 ms in order and 4.5 from the rows on SQLite, 1.9 and 9.6 on PostgreSQL; at 1,000,000, an agent
+ * who may see 4,900 took 21 ms in order within the window and 44 from the rows.
+ */
+const VISIBLE_SHARE = 1 / 20;
 
 /** The filters that select few conversations (`#fewOf`). */
 interface Few {
@@ -77,6 +85,8 @@ export class InboxQueries {
     private readonly windows: SearchWindows = SEARCH_WINDOWS,
     /** Below this many matching conversations a filter kept as rows starts from them (`#fewOf`). */
     private readonly few = FEW,
+    /** An agent's visible conversations must also be under this share of all conversations (`#sparselyVisible`). */
+    private readonly visibleShare = VISIBLE_SHARE,
   ) {
     this.searchIndex = new SearchIndex(db, dialect);
     this.#search = new InboxSearch(db, dialect, this.searchIndex, windows);
@@ -179,7 +189,7 @@ export class InboxQueries {
         : false,
       facet('language', filter.language),
       facet('bot_status', filter.botStatus),
-      viewer.role === 'admin' ? false : this.#few(this.#viewable(viewer)),
+      viewer.role === 'admin' ? false : this.#sparselyVisible(viewer, filter),
     ]);
     return { tag, contactTag, mine, language, botStatus, visible };
   }
@@ -199,11 +209,31 @@ export class InboxQueries {
   }
 
   async #few<DB, TB extends keyof DB, O>(matching: SelectQueryBuilder<DB, TB, O>, few = this.few): Promise<boolean> {
+    return (await this.#count(matching, few)) < few;
+  }
+
+  /**
+   * Whether the agent may see fewer than `few` conversations, and under `visibleShare` of those the list would read in
+   * activity order (VISIBLE_SHARE).
+   */
+  async #sparselyVisible(viewer: Viewer, filter: ListOptions): Promise<boolean> {
+    const visible = await this.#count(this.#viewable(viewer), this.few);
+    if (visible >= this.few) return false;
+    const enough = Math.ceil(visible / this.visibleShare);
+    const inOrder = this.db
+      .selectFrom('conversations')
+      .select('id')
+      .$if(!filter.includeOld && !filter.q, (q) => q.where('last_activity_at', '>=', filter.retentionCutoff));
+    return (await this.#count(inOrder, enough)) >= enough;
+  }
+
+  /** How many rows `matching` selects, counting no further than `limit`. */
+  async #count<DB, TB extends keyof DB, O>(matching: SelectQueryBuilder<DB, TB, O>, limit: number): Promise<number> {
     const row = await this.db
-      .selectFrom(matching.limit(few).as('matching'))
+      .selectFrom(matching.limit(limit).as('matching'))
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
       .executeTakeFirstOrThrow();
-    return Number(row.n) < few;
+    return Number(row.n);
   }
 
   /**

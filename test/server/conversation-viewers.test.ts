@@ -73,7 +73,7 @@ test('the viewer rows follow every change, and both ways of listing an agent’s
   await update('ada', { unread_count: 4, last_activity_at: at(0, 8) }); // a message: does not set visible_to
   await inStep(db, 'updated');
 
-  const fromRows = new InboxQueries(db, dialect, SEARCH_WINDOWS, 1_000_000);
+  const fromRows = new InboxQueries(db, dialect, SEARCH_WINDOWS, 1_000_000, 1);
   const inOrder = new InboxQueries(db, dialect, SEARCH_WINDOWS, 0);
   const cases: [string, Viewer, Partial<ListOptions>, string[]][] = [
     ['agent a: listed, and the whole team’s', agent('agent-a'), {}, ['ada', 'held', 'twice', 'bea', 'both']],
