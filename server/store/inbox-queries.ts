@@ -177,7 +177,7 @@ export class InboxQueries {
     const byId = new Map(rows.map((row) => [row.id, row]));
     const found = page.flatMap((id) => byId.get(id) ?? []);
     const capped = keys.length > this.windows.count;
-    return { rows: found.slice(0, limit), total: capped ? this.windows.count : keys.length, totalIsLowerBound: capped, more: found.length > limit };
+    return { rows: found.slice(0, limit), total: capped ? this.windows.count : keys.length, totalIsLowerBound: capped, more: page.length > limit };
   }
 
   /**
