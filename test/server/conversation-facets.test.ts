@@ -13,6 +13,7 @@ import { InboxQueries, type ListOptions } from '../../server/store/inbox-queries
 import { SEARCH_WINDOWS } from '../../server/store/inbox-search.js';
 import type { ConversationsTable, Database } from '../../server/store/schema.js';
 import { at, conversation } from '../helpers/count-reference.js';
+import { everyListed } from '../helpers/inbox-pages.js';
 import { openTestDatabase } from '../helpers/store-database.js';
 import type { Kysely } from 'kysely';
 
@@ -24,20 +25,6 @@ async function inStep(db: Kysely<Database>, when: string): Promise<void> {
   const columns = rows.flatMap((r) => FACETS.map((facet) => `${r.id} ${facet} ${r[facet]}`)).sort();
   const kept = (await db.selectFrom('conversation_facets').selectAll().execute()).map((r) => `${r.conversation_id} ${r.facet} ${r.value}`).sort();
   assert.deepEqual(kept, columns, `${when}: conversation_facets says what the columns say`);
-}
-
-/** Every conversation the filter lists, a page of one at a time (so the keyset pages are compared too). */
-async function all(inbox: InboxQueries, filter: Partial<ListOptions>): Promise<string[]> {
-  const listed: string[] = [];
-  let after: ListOptions['after'];
-  for (;;) {
-    const page = await inbox.list(admin, { retentionCutoff: at(0, 0), limit: 1, includeOld: true, ...filter, ...(after ? { after } : {}) });
-    const [row] = page.rows;
-    if (!row) return listed;
-    listed.push(row.id);
-    if (!page.more) return listed;
-    after = { at: row.last_activity_at, id: row.id };
-  }
 }
 
 test('the facet rows follow every change, and both ways of listing agree', async (t) => {
@@ -84,14 +71,14 @@ test('the facet rows follow every change, and both ways of listing agree', async
     ['a value nobody has', { language: 'ja' }, []],
   ];
   for (const [name, filter, expected] of cases) {
-    const started = await all(fromRows, filter);
+    const started = await everyListed(fromRows, admin, at(0, 0), filter);
     assert.deepEqual(started, expected, `${name}, starting from the rows`);
-    assert.deepEqual(await all(inOrder, filter), expected, `${name}, in activity order`);
+    assert.deepEqual(await everyListed(inOrder, admin, at(0, 0), filter), expected, `${name}, in activity order`);
     const page = await fromRows.list(admin, { retentionCutoff: now, includeOld: true, ...filter });
     assert.equal(page.total, expected.length, `${name}: the total`);
   }
 
   await db.deleteFrom('conversations').where('id', 'in', ['en', 'fr']).execute();
   await inStep(db, 'deleted');
-  assert.deepEqual(await all(fromRows, { language: 'fr' }), [], 'a deleted conversation is not listed from its rows');
+  assert.deepEqual(await everyListed(fromRows, admin, at(0, 0), { language: 'fr' }), [], 'a deleted conversation is not listed from its rows');
 });

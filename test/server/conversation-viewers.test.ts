@@ -13,6 +13,7 @@ import { SEARCH_WINDOWS } from '../../server/store/inbox-search.js';
 import type { ConversationsTable, Database } from '../../server/store/schema.js';
 import { WHOLE_TEAM } from '../../server/store/viewers-migration.js';
 import { at, conversation } from '../helpers/count-reference.js';
+import { everyListed } from '../helpers/inbox-pages.js';
 import { openTestDatabase } from '../helpers/store-database.js';
 
 const agent = (id: string): Viewer => ({ id, role: 'agent' });
@@ -27,20 +28,6 @@ async function inStep(db: Kysely<Database>, when: string): Promise<void> {
   const columns = rows.flatMap((r) => viewers(r.visible_to).map((viewer) => `${r.id} ${viewer}`)).sort();
   const kept = (await db.selectFrom('conversation_viewers').selectAll().execute()).map((r) => `${r.conversation_id} ${r.viewer}`).sort();
   assert.deepEqual(kept, columns, `${when}: conversation_viewers says what visible_to says`);
-}
-
-/** Every conversation the viewer's list shows, a page of one at a time (so the keyset pages are compared too). */
-async function all(inbox: InboxQueries, viewer: Viewer, filter: Partial<ListOptions>): Promise<string[]> {
-  const listed: string[] = [];
-  let after: ListOptions['after'];
-  for (;;) {
-    const page = await inbox.list(viewer, { retentionCutoff: at(0, 0), limit: 1, includeOld: true, ...filter, ...(after ? { after } : {}) });
-    const [row] = page.rows;
-    if (!row) return listed;
-    listed.push(row.id);
-    if (!page.more) return listed;
-    after = { at: row.last_activity_at, id: row.id };
-  }
 }
 
 test('the viewer rows follow every change, and both ways of listing an agent’s conversations agree', async (t) => {
@@ -86,13 +73,13 @@ test('the viewer rows follow every change, and both ways of listing an agent’s
     ['agent b, within the retention window', agent('agent-b'), { includeOld: false, retentionCutoff: at(0, 3) }, ['held', 'bea', 'both']],
   ];
   for (const [name, viewer, filter, expected] of cases) {
-    assert.deepEqual(await all(fromRows, viewer, filter), expected, `${name}, starting from the rows`);
-    assert.deepEqual(await all(inOrder, viewer, filter), expected, `${name}, in activity order`);
+    assert.deepEqual(await everyListed(fromRows, viewer, at(0, 0), filter), expected, `${name}, starting from the rows`);
+    assert.deepEqual(await everyListed(inOrder, viewer, at(0, 0), filter), expected, `${name}, in activity order`);
     const page = await fromRows.list(viewer, { retentionCutoff: now, includeOld: true, ...filter });
     assert.equal(page.total, expected.length, `${name}: the total`);
   }
 
   await db.deleteFrom('conversations').where('id', 'in', ['twice', 'bea']).execute();
   await inStep(db, 'deleted');
-  assert.deepEqual(await all(fromRows, agent('agent-c'), {}), ['held'], 'a deleted conversation is not listed from its rows');
+  assert.deepEqual(await everyListed(fromRows, agent('agent-c'), at(0, 0), {}), ['held'], 'a deleted conversation is not listed from its rows');
 });

@@ -5,14 +5,10 @@
  * then a hub's REST answer shows a common word's total as a lower bound ("1,000+").
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { ConversationList } from '../../protocol/api.js';
 import type { Viewer } from '../../server/store/base.js';
-import { openDatabase } from '../../server/store/db.js';
 import { InboxQueries, type ListOptions } from '../../server/store/inbox-queries.js';
 import type { SearchWindows } from '../../server/store/inbox-search.js';
 import { conversationHasWord, conversationsWithWord } from '../../server/store/message-search.js';
@@ -20,8 +16,8 @@ import type { Dialect } from '../../server/store/migrations.js';
 import { SearchIndex } from '../../server/store/search-index.js';
 import type { ConversationsTable, Database } from '../../server/store/schema.js';
 import { contactRow, messageRow } from '../helpers/rows.js';
-import { dropTestDatabase, testDatabaseUrl } from '../helpers/databases.mjs';
 import { startHub } from '../helpers/hub.js';
+import { openTestDatabase } from '../helpers/store-database.js';
 
 const AT = Date.parse('2026-03-01T12:00:00.000Z');
 
@@ -140,19 +136,8 @@ function reference(all: Seed[], dialect: Dialect, viewer: Viewer, filter: ListOp
   return { candidates: ids(candidates), matches: ids(candidates.filter((s) => contact(s) || inMessages(s))) };
 }
 
-async function openStore(t: { after(fn: () => Promise<void>): void }) {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-search-'));
-  const opened = await openDatabase(await testDatabaseUrl(dir));
-  t.after(async () => {
-    await opened.db.destroy();
-    await dropTestDatabase(dir);
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return opened;
-}
-
 test('checking a conversation finds what the index finds, for every word and text', async (t) => {
-  const { db, dialect } = await openStore(t);
+  const { db, dialect } = await openTestDatabase(t, 'search');
   const all = seeds();
   await insert(db, all);
   // Tricky texts on their own: each word is checked on one conversation's messages and looked up in the index.
@@ -201,7 +186,7 @@ test('checking a conversation finds what the index finds, for every word and tex
 });
 
 test('every plan lists, pages and counts the matches of the reference', async (t) => {
-  const { db, dialect } = await openStore(t);
+  const { db, dialect } = await openTestDatabase(t, 'search');
   const all = seeds();
   await insert(db, all);
   const plans: Record<string, SearchWindows> = {
