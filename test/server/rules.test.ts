@@ -47,6 +47,42 @@ describe('FAQ matching', () => {
   });
 });
 
+describe('small talk', () => {
+  const matcher = new FaqMatcher([
+    ...FAQS,
+    faq('bye', 'closing', ['bye', 'goodbye', 'thanks', 'thank you'], 'You are welcome!'),
+    faq('ok', 'filler', ['ok', 'okay'], 'Anything else?'),
+    faq('pay', 'general', ['What payment methods do you accept?', 'paypal'], 'Cards and PayPal.'),
+    faq('returns', 'general', ['How can I return an item?', 'return policy', 'refund'], 'Within 30 days.'),
+  ]);
+  const answer = (text: string) => {
+    const reply = decideReply(text, { matcher, quickReplies: [], settings: DEFAULT_SETTINGS, now: new Date('2026-08-10T10:00:00.000Z') });
+    return reply.source === 'faq' ? reply.text : reply.source;
+  };
+
+  test('a greeting, a thank-you or a filler alone is answered as such', () => {
+    assert.equal(answer('hello'), 'Hello!');
+    assert.equal(answer('Hi there!'), 'Hello!');
+    assert.equal(answer('HELLO!!'), 'Hello!');
+    assert.equal(answer('Thank you so much'), 'You are welcome!');
+    assert.equal(answer('okay'), 'Anything else?');
+  });
+
+  test('a greeting before a question answers the question', () => {
+    assert.equal(answer('Hello, do you accept paypal?'), 'Cards and PayPal.');
+    assert.equal(answer('hi, I need a refund'), 'Within 30 days.');
+    assert.equal(answer('Hi, I would like to return my boots'), 'Within 30 days.');
+    assert.equal(answer('ok thanks, how long does delivery take?'), '2–4 days.');
+  });
+
+  test('a greeting before a question the FAQs do not answer is not answered with the greeting', () => {
+    assert.equal(answer('Hi, where is my order #1234?'), 'fallback');
+    assert.equal(answer('Hello, is there a store in Berlin?'), 'fallback');
+    // The test box and the agents' suggestions rank the same way.
+    assert.ok((matcher.match('Hi, where is my order #1234?')?.score ?? 0) < DEFAULT_SETTINGS.faqThreshold);
+  });
+});
+
 describe('bot decision', () => {
   const matcher = new FaqMatcher(FAQS);
   const night: QuickReply = {
