@@ -36,6 +36,13 @@ const STOP_WORDS = new Set(
 /** The FAQ types that answer small talk, not questions. */
 const SMALL_TALK: ReadonlySet<FaqType> = new Set(['greeting', 'closing', 'filler']);
 
+/**
+ * The least share of a message's words a small-talk FAQ must cover to match at all, whatever the bot's threshold:
+ * "hey team" is a greeting, "Bonjour, my parcel is late" is not, and neither the bot nor the agents' suggestions
+ * should answer it with one.
+ */
+const SMALL_TALK_SHARE = 0.5;
+
 export function tokenize(text: string): string[] {
   return text
     .toLowerCase()
@@ -111,6 +118,7 @@ export class FaqMatcher {
       if (!faq) continue;
       const matchedWords = Math.min(1, new Set(result.queryTerms).size / words.length);
       const matchedQuestion = Math.min(1, Object.keys(result.match).length / meaningful(tokenize(question)).length);
+      if (smallTalk && matchedWords < SMALL_TALK_SHARE) continue;
       const score = smallTalk ? matchedWords : (matchedWords + matchedQuestion) / 2;
       const known = best.get(faq.id);
       if (!known || score > known.score) best.set(faq.id, { faq, question, score: Math.round(score * 1000) / 1000, rank });
