@@ -51,7 +51,7 @@ describe('<switchboard-agent-panel> AI assist', () => {
     expect(shown).to.deep.include({ text: `The ${word} warranty lasts two years.`, source: 'FAQ' });
     expect(shown.length).to.be.at.most(3);
     // The summary waits for enough messages.
-    await waitUntil(() => summary(p)?.textContent?.includes('A summary is available from 5 messages'), 'summary placeholder not shown');
+    await waitUntil(() => summary(p)?.textContent?.includes('A summary appears once the conversation has 5 messages'), 'summary placeholder not shown');
 
     const before = await messageCount(admin, v.conversationId);
     const received = v.received.length;

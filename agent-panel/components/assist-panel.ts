@@ -134,7 +134,7 @@ export class AssistSummary extends LitElement {
     const d = s.summary;
     if (s.summaryError) return html`<p class="error" role="alert">${s.summaryError}</p>`;
     if (!d) return html`<p class="muted">${s.summaryLoading ? 'Summarising…' : 'No summary yet.'}</p>`;
-    if (!d.available) return html`<p class="muted">A summary is available from ${d.minMessages} messages.</p>`;
+    if (!d.available) return html`<p class="muted">A summary appears once the conversation has ${d.minMessages} messages.</p>`;
     const newer = this.latestMessageId > d.upToMessageId;
     return html`${d.source === 'ai' || d.points.length === 0 ? html`<p class="summary-text">${d.text}</p>` : nothing}
       ${d.points.length ? html`<dl class="summary-points">${d.points.map((p) => html`<dt class="kind-${p.kind}">${POINT_LABELS[p.kind]}</dt><dd>${p.text}</dd>`)}</dl>` : nothing}
