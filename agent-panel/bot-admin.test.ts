@@ -135,6 +135,7 @@ describe('<switchboard-agent-panel> bot and admin screens', () => {
     await waitUntil(() => status(el).includes('FAQ added'), `not added: ${status(el)}`);
     await waitUntil(() => !s().querySelector('form.faq-form.cloned'), 'the form did not return to a new FAQ');
     expect((s().querySelector('form.faq-form [name="answer"]') as HTMLTextAreaElement).value).to.equal('');
+    expect((s().querySelector('form.faq-form [name="type"]') as HTMLSelectElement).value).to.equal('general');
 
     const mine = (await api<{ items: Faq[] }>(admin, 'GET', '/api/faqs')).items.filter((f) => f.questions.includes(`${w} bye`));
     expect(mine.map((f) => f.answer).sort()).to.deep.equal([`Bye from ${w}`, `Goodbye from ${w}`]);

@@ -8,6 +8,9 @@ import { panelStyles } from '../agent-panel.styles.js';
 import { formatTime } from '../format.js';
 import { adminAction, adminStyles } from './admin-shared.js';
 
+/** A new FAQ is a question about the business unless the admin says otherwise (small talk matches differently). */
+const NEW_FAQ_TYPE: FaqType = 'general';
+
 /**
  * FAQs: list (with archived), create, edit, clone (a new FAQ from a copy), archive/restore, CSV import/export with a
  * sample file, and the "test FAQ" box (the best match, its score against the live threshold, and whether the bot would answer).
@@ -61,7 +64,7 @@ export class AdminFaqs extends LitElement {
         ${keyed(
           this.formKey,
           html`<form class="faq-form ${e ? 'edit-faq' : 'new-faq'} ${this.draft ? 'cloned' : ''}" aria-labelledby="faq-form-title" @submit=${this.#save}>
-          <label>Type<select name="type">${FAQ_TYPES.map((t) => html`<option value=${t} ?selected=${(values?.type ?? FAQ_TYPES[0]) === t}>${t}</option>`)}</select></label>
+          <label>Type<select name="type">${FAQ_TYPES.map((t) => html`<option value=${t} ?selected=${(values?.type ?? NEW_FAQ_TYPE) === t}>${t}</option>`)}</select></label>
           <label>Questions (one per line)<textarea name="questions" required .value=${values?.questions.join('\n') ?? ''}></textarea></label>
           <label>Answer<textarea name="answer" required maxlength=${LIMITS.faqAnswer} .value=${values?.answer ?? ''}></textarea></label>
           <button type="submit" class="primary">${e ? 'Save' : 'Add FAQ'}</button>
