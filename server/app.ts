@@ -4,9 +4,7 @@
  * build many hubs. See docs/architecture.md for the parts and the path of a message.
  */
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import { createAdapter } from '@socket.io/redis-adapter';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { createClient } from 'redis';
 import { sql } from 'kysely';
 import { Server } from 'socket.io';
 import { randomSecret, visitorTokens } from './auth.js';
@@ -229,6 +227,8 @@ function answers(ping: Promise<unknown>): Promise<boolean> {
 
 /** Several hub processes share rooms through Redis pub/sub, on channels named after `prefix`. */
 async function useRedisAdapter(io: Server, url: string, prefix: string): Promise<{ quit(): Promise<unknown>; ping(): Promise<unknown> }[]> {
+  // Loaded only here: a hub without Redis (the default) does not pay for the client at every start (docs/decisions.md).
+  const [{ createClient }, { createAdapter }] = await Promise.all([import('redis'), import('@socket.io/redis-adapter')]);
   // A bounded queue: while Redis does not answer, commands wait in memory, and past this many new ones fail at once.
   const pub = createClient({ url, commandsQueueMaxLength: 100_000 });
   const sub = pub.duplicate();

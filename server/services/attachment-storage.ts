@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config, S3Config } from '../config.js';
 
 /** An inclusive byte range (HTTP `Range`). */
@@ -103,35 +103,51 @@ export class DiskStorage implements AttachmentStorage {
 /** Objects `<key>` in one bucket of any S3-compatible service. */
 export class S3Storage implements AttachmentStorage {
   readonly description: string;
-  readonly #client: S3Client;
   readonly #bucket: string;
+  readonly #config: S3Config;
+  /**
+   * The SDK and its client, loaded at the first file: the SDK is a tenth of a hub's start, and a hub stores files
+   * rarely next to everything else it starts for (docs/decisions.md, session 24).
+   */
+  #connection: Promise<{ sdk: typeof import('@aws-sdk/client-s3'); client: S3Client }> | undefined;
 
   constructor(config: S3Config) {
     this.#bucket = config.bucket;
+    this.#config = config;
     this.description = `s3 ${config.endpoint ? `${config.endpoint} ` : ''}${config.bucket}`;
-    this.#client = new S3Client({
-      region: config.region,
-      ...(config.endpoint ? { endpoint: config.endpoint } : {}),
-      forcePathStyle: config.forcePathStyle,
-      ...(config.accessKeyId && config.secretAccessKey ? { credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } } : {}),
-      // Checksums only where the API requires them: many S3-compatible services refuse the newer default
-      // (CRC32 trailers on every upload, checks on every download).
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      maxAttempts: 3,
-    });
+  }
+
+  #connect(): Promise<{ sdk: typeof import('@aws-sdk/client-s3'); client: S3Client }> {
+    const config = this.#config;
+    this.#connection ??= import('@aws-sdk/client-s3').then((sdk) => ({
+      sdk,
+      client: new sdk.S3Client({
+        region: config.region,
+        ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+        forcePathStyle: config.forcePathStyle,
+        ...(config.accessKeyId && config.secretAccessKey ? { credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } } : {}),
+        // Checksums only where the API requires them: many S3-compatible services refuse the newer default
+        // (CRC32 trailers on every upload, checks on every download).
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+        maxAttempts: 3,
+      }),
+    }));
+    return this.#connection;
   }
 
   async put(key: string, bytes: Uint8Array, contentType: string): Promise<void> {
-    await this.#client.send(
-      new PutObjectCommand({ Bucket: this.#bucket, Key: checkKey(key), Body: bytes, ContentType: contentType, ContentLength: bytes.byteLength }),
+    const { sdk, client } = await this.#connect();
+    await client.send(
+      new sdk.PutObjectCommand({ Bucket: this.#bucket, Key: checkKey(key), Body: bytes, ContentType: contentType, ContentLength: bytes.byteLength }),
     );
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
+    const { sdk, client } = await this.#connect();
     try {
-      const answer = await this.#client.send(
-        new GetObjectCommand({ Bucket: this.#bucket, Key: checkKey(key), ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) }),
+      const answer = await client.send(
+        new sdk.GetObjectCommand({ Bucket: this.#bucket, Key: checkKey(key), ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) }),
       );
       // In Node the body is the HTTP response stream (a Readable with the SDK's helpers mixed in).
       return answer.Body as Readable;
@@ -143,12 +159,13 @@ export class S3Storage implements AttachmentStorage {
   }
 
   async delete(key: string): Promise<void> {
+    const { sdk, client } = await this.#connect();
     // DeleteObject succeeds for a key that holds nothing.
-    await this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: checkKey(key) }));
+    await client.send(new sdk.DeleteObjectCommand({ Bucket: this.#bucket, Key: checkKey(key) }));
   }
 
   close(): void {
-    this.#client.destroy();
+    void this.#connection?.then(({ client }) => client.destroy());
   }
 }
 

@@ -9,7 +9,6 @@
  * text of its own once the quoted history is cut (400). The same email delivered twice (same Message-ID) is stored once.
  */
 import { createHash } from 'node:crypto';
-import { simpleParser } from 'mailparser';
 import type { InboundEmailResult } from '../../protocol/email.js';
 import { INBOUND_EMAIL_MAX_BYTES } from '../../protocol/email.js';
 import type { Config } from '../config.js';
@@ -71,6 +70,8 @@ export class EmailInbound {
     const domain = this.config.inboundEmailDomain;
     if (!domain) throw notFound('Reply address (INBOUND_EMAIL_DOMAIN is not set)');
     if (raw.length > INBOUND_EMAIL_MAX_BYTES) throw new HubError('too_large', `An email may be ${INBOUND_EMAIL_MAX_BYTES} bytes at most`);
+    // Loaded at the first inbound email: most hubs never receive one, and the parser is a tenth of a start.
+    const { simpleParser } = await import('mailparser');
     const mail = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
     const header = (name: string): string | null => {
       const value = mail.headers.get(name);

@@ -2,7 +2,7 @@
  * Sending one email over SMTP with nodemailer (`SMTP_URL`), with timeouts, and telling a permanent refusal (the
  * server refused the recipient with a 5xx) from a failure worth retrying (connection, 4xx, timeouts).
  */
-import nodemailer from 'nodemailer';
+import type nodemailer from 'nodemailer';
 
 export interface OutgoingMail {
   from: string;
@@ -24,17 +24,25 @@ export interface MailTransport {
 /** One attempt may take this long: connection, greeting and each command. */
 const TIMEOUT_MS = 15_000;
 
+type Transport = ReturnType<typeof nodemailer.createTransport>;
+
 export function smtpTransport(url: string): MailTransport {
-  const transport = nodemailer.createTransport({
-    url,
-    connectionTimeout: TIMEOUT_MS,
-    greetingTimeout: TIMEOUT_MS,
-    socketTimeout: TIMEOUT_MS,
-  } as Parameters<typeof nodemailer.createTransport>[0]);
+  // nodemailer is loaded for the first email, not at the hub's start: the start of every hub, tests' included, paid
+  // for it, and many hubs send an email rarely (docs/decisions.md, session 24).
+  let transport: Promise<Transport> | undefined;
+  const open = (): Promise<Transport> =>
+    (transport ??= import('nodemailer').then(({ default: mailer }) =>
+      mailer.createTransport({
+        url,
+        connectionTimeout: TIMEOUT_MS,
+        greetingTimeout: TIMEOUT_MS,
+        socketTimeout: TIMEOUT_MS,
+      } as Parameters<typeof mailer.createTransport>[0]),
+    ));
   return {
     async send(mail) {
       try {
-        await transport.sendMail({
+        await (await open()).sendMail({
           from: mail.from,
           to: mail.to,
           subject: mail.subject,
@@ -52,7 +60,7 @@ export function smtpTransport(url: string): MailTransport {
       }
     },
     close() {
-      transport.close();
+      void transport?.then((opened) => opened.close());
     },
   };
 }

@@ -6,7 +6,7 @@
  * Plain SMTP without TLS or AUTH: meant to sit behind the operator's MTA (which relays `reply+*@INBOUND_EMAIL_DOMAIN`
  * to it) on loopback or a private network, not to face the internet itself (README "Email continuity").
  */
-import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
+import type { SMTPServerDataStream } from 'smtp-server';
 import { INBOUND_EMAIL_MAX_BYTES } from '../../protocol/email.js';
 import { HubError } from '../errors.js';
 import type { EmailInbound } from '../services/email-inbound.js';
@@ -47,7 +47,9 @@ function collect(stream: SMTPServerDataStream): Promise<Buffer | null> {
   });
 }
 
-export function startInboundSmtp(inbound: EmailInbound, options: { host: string; port: number; log: SmtpLog }): Promise<InboundSmtp> {
+export async function startInboundSmtp(inbound: EmailInbound, options: { host: string; port: number; log: SmtpLog }): Promise<InboundSmtp> {
+  // Loaded only when the listener is on (it is off by default): a hub's start does not pay for it otherwise.
+  const { SMTPServer } = await import('smtp-server');
   const connections = new RateLimiter(CONNECTIONS_PER_MINUTE);
   const server = new SMTPServer({
     name: 'switchboard',

@@ -3,7 +3,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { type Driver, Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
-import pg from 'pg';
 import { noteSqliteConnection } from './direct-statements.js';
 import { type Dialect, migrationProvider } from './migrations.js';
 import { withPreparedStatements } from './prepared-statements.js';
@@ -31,6 +30,8 @@ export async function openDatabase(
 ): Promise<OpenedDb> {
   let opened: OpenedDb;
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    // Loaded only for PostgreSQL: a SQLite hub (the default) does not load the driver at its start.
+    const { default: pg } = await import('pg');
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     pool.on('error', onConnectionLost);
     // The hub's queries are short, and what PostgreSQL does for one it merely estimates as costly (a search at a
