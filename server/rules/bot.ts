@@ -24,8 +24,12 @@ export const DEFAULT_SETTINGS: Settings = {
   ...ASSIGNMENT_DEFAULTS,
 };
 
-/** A visitor asking for a person: "human", "agent", "talk to someone", "real person", "operator"… */
-const HUMAN_REQUEST = /\b(humans?|agents?|operators?|representatives?|real person|a person|someone|somebody|support team|customer service)\b/i;
+/**
+ * A visitor asking for a person: "human", "agent", "talk to someone", "real person", "operator", "is anyone
+ * there?"… ("anyone" alone is not: "can anyone use this code?").
+ */
+const HUMAN_REQUEST =
+  /\b(humans?|agents?|operators?|representatives?|real person|a person|someone|somebody|support team|customer service|any(?:one|body) (?:there|here|around|available|online))\b/i;
 
 export function wantsHuman(text: string): boolean {
   return HUMAN_REQUEST.test(text);

@@ -28,7 +28,7 @@ interface QuestionDoc {
  * message is about ("I would like to return…", "thank you so much", "hi there").
  */
 const STOP_WORDS = new Set(
-  'a an and are at be can could do does for from have how i in is it like me much my need of on or please so the there to very want we what when where which with would you your'.split(
+  'a an and are at be can could do does for from have how i in is it like me much my need not of on or please so the there to very want we what when where which with would you your'.split(
     ' ',
   ),
 );
@@ -44,12 +44,19 @@ const SMALL_TALK: ReadonlySet<FaqType> = new Set(['greeting', 'closing', 'filler
 const SMALL_TALK_SHARE = 0.5;
 
 export function tokenize(text: string): string[] {
-  return text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((word) => word.length > 0);
+  return (
+    text
+      .toLowerCase()
+      // English contractions, whose pieces would count as words ("I'd like" → "d", "hasn't" → "hasn", "t"): the
+      // negation becomes a word of its own, and the rest of a contraction goes.
+      .replace(/\b(won|can)['’]t\b/g, (_, verb: string) => `${verb === 'won' ? 'will' : 'can'} not`)
+      .replace(/n['’]t\b/g, ' not')
+      .replace(/['’](?:s|d|ll|re|ve|m)\b/g, '')
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((word) => word.length > 0)
+  );
 }
 
 function meaningful(words: string[]): string[] {

@@ -72,6 +72,8 @@ describe('small talk', () => {
     assert.equal(answer('Hello, do you accept paypal?'), 'Cards and PayPal.');
     assert.equal(answer('hi, I need a refund'), 'Within 30 days.');
     assert.equal(answer('Hi, I would like to return my boots'), 'Within 30 days.');
+    // Contractions are not words of their own ("I'd" is not "I" and "d").
+    assert.equal(answer("I'd like to return my jacket"), 'Within 30 days.');
     assert.equal(answer('ok thanks, how long does delivery take?'), '2–4 days.');
   });
 
@@ -128,6 +130,9 @@ describe('bot decision', () => {
     assert.equal(decideReply('can I talk to a human?', context).botStatus, 'need_help');
     assert.equal(decideReply('I need an agent', context).botStatus, 'need_help');
     assert.ok(!wantsHuman('what are your opening hours'));
+    assert.equal(decideReply('Hello, is anyone there?', context).botStatus, 'need_help');
+    assert.equal(decideReply('anybody around?', context).botStatus, 'need_help');
+    assert.ok(!wantsHuman('Can anyone use the discount code?'));
   });
 });
 
