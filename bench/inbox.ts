@@ -194,11 +194,16 @@ export async function load(db: Kysely<Database>, dialect: Dialect): Promise<void
   await sql.raw(`update conversations set language = 'ja' where id in (${few([30, 400_000, 700_000])})`).execute(db);
 }
 
-/** Every conversation restricted to one agent (conversation i to agent i % AGENTS), three over the year to `agent-new`. */
+/**
+ * Every conversation restricted to one agent (conversation i to agent i % AGENTS), three over the year to `agent-new`,
+ * and one in 196 to `agent-few` as well (5,102 at 1,000,000, of which 171 open: past the 5,000 rows at which
+ * session 23's lists started from them, docs/performance.md session 24).
+ */
 async function restrictEveryConversation(db: Kysely<Database>, dialect: Dialect): Promise<void> {
   const started = performance.now();
   const index = 'cast(substr(id, 6) as integer)';
   await sql.raw(`update conversations set visible_to = '["agent-' || (${index} % ${AGENTS}) || '"]'`).execute(db);
+  await sql.raw(`update conversations set visible_to = '["agent-' || (${index} % ${AGENTS}) || '","agent-few"]' where ${index} % 196 = 5`).execute(db);
   const three = [0, 1, 2].map((k) => `conv-${Math.floor((k * CONVERSATIONS) / 3) + 7}`);
   await db.updateTable('conversations').set({ visible_to: '["agent-new"]' }).where('id', 'in', three).execute();
   log(`    ${dialect}: every conversation restricted in ${Math.round(performance.now() - started)} ms`);
@@ -244,6 +249,7 @@ export async function inboxAtScale(postgres?: string): Promise<InboxResult> {
   // Agent 4 holds and is assigned conversations, and some are hidden from them (visibility lists of two others).
   const agent: Actor = { id: 'agent-4', name: 'Agent 4', role: 'agent' };
   const newAgent: Actor = { id: 'agent-new', name: 'New agent', role: 'agent' };
+  const fewAgent: Actor = { id: 'agent-few', name: 'Agent who may see few', role: 'agent' };
   const month = new Date((NOW - 30 * DAY) * 1000).toISOString().slice(0, 10);
   const week = new Date((NOW - 7 * DAY) * 1000).toISOString().slice(0, 10);
   const lists: [string, Actor, ConversationFilter][] = [
@@ -320,6 +326,8 @@ export async function inboxAtScale(postgres?: string): Promise<InboxResult> {
     ['restricted site: an agent who may see three, closed, old included', newAgent, { inbox: 'closed', includeOld: true }],
     ['restricted site: an agent who may see a twentieth', agent, {}],
     ['restricted site: an agent who may see a twentieth, old included', agent, { includeOld: true }],
+    ['restricted site: an agent who may see 1 in 196, old included', fewAgent, { includeOld: true }],
+    ['restricted site: an agent who may see 1 in 196, closed, old included', fewAgent, { inbox: 'closed', includeOld: true }],
   ]);
   const store = hub.store.dialect;
   await hub.close();

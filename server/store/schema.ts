@@ -125,6 +125,8 @@ export interface ConversationFacetsTable {
 export interface ConversationViewersTable {
   conversation_id: string;
   viewer: string;
+  /** The conversation's state, so that a list of one state starts from its rows (migration 025). */
+  state: Generated<string>;
 }
 
 /** The agents a conversation is Mine for (its holder and assignees), kept by triggers (migration 020). */

@@ -1,33 +1,41 @@
 /**
- * An agent's list starts from the rows of the conversations they may see (`conversation_viewers`, migration 024) when
- * they may see few, and otherwise checks each conversation's own `visible_to` (store/inbox-queries.ts). The rows must
- * say what the column says after every kind of change, and both ways of listing must list the same conversations in
- * the same order, with the same total, in every view. SQLite and PostgreSQL.
+ * An agent's list starts from the rows of the conversations they may see in the list's state (`conversation_viewers`,
+ * migrations 024 and 025) when they may see few, and otherwise checks each conversation's own `visible_to`
+ * (store/inbox-queries.ts). The rows must say what the columns say after every kind of change, and both ways of
+ * listing must list the same conversations in the same order, with the same total, in every view. SQLite and
+ * PostgreSQL.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Kysely } from 'kysely';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
 import type { Viewer } from '../../server/store/base.js';
 import { InboxQueries, type ListOptions } from '../../server/store/inbox-queries.js';
 import { SEARCH_WINDOWS } from '../../server/store/inbox-search.js';
 import type { ConversationsTable, Database } from '../../server/store/schema.js';
+import { migrationProvider } from '../../server/store/migrations.js';
 import { WHOLE_TEAM } from '../../server/store/viewers-migration.js';
 import { at, conversation } from '../helpers/count-reference.js';
+import { dropTestDatabase, testDatabaseUrl, testPostgresUrl } from '../helpers/databases.mjs';
 import { everyListed } from '../helpers/inbox-pages.js';
 import { openTestDatabase } from '../helpers/store-database.js';
 
 const agent = (id: string): Viewer => ({ id, role: 'agent' });
 
-/** What the column says, as sorted "conversation viewer" lines, beside what the table holds. */
+/** What the columns say, as sorted "conversation viewer state" lines, beside what the table holds. */
 async function inStep(db: Kysely<Database>, when: string): Promise<void> {
   const rows = await db.selectFrom('conversations').selectAll().execute();
   const viewers = (visibleTo: string) => {
     const listed = [...new Set(JSON.parse(visibleTo) as string[])];
     return listed.length === 0 ? [WHOLE_TEAM] : listed;
   };
-  const columns = rows.flatMap((r) => viewers(r.visible_to).map((viewer) => `${r.id} ${viewer}`)).sort();
-  const kept = (await db.selectFrom('conversation_viewers').selectAll().execute()).map((r) => `${r.conversation_id} ${r.viewer}`).sort();
-  assert.deepEqual(kept, columns, `${when}: conversation_viewers says what visible_to says`);
+  const columns = rows.flatMap((r) => viewers(r.visible_to).map((viewer) => `${r.id} ${viewer} ${r.state}`)).sort();
+  const kept = (await db.selectFrom('conversation_viewers').selectAll().execute()).map((r) => `${r.conversation_id} ${r.viewer} ${r.state}`).sort();
+  assert.deepEqual(kept, columns, `${when}: conversation_viewers says what visible_to and state say`);
 }
 
 test('the viewer rows follow every change, and both ways of listing an agent’s conversations agree', async (t) => {
@@ -49,6 +57,7 @@ test('the viewer rows follow every change, and both ways of listing an agent’s
       of('closed-a', 5, ['agent-a'], { state: 'closed' }),
       of('twice', 6, ['agent-a', 'agent-a']), // listed twice: one row
       of('held', 7, [], { holder_id: 'agent-a' }),
+      of('moved', 9, []),
     ])
     .execute();
   await inStep(db, 'inserted');
@@ -58,19 +67,23 @@ test('the viewer rows follow every change, and both ways of listing an agent’s
   await update('bea', { visible_to: '[]' }); // opened to the whole team
   await update('both', { visible_to: '["agent-b","agent-a"]' }); // the same two, another order
   await update('ada', { unread_count: 4, last_activity_at: at(0, 8) }); // a message: does not set visible_to
+  await update('both', { state: 'closed' });
+  await update('closed-a', { state: 'open' }); // reopened
+  await update('moved', { state: 'closed', visible_to: '["agent-c"]' }); // both in one statement
   await inStep(db, 'updated');
 
   const fromRows = new InboxQueries(db, dialect, SEARCH_WINDOWS, 1_000_000, 1);
   const inOrder = new InboxQueries(db, dialect, SEARCH_WINDOWS, 0);
   const cases: [string, Viewer, Partial<ListOptions>, string[]][] = [
-    ['agent a: listed, and the whole team’s', agent('agent-a'), {}, ['ada', 'held', 'twice', 'bea', 'both']],
-    ['agent b: no longer sees those only a may', agent('agent-b'), {}, ['held', 'bea', 'both', 'team']],
+    ['agent a: listed, and the whole team’s', agent('agent-a'), {}, ['ada', 'held', 'twice', 'closed-a', 'bea']],
+    ['agent b: no longer sees those only a may', agent('agent-b'), {}, ['held', 'bea', 'team']],
     ['agent c: the whole team’s only', agent('agent-c'), {}, ['held', 'bea']],
-    ['agent a, closed', agent('agent-a'), { inbox: 'closed' }, ['closed-a']],
-    ['agent b, closed', agent('agent-b'), { inbox: 'closed' }, []],
+    ['agent a, closed', agent('agent-a'), { inbox: 'closed' }, ['both']],
+    ['agent b, closed', agent('agent-b'), { inbox: 'closed' }, ['both']],
+    ['agent c, closed', agent('agent-c'), { inbox: 'closed' }, ['moved']],
     ['agent a, Mine', agent('agent-a'), { inbox: 'mine' }, ['held']],
     ['agent c, Unassigned', agent('agent-c'), { inbox: 'unassigned' }, ['bea']],
-    ['agent b, within the retention window', agent('agent-b'), { includeOld: false, retentionCutoff: at(0, 3) }, ['held', 'bea', 'both']],
+    ['agent b, within the retention window', agent('agent-b'), { includeOld: false, retentionCutoff: at(0, 3) }, ['held', 'bea']],
   ];
   for (const [name, viewer, filter, expected] of cases) {
     assert.deepEqual(await everyListed(fromRows, viewer, at(0, 0), filter), expected, `${name}, starting from the rows`);
@@ -82,4 +95,47 @@ test('the viewer rows follow every change, and both ways of listing an agent’s
   await db.deleteFrom('conversations').where('id', 'in', ['twice', 'bea']).execute();
   await inStep(db, 'deleted');
   assert.deepEqual(await everyListed(fromRows, agent('agent-c'), at(0, 0), {}), ['held'], 'a deleted conversation is not listed from its rows');
+});
+
+test('025 gives the rows of conversations stored before it their state', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-viewer-state-'));
+  const url = await testDatabaseUrl(dir);
+  const dialect = testPostgresUrl() ? 'postgres' : 'sqlite';
+  const db = new Kysely<Database>({
+    dialect:
+      dialect === 'postgres'
+        ? new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) })
+        : new SqliteDialect({ database: new SqliteDatabase(url.replace(/^sqlite:/, '')) }),
+  });
+  t.after(async () => {
+    await db.destroy();
+    await dropTestDatabase(dir);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  // The previous schema, with open and closed conversations, the team's and restricted ones.
+  const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
+  assert.equal((await migrator.migrateTo('024_conversation_viewers')).error, undefined);
+  const now = at(0, 0);
+  await db
+    .insertInto('contacts')
+    .values({ id: 'k1', site_id: 'demo', user_data: '{}', name: 'Kim', fields: '{}', default_visible_to: '[]', first_seen_at: now, last_seen_at: now })
+    .execute();
+  const of = (id: string, hour: number, visibleTo: string[], state: string) =>
+    conversation(id, at(0, hour), { contact_id: 'k1', visible_to: JSON.stringify(visibleTo), state });
+  await db
+    .insertInto('conversations')
+    .values([
+      of('open-team', 1, [], 'open'),
+      of('closed-team', 2, [], 'closed'),
+      of('open-a', 3, ['agent-a'], 'open'),
+      of('closed-a', 4, ['agent-a', 'agent-b'], 'closed'),
+    ])
+    .execute();
+
+  assert.equal((await migrator.migrateToLatest()).error, undefined);
+  await inStep(db, 'upgraded');
+  const fromRows = new InboxQueries(db, dialect, SEARCH_WINDOWS, 1_000_000, 1);
+  assert.deepEqual(await everyListed(fromRows, agent('agent-a'), now, {}), ['open-a', 'open-team']);
+  assert.deepEqual(await everyListed(fromRows, agent('agent-a'), now, { inbox: 'closed' }), ['closed-a', 'closed-team']);
+  assert.deepEqual(await everyListed(fromRows, agent('agent-b'), now, { inbox: 'closed' }), ['closed-a', 'closed-team']);
 });
