@@ -165,7 +165,11 @@ export class S3Storage implements AttachmentStorage {
   }
 
   close(): void {
-    void this.#connection?.then(({ client }) => client.destroy());
+    // Nothing to destroy if the SDK never loaded (its failure was each call's to report).
+    void this.#connection?.then(
+      ({ client }) => client.destroy(),
+      () => undefined,
+    );
   }
 }
 

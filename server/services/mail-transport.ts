@@ -60,7 +60,11 @@ export function smtpTransport(url: string): MailTransport {
       }
     },
     close() {
-      void transport?.then((opened) => opened.close());
+      // Nothing to close if nodemailer never loaded (its failure was each send's to report).
+      void transport?.then(
+        (opened) => opened.close(),
+        () => undefined,
+      );
     },
   };
 }
