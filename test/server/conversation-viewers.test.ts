@@ -90,6 +90,13 @@ test('the viewer rows follow every change, and both ways of listing an agent’s
     assert.deepEqual(await everyListed(inOrder, viewer, at(0, 0), filter), expected, `${name}, in activity order`);
     const page = await fromRows.list(viewer, { retentionCutoff: now, includeOld: true, ...filter });
     assert.equal(page.total, expected.length, `${name}: the total`);
+    // A page alone (a tab: its total comes from the count groups) has a plan of its own.
+    const alone = await fromRows.list(viewer, { retentionCutoff: now, includeOld: true, countTotal: false, ...filter });
+    assert.deepEqual(
+      alone.rows.map((row) => row.id),
+      expected,
+      `${name}: a page alone, starting from the rows`,
+    );
   }
 
   await db.deleteFrom('conversations').where('id', 'in', ['twice', 'bea']).execute();
