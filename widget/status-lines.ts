@@ -7,7 +7,8 @@ type ChatState = Pick<ConnectionController, 'conversation' | 'agentTyping' | 'ag
 /** Who answers now, or why nobody can: the header's presence line. */
 export function presenceLine(chat: ChatState, t: WidgetStrings): string {
   const { conversation, agentTyping, agentsOnline, agentLeft, connection } = chat;
-  if (connection !== 'online') return connection === 'connecting' ? t.connecting : t.offline;
+  // Offline, the banner below the header explains what happens to messages: the header does not say it again.
+  if (connection !== 'online') return connection === 'connecting' ? t.connecting : t.reconnecting;
   if (conversation?.state === 'closed') return t.closed;
   if (agentTyping) return format(t.agentTyping, { name: agentTyping });
   if (conversation?.handler.kind === 'agent') return format(t.agentHandling, { name: conversation.handler.name });

@@ -13,7 +13,10 @@ export const DEFAULT_STRINGS = {
   agentsOffline: 'Our team is offline; we will reply as soon as we are back',
   closed: 'This conversation is closed. Write to start a new one.',
   connecting: 'Connecting…',
+  /** The banner while disconnected. */
   offline: 'You are offline. Messages will be sent when the connection returns.',
+  /** The header's line meanwhile (the banner says the rest). */
+  reconnecting: 'Reconnecting…',
   sending: 'Sending',
   sent: 'Sent',
   failed: 'Not sent',

@@ -75,6 +75,8 @@ describe('<switchboard-webchat>', () => {
     expect(pending?.delivery).to.equal('pending');
     expect(shadow(el).querySelector('[data-delivery="pending"]')).to.exist;
     expect(shadow(el).querySelector('.banner')?.textContent).to.contain('offline');
+    // Said once: the header's presence line says it is reconnecting, not the banner's sentence again.
+    expect(shadow(el).querySelector('.presence')?.textContent).to.equal('Reconnecting…');
 
     el.chat.goOnline();
     await waitUntil(() => el.chat.messages.find((m) => m.text === 'typed while offline')?.delivery === 'sent', 'not delivered');
