@@ -14,6 +14,7 @@ import { SEARCH_WINDOWS } from '../../server/store/inbox-search.js';
 import type { ConversationsTable, Database } from '../../server/store/schema.js';
 import { at, conversation } from '../helpers/count-reference.js';
 import { everyListed } from '../helpers/inbox-pages.js';
+import { contactRow } from '../helpers/rows.js';
 import { openTestDatabase } from '../helpers/store-database.js';
 import type { Kysely } from 'kysely';
 
@@ -32,7 +33,7 @@ test('the facet rows follow every change, and both ways of listing agree', async
   const now = at(0, 0);
   await db
     .insertInto('contacts')
-    .values({ id: 'k1', site_id: 'demo', user_data: '{}', name: 'Kim', fields: '{}', default_visible_to: '[]', first_seen_at: now, last_seen_at: now })
+    .values(contactRow('k1', now, { name: 'Kim' }))
     .execute();
   const of = (id: string, hour: number, patch: Partial<ConversationsTable> = {}) => conversation(id, at(0, hour), { contact_id: 'k1', ...patch });
   await db

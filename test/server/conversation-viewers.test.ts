@@ -22,6 +22,7 @@ import { WHOLE_TEAM } from '../../server/store/viewers-migration.js';
 import { at, conversation } from '../helpers/count-reference.js';
 import { dropTestDatabase, testDatabaseUrl, testPostgresUrl } from '../helpers/databases.mjs';
 import { everyListed } from '../helpers/inbox-pages.js';
+import { contactRow } from '../helpers/rows.js';
 import { openTestDatabase } from '../helpers/store-database.js';
 
 const agent = (id: string): Viewer => ({ id, role: 'agent' });
@@ -38,15 +39,17 @@ async function inStep(db: Kysely<Database>, when: string): Promise<void> {
   assert.deepEqual(kept, columns, `${when}: conversation_viewers says what visible_to and state say`);
 }
 
+/** Kim's conversation `id`, last active at `hour` on day 0, that `visibleTo` may see (everyone when empty). */
+const of = (id: string, hour: number, visibleTo: string[], patch: Partial<ConversationsTable> = {}) =>
+  conversation(id, at(0, hour), { contact_id: 'k1', visible_to: JSON.stringify(visibleTo), ...patch });
+
 test('the viewer rows follow every change, and both ways of listing an agent’s conversations agree', async (t) => {
   const { db, dialect } = await openTestDatabase(t, 'viewers');
   const now = at(0, 0);
   await db
     .insertInto('contacts')
-    .values({ id: 'k1', site_id: 'demo', user_data: '{}', name: 'Kim', fields: '{}', default_visible_to: '[]', first_seen_at: now, last_seen_at: now })
+    .values(contactRow('k1', now, { name: 'Kim' }))
     .execute();
-  const of = (id: string, hour: number, visibleTo: string[], patch: Partial<ConversationsTable> = {}) =>
-    conversation(id, at(0, hour), { contact_id: 'k1', visible_to: JSON.stringify(visibleTo), ...patch });
   await db
     .insertInto('conversations')
     .values([
@@ -125,17 +128,15 @@ test('025 gives the rows of conversations stored before it their state', async (
   const now = at(0, 0);
   await db
     .insertInto('contacts')
-    .values({ id: 'k1', site_id: 'demo', user_data: '{}', name: 'Kim', fields: '{}', default_visible_to: '[]', first_seen_at: now, last_seen_at: now })
+    .values(contactRow('k1', now, { name: 'Kim' }))
     .execute();
-  const of = (id: string, hour: number, visibleTo: string[], state: string) =>
-    conversation(id, at(0, hour), { contact_id: 'k1', visible_to: JSON.stringify(visibleTo), state });
   await db
     .insertInto('conversations')
     .values([
-      of('open-team', 1, [], 'open'),
-      of('closed-team', 2, [], 'closed'),
-      of('open-a', 3, ['agent-a'], 'open'),
-      of('closed-a', 4, ['agent-a', 'agent-b'], 'closed'),
+      of('open-team', 1, []),
+      of('closed-team', 2, [], { state: 'closed' }),
+      of('open-a', 3, ['agent-a']),
+      of('closed-a', 4, ['agent-a', 'agent-b'], { state: 'closed' }),
     ])
     .execute();
 
