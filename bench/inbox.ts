@@ -326,6 +326,7 @@ export async function inboxAtScale(postgres?: string): Promise<InboxResult> {
     ['restricted site: an agent who may see three, closed, old included', newAgent, { inbox: 'closed', includeOld: true }],
     ['restricted site: an agent who may see a twentieth', agent, {}],
     ['restricted site: an agent who may see a twentieth, old included', agent, { includeOld: true }],
+    ['restricted site: an agent who may see a twentieth, closed, old included', agent, { inbox: 'closed', includeOld: true }],
     ['restricted site: an agent who may see 1 in 196, old included', fewAgent, { includeOld: true }],
     ['restricted site: an agent who may see 1 in 196, closed, old included', fewAgent, { inbox: 'closed', includeOld: true }],
   ]);

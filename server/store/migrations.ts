@@ -24,7 +24,7 @@ import { keepMessageWritePlans } from './message-write-plans-migration.js';
 import { returnSummaryContact } from './message-functions-contact-migration.js';
 import { addTriggerConditions } from './trigger-conditions-migration.js';
 import { createWebhookTables } from './webhooks-migration.js';
-import { addConversationViewerState, createConversationViewers } from './viewers-migration.js';
+import { addClosedViewerActivity, addConversationViewerState, createConversationViewers } from './viewers-migration.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -333,6 +333,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '025_conversation_viewer_state': {
       async up(db: Kysely<unknown>) {
         await addConversationViewerState(db, dialect);
+      },
+    },
+    '026_closed_viewer_activity': {
+      async up(db: Kysely<unknown>) {
+        await addClosedViewerActivity(db, dialect);
       },
     },
   };

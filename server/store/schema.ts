@@ -127,6 +127,8 @@ export interface ConversationViewersTable {
   viewer: string;
   /** The conversation's state, so that a list of one state starts from its rows (migration 025). */
   state: Generated<string>;
+  /** A closed conversation's last activity, so that a closed list reads its rows in order; null while open (migration 026). */
+  last_activity_at: Generated<string | null>;
 }
 
 /** The agents a conversation is Mine for (its holder and assignees), kept by triggers (migration 020). */

@@ -27,16 +27,24 @@ import { openTestDatabase } from '../helpers/store-database.js';
 
 const agent = (id: string): Viewer => ({ id, role: 'agent' });
 
-/** What the columns say, as sorted "conversation viewer state" lines, beside what the table holds. */
+/**
+ * What the columns say, as sorted "conversation viewer state activity" lines (the activity of closed ones only), beside
+ * what the table holds.
+ */
 async function inStep(db: Kysely<Database>, when: string): Promise<void> {
   const rows = await db.selectFrom('conversations').selectAll().execute();
   const viewers = (visibleTo: string) => {
     const listed = [...new Set(JSON.parse(visibleTo) as string[])];
     return listed.length === 0 ? [WHOLE_TEAM] : listed;
   };
-  const columns = rows.flatMap((r) => viewers(r.visible_to).map((viewer) => `${r.id} ${viewer} ${r.state}`)).sort();
-  const kept = (await db.selectFrom('conversation_viewers').selectAll().execute()).map((r) => `${r.conversation_id} ${r.viewer} ${r.state}`).sort();
-  assert.deepEqual(kept, columns, `${when}: conversation_viewers says what visible_to and state say`);
+  const line = (id: string, viewer: string, state: string, activity: string | null) => `${id} ${viewer} ${state} ${activity ?? '-'}`;
+  const columns = rows
+    .flatMap((r) => viewers(r.visible_to).map((viewer) => line(r.id, viewer, r.state, r.state === 'closed' ? r.last_activity_at : null)))
+    .sort();
+  const kept = (await db.selectFrom('conversation_viewers').selectAll().execute())
+    .map((r) => line(r.conversation_id, r.viewer, r.state, r.last_activity_at))
+    .sort();
+  assert.deepEqual(kept, columns, `${when}: conversation_viewers says what visible_to, state and last_activity_at say`);
 }
 
 /** Kim's conversation `id`, last active at `hour` on day 0, that `visibleTo` may see (everyone when empty). */
@@ -61,6 +69,10 @@ test('the viewer rows follow every change, and both ways of listing an agent’s
       of('twice', 6, ['agent-a', 'agent-a']), // listed twice: one row
       of('held', 7, [], { holder_id: 'agent-a' }),
       of('moved', 9, []),
+      of('noted', 10, ['agent-b'], { state: 'closed' }),
+      of('team-closed', 11, [], { state: 'closed' }),
+      of('shut', 13, [], { state: 'closed' }),
+      of('late', 0, ['agent-a']),
     ])
     .execute();
   await inStep(db, 'inserted');
@@ -73,6 +85,9 @@ test('the viewer rows follow every change, and both ways of listing an agent’s
   await update('both', { state: 'closed' });
   await update('closed-a', { state: 'open' }); // reopened
   await update('moved', { state: 'closed', visible_to: '["agent-c"]' }); // both in one statement
+  await update('noted', { last_activity_at: at(0, 1) }); // activity in a closed conversation
+  await update('team-closed', { visible_to: '["agent-b"]' }); // a closed one restricted
+  await update('late', { state: 'closed', last_activity_at: at(0, 12) }); // closed with a last message
   await inStep(db, 'updated');
 
   const fromRows = new InboxQueries(db, dialect, SEARCH_WINDOWS, 1_000_000, 1);
@@ -81,9 +96,15 @@ test('the viewer rows follow every change, and both ways of listing an agent’s
     ['agent a: listed, and the whole team’s', agent('agent-a'), {}, ['ada', 'held', 'twice', 'closed-a', 'bea']],
     ['agent b: no longer sees those only a may', agent('agent-b'), {}, ['held', 'bea', 'team']],
     ['agent c: the whole team’s only', agent('agent-c'), {}, ['held', 'bea']],
-    ['agent a, closed', agent('agent-a'), { inbox: 'closed' }, ['both']],
-    ['agent b, closed', agent('agent-b'), { inbox: 'closed' }, ['both']],
-    ['agent c, closed', agent('agent-c'), { inbox: 'closed' }, ['moved']],
+    ['agent a, closed', agent('agent-a'), { inbox: 'closed' }, ['shut', 'late', 'both']],
+    ['agent b, closed', agent('agent-b'), { inbox: 'closed' }, ['shut', 'team-closed', 'both', 'noted']],
+    ['agent c, closed', agent('agent-c'), { inbox: 'closed' }, ['shut', 'moved']],
+    [
+      'agent b, closed, within the retention window',
+      agent('agent-b'),
+      { inbox: 'closed', includeOld: false, retentionCutoff: at(0, 3) },
+      ['shut', 'team-closed', 'both'],
+    ],
     ['agent a, Mine', agent('agent-a'), { inbox: 'mine' }, ['held']],
     ['agent c, Unassigned', agent('agent-c'), { inbox: 'unassigned' }, ['bea']],
     ['agent b, within the retention window', agent('agent-b'), { includeOld: false, retentionCutoff: at(0, 3) }, ['held', 'bea']],
@@ -107,43 +128,45 @@ test('the viewer rows follow every change, and both ways of listing an agent’s
   assert.deepEqual(await everyListed(fromRows, agent('agent-c'), at(0, 0), {}), ['held'], 'a deleted conversation is not listed from its rows');
 });
 
-test('025 gives the rows of conversations stored before it their state', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-viewer-state-'));
-  const url = await testDatabaseUrl(dir);
-  const dialect = testPostgresUrl() ? 'postgres' : 'sqlite';
-  const db = new Kysely<Database>({
-    dialect:
-      dialect === 'postgres'
-        ? new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) })
-        : new SqliteDialect({ database: new SqliteDatabase(url.replace(/^sqlite:/, '')) }),
-  });
-  t.after(async () => {
-    await db.destroy();
-    await dropTestDatabase(dir);
-    rmSync(dir, { recursive: true, force: true });
-  });
-  // The previous schema, with open and closed conversations, the team's and restricted ones.
-  const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
-  assert.equal((await migrator.migrateTo('024_conversation_viewers')).error, undefined);
-  const now = at(0, 0);
-  await db
-    .insertInto('contacts')
-    .values(contactRow('k1', now, { name: 'Kim' }))
-    .execute();
-  await db
-    .insertInto('conversations')
-    .values([
-      of('open-team', 1, []),
-      of('closed-team', 2, [], { state: 'closed' }),
-      of('open-a', 3, ['agent-a']),
-      of('closed-a', 4, ['agent-a', 'agent-b'], { state: 'closed' }),
-    ])
-    .execute();
+for (const previous of ['024_conversation_viewers', '025_conversation_viewer_state']) {
+  test(`upgraded from ${previous}, the rows of conversations stored before get their state, and closed ones their activity`, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-viewer-state-'));
+    const url = await testDatabaseUrl(dir);
+    const dialect = testPostgresUrl() ? 'postgres' : 'sqlite';
+    const db = new Kysely<Database>({
+      dialect:
+        dialect === 'postgres'
+          ? new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) })
+          : new SqliteDialect({ database: new SqliteDatabase(url.replace(/^sqlite:/, '')) }),
+    });
+    t.after(async () => {
+      await db.destroy();
+      await dropTestDatabase(dir);
+      rmSync(dir, { recursive: true, force: true });
+    });
+    // The previous schema, with open and closed conversations, the team's and restricted ones.
+    const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
+    assert.equal((await migrator.migrateTo(previous)).error, undefined);
+    const now = at(0, 0);
+    await db
+      .insertInto('contacts')
+      .values(contactRow('k1', now, { name: 'Kim' }))
+      .execute();
+    await db
+      .insertInto('conversations')
+      .values([
+        of('open-team', 1, []),
+        of('closed-team', 6, [], { state: 'closed' }),
+        of('open-a', 3, ['agent-a']),
+        of('closed-a', 4, ['agent-a', 'agent-b'], { state: 'closed' }),
+      ])
+      .execute();
 
-  assert.equal((await migrator.migrateToLatest()).error, undefined);
-  await inStep(db, 'upgraded');
-  const fromRows = new InboxQueries(db, dialect, SEARCH_WINDOWS, 1_000_000, 1);
-  assert.deepEqual(await everyListed(fromRows, agent('agent-a'), now, {}), ['open-a', 'open-team']);
-  assert.deepEqual(await everyListed(fromRows, agent('agent-a'), now, { inbox: 'closed' }), ['closed-a', 'closed-team']);
-  assert.deepEqual(await everyListed(fromRows, agent('agent-b'), now, { inbox: 'closed' }), ['closed-a', 'closed-team']);
-});
+    assert.equal((await migrator.migrateToLatest()).error, undefined);
+    await inStep(db, 'upgraded');
+    const fromRows = new InboxQueries(db, dialect, SEARCH_WINDOWS, 1_000_000, 1);
+    assert.deepEqual(await everyListed(fromRows, agent('agent-a'), now, {}), ['open-a', 'open-team']);
+    assert.deepEqual(await everyListed(fromRows, agent('agent-a'), now, { inbox: 'closed' }), ['closed-team', 'closed-a']);
+    assert.deepEqual(await everyListed(fromRows, agent('agent-b'), now, { inbox: 'closed' }), ['closed-team', 'closed-a']);
+  });
+}
