@@ -69,7 +69,7 @@ test('the viewer rows follow every change, and both ways of listing an agent’s
       of('twice', 6, ['agent-a', 'agent-a']), // listed twice: one row
       of('held', 7, [], { holder_id: 'agent-a' }),
       of('moved', 9, []),
-      of('noted', 10, ['agent-b'], { state: 'closed' }),
+      of('noted', 10, ['agent-b'], { state: 'closed', ticket_status: 'pending' }),
       of('team-closed', 11, [], { state: 'closed' }),
       of('shut', 13, [], { state: 'closed' }),
       of('late', 0, ['agent-a']),
@@ -105,6 +105,9 @@ test('the viewer rows follow every change, and both ways of listing an agent’s
       { inbox: 'closed', includeOld: false, retentionCutoff: at(0, 3) },
       ['shut', 'team-closed', 'both'],
     ],
+    ['agent b, closed, within dates', agent('agent-b'), { inbox: 'closed', from: at(0, 2), to: at(0, 11) }, ['team-closed', 'both']],
+    ['agent b, closed, on a channel', agent('agent-b'), { inbox: 'closed', channel: 'webchat' }, ['shut', 'team-closed', 'both', 'noted']],
+    ['agent b, closed, pending', agent('agent-b'), { inbox: 'closed', ticketStatus: 'pending' }, ['noted']],
     ['agent a, Mine', agent('agent-a'), { inbox: 'mine' }, ['held']],
     ['agent c, Unassigned', agent('agent-c'), { inbox: 'unassigned' }, ['bea']],
     ['agent b, within the retention window', agent('agent-b'), { includeOld: false, retentionCutoff: at(0, 3) }, ['held', 'bea']],
@@ -112,8 +115,13 @@ test('the viewer rows follow every change, and both ways of listing an agent’s
   for (const [name, viewer, filter, expected] of cases) {
     assert.deepEqual(await everyListed(fromRows, viewer, at(0, 0), filter), expected, `${name}, starting from the rows`);
     assert.deepEqual(await everyListed(inOrder, viewer, at(0, 0), filter), expected, `${name}, in activity order`);
-    const page = await fromRows.list(viewer, { retentionCutoff: now, includeOld: true, ...filter });
-    assert.equal(page.total, expected.length, `${name}: the total`);
+    for (const [way, inbox] of [
+      ['from the rows', fromRows],
+      ['in order', inOrder],
+    ] as const) {
+      const page = await inbox.list(viewer, { retentionCutoff: now, includeOld: true, ...filter });
+      assert.equal(page.total, expected.length, `${name}: the total, ${way}`);
+    }
     // A page alone (a tab: its total comes from the count groups) has a plan of its own.
     const alone = await fromRows.list(viewer, { retentionCutoff: now, includeOld: true, countTotal: false, ...filter });
     assert.deepEqual(
