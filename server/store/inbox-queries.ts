@@ -2,17 +2,18 @@
  * The inbox's reads: the filtered, visibility-checked list and the rows behind the tab counts and
  * dashboard tiles. The filter means what protocol/inbox.ts says; inbox-views.test.ts holds both to it.
  */
-import { type Expression, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import { rangeEnd, rangeStart } from '../../protocol/inbox.js';
 import type { ConversationFilter } from '../../protocol/types.js';
-import { escapeLike, jsonItemPattern, type Viewer } from './base.js';
+import { jsonItemPattern, type Viewer } from './base.js';
 import { CountTotals } from './count-totals.js';
 import { SearchIndex } from './search-index.js';
 import { after, type Candidates, InboxSearch, type ListKey, SEARCH_WINDOWS, type SearchWindows } from './inbox-search.js';
 import type { Facet } from './facets-migration.js';
 import { WHOLE_TEAM } from './viewers-migration.js';
+import { type CandidatesEb, type Few, InboxConditions, NONE_FEW } from './inbox-conditions.js';
 import type { Dialect } from './migrations.js';
-import type { ContactsTable, ConversationsTable, Database } from './schema.js';
+import type { ConversationsTable, Database } from './schema.js';
 
 export interface ListOptions extends Omit<ConversationFilter, 'cursor'> {
   /** Keyset pagination: the rows after this one in the list's order. */
@@ -67,25 +68,10 @@ const VISIBLE_SHARE = 1 / 20;
  */
 const VISIBLE_PAGE_SHARE = 0.2;
 
-/** The filters that select few conversations (`#fewOf`). */
-interface Few {
-  tag: boolean;
-  contactTag: boolean;
-  mine: boolean;
-  language: boolean;
-  botStatus: boolean;
-  /** An agent's: the conversations they may see (migration 024's rows). */
-  visible: boolean;
-}
-
 type ConversationEb = ExpressionBuilder<Database & { c: ConversationsTable }, 'c'>;
-type CandidatesEb = ExpressionBuilder<Database & { c: ConversationsTable; k: ContactsTable }, 'c' | 'k'>;
 
 /** What a list's filter holds beside what selects conversations (the state's view is `listState`'s). */
 const NOT_SELECTING = new Set<string>(['inbox', 'includeOld', 'retentionCutoff', 'limit', 'offset', 'after', 'cursor', 'countTotal']);
-
-/** No filter starts from its rows. */
-const NONE_FEW: Few = { tag: false, contactTag: false, mine: false, language: false, botStatus: false, visible: false };
 
 /** The list's order, newest activity first, for the rows of two reads merged. */
 const newestFirst = (a: ConversationsTable, b: ConversationsTable) =>
@@ -101,6 +87,8 @@ export class InboxQueries {
   readonly totals: CountTotals;
   /** SQLite's full-text index, kept in batches. */
   readonly searchIndex: SearchIndex;
+  /** The filter's conditions in SQL. */
+  private readonly conditions: InboxConditions;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -112,6 +100,7 @@ export class InboxQueries {
     private readonly visibleShare = VISIBLE_SHARE,
   ) {
     this.searchIndex = new SearchIndex(db, dialect);
+    this.conditions = new InboxConditions(db, dialect);
     this.#search = new InboxSearch(db, dialect, this.searchIndex, windows);
     this.totals = new CountTotals(db, dialect);
   }
@@ -121,18 +110,8 @@ export class InboxQueries {
    * rows of those they may see in the list's state (migrations 024 and 025), else from the conversation's own column.
    */
   #visible(eb: ConversationEb, viewer: Viewer, few: boolean, state: ListState) {
-    if (few) return this.#among('c.id', this.#viewable(viewer, state));
+    if (few) return this.conditions.among('c.id', this.#viewable(viewer, state));
     return eb.or([eb('c.visible_to', '=', '[]'), eb('c.visible_to', 'like', jsonItemPattern(viewer.id))]);
-  }
-
-  /**
-   * SQL condition: `column` is among what `rows` selects, for a filter that starts from its rows (`few`). SQLite's plan
-   * follows #candidates' `+`. PostgreSQL's planner, given `in`, may still read conversations in activity order and probe
-   * the rows for each (an agent who may see 4,900 of 1,000,000, closed ones: 37,000 probes, 114 ms); made an array
-   * first (`= any(array(…))`), the rows can only be read by key.
-   */
-  #among(column: 'c.id' | 'c.contact_id', rows: Expression<unknown>) {
-    return this.dialect === 'postgres' ? sql<SqlBool>`${sql.ref(column)} = any(array${rows})` : sql<SqlBool>`${sql.ref(column)} in ${rows}`;
   }
 
   /** The conversations in `state` an agent may see, from their rows: the team-wide ones and those listing the agent. */
@@ -201,8 +180,10 @@ export class InboxQueries {
    * An agent's closed conversations, unless searched or filtered by a facet kept as rows (which starts from those), from
    * their viewer rows in activity order (migration 026): the whole team's rows and the agent's own, each read newest
    * first until the page and merged, each counted up to the cap. Every row read is one the agent may see, so this reads
-   * no more than activity order across all conversations would, and far less for an agent who may see few: 4,931
-   * closed of 1,000,000 took 32 ms on SQLite and 48 on PostgreSQL from unordered rows (each looked up, then sorted).
+   * no more than activity order across all conversations would, and far less for an agent who may see few. At
+   * 1,000,000 conversations, an agent who may see 4,932 closed ones waited 49 ms on SQLite and 66 on PostgreSQL (p50)
+   * while their rows were read unordered, each looked up, then sorted; one who may see 48,333, 21 and 40 ms while
+   * every conversation was read in activity order. From the rows in order: 0.8–0.9 and 4.5–4.9 ms.
    */
   async #closedFromViewerRows(viewer: Viewer, filter: ListOptions, limit: number, offset: number) {
     const rowKeys = [WHOLE_TEAM, viewer.id];
@@ -235,7 +216,7 @@ export class InboxQueries {
       .whereRef('k.id', '=', 'c.contact_id')
       .where('w.viewer', '=', rowsOf)
       .where('w.state', '=', 'closed')
-      .where((eb) => eb.and(this.#conditions(eb as unknown as CandidatesEb, viewer, filter, NONE_FEW, sql<string>`w.last_activity_at`)))
+      .where((eb) => eb.and(this.conditions.of(eb as unknown as CandidatesEb, viewer, filter, NONE_FEW, sql<string>`w.last_activity_at`)))
       .orderBy('w.last_activity_at', 'desc')
       .orderBy('w.conversation_id');
     if (!key) return rows;
@@ -249,7 +230,7 @@ export class InboxQueries {
    * nothing but the list's state and, for a closed list, its dates (closed rows carry their activity: migration 026). An
    * open list must include older conversations, its rows having no activity to check the retention window by. Each
    * conversation has its rows (the triggers keep them) and its contact (every write path keeps one), so this counts what
-   * the list shows. Counting 1,000 of an agent's 40,000 in order read 20,000 conversations: PostgreSQL's 40 ms p95.
+   * the list shows. Any other key selects (a filter added later counts through the conversations until listed here).
    */
   #countedByRows(filter: ListOptions): boolean {
     const selecting = Object.entries(filter)
@@ -294,7 +275,7 @@ export class InboxQueries {
    * (docs/performance.md, session 21). Counting stops at `few`.
    */
   async #fewOf(viewer: Viewer, filter: ListOptions): Promise<Few> {
-    const facet = (name: Facet, value: string | undefined) => (value ? this.#few(this.#withFacet(name, value)) : false);
+    const facet = (name: Facet, value: string | undefined) => (value ? this.#few(this.conditions.withFacet(name, value)) : false);
     const [tag, contactTag, mine, language, botStatus, visible] = await Promise.all([
       filter.tag ? this.#few(this.db.selectFrom('conversation_tags').select('conversation_id').where('tag', '=', filter.tag)) : false,
       filter.contactTag
@@ -314,20 +295,6 @@ export class InboxQueries {
       viewer.role === 'admin' ? false : this.#sparselyVisible(viewer, filter),
     ]);
     return { tag, contactTag, mine, language, botStatus, visible };
-  }
-
-  /**
-   * The conversations whose facet (migration 021) has the value; a language also matches its regional variants, as
-   * protocol/inbox.ts `languageMatches` says (`en`: `en-GB`). The range from `en` up to `en.` holds `en` and every
-   * `en-…` ('-' sorts right before '.'), so the index reads only those; the exact check then drops the rest (`en,`).
-   */
-  #withFacet(facet: Facet, value: string) {
-    const rows = this.db.selectFrom('conversation_facets as v').select('v.conversation_id').where('v.facet', '=', facet);
-    if (facet !== 'language') return rows.where('v.value', '=', value);
-    return rows
-      .where('v.value', '>=', value)
-      .where('v.value', '<', `${value}.`)
-      .where((eb) => eb.or([eb('v.value', '=', value), eb('v.value', 'like', `${escapeLike(value)}-%`)]));
   }
 
   async #few<DB, TB extends keyof DB, O>(matching: SelectQueryBuilder<DB, TB, O>, few = this.few): Promise<boolean> {
@@ -380,60 +347,9 @@ export class InboxQueries {
         eb.and([
           ...(viewer.role === 'admin' ? [] : [this.#visible(eb as unknown as ConversationEb, viewer, few.visible, state)]),
           (filter.q || fromRows) && this.dialect === 'sqlite' ? sql<SqlBool>`+c.state = ${state}` : eb('c.state', '=', state),
-          ...this.#conditions(eb, viewer, filter, few, fromRows ? sql<string>`+c.last_activity_at` : sql<string>`c.last_activity_at`),
+          ...this.conditions.of(eb, viewer, filter, few, fromRows ? sql<string>`+c.last_activity_at` : sql<string>`c.last_activity_at`),
         ]),
       );
-  }
-
-  /**
-   * The filter's conditions but its state, its search and the agent's visibility, in SQL: the views of
-   * protocol/inbox.ts `inInbox`, and each filter's. `activity`: the last-activity column the date conditions read.
-   */
-  #conditions(eb: CandidatesEb, viewer: Viewer, filter: ListOptions, few: Few, activity: Expression<string>): Expression<SqlBool>[] {
-    const conditions: Expression<SqlBool>[] = [];
-    const inbox = filter.inbox ?? 'all';
-    // Many: the conversation's own columns are the cheapest check (a probe of the rows' index cost a third more).
-    if (inbox === 'mine') {
-      conditions.push(
-        few.mine
-          ? this.#among('c.id', eb.selectFrom('conversation_agents as m').select('m.conversation_id').where('m.agent_id', '=', viewer.id))
-          : eb.or([eb('c.holder_id', '=', viewer.id), eb('c.assignees', 'like', jsonItemPattern(viewer.id))]),
-      );
-    }
-    if (inbox === 'unassigned') conditions.push(eb.and([eb('c.holder_id', 'is', null), eb('c.assignees', '=', '[]')]));
-    if (inbox === 'outgoing') conditions.push(eb('c.outgoing', '=', 1));
-    if (inbox === 'expired') conditions.push(eb('c.expired', '=', 1));
-    if (inbox === 'new' || inbox === 'active' || inbox === 'pending' || inbox === 'inactive') {
-      conditions.push(eb('c.outgoing', '=', 0), eb('c.ticket_status', '=', inbox));
-    }
-    if (!filter.includeOld && !filter.q) conditions.push(eb(activity, '>=', filter.retentionCutoff));
-    if (filter.botStatus) {
-      conditions.push(few.botStatus ? this.#among('c.id', this.#withFacet('bot_status', filter.botStatus)) : eb('c.bot_status', '=', filter.botStatus));
-    }
-    if (filter.ticketStatus) conditions.push(eb('c.ticket_status', '=', filter.ticketStatus));
-    if (filter.channel) conditions.push(eb('c.channel', '=', filter.channel));
-    if (filter.language) {
-      conditions.push(
-        few.language
-          ? this.#among('c.id', this.#withFacet('language', filter.language))
-          : eb.or([eb('c.language', '=', filter.language), eb('c.language', 'like', `${escapeLike(filter.language)}-%`)]),
-      );
-    }
-    if (filter.tag) {
-      conditions.push(
-        few.tag
-          ? this.#among('c.id', eb.selectFrom('conversation_tags as g').select('g.conversation_id').where('g.tag', '=', filter.tag))
-          : eb('c.tags', 'like', jsonItemPattern(filter.tag)),
-      );
-    }
-    if (filter.contactId) conditions.push(eb('c.contact_id', '=', filter.contactId));
-    if (filter.contactTag) {
-      const tagged = eb.selectFrom('contact_tags as t').select('t.contact_id').where('t.tag', '=', filter.contactTag);
-      conditions.push(few.contactTag ? this.#among('c.contact_id', tagged) : eb.exists(tagged.whereRef('t.contact_id', '=', 'c.contact_id')));
-    }
-    if (filter.from) conditions.push(eb(activity, '>=', rangeStart(filter.from)));
-    if (filter.to) conditions.push(eb(activity, '<', rangeEnd(filter.to)));
-    return conditions;
   }
 
   /**
