@@ -270,6 +270,7 @@ export async function inboxAtScale(postgres?: string): Promise<InboxResult> {
     ['Mine (an agent with three), old included', newAgent, { inbox: 'mine', includeOld: true }],
     ['language of three, old included', admin, { language: 'ja', includeOld: true }],
     ['closed, old included', admin, { inbox: 'closed', includeOld: true, from: month }],
+    ['closed, old included (agent)', agent, { inbox: 'closed', includeOld: true }],
     ['search a rare word (all messages)', admin, { q: `zx${Math.floor(CONVERSATIONS / 2)}` }],
     ['search common words', admin, { q: 'tracking parcel' }],
   ];
