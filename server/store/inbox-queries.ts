@@ -73,7 +73,10 @@ type ConversationEb = ExpressionBuilder<Database & { c: ConversationsTable }, 'c
 /** What a list's filter holds beside what selects conversations (the state's view is `listState`'s). */
 const NOT_SELECTING = new Set<string>(['inbox', 'includeOld', 'retentionCutoff', 'limit', 'offset', 'after', 'cursor', 'countTotal']);
 
-/** The list's order, newest activity first, for the rows of two reads merged. */
+/**
+ * The list's order, newest activity first, for the rows of two reads merged. Ids compare by code point, as every
+ * collation orders UUIDs (hex digits, hyphens in the same places), so the merge agrees with the database's keyset.
+ */
 const newestFirst = (a: ConversationsTable, b: ConversationsTable) =>
   a.last_activity_at !== b.last_activity_at ? (a.last_activity_at > b.last_activity_at ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
