@@ -1,6 +1,7 @@
 // Where a test hub keeps its data: a SQLite file in the hub's temp directory by default, or,
 // when TEST_DATABASE_URL names a PostgreSQL server, a fresh database per hub directory (so tests
-// never see each other's rows, and a restarted hub on the same directory finds its data again).
+// never see each other's rows, and a restarted hub on the same directory finds its data again),
+// empty or a copy of a template (test/helpers/schema-template.ts).
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -17,7 +18,7 @@ function databaseName(dir) {
 }
 
 /** @param {string} base @param {(client: pg.Client) => Promise<void>} work */
-async function withServer(base, work) {
+export async function withServer(base, work) {
   const client = new pg.Client({ connectionString: base });
   await client.connect();
   try {
@@ -30,14 +31,15 @@ async function withServer(base, work) {
 /**
  * @param {string} dir the hub's temp directory
  * @param {string} [base] a PostgreSQL URL to create the database on (default: TEST_DATABASE_URL)
+ * @param {string} [template] the database to copy (else PostgreSQL's empty template1)
  * @returns {Promise<string>} the DATABASE_URL for a hub using `dir`
  */
-export async function testDatabaseUrl(dir, base = testPostgresUrl()) {
+export async function testDatabaseUrl(dir, base = testPostgresUrl(), template = undefined) {
   if (!base) return `sqlite:${join(dir, 'hub.db')}`;
   const name = databaseName(dir);
   await withServer(base, async (client) => {
     try {
-      await client.query(`CREATE DATABASE ${name}`);
+      await client.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
     } catch (error) {
       if (/** @type {{ code?: string }} */ (error).code !== '42P04') throw error; // already exists: a restart
     }

@@ -21,7 +21,8 @@ import type { Ack } from '../../protocol/errors.js';
 import { type Hub, buildHub } from '../../server/app.js';
 import { ManualClock } from '../../server/clock.js';
 import { type Config, DEFAULTS } from '../../server/config.js';
-import { dropTestDatabase, testDatabaseUrl } from './databases.mjs';
+import { dropTestDatabase } from './databases.mjs';
+import { migratedDatabaseUrl } from './schema-template.js';
 
 export const ADMIN = { email: 'admin@test.local', password: 'admin-password-1' };
 
@@ -75,7 +76,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 export async function startHub(t: TestContext | null, options: { config?: Partial<Config>; dir?: string; clock?: ManualClock } = {}): Promise<TestHub> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'switchboard-test-'));
-  const databaseUrl = await testDatabaseUrl(dir);
+  const databaseUrl = await migratedDatabaseUrl(dir);
   const clock = options.clock ?? new ManualClock(new Date());
   // Uploaded files in the hub's own directory (on PostgreSQL too, which has no database file to sit beside).
   const hub = await buildHub(testConfig({ databaseUrl, attachmentDir: join(dir, 'attachments'), ...options.config }), { clock, logger: false });

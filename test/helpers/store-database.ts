@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../server/store/db.js';
-import { dropTestDatabase, testDatabaseUrl } from './databases.mjs';
+import { dropTestDatabase } from './databases.mjs';
+import { migratedDatabaseUrl } from './schema-template.js';
 
 export async function openTestDatabase(t: { after(fn: () => Promise<void>): void }, name: string): Promise<Awaited<ReturnType<typeof openDatabase>>> {
   const dir = mkdtempSync(join(tmpdir(), `switchboard-${name}-`));
-  const opened = await openDatabase(await testDatabaseUrl(dir));
+  const opened = await openDatabase(await migratedDatabaseUrl(dir));
   t.after(async () => {
     await opened.db.destroy();
     await dropTestDatabase(dir);
