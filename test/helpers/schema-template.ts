@@ -5,9 +5,10 @@
  * template database, and each hub gets a copy of it (a copy takes about as long as an empty database).
  *
  * The template's name hashes every file of server/store (the migrations import nothing else but types): a change to
- * the store's code makes a new template, so no test runs on a schema the code no longer makes. The tests of the migrations themselves start from empty databases
- * (`testDatabaseUrl` without a template), as do the hubs that tests spawn as processes. SQLite's migrations take
- * about 30 ms: its databases are made as before.
+ * the store's code makes a new template, so no test runs on a schema the code no longer makes
+ * (test/server/schema-template.test.ts checks a copy against a fresh migration). The tests of the migrations start
+ * from empty databases (`testDatabaseUrl` without a template), as do the hubs that tests spawn as processes. SQLite's
+ * migrations take about 30 ms: its databases are made as before.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -47,7 +48,7 @@ async function ensureTemplate(base: string): Promise<string> {
     await opened.db.destroy();
     // PostgreSQL waits (up to 5 s) for the migration's connections to end before renaming or copying a database.
     await client.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
-    // Templates of earlier code: best effort (one another checkout's tests still copy stays).
+    // Templates of earlier code go; one that another checkout is copying from right now stays (best effort).
     const { rows } = await client.query<{ datname: string }>("select datname from pg_database where datname like 'sb\\_template\\_%' and datname <> $1", [
       name,
     ]);

@@ -8,9 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import pg from 'pg';
 import { openDatabase } from '../../server/store/db.js';
-import { dropTestDatabase, testDatabaseUrl, testPostgresUrl } from '../helpers/databases.mjs';
+import { dropTestDatabase, testDatabaseUrl, testPostgresUrl, withServer } from '../helpers/databases.mjs';
 import { migratedDatabaseUrl } from '../helpers/schema-template.js';
 
 const skip = testPostgresUrl() ? false : 'PostgreSQL only (SQLite databases are migrated by each hub)';
@@ -28,15 +27,11 @@ const CATALOG = [
 ];
 
 async function catalog(url: string): Promise<unknown[][]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const results: unknown[][] = [];
+  const results: unknown[][] = [];
+  await withServer(url, async (client) => {
     for (const query of CATALOG) results.push((await client.query(query)).rows);
-    return results;
-  } finally {
-    await client.end();
-  }
+  });
+  return results;
 }
 
 test('a copy of the template holds what the migrations make from an empty database', { skip }, async (t) => {
