@@ -12,6 +12,10 @@ export const DEFAULT_STRINGS = {
   agentLeft: 'The agent left; our assistant is back',
   agentsOffline: 'Our team is offline; we will reply as soon as we are back',
   closed: 'This conversation is closed. Write to start a new one.',
+  /** The empty chat's greeting; `greetingNamed` when the site passed the visitor's first name. */
+  greeting: 'Hi! How can we help?',
+  greetingNamed: 'Hi {name}! How can we help?',
+  greetingHint: 'Our assistant answers right away, and you can ask for a person at any time.',
   connecting: 'Connecting…',
   /** The banner while disconnected. */
   offline: 'You are offline. Messages will be sent when the connection returns.',

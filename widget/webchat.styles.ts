@@ -49,6 +49,9 @@ export const webchatStyles = css`
   header button { background: transparent; border: 0; color: inherit; font-size: 22px; line-height: 1; padding: 4px 8px; border-radius: 6px; }
   .banner { font-size: 13px; padding: 6px 14px; background: #fff4d6; color: #5c4300; }
   .log { flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; gap: 8px; }
+  .greeting { margin: auto 0; text-align: center; color: var(--sb-muted); padding: 0 12px; overflow-wrap: anywhere; }
+  .greeting p { margin: 0 0 6px; }
+  .greeting-title { font-size: 17px; font-weight: 600; color: var(--sb-text); }
   .msg { max-width: 82%; display: flex; flex-direction: column; gap: 2px; }
   .msg.visitor { align-self: flex-end; align-items: flex-end; }
   .msg.system { align-self: center; max-width: 100%; font-size: 13px; color: var(--sb-muted); font-style: italic; }

@@ -46,6 +46,25 @@ describe('<switchboard-webchat>', () => {
     await expect(el).shadowDom.to.be.accessible();
   });
 
+  it('greets a visitor whose chat is empty, by first name when the site gave one, until the first message', async () => {
+    const greeting = (el: SwitchboardWebchat) => shadow(el).querySelector('.log .greeting')?.textContent?.replace(/\s+/g, ' ').trim() ?? null;
+    const anonymous = await mount();
+    anonymous.show();
+    await anonymous.updateComplete;
+    expect(greeting(anonymous)).to.equal('Hi! How can we help? Our assistant answers right away, and you can ask for a person at any time.');
+    await expect(anonymous).shadowDom.to.be.accessible();
+
+    const named = await mount(undefined, { first_name: '  <b>Grace</b> ' });
+    named.show();
+    await named.updateComplete;
+    expect(greeting(named)).to.match(/^Hi <b>Grace<\/b>! How can we help\?/, 'the name as text, trimmed');
+    expect(shadow(named).querySelector('.greeting b')).to.equal(null);
+    await named.chat.send('hello');
+    await named.updateComplete;
+    expect(greeting(named)).to.equal(null, 'the first message replaces the greeting');
+    expect(bubbles(named)).to.include('hello');
+  });
+
   it('continues the same conversation after a reload (IndexedDB session)', async () => {
     const key = unique();
     const first = await mount(key);

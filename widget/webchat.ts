@@ -11,6 +11,7 @@ import { type Recording, VoiceRecorder } from './controllers/recorder.js';
 import { linkify } from './linkify.js';
 import { activityLine, presenceLine } from './status-lines.js';
 import { DEFAULT_STRINGS, type WidgetStrings, format } from './strings.js';
+import { cleanUserData } from './user-data.js';
 import { webchatStyles } from './webchat.styles.js';
 
 /**
@@ -216,6 +217,17 @@ export class SwitchboardWebchat extends LitElement {
     </button>`;
   }
 
+  /** The empty chat: a greeting (by first name when the site gave one) instead of a blank log. */
+  #renderGreeting() {
+    const t = this.#t;
+    // The page's data is someone else's code: a number or an object where the name belongs is no name (user-data.ts).
+    const name = cleanUserData(this.userData ?? window.SMARTLY_USER_DATA)?.first_name?.trim();
+    return html`<div part="greeting" class="greeting">
+      <p class="greeting-title">${name ? format(t.greetingNamed, { name }) : t.greeting}</p>
+      <p>${t.greetingHint}</p>
+    </div>`;
+  }
+
   #renderPanel() {
     const t = this.#t;
     const messages = this.chat.messages;
@@ -237,7 +249,7 @@ export class SwitchboardWebchat extends LitElement {
       </header>
       ${this.chat.connection === 'offline' ? html`<div class="banner" role="alert">${t.offline}</div>` : nothing}
       <div part="log" class="log" role="log" aria-live="polite" aria-label=${t.messages} tabindex="0">
-        ${messages.map((m) => this.#renderMessage(m))}
+        ${messages.length === 0 ? this.#renderGreeting() : messages.map((m) => this.#renderMessage(m))}
         ${
           lastIsBotWithChoices
             ? html`<div class="choices">${lastBot.choices.map((choice) => html`<button @click=${() => void this.chat.send(choice)}>${choice}</button>`)}</div>`
