@@ -47,7 +47,18 @@ describe('<switchboard-agent-panel> API tokens screen', () => {
     form().requestSubmit();
 
     const secretBox = () => s().querySelector<HTMLInputElement>('section.new-secret input.secret');
-    await waitUntil(secretBox, `secret not shown: ${status(el)}`);
+    // The form is blank in the render that shows the secret, not a round trip later (a second click on Create would
+    // make a second token): read it the moment the secret appears.
+    let nameWhenShown: string | null = null;
+    await waitUntil(
+      () => {
+        if (secretBox()) nameWhenShown = nameInput().value;
+        return nameWhenShown !== null;
+      },
+      `secret not shown: ${status(el)}`,
+      { interval: 1 },
+    );
+    expect(nameWhenShown).to.equal('', 'the form is blank as the secret shows');
     const secret = secretBox()?.value ?? '';
     expect(secret).to.match(/^sbt_[A-Za-z0-9_-]{43}$/);
     expect(status(el)).to.contain('created');

@@ -78,9 +78,20 @@ export class AdminApiTokens extends LitElement {
   @state() private copyStatus = '';
   @query('#new-secret-title') private secretTitle!: HTMLElement | null;
 
+  /** A secret that was not on screen before this update: the token was just created. */
+  #isNewSecret(changed: Map<string, unknown>): boolean {
+    return changed.has('secret') && this.secret !== null && this.secret.id !== (changed.get('secret') as AdminState['apiTokenSecret'])?.id;
+  }
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    // The form is blank in the same render that shows the secret: the list's reload that follows is a round trip, and
+    // a second click on Create meanwhile would make a second token.
+    if (this.#isNewSecret(changed)) this.draft = blankDraft();
+  }
+
   override updated(changed: Map<string, unknown>): void {
     // A new secret on screen: focus its heading, so that keyboard and screen-reader users land on it and its warning.
-    if (changed.has('secret') && this.secret && this.secret.id !== (changed.get('secret') as AdminState['apiTokenSecret'])?.id) {
+    if (this.#isNewSecret(changed)) {
       this.copyStatus = '';
       this.secretTitle?.focus();
     }
@@ -210,9 +221,8 @@ export class AdminApiTokens extends LitElement {
     this.scopesError = scopes.length === 0 ? 'Choose at least one scope' : '';
     if (this.nameError || this.scopesError) return;
     const input: ApiTokenInput = { name: name.trim(), scopes, ...(days > 0 ? { expiresInDays: days } : {}) };
-    void adminAction(this, { action: 'api-token-create', input }).then((ok) => {
-      if (ok) this.draft = blankDraft();
-    });
+    // Once created, the secret arrives as a property and blanks the form (willUpdate).
+    void adminAction(this, { action: 'api-token-create', input });
   };
 }
 
