@@ -65,8 +65,10 @@ describe('<switchboard-agent-panel> email continuity', () => {
     expect(mine.checked).to.equal(true);
     mine.checked = false;
     mine.dispatchEvent(new Event('change'));
-    await waitUntil(async () => (await api<Agent>(token, 'GET', '/api/me')).emailOnEscalation === false, 'the agent’s own switch was not saved');
-    expect(own.me?.emailOnEscalation).to.equal(false);
+    // The panel takes the hub's answer to its PATCH, so once it shows the switch off the hub has stored it. (Polling
+    // the hub first raced the panel: the hub could answer a GET before the panel had read its PATCH's answer.)
+    await waitUntil(() => own.me?.emailOnEscalation === false, 'the panel did not take the saved switch');
+    expect((await api<Agent>(token, 'GET', '/api/me')).emailOnEscalation).to.equal(false);
   });
 
   it('a message the visitor sent by answering an email is labelled "via email"', async () => {
