@@ -107,13 +107,18 @@ export class SwitchboardWebchat extends LitElement {
         this.removeAttribute('data-connect-now');
         return now;
       },
-      userData: () => this.userData ?? window.SMARTLY_USER_DATA,
+      userData: () => this.#visitorData,
       unhurried: () => !this.open,
       onIncoming: (message) => this.#incoming(message),
       onRead: () => this.#setUnread(0),
     });
     // Opened before the transcript was loaded (the loader opens the chat as it loads it): mark read once it is.
     void this.chat.ready.then(() => this.open && this.chat.markRead());
+  }
+
+  /** What the site says of the visitor: the `userData` property, else the page's `SMARTLY_USER_DATA`. */
+  get #visitorData(): UserData | undefined {
+    return this.userData ?? window.SMARTLY_USER_DATA;
   }
 
   get #t(): WidgetStrings {
@@ -221,7 +226,7 @@ export class SwitchboardWebchat extends LitElement {
   #renderGreeting() {
     const t = this.#t;
     // The page's data is someone else's code: a number or an object where the name belongs is no name (user-data.ts).
-    const name = cleanUserData(this.userData ?? window.SMARTLY_USER_DATA)?.first_name?.trim();
+    const name = cleanUserData(this.#visitorData)?.first_name?.trim();
     return html`<div part="greeting" class="greeting">
       <p class="greeting-title">${name ? format(t.greetingNamed, { name }) : t.greeting}</p>
       <p>${t.greetingHint}</p>
