@@ -12,12 +12,19 @@
 // and Redis channel prefix. Each output line is prefixed with its run ([sqlite], [postgres], [cluster],
 // [soak]); a summary of every run, failures listed, comes at the end. TEST_SERIAL=1 runs them one
 // after the other, unprefixed, stopping at the first that fails.
+// The files run as JavaScript transpiled ahead of time into .test-build/ (scripts/test-tree.mjs: tsx's loading cost
+// each process 1.8 s of CPU); a single file still runs from source: node --import tsx --test test/server/FILE.ts
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { buildTestTree } from './test-tree.mjs';
 
-/** Every *.test.ts under `dirs`, sorted, so both runs see the same files in the same order. */
+const root = fileURLToPath(new URL('..', import.meta.url));
+const tree = await buildTestTree(root);
+
+/** Every *.test.ts under `dirs`, sorted, so both runs see the same files in the same order; as their .js in the tree. */
 function testFiles(...dirs) {
   const found = [];
   const walk = (dir) => {
@@ -33,8 +40,8 @@ function testFiles(...dirs) {
       else if (entry.endsWith('.test.ts')) found.push(path);
     }
   };
-  for (const dir of dirs) walk(dir);
-  return found.sort();
+  for (const dir of dirs) walk(join(root, dir));
+  return found.sort().map((file) => join(tree, file.slice(root.length)).replace(/\.ts$/, '.js'));
 }
 
 const serial = process.env.TEST_SERIAL === '1';
@@ -47,7 +54,7 @@ const serial = process.env.TEST_SERIAL === '1';
 function start({ label, prefix, files, env }) {
   const started = Date.now();
   console.log(`\n${prefix}# ${label}: ${files.length} files`);
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=120000', ...process.argv.slice(2), ...files], {
+  const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=120000', ...process.argv.slice(2), ...files], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });

@@ -2,12 +2,14 @@
 // file, and resolves once it prints its URL. Used by the browser tests, the e2e tests and
 // the crash test, which all need a hub in its own process.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+// In the transpiled tree that `npm run test:server` runs (scripts/test-tree.mjs) the hub is plain JavaScript.
+const hubEntry = existsSync(join(root, 'server/main.ts')) ? ['--import', 'tsx', 'server/main.ts'] : ['server/main.js'];
 
 export const TEST_ADMIN = { email: 'admin@test.local', password: 'admin-password-1' };
 /** The demo site's identity secret in spawned hubs, so tests can sign a visitor's identity. */
@@ -26,7 +28,7 @@ export const inspectorUrl = (output) => /Debugger listening on (ws:\/\/\S+)/.exe
  */
 export async function spawnHub(options = {}) {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'switchboard-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, hubEntry, {
     cwd: root,
     env: {
       ...process.env,
