@@ -15,12 +15,24 @@ const scryptAsync = promisify(scrypt) as (
   keylen: number,
   options: { N: number; r: number; p: number; maxmem: number },
 ) => Promise<Buffer>;
-const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+/** scrypt's block size and parallelism; its cost N is PASSWORD_HASH_COST (config.ts). */
+const SCRYPT = { r: 8, p: 1 };
+/** The memory scrypt needs is 128 · N · r bytes: twice that leaves node's check room. */
+const maxmem = (N: number, r: number) => 256 * N * r;
 
-export async function hashPassword(password: string): Promise<string> {
+/** scrypt's cost (N) when none is configured: 16384 takes about 50 ms of one core here (see PASSWORD_HASH_COST). */
+export const DEFAULT_PASSWORD_HASH_COST = 16384;
+
+/** A new hash of `password`, with its parameters written into it, so that hashes of another cost still verify. */
+export async function hashPassword(password: string, cost = DEFAULT_PASSWORD_HASH_COST): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scryptAsync(password, salt, 32, SCRYPT);
-  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+  const key = await scryptAsync(password, salt, 32, { N: cost, ...SCRYPT, maxmem: maxmem(cost, SCRYPT.r) });
+  return `scrypt$${cost}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+/** A hash no password matches, of the given cost: what a sign-in for an unknown email is checked against, so it takes as long. */
+export function unmatchableHash(cost: number): string {
+  return `scrypt$${cost}$${SCRYPT.r}$${SCRYPT.p}$${'A'.repeat(22)}==$${'A'.repeat(43)}=`;
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
@@ -31,7 +43,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
     N: Number(n),
     r: Number(r),
     p: Number(p),
-    maxmem: SCRYPT.maxmem,
+    maxmem: maxmem(Number(n), Number(r)),
   });
   return timingSafeEqual(actual, expected);
 }

@@ -4,6 +4,7 @@
  */
 import { DEFAULT_ATTACHMENT_TYPES } from '../protocol/attachments.js';
 import { LIMITS } from '../protocol/limits.js';
+import { DEFAULT_PASSWORD_HASH_COST } from './auth.js';
 
 /** An S3-compatible bucket for uploaded files (AWS S3, MinIO, Cloudflare R2, Backblaze B2, Garage…). */
 export interface S3Config {
@@ -46,6 +47,12 @@ export interface Config {
   requestsPerMinute: number;
   /** Sign-in attempts per minute per client address (the per-account throttle is separate). */
   signInsPerMinute: number;
+  /**
+   * scrypt's cost (N) for new password hashes: a power of two from 1024 to 131072 (default 16384, about 50 ms of one
+   * core; memory 128 · N · 8 bytes). Each hash keeps its own cost, so changing it leaves existing passwords working.
+   * The test suites lower it: they create and sign in agents thousands of times.
+   */
+  passwordHashCost: number;
   /** Identity-verification secret for the `demo` site's `user_hash` (null: generated). */
   demoSiteSecret: string | null;
   logLevel: string;
@@ -123,6 +130,7 @@ export const DEFAULTS: Omit<Config, 'databaseUrl'> = {
   messagesPerMinute: 60,
   requestsPerMinute: 1200,
   signInsPerMinute: 20,
+  passwordHashCost: DEFAULT_PASSWORD_HASH_COST,
   demoSiteSecret: null,
   logLevel: 'info',
   sweepIntervalMs: 30_000,
@@ -199,6 +207,15 @@ function int(value: string | undefined, fallback: number, name: string): number 
   return n;
 }
 
+/** PASSWORD_HASH_COST: scrypt needs a power of two; below 1024 a hash is cheap to guess, above 131072 it needs 128 MB. */
+function passwordHashCost(value: string | undefined): number {
+  const cost = int(value, DEFAULTS.passwordHashCost, 'PASSWORD_HASH_COST');
+  if (!Number.isInteger(Math.log2(cost)) || cost < 1024 || cost > 131072) {
+    throw new Error(`PASSWORD_HASH_COST must be a power of two from 1024 to 131072, got "${value}"`);
+  }
+  return cost;
+}
+
 /** An http(s) URL, or null when unset. */
 function httpUrl(value: string | undefined, name: string): string | null {
   const text = value?.trim() ?? '';
@@ -246,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     messagesPerMinute: int(env.MESSAGES_PER_MINUTE, DEFAULTS.messagesPerMinute, 'MESSAGES_PER_MINUTE'),
     requestsPerMinute: int(env.REQUESTS_PER_MINUTE, DEFAULTS.requestsPerMinute, 'REQUESTS_PER_MINUTE'),
     signInsPerMinute: int(env.SIGN_INS_PER_MINUTE, DEFAULTS.signInsPerMinute, 'SIGN_INS_PER_MINUTE'),
+    passwordHashCost: passwordHashCost(env.PASSWORD_HASH_COST),
     demoSiteSecret: env.DEMO_SITE_SECRET || null,
     logLevel: env.LOG_LEVEL || DEFAULTS.logLevel,
     sweepIntervalMs: int(env.SWEEP_INTERVAL_MS, DEFAULTS.sweepIntervalMs, 'SWEEP_INTERVAL_MS'),

@@ -21,7 +21,7 @@ export async function seedDefaults(store: Store, config: Config, clock: Clock): 
         email: config.adminEmail,
         name: 'Admin',
         role: 'admin',
-        password_hash: await hashPassword(config.adminPassword),
+        password_hash: await hashPassword(config.adminPassword, config.passwordHashCost),
         disabled: 0,
         created_at: now,
       });

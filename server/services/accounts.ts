@@ -6,7 +6,7 @@
  */
 import type { AgentInput, AgentPatch, LoginResponse, MePatch } from '../../protocol/api.js';
 import type { Agent, Role } from '../../protocol/types.js';
-import { hashPassword, hashToken, newAgentToken, verifyPassword } from '../auth.js';
+import { hashPassword, hashToken, newAgentToken, unmatchableHash, verifyPassword } from '../auth.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { HubError, notFound } from '../errors.js';
@@ -19,9 +19,6 @@ import type { Assignment } from './assignment.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { Views } from './views.js';
 
-/** A constant hash to compare against when the email is unknown, so timing doesn't reveal which emails exist. */
-const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
-
 export interface Authenticated {
   actor: Actor;
   tokenHash: string;
@@ -29,6 +26,8 @@ export interface Authenticated {
 
 export class Accounts {
   readonly #throttle: LoginThrottle;
+  /** Compared against when the email is unknown, at the configured cost, so timing doesn't reveal which emails exist. */
+  readonly #unknownEmailHash: string;
 
   constructor(
     private readonly store: Store,
@@ -40,6 +39,7 @@ export class Accounts {
     private readonly apiTokens?: ApiTokens,
   ) {
     this.#throttle = new LoginThrottle(() => this.clock.now().getTime());
+    this.#unknownEmailHash = unmatchableHash(config.passwordHashCost);
   }
 
   /** @param source the client's address (as trusted per TRUST_PROXY). */
@@ -48,7 +48,7 @@ export class Accounts {
     const wait = this.#throttle.waitFor(account, source);
     if (wait > 0) throw new HubError('rate_limited', `Too many failed sign-ins; try again in ${Math.ceil(wait / 1000)} s`);
     const agent = await this.store.agents.byEmail(account);
-    const ok = await verifyPassword(password, agent?.password_hash ?? DUMMY_HASH);
+    const ok = await verifyPassword(password, agent?.password_hash ?? this.#unknownEmailHash);
     if (!agent || !ok || agent.disabled === 1) {
       this.#throttle.failed(account, source);
       throw new HubError('unauthorized', 'Wrong email or password');
@@ -95,7 +95,7 @@ export class Accounts {
       email: input.email,
       name: input.name,
       role: input.role,
-      password_hash: await hashPassword(input.password),
+      password_hash: await hashPassword(input.password, this.config.passwordHashCost),
       disabled: 0,
       created_at: this.clock.now().toISOString(),
     });
@@ -111,7 +111,7 @@ export class Accounts {
       ...(name !== undefined && { name }),
       ...(role !== undefined && { role }),
       ...(disabled !== undefined && { disabled: disabled ? 1 : 0 }),
-      ...(password !== undefined && { password_hash: await hashPassword(password) }),
+      ...(password !== undefined && { password_hash: await hashPassword(password, this.config.passwordHashCost) }),
       ...(maxOpen !== undefined && { max_open: maxOpen }),
       ...(emailOnEscalation !== undefined && { email_on_escalation: emailOnEscalation ? 1 : 0 }),
     });

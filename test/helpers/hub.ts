@@ -66,6 +66,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     // Tests run the webhook worker themselves (hub.services.webhooks.runDue()) with the manual clock.
     webhookPollMs: 0,
     messagesPerMinute: 600,
+    // scrypt's lowest cost: the suites create and sign in agents thousands of times, 50 ms of CPU each at the default
+    // (about a tenth of the server tests' CPU). rest.test.ts checks the default and hashes of another cost.
+    passwordHashCost: 1024,
     secret: 'test-secret-0123456789abcdef',
     demoSiteSecret: 'demo-site-secret',
     // Its own Redis channels (when a test gives it REDIS_URL): hubs of other test files may share the server.

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ConversationList, FaqImportResult, FaqTestResult, VisitorExport } from '../../protocol/api.js';
 import type { Agent, ConversationDetail, ConversationSummary, DashboardStats, Faq, Message, Note, QuickReply, Settings } from '../../protocol/types.js';
+import { hashPassword } from '../../server/auth.js';
 import { HOUR } from '../../server/clock.js';
+import { loadConfig } from '../../server/config.js';
 import { ManualClock } from '../../server/clock.js';
 import { type TestHub, clientId, next, request, startHub } from '../helpers/hub.js';
 
@@ -45,6 +47,22 @@ describe('auth', () => {
     assert.ok(!('password_hash' in me.body));
     assert.equal((await h.api('POST', '/api/auth/logout', { token })).status, 200);
     assert.equal((await h.api('GET', '/api/me', { token })).status, 401);
+  });
+  test('passwords are hashed at the configured cost, and hashes of another cost still sign in', async () => {
+    assert.equal(loadConfig({}).passwordHashCost, 16384);
+    assert.equal(loadConfig({ PASSWORD_HASH_COST: '65536' }).passwordHashCost, 65536);
+    for (const bad of ['1000', '512', '262144', 'cheap']) assert.throws(() => loadConfig({ PASSWORD_HASH_COST: bad }), /PASSWORD_HASH_COST/);
+    // This hub hashes at the tests' cost (testConfig); a password hashed at the default cost, as a hub before the
+    // setting or with another one stored it, still signs in, and a wrong one still does not.
+    assert.equal(h.hub.config.passwordHashCost, 1024);
+    const created = await h.agent('agent', 'Hana');
+    const stored = async () => (await h.hub.store.agents.get(created.id))?.password_hash ?? '';
+    assert.match(await stored(), /^scrypt\$1024\$8\$1\$/);
+    await h.hub.store.agents.update(created.id, { password_hash: await hashPassword('a-default-cost-password') });
+    assert.match(await stored(), /^scrypt\$16384\$/);
+    const signIn = (password: string) => h.api('POST', '/api/auth/login', { body: { email: created.email, password } });
+    assert.equal((await signIn('a-default-cost-password')).status, 200);
+    assert.equal((await signIn('a-wrong-password')).status, 401);
   });
   test('every /api route needs a token', async () => {
     for (const [method, path] of [
