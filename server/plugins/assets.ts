@@ -1,12 +1,12 @@
 /** The built widget and panel scripts, the demo pages, and the short redirects to them. */
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import fastifySensible from '@fastify/sensible';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
+import { projectRoot } from '../paths.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const dist = `${root}dist`;
+const dist = join(projectRoot, 'dist');
 const YEAR_MS = 365 * 86_400_000;
 
 /**
@@ -54,7 +54,7 @@ interface Versions {
 /** The running build's pinned files (scripts/build.mjs writes versions.json); null when not built. */
 function builtVersions(): Versions | null {
   try {
-    return JSON.parse(readFileSync(`${dist}/versions.json`, 'utf8')) as Versions;
+    return JSON.parse(readFileSync(join(dist, 'versions.json'), 'utf8')) as Versions;
   } catch {
     return null;
   }
@@ -66,7 +66,7 @@ function builtVersions(): Versions | null {
  * minutes), which work without a build; without one they are served as they are.
  */
 function pinnedPage(file: string, versions: Versions | null): string {
-  const html = readFileSync(`${root}demo/${file}`, 'utf8');
+  const html = readFileSync(join(projectRoot, 'demo', file), 'utf8');
   if (!versions) return html;
   const pinned = ({ file: name, integrity }: Versions['widget']) => `src="/${name}" integrity="${integrity}" crossorigin="anonymous"`;
   return html.replace('src="/widget.js"', pinned(versions.widget)).replace('src="/agent-panel.js"', pinned(versions.agentPanel));
@@ -79,7 +79,7 @@ export const assets: FastifyPluginAsync = async (app) => {
     const html = pinnedPage(file, versions);
     app.get(`/demo/${file}`, (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html));
   }
-  await app.register(async (demo) => demo.register(fastifyStatic, { root: `${root}demo`, prefix: '/demo/' }));
+  await app.register(async (demo) => demo.register(fastifyStatic, { root: join(projectRoot, 'demo'), prefix: '/demo/' }));
   await app.register(distFiles);
   app.get('/', (_request, reply) => reply.redirect('/demo/shop.html'));
   app.get('/crm', (_request, reply) => reply.redirect('/demo/crm.html'));

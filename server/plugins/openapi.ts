@@ -6,14 +6,16 @@
  * Register before the routes: @fastify/swagger collects them as they are added.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fp from 'fastify-plugin';
 import { API_TOKEN_SCOPES, API_TOKEN_SCOPE_DESCRIPTIONS } from '../../protocol/api-tokens.js';
+import { projectRoot } from '../paths.js';
 import { TAGS, doc, operationId } from '../schemas/responses.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string };
 
 const DESCRIPTION = `The REST API of a Switchboard hub: what the agent panel uses, for integrations (a CRM, scripts).
 

@@ -20,7 +20,8 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 before(async () => {
-  hub = await spawnHub({ env: { DEMO_DATA: '1' } });
+  // The hub as `npm start` runs it: the build's bundle (dist/hub.js), with the demo data.
+  hub = await spawnHub({ env: { DEMO_DATA: '1' }, bundled: true });
   browser = await launchChromium();
 });
 

@@ -16,4 +16,5 @@ export interface SpawnedHub {
 /** Where a process started with `--inspect` listens, from what it printed on stderr. */
 export declare function inspectorUrl(output: string): string | undefined;
 
-export declare function spawnHub(options?: { env?: Record<string, string>; dir?: string; port?: number }): Promise<SpawnedHub>;
+/** `bundled`: run the build's dist/hub.js (what `npm start` and the Docker image run) instead of the sources. */
+export declare function spawnHub(options?: { env?: Record<string, string>; dir?: string; port?: number; bundled?: boolean }): Promise<SpawnedHub>;

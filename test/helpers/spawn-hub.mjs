@@ -8,8 +8,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-// In the transpiled tree that `npm run test:server` runs (scripts/test-tree.mjs) the hub is plain JavaScript.
-const hubEntry = existsSync(join(root, 'server/main.ts')) ? ['--import', 'tsx', 'server/main.ts'] : ['server/main.js'];
+/**
+ * How the hub starts: from its sources (through tsx, or as plain JavaScript in the transpiled tree that
+ * `npm run test:server` runs: scripts/test-tree.mjs), or as the build's bundle (`bundled`: what `npm start` and the
+ * Docker image run, dist/hub.js).
+ * @param {boolean} bundled
+ */
+const hubEntry = (bundled) => {
+  if (bundled) return ['dist/hub.js'];
+  return existsSync(join(root, 'server/main.ts')) ? ['--import', 'tsx', 'server/main.ts'] : ['server/main.js'];
+};
 
 export const TEST_ADMIN = { email: 'admin@test.local', password: 'admin-password-1' };
 /** The demo site's identity secret in spawned hubs, so tests can sign a visitor's identity. */
@@ -23,12 +31,12 @@ export const TEST_SITE_SECRET = 'browser-test-site-secret';
 export const inspectorUrl = (output) => /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1];
 
 /**
- * @param {{ env?: Record<string, string>, dir?: string, port?: number }} [options]
+ * @param {{ env?: Record<string, string>, dir?: string, port?: number, bundled?: boolean }} [options]
  * @returns {Promise<{ url: string, dir: string, child: import('node:child_process').ChildProcess, stop: (signal?: NodeJS.Signals) => Promise<void>, cleanup: () => void, inspectorUrl?: string }>}
  */
 export async function spawnHub(options = {}) {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'switchboard-'));
-  const child = spawn(process.execPath, hubEntry, {
+  const child = spawn(process.execPath, hubEntry(options.bundled ?? false), {
     cwd: root,
     env: {
       ...process.env,
