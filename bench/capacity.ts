@@ -125,7 +125,7 @@ async function bareSocketIo(): Promise<Memory[]> {
 }
 
 export async function capacity(): Promise<CapacityRow[]> {
-  const hub = await spawnHub({ env: { ...BENCH_ENV, NODE_OPTIONS: INSPECT } });
+  const hub = await spawnHub({ env: { ...BENCH_ENV, NODE_OPTIONS: INSPECT }, bundled: true });
   const inspector = await openInspector(hub.inspectorUrl ?? '');
   const rss = async () => (await health(hub.url)).rssBytes;
   let base: Memory = { collected: 0, uncollected: 0 };

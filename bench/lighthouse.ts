@@ -61,7 +61,7 @@ export async function lighthouseRun(): Promise<LighthouseResult> {
     log(`  lighthouse: not run: ${reason}`);
     return { ran: false, reason };
   }
-  const hub = await spawnHub({ env: BENCH_ENV });
+  const hub = await spawnHub({ env: BENCH_ENV, bundled: true });
   let chrome: Awaited<ReturnType<typeof launch>> | undefined;
   try {
     chrome = await launch({

@@ -29,7 +29,7 @@ export interface PanelPush {
 }
 
 export async function panelPush(): Promise<PanelPush> {
-  const hub = await spawnHub({ env: BENCH_ENV });
+  const hub = await spawnHub({ env: BENCH_ENV, bundled: true });
   const browser = await launchChromium();
   let rest = 0;
   let counting = false;

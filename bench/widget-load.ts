@@ -140,7 +140,7 @@ async function clickToUsable(page: Page): Promise<number> {
 
 export async function widgetLoad(): Promise<WidgetLoad> {
   const sizes = builtSizes();
-  const hub = await spawnHub({ env: BENCH_ENV });
+  const hub = await spawnHub({ env: BENCH_ENV, bundled: true });
   const browser = await launchChromium();
   const site = await shopSite(hub.url);
   const tbtRunsMs: Record<Variant, number[]> = { without: [], idle: [], interaction: [] };
