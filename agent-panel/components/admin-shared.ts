@@ -7,7 +7,8 @@ export const adminStyles = css`
   :host { display: grid; gap: 12px; align-content: start; }
   section { border: 1px solid var(--sb-border); border-radius: var(--sb-radius); padding: 10px; display: grid; gap: 8px; }
   h2 { font-size: 15px; margin: 0; }
-  .table { overflow-x: auto; }
+  /* position: relative keeps what is positioned inside (the visually hidden "Actions" header) in the scrolling box. */
+  .table { overflow-x: auto; position: relative; }
   table { width: 100%; border-collapse: collapse; }
   td, th { text-align: left; border-bottom: 1px solid var(--sb-border); padding: 4px 6px; vertical-align: top; overflow-wrap: anywhere; }
   th { font-size: 12px; color: var(--sb-muted); }
@@ -19,6 +20,9 @@ export const adminStyles = css`
   td.buttons { white-space: nowrap; overflow-wrap: normal; }
   td.buttons button + button { margin-left: 4px; }
   td.nowrap { white-space: nowrap; overflow-wrap: normal; }
+  /* A text column keeps room for a few words a line: on a phone the table then scrolls sideways in its .table box
+     (overflow-wrap: anywhere alone let a FAQ's questions and answer shrink to a letter a line). */
+  td:not(.nowrap, .buttons):not(:has(input, select, button)) { min-width: 8em; }
 `;
 
 /** Asks the panel to run an admin intent; resolves whether the hub accepted it (the status line tells the admin). */
