@@ -3,12 +3,11 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { LIMITS } from '../protocol/limits.js';
 import type { WidgetUnread } from '../protocol/api.js';
 import type { Message, UserData } from '../protocol/types.js';
-import { refusalText, renderAttachment, renderPendingFile } from './attachments.js';
 import { renderTray } from './composer-tray.js';
-import { ConnectionController, type ShownMessage } from './controllers/connection.js';
+import { ConnectionController } from './controllers/connection.js';
 import { FileStaging } from './controllers/file-staging.js';
 import { type Recording, VoiceRecorder } from './controllers/recorder.js';
-import { linkify } from './linkify.js';
+import { type MessageContext, renderMessage } from './message-view.js';
 import { activityLine, presenceLine } from './status-lines.js';
 import { DEFAULT_STRINGS, type WidgetStrings, format } from './strings.js';
 import { cleanUserData } from './user-data.js';
@@ -236,6 +235,7 @@ export class SwitchboardWebchat extends LitElement {
   #renderPanel() {
     const t = this.#t;
     const messages = this.chat.messages;
+    const context = this.#messageContext;
     const lastBot = messages.findLast((m) => m.author !== 'visitor');
     const lastIsBotWithChoices = lastBot && lastBot === messages.at(-1) && lastBot.choices.length > 0;
     return html`<section
@@ -254,7 +254,7 @@ export class SwitchboardWebchat extends LitElement {
       </header>
       ${this.chat.connection === 'offline' ? html`<div class="banner" role="alert">${t.offline}</div>` : nothing}
       <div part="log" class="log" role="log" aria-live="polite" aria-label=${t.messages} tabindex="0">
-        ${messages.length === 0 ? this.#renderGreeting() : messages.map((m) => this.#renderMessage(m))}
+        ${messages.length === 0 ? this.#renderGreeting() : messages.map((m) => renderMessage(m, context))}
         ${
           lastIsBotWithChoices
             ? html`<div class="choices">${lastBot.choices.map((choice) => html`<button @click=${() => void this.chat.send(choice)}>${choice}</button>`)}</div>`
@@ -287,35 +287,15 @@ export class SwitchboardWebchat extends LitElement {
     </section>`;
   }
 
-  /** For screen readers: recording, or the upload in progress (in quarters, not every percent). */
-  /** Above the text box: the recording in progress, or the files waiting to be sent. */
-  #renderMessage(m: ShownMessage) {
-    const t = this.#t;
-    if (m.author === 'system') return html`<div class="msg system">${m.text}</div>`;
-    const who = m.author === 'visitor' ? t.you : m.author === 'bot' ? (m.authorName ?? t.bot) : (m.authorName ?? t.agent);
-    const time = new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-    const delivery = m.author === 'visitor' ? ` · ${m.delivery === 'pending' ? t.sending : m.delivery === 'failed' ? t.failed : t.sent}` : '';
-    const files =
-      m.attachments.length > 0
-        ? m.attachments.map((a) => renderAttachment(a, this.chat.fileUrl(a.url), t, { loaded: this.#onImageLoad, broken: this.#onImageError }))
-        : (m.files ?? []).map((f) => renderPendingFile(f, m.delivery === 'pending' ? (this.chat.progress.get(f.clientId) ?? 0) : undefined, t));
-    return html`<div class="msg ${m.author} ${m.delivery}" data-delivery=${m.delivery}>
-      ${files.length > 0 ? html`<div class="files">${files}</div>` : nothing}
-      ${
-        m.text || files.length === 0
-          ? html`<div class="bubble">${linkify(m.text).map((part) =>
-              typeof part === 'string' ? part : html`<a href=${part.href} target="_blank" rel="noopener noreferrer nofollow">${part.text}</a>`,
-            )}</div>`
-          : nothing
-      }
-      <span class="meta">${who} · <time datetime=${m.createdAt}>${time}</time>${m.channel === 'email' ? html` · <span class="via">${t.viaEmail}</span>` : nothing}${delivery}</span>
-      ${
-        m.delivery === 'failed' && m.clientId
-          ? html`<div class="error">${m.refused ? refusalText(m.refused, t) : nothing}
-              <button type="button" @click=${() => m.clientId && this.chat.dismiss(m.clientId)}>${t.remove}</button></div>`
-          : nothing
-      }
-    </div>`;
+  /** What each message's view needs from the chat (message-view.ts). */
+  get #messageContext(): MessageContext {
+    return {
+      t: this.#t,
+      fileUrl: (url) => this.chat.fileUrl(url),
+      progress: (clientId) => this.chat.progress.get(clientId) ?? 0,
+      images: { loaded: this.#onImageLoad, broken: this.#onImageError },
+      dismiss: (clientId) => this.chat.dismiss(clientId),
+    };
   }
 
   /** A thumbnail that loads after the transcript was scrolled down pushes it up: keep the end in view. */
