@@ -1,9 +1,8 @@
 // The admin screens on a phone (390 × 844): a table keeps columns wide enough to read, and scrolls sideways in its box
 // when it needs more room than the screen has (it used to squeeze a FAQ's questions and answer to a letter a line).
 import { expect, waitUntil } from '@open-wc/testing';
-import { setViewport } from '@web/test-runner-commands';
 import type { SwitchboardAgentPanel } from './agent-panel.js';
-import { api, login, panel, root, unique } from './test-helpers.js';
+import { api, login, onPhone, panel, root, unique } from './test-helpers.js';
 
 const admin$ = (el: SwitchboardAgentPanel) => root(el).querySelector('sb-admin-view')?.shadowRoot as ShadowRoot;
 const screen = (el: SwitchboardAgentPanel, tag: string) => admin$(el)?.querySelector(tag)?.shadowRoot as ShadowRoot;
@@ -18,13 +17,10 @@ function narrowestTextCell(table: HTMLTableElement): number {
 }
 
 describe('<switchboard-agent-panel> admin screens on a 390 × 844 phone', () => {
+  onPhone();
   let admin: string;
   before(async () => {
     admin = await login();
-    await setViewport({ width: 390, height: 844 });
-  });
-  after(async () => {
-    await setViewport({ width: 800, height: 600 });
   });
 
   it('keeps the FAQ and agent tables readable, scrolling sideways in their box', async () => {

@@ -1,9 +1,8 @@
 // The conversation view on a phone (390 × 844): the side panel (customer info, contact, tags, notes, downloads) is one
 // tap away behind a Details tab, and each part of it can be reached and used.
 import { expect, waitUntil } from '@open-wc/testing';
-import { setViewport } from '@web/test-runner-commands';
 import type { ConversationDetail } from '../protocol/types.js';
-import { api, login, open, panel, root, side, sideRoot, unique, view, viewRoot, visitor } from './test-helpers.js';
+import { api, login, onPhone, open, panel, root, side, sideRoot, unique, view, viewRoot, visitor } from './test-helpers.js';
 
 /** Is `target` on screen and the element a tap at its centre would reach? */
 function reachable(shadow: ShadowRoot, target: Element): boolean {
@@ -17,13 +16,10 @@ function reachable(shadow: ShadowRoot, target: Element): boolean {
 }
 
 describe('<switchboard-agent-panel> conversation on a 390 × 844 phone', () => {
+  onPhone();
   let admin: string;
   before(async () => {
     admin = await login();
-    await setViewport({ width: 390, height: 844 });
-  });
-  after(async () => {
-    await setViewport({ width: 800, height: 600 });
   });
 
   it('reaches customer info, contact, tags, notes and downloads from a Details tab, and comes back to the chat', async () => {

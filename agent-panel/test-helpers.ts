@@ -1,5 +1,6 @@
 // Shared by the agent panel's browser tests: real visitors (widget sockets), real agents, panel fixtures.
 import { fixture, html, waitUntil } from '@open-wc/testing';
+import { setViewport } from '@web/test-runner-commands';
 import { type Socket, io } from 'socket.io-client';
 import type { Agent, Message, UserData } from '../protocol/types.js';
 import { api, login, testHub } from '../test/helpers/browser-hub.js';
@@ -10,6 +11,12 @@ import type { ConversationView } from './components/conversation-view.js';
 import './index.js';
 
 export { api, login, testHub };
+
+/** Call inside a `describe`: its tests run on a 390 × 844 phone; the viewport is set back to 800 × 600 after them. */
+export function onPhone(): void {
+  before(() => setViewport({ width: 390, height: 844 }));
+  after(() => setViewport({ width: 800, height: 600 }));
+}
 
 export const unique = (): string => Math.random().toString(36).slice(2, 10);
 

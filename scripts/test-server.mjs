@@ -15,33 +15,23 @@
 // The files run as JavaScript transpiled ahead of time into .test-build/ (scripts/test-tree.mjs: tsx's loading cost
 // each process 1.8 s of CPU); a single file still runs from source: node --import tsx --test test/server/FILE.ts
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { buildTestTree } from './test-tree.mjs';
+import { buildTestTree, filesUnder } from './test-tree.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tree = await buildTestTree(root);
 
 /** Every *.test.ts under `dirs`, sorted, so both runs see the same files in the same order; as their .js in the tree. */
 function testFiles(...dirs) {
-  const found = [];
-  const walk = (dir) => {
-    let entries;
-    try {
-      entries = readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      const path = join(dir, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (entry.endsWith('.test.ts')) found.push(path);
-    }
-  };
-  for (const dir of dirs) walk(join(root, dir));
-  return found.sort().map((file) => join(tree, file.slice(root.length)).replace(/\.ts$/, '.js'));
+  return dirs
+    .filter((dir) => existsSync(join(root, dir)))
+    .flatMap((dir) => filesUnder(join(root, dir)))
+    .filter((file) => file.endsWith('.test.ts'))
+    .sort()
+    .map((file) => join(tree, file.slice(root.length)).replace(/\.ts$/, '.js'));
 }
 
 const serial = process.env.TEST_SERIAL === '1';

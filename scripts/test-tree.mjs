@@ -7,8 +7,8 @@
 //
 // The tree mirrors the repository so that paths the code finds from `import.meta.url` (dist/, demo/, docs/, README.md,
 // package.json, test fixtures) are where they are in the repository: the source directories are rebuilt (.ts becomes
-// .js, other files are copied), everything else at the
-// top level is a symlink to the real thing. Each .js file links its source map, which node reads only when asked:
+// .js, other files are copied), everything else at the top level is a symlink to the real thing. Each .js file links
+// its source map, which node reads only when asked:
 // `--enable-source-maps` cost each process another 0.6 s of CPU, so a failure's stack names the .js file in
 // .test-build/ (readable: esbuild keeps the code as written, less its types); NODE_OPTIONS=--enable-source-maps
 // maps it to the .ts line.
@@ -21,8 +21,12 @@ const SOURCES = new Set(['server', 'protocol', 'test', 'widget', 'agent-panel'])
 /** Not mirrored: git's data, scratch files, the tree itself. */
 const SKIPPED = new Set(['.git', 'tmp', '.test-build']);
 
-/** Every file under `dir`. */
-function filesUnder(dir) {
+/**
+ * Every file under `dir`.
+ * @param {string} dir
+ * @returns {string[]}
+ */
+export function filesUnder(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     return entry.isDirectory() ? filesUnder(path) : [path];

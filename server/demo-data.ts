@@ -156,7 +156,8 @@ const PAST: PastConversation[] = [
   },
 ];
 
-export async function seedDemoData(store: Store): Promise<void> {
+/** @param passwordHashCost scrypt's cost for the demo agent's password, as for every account (PASSWORD_HASH_COST). */
+export async function seedDemoData(store: Store, passwordHashCost: number): Promise<void> {
   if (await store.settings.get<boolean>('demo_seeded')) return;
   await store.settings.put('demo_seeded', true);
   const now = Date.now();
@@ -182,7 +183,7 @@ export async function seedDemoData(store: Store): Promise<void> {
     email: DEMO_LOGINS.agent.email,
     name: 'Jordan (support)',
     role: 'agent',
-    password_hash: await hashPassword(DEMO_LOGINS.agent.password),
+    password_hash: await hashPassword(DEMO_LOGINS.agent.password, passwordHashCost),
     disabled: 0,
     created_at: iso(10),
   });

@@ -13,7 +13,7 @@ if (config.demoData && !config.adminEmail) {
 }
 
 const hub = await buildHub(config);
-if (config.demoData) await seedDemoData(hub.store);
+if (config.demoData) await seedDemoData(hub.store, config.passwordHashCost);
 const url = await hub.listen();
 
 // Test helpers wait for this exact line.
