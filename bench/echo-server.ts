@@ -13,8 +13,7 @@ const file = durableAt > 0 ? process.argv[durableAt + 1] : undefined;
 let store: ((from: string, to: string, text: string) => void) | null = null;
 if (file) {
   const db = new SqliteDatabase(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL'); // as server/store/db.ts
+  db.exec('pragma journal_mode = WAL; pragma synchronous = NORMAL'); // as server/store/db.ts
   db.exec(
     'create table if not exists messages (id integer primary key autoincrement, sender text not null, recipient text not null, text text not null, created_at text not null)',
   );

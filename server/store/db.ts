@@ -49,12 +49,16 @@ export async function openDatabase(
     const database = new SqliteDatabase(file);
     // WAL: readers never block the writer; NORMAL sync is durable across process crashes
     // (a committed transaction survives SIGKILL; only an OS crash can lose the last commits).
-    database.pragma('journal_mode = WAL');
-    database.pragma('synchronous = NORMAL');
-    database.pragma('busy_timeout = 5000');
-    database.pragma('foreign_keys = ON');
-    database.pragma('secure_delete = ON'); // deleted rows are zeroed on disk, see secure-delete.ts
-    database.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`); // checkpoints run in a worker: wal-checkpointer.ts
+    // `exec`, not `pragma`: `pragma` prepares a statement and drops it, and a dropped statement is what
+    // sqlite-statements.ts must never leave behind (it can abort the process on Node 24).
+    database.exec(`
+      pragma journal_mode = WAL;
+      pragma synchronous = NORMAL;
+      pragma busy_timeout = 5000;
+      pragma foreign_keys = ON;
+      pragma secure_delete = ON; -- deleted rows are zeroed on disk, see secure-delete.ts
+      pragma wal_autocheckpoint = ${BACKSTOP_PAGES}; -- checkpoints run in a worker: wal-checkpointer.ts
+    `);
     const checkpointer = startWalCheckpointer(file, onCheckpointError);
     const connection = withStatementCache(database);
     const db = new Kysely<Database>({ dialect: new CheckpointedSqliteDialect({ database: connection }, checkpointer) });

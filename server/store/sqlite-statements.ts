@@ -2,9 +2,16 @@
  * The SQLite connection as Kysely's driver sees it: each SQL text prepared once, and rows built in JavaScript.
  *
  * Kysely's SQLite driver prepares every statement anew; preparing cost about as much as running the hub's small
- * queries (12% of the hub's CPU under load in the profile). The hub issues a few dozen distinct SQL strings, so their
- * prepared statements are kept. Kysely runs one query at a time on this connection, so a statement is never used by
- * two queries at once. Bounded in case of IN-list variety.
+ * queries (12% of the hub's CPU under load in the profile). The hub issues a few hundred distinct SQL strings at
+ * most (the whole test suite: 653, and at most 250 on one connection), so their prepared statements are kept. Kysely
+ * runs one query at a time on this connection, so a statement is never used by two queries at once.
+ *
+ * Kept for good, and never left to the garbage collector: neither a statement nor the connection. better-sqlite3 12
+ * wraps them in Node's `ObjectWrap`, whose destructor on Node 24.19 and later asks for the current Node environment
+ * and aborts the process when a collection runs while there is none (a SIGABRT in `RemoveEnvironmentCleanupHook`,
+ * seen in 19 of the test files on Node 24.21; WiseLibs/better-sqlite3#1515, closed without a fix in 12.x; 13.x
+ * needs Node 22). So nothing is evicted, and a closed connection's objects stay referenced until the process ends:
+ * one connection for a hub, a few dozen in a test process.
  *
  * better-sqlite3 builds a row object by setting its properties one by one through V8's API, which cost as much as
  * finding and reading the row: a conversation's 27 columns took 9 µs, 3 of them in the property sets. A message
@@ -18,15 +25,20 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
 type Row = Record<string, unknown>;
 
-export function withStatementCache(database: BetterSqlite3.Database, limit = 500): SqliteDatabase {
+/** Every connection given to `withStatementCache` and every statement it prepared, for the process's life. */
+const keptForGood = new Set<object>();
+
+export function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
+  keptForGood.add(database);
   return {
     close: () => database.close(),
     prepare(sql: string): SqliteStatement {
       let statement = cache.get(sql);
       if (!statement) {
-        if (cache.size >= limit) cache.clear();
-        statement = withRowsBuilt(database.prepare(sql));
+        const prepared = database.prepare(sql);
+        keptForGood.add(prepared);
+        statement = withRowsBuilt(prepared);
         cache.set(sql, statement);
       }
       return statement;

@@ -24,7 +24,7 @@ const Database = require(workerData.driver);
 const database = new Database(workerData.file);
 const timer = setInterval(() => {
   try {
-    database.pragma('wal_checkpoint(PASSIVE)');
+    database.exec('pragma wal_checkpoint(PASSIVE)'); // exec: no statement left for the collector (sqlite-statements.ts)
   } catch (error) {
     parentPort.postMessage(String(error)); // a busy or locked database: the next turn tries again
   }

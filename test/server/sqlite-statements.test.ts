@@ -1,10 +1,18 @@
 /**
  * The SQLite connection Kysely's driver is given (server/store/sqlite-statements.ts) builds rows itself from raw
- * mode: every row must be the one better-sqlite3 would have made, whatever the statement returns.
+ * mode: every row must be the one better-sqlite3 would have made, whatever the statement returns. And it leaves no
+ * statement or connection for the garbage collector, which on Node 24.19+ can abort the process.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import SqliteDatabase from 'better-sqlite3';
+import { sql } from 'kysely';
+import { openDatabase } from '../../server/store/db.js';
 import { withStatementCache } from '../../server/store/sqlite-statements.js';
 import { testPostgresUrl } from '../helpers/databases.mjs';
 
@@ -52,4 +60,54 @@ test('rows built from raw mode are the rows better-sqlite3 builds', { skip }, ()
   // A statement that returns nothing still runs as before.
   assert.equal(cached.prepare('delete from pets where id = ?').run([12]).changes, 1);
   plain.close();
+});
+
+test('a SQLite store leaves no statement or connection to the garbage collector, open or closed', { skip }, async (t) => {
+  // Every statement better-sqlite3 prepares in this process, and every connection that prepares one, is watched; a
+  // sentinel shows when a full collection and its finalizers have run. `pragma` prepares a statement inside the
+  // driver and drops it at once, so a call to it counts as collected.
+  const collected: string[] = [];
+  const watch = new FinalizationRegistry<string>((what) => collected.push(what));
+  const { prepare, pragma } = SqliteDatabase.prototype;
+  SqliteDatabase.prototype.pragma = function (this: SqliteDatabase.Database, source: string, options?: SqliteDatabase.PragmaOptions) {
+    collected.push(`pragma ${source}`);
+    return pragma.call(this, source, options);
+  } as typeof pragma;
+  const connections = new WeakSet<object>();
+  SqliteDatabase.prototype.prepare = function (this: SqliteDatabase.Database, source: string) {
+    if (!connections.has(this)) {
+      connections.add(this);
+      watch.register(this, 'a connection');
+    }
+    const statement = prepare.call(this, source);
+    watch.register(statement, `statement: ${source}`);
+    return statement;
+  } as typeof prepare;
+  t.after(() => {
+    Object.assign(SqliteDatabase.prototype, { prepare, pragma });
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-statements-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+
+  await (async () => {
+    const { db } = await openDatabase(`sqlite:${join(dir, 'store.db')}`); // migrations: a few hundred statements
+    for (let i = 0; i < 20; i++) await sql`select ${i} as n, ${'x'.repeat(i)} as s`.execute(db);
+    await db.destroy();
+  })();
+
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  let sentinelCollected = false;
+  const sentinel = new FinalizationRegistry(() => {
+    sentinelCollected = true;
+  });
+  sentinel.register({}, undefined);
+  for (let turn = 0; turn < 50 && !sentinelCollected; turn++) {
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.ok(sentinelCollected, 'a full collection ran and its finalizers were called');
+  gc();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(collected, []);
 });
