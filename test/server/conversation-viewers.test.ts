@@ -16,6 +16,7 @@ import pg from 'pg';
 import type { Viewer } from '../../server/store/base.js';
 import { InboxQueries, type ListOptions } from '../../server/store/inbox-queries.js';
 import { SEARCH_WINDOWS } from '../../server/store/inbox-search.js';
+import { withStatementCache } from '../../server/store/sqlite-statements.js';
 import type { ConversationsTable, Database } from '../../server/store/schema.js';
 import { migrationProvider } from '../../server/store/migrations.js';
 import { WHOLE_TEAM } from '../../server/store/viewers-migration.js';
@@ -145,7 +146,7 @@ for (const previous of ['024_conversation_viewers', '025_conversation_viewer_sta
       dialect:
         dialect === 'postgres'
           ? new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) })
-          : new SqliteDialect({ database: new SqliteDatabase(url.replace(/^sqlite:/, '')) }),
+          : new SqliteDialect({ database: withStatementCache(new SqliteDatabase(url.replace(/^sqlite:/, ''))) }),
     });
     t.after(async () => {
       await db.destroy();

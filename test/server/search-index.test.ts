@@ -17,6 +17,7 @@ import { InboxQueries } from '../../server/store/inbox-queries.js';
 import { migrationProvider } from '../../server/store/migrations.js';
 import type { Database } from '../../server/store/schema.js';
 import { SEARCH_CHUNK, SearchIndex } from '../../server/store/search-index.js';
+import { withStatementCache } from '../../server/store/sqlite-statements.js';
 import { conversation } from '../helpers/count-reference.js';
 import { contactRow, messageRow } from '../helpers/rows.js';
 import { testPostgresUrl } from '../helpers/databases.mjs';
@@ -49,7 +50,7 @@ test('the index in batches: old messages kept through the upgrade, new ones inde
   const file = join(dir, 'hub.db');
 
   // The previous schema, with its messages indexed one by one.
-  const previous = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SqliteDatabase(file) }) });
+  const previous = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(new SqliteDatabase(file)) }) });
   const { error } = await new Migrator({ db: previous, provider: migrationProvider('sqlite') }).migrateTo('016_checked_agent_reply');
   assert.equal(error, undefined);
   const oldParcel = await addMessage(previous, 'where is my parcel');

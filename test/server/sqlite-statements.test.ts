@@ -18,8 +18,12 @@ import { testPostgresUrl } from '../helpers/databases.mjs';
 
 const skip = testPostgresUrl() ? 'SQLite only (this run uses PostgreSQL)' : false;
 
+/** This file's own connections and statements, never left to the garbage collector either. */
+const keptForGood: object[] = [];
+
 function database(): SqliteDatabase.Database {
   const database = new SqliteDatabase(':memory:');
+  keptForGood.push(database);
   database.exec(`
     create table people (id integer primary key, name text, score real, photo blob, note text);
     create table pets (id integer primary key, owner_id integer, name text);
@@ -45,8 +49,10 @@ test('rows built from raw mode are the rows better-sqlite3 builds', { skip }, ()
   for (const [sql, parameters] of cases) {
     // The reference runs first on a copy of the data, so a writing statement meets the same rows in both.
     const reference = database();
-    const expected = reference.prepare(sql).all(parameters);
+    const referenceStatement = reference.prepare(sql);
+    const expected = referenceStatement.all(parameters);
     reference.close();
+    keptForGood.push(reference, referenceStatement); // as the store does (see the last test)
     const statement = cached.prepare(sql);
     assert.equal(statement.reader, true, sql);
     assert.deepEqual(statement.all(parameters), expected, sql);

@@ -13,6 +13,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import { openDatabase } from '../../server/store/db.js';
 import { scrubDeleted } from '../../server/store/secure-delete.js';
+import { withStatementCache } from '../../server/store/sqlite-statements.js';
 import { BACKSTOP_PAGES } from '../../server/store/wal-checkpointer.js';
 import { testPostgresUrl } from '../helpers/databases.mjs';
 
@@ -24,10 +25,11 @@ import { testPostgresUrl } from '../helpers/databases.mjs';
 function inDatabaseFile(dir: string, file: string, key: string): string | undefined {
   const copy = join(dir, 'without-wal.db');
   copyFileSync(file, copy);
-  const database = new SqliteDatabase(copy, { readonly: true });
+  // Through the hub's statement cache, which leaves nothing to the garbage collector (sqlite-statements.ts).
+  const database = withStatementCache(new SqliteDatabase(copy, { readonly: true }));
   try {
-    if (!database.prepare("select 1 from sqlite_master where name = 'settings'").get()) return undefined; // not yet copied either
-    return (database.prepare('select value from settings where key = ?').get(key) as { value: string } | undefined)?.value;
+    if (database.prepare("select 1 from sqlite_master where name = 'settings'").all([]).length === 0) return undefined; // not yet copied either
+    return (database.prepare('select value from settings where key = ?').all([key])[0] as { value: string } | undefined)?.value;
   } catch (error) {
     if ((error as { code?: string }).code === 'SQLITE_CORRUPT') return undefined; // a checkpoint in progress
     throw error;
