@@ -57,8 +57,10 @@ function withRowsBuilt(statement: BetterSqlite3.Statement): SqliteStatement {
     reader: true,
     all: (parameters) => (statement.all(parameters) as unknown[][]).map(toRow),
     run: (parameters) => statement.run(parameters),
+    // From `all`, not better-sqlite3's `iterate`, whose iterator is one more native object for the collector (above).
+    // Nothing of the hub streams rows (Kysely's `stream()`), so reading them at once costs nothing.
     *iterate(parameters) {
-      for (const values of statement.iterate(parameters) as IterableIterator<unknown[]>) yield toRow(values);
+      for (const values of statement.all(parameters) as unknown[][]) yield toRow(values);
     },
   };
 }

@@ -89,16 +89,35 @@ test('a SQLite store leaves no statement or connection to the garbage collector,
     watch.register(statement, `statement: ${source}`);
     return statement;
   } as typeof prepare;
+  // A statement's iterator (`iterate`, which Kysely's `stream()` calls) is a native object of its own.
+  const probe = new SqliteDatabase(':memory:');
+  const probeStatement = probe.prepare('select 1');
+  keptForGood.push(probe, probeStatement);
+  const statementPrototype = Object.getPrototypeOf(probeStatement) as SqliteDatabase.Statement;
+  const { iterate } = statementPrototype;
+  statementPrototype.iterate = function (this: SqliteDatabase.Statement, ...parameters: unknown[]) {
+    const iterator = iterate.apply(this, parameters);
+    watch.register(iterator, `iterator: ${this.source}`);
+    return iterator;
+  } as typeof iterate;
   t.after(() => {
     Object.assign(SqliteDatabase.prototype, { prepare, pragma });
+    statementPrototype.iterate = iterate;
   });
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-statements-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
 
   await (async () => {
     const { db } = await openDatabase(`sqlite:${join(dir, 'store.db')}`); // migrations: a few hundred statements
-    for (let i = 0; i < 20; i++) await sql`select ${i} as n, ${'x'.repeat(i)} as s`.execute(db);
-    await db.destroy();
+    try {
+      for (let i = 0; i < 20; i++) await sql`select ${i} as n, ${'x'.repeat(i)} as s`.execute(db);
+      await db.insertInto('settings').values({ key: 'streamed', value: '"yes"' }).execute();
+      const streamed = [];
+      for await (const row of db.selectFrom('settings').select('value').where('key', '=', 'streamed').stream()) streamed.push(row.value);
+      assert.deepEqual(streamed, ['"yes"']);
+    } finally {
+      await db.destroy();
+    }
   })();
 
   setFlagsFromString('--expose-gc');
