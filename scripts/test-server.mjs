@@ -44,10 +44,15 @@ const serial = process.env.TEST_SERIAL === '1';
 function start({ label, prefix, files, env }) {
   const started = Date.now();
   console.log(`\n${prefix}# ${label}: ${files.length} files`);
-  const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=120000', ...process.argv.slice(2), ...files], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
+  // TAP, which the lines below read: node's default reporter for a pipe, up to Node 22 (Node 24's is `spec`).
+  const child = spawn(
+    process.execPath,
+    ['--test', '--test-reporter=tap', '--test-concurrency=1', '--test-timeout=120000', ...process.argv.slice(2), ...files],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    },
+  );
   const failures = [];
   const totals = [];
   for (const stream of [child.stdout, child.stderr]) {
