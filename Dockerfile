@@ -1,8 +1,9 @@
 # Switchboard hub: multi-stage, non-root. Not built in this project's CI (no container runtime there);
 # see docs/deploy.md. Build: docker build -t switchboard . ; run: see docs/deploy.md.
 
-# Node 24 (LTS until April 2028; Node 20's support ended in April 2026). The test suite passes on Node 24.21 and 22.23 as on
-# CI's Node 20 (docs/decisions.md, session 29); better-sqlite3 12 needs the care sqlite-statements.ts takes on Node 24.
+# Node 24 (LTS until April 2028; Node 20's support ended in April 2026). The test suite passes on Node 24.21 and
+# 22.23 as on CI's Node 20 (docs/decisions.md, session 29); better-sqlite3 12 needs the care sqlite-statements.ts
+# takes on Node 24.
 
 # 1. Build: install every dependency (better-sqlite3 compiles here), build the widget, the panel and the hub (dist/hub.js).
 FROM node:24-bookworm-slim AS build
