@@ -25,20 +25,18 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
 type Row = Record<string, unknown>;
 
-/** Every connection given to `withStatementCache` and every statement it prepared, for the process's life. */
-const keptForGood = new Set<object>();
+/** Every connection given to `withStatementCache`, and its cache (every statement): kept for the process's life. */
+const keptForGood: object[] = [];
 
 export function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
-  keptForGood.add(database);
+  keptForGood.push(database, cache);
   return {
     close: () => database.close(),
     prepare(sql: string): SqliteStatement {
       let statement = cache.get(sql);
       if (!statement) {
-        const prepared = database.prepare(sql);
-        keptForGood.add(prepared);
-        statement = withRowsBuilt(prepared);
+        statement = withRowsBuilt(database.prepare(sql));
         cache.set(sql, statement);
       }
       return statement;
