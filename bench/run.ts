@@ -17,7 +17,7 @@ import { spawnHub } from '../test/helpers/spawn-hub.mjs';
 import { FD_LIMIT, capacity } from './capacity.js';
 import { BENCH_ENV, type Goal, atLeast, atMost, log, login, median, quick, root } from './common.js';
 import { type Latency, MESSAGES, VISITORS, hubTarget, latency, relayTarget, startRelay } from './latency.js';
-import { type InboxResult, inboxAtScale } from './inbox.js';
+import { type InboxResult, QUIET_MS, inboxAtScale } from './inbox.js';
 import { LIGHTHOUSE_AUDITS, type LighthouseResult, lighthouseRun } from './lighthouse.js';
 import { panelPush } from './panel-push.js';
 import { storeThroughput } from './stores.js';
@@ -267,6 +267,8 @@ for (const i of inbox) {
   console.table(i.queries);
   console.log(`Run by each hub by itself (not in goal 4, which is the panel's queries); ms`);
   console.table(i.background);
+  console.log(`The panel's first load after ${QUIET_MS / 1000} s without a query (not in goal 4); ms`);
+  console.table(i.afterQuiet);
 }
 console.log(`\n## ${panelPushResult.panels} agent panels open while ${panelPushResult.visitors} visitors chat`);
 // The per-panel counts are in results.json; the table shows their minimum (conversationsListedPerPanel).

@@ -32,7 +32,11 @@ export async function openDatabase(
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     // Loaded only for PostgreSQL: a SQLite hub (the default) does not load the driver at its start.
     const { default: pg } = await import('pg');
-    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // Connections are kept, not closed after 10 s idle (`pg`'s default): a fresh backend reads the catalog again and
+    // maps every shared page it touches anew, so on a quiet hub an agent's next inbox list at 1,000,000 conversations
+    // took 75–180 ms instead of 8–25 (docs/performance.md, session 30), and the message path's prepared statements
+    // were lost with it. TCP keepalive finds a connection a restart or a firewall dropped; the pool replaces it.
+    const pool = new pg.Pool({ connectionString: url, max: 10, idleTimeoutMillis: 0, keepAlive: true });
     pool.on('error', onConnectionLost);
     // The hub's queries are short, and what PostgreSQL does for one it merely estimates as costly (a search at a
     // million conversations: every prefix query is guessed at 2% of the messages) took longer than the query itself:
