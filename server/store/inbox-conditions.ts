@@ -8,7 +8,7 @@ import { escapeLike, jsonItemPattern, type Viewer } from './base.js';
 import type { Facet } from './facets-migration.js';
 import type { ListOptions } from './inbox-queries.js';
 import type { Dialect } from './migrations.js';
-import type { ContactsTable, ConversationsTable, Database } from './schema.js';
+import type { ConversationsTable, Database } from './schema.js';
 
 /** The filters that select few conversations (inbox-queries.ts `#fewOf`): the list starts from their rows. */
 export interface Few {
@@ -24,8 +24,8 @@ export interface Few {
 /** No filter starts from its rows. */
 export const NONE_FEW: Few = { tag: false, contactTag: false, mine: false, language: false, botStatus: false, visible: false };
 
-/** The builder of a condition on a conversation `c` and its contact `k`. */
-export type CandidatesEb = ExpressionBuilder<Database & { c: ConversationsTable; k: ContactsTable }, 'c' | 'k'>;
+/** The builder of a condition on a conversation `c`. */
+export type ListedEb = ExpressionBuilder<Database & { c: ConversationsTable }, 'c'>;
 
 export class InboxConditions {
   constructor(
@@ -61,7 +61,7 @@ export class InboxConditions {
    * The filter's conditions but its state, its search and the agent's visibility, in SQL: the views of
    * protocol/inbox.ts `inInbox`, and each filter's. `activity`: the last-activity column the date conditions read.
    */
-  of(eb: CandidatesEb, viewer: Viewer, filter: ListOptions, few: Few, activity: Expression<string>): Expression<SqlBool>[] {
+  of(eb: ListedEb, viewer: Viewer, filter: ListOptions, few: Few, activity: Expression<string>): Expression<SqlBool>[] {
     const conditions: Expression<SqlBool>[] = [];
     const inbox = filter.inbox ?? 'all';
     // Many: the conversation's own columns are the cheapest check (a probe of the rows' index cost a third more).

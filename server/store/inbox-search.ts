@@ -20,7 +20,10 @@ import type { SearchIndex } from './search-index.js';
 import type { Dialect } from './migrations.js';
 import type { ContactsTable, ConversationsTable, Database } from './schema.js';
 
-/** The list's conversations (filters and visibility applied, the contact joined as `k`), not yet ordered. */
+/** The list's conversations (filters and visibility applied), not yet ordered. */
+export type Listed = SelectQueryBuilder<Database & { c: ConversationsTable }, 'c', object>;
+
+/** The list's conversations with their contact joined as `k`, whose name and email a search matches. */
 export type Candidates = SelectQueryBuilder<Database & { c: ConversationsTable; k: ContactsTable }, 'c' | 'k', object>;
 
 /** A conversation's place in the list's order (last activity, newest first; then id). */
@@ -62,8 +65,19 @@ export interface SearchResult {
 }
 
 /** Rows after `key` in the list's order (the first conjunct lets the database use the last-activity index). */
-export function after(query: Candidates, key: ListKey): Candidates {
+export function after(query: Listed, key: ListKey): Listed {
   return query.where((eb) => eb.and([eb('c.last_activity_at', '<=', key.at), eb.or([eb('c.last_activity_at', '<', key.at), eb('c.id', '>', key.id)])]));
+}
+
+/**
+ * The conversations with their contact. An inner join, written as a cross join so that SQLite keeps conversations
+ * outside (read in the list's order, each looking up its contact); with statistics it would rather read every contact
+ * and sort their conversations. Only a search joins it: every conversation has its contact (a contact's deletion takes
+ * its conversations), and a list that joined it anyway looked each one up for nothing, a third of the pages an agent's
+ * list read on PostgreSQL at 1,000,000 conversations (docs/performance.md, session 30).
+ */
+export function withContact(listed: Listed): Candidates {
+  return listed.crossJoin('contacts as k').whereRef('k.id', '=', 'c.contact_id');
 }
 
 export class InboxSearch {

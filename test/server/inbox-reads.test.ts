@@ -1,0 +1,86 @@
+/**
+ * What an inbox list reads: a contact only when it searches contacts. Every conversation has its contact (a contact's
+ * deletion takes its conversations), so a list that joined them anyway looked one up for each conversation it read, a
+ * third of the pages an agent's list read on PostgreSQL at 1,000,000 conversations (docs/performance.md, session 30).
+ * Each way of listing (in activity order, from an agent's viewer rows, an agent's closed conversations, a filter's
+ * rows) is run, and must still list the same conversations. SQLite and PostgreSQL.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { KyselyPlugin } from 'kysely';
+import type { Viewer } from '../../server/store/base.js';
+import { InboxQueries, type ListOptions } from '../../server/store/inbox-queries.js';
+import { SEARCH_WINDOWS } from '../../server/store/inbox-search.js';
+import { at, conversation } from '../helpers/count-reference.js';
+import { contactRow } from '../helpers/rows.js';
+import { openTestDatabase } from '../helpers/store-database.js';
+
+const admin: Viewer = { id: 'admin-1', role: 'admin' };
+const agent: Viewer = { id: 'agent-a', role: 'agent' };
+
+test('an inbox list reads contacts only when it searches them, and lists the same conversations', async (t) => {
+  const { db, dialect } = await openTestDatabase(t, 'inbox-reads');
+  const now = at(0, 0);
+  await db
+    .insertInto('contacts')
+    .values([contactRow('k1', now, { name: 'kim' }), contactRow('k2', now, { name: 'lee' })])
+    .execute();
+  await db
+    .insertInto('conversations')
+    .values([
+      conversation('c1', at(0, 1), { contact_id: 'k1', tags: '["billing"]' }),
+      conversation('c2', at(0, 2), { contact_id: 'k2', visible_to: '["agent-a"]' }),
+      conversation('c3', at(0, 3), { contact_id: 'k1', visible_to: '["agent-b"]' }),
+      conversation('c4', at(0, 4), { contact_id: 'k2', state: 'closed' }),
+    ])
+    .execute();
+  await db.insertInto('contact_tags').values({ contact_id: 'k2', tag: 'vip' }).execute();
+
+  // Every statement the lists send, as compiled.
+  const sent: string[] = [];
+  const executor = db.getExecutor();
+  const recorder: KyselyPlugin = {
+    transformQuery: (args) => {
+      sent.push(executor.compileQuery(args.node, args.queryId).sql);
+      return args.node;
+    },
+    transformResult: async (args) => args.result,
+  };
+  const recorded = db.withPlugin(recorder);
+  const ways = {
+    'in activity order': new InboxQueries(recorded, dialect, SEARCH_WINDOWS, 0),
+    'from the rows': new InboxQueries(recorded, dialect, SEARCH_WINDOWS, 1_000_000, 1),
+  };
+  const lists: [string, Viewer, Partial<ListOptions>, string[]][] = [
+    ['everything (admin)', admin, {}, ['c3', 'c2', 'c1']],
+    ['an agent’s', agent, {}, ['c2', 'c1']],
+    ['an agent’s closed', agent, { inbox: 'closed' }, ['c4']],
+    ['a tag', admin, { tag: 'billing' }, ['c1']],
+    ['a contact tag', agent, { contactTag: 'vip' }, ['c2']],
+  ];
+  for (const [way, inbox] of Object.entries(ways)) {
+    for (const [name, viewer, filter, expected] of lists) {
+      sent.length = 0;
+      const page = await inbox.list(viewer, { retentionCutoff: now, includeOld: true, ...filter });
+      assert.deepEqual(
+        page.rows.map((row) => row.id),
+        expected,
+        `${way}, ${name}: listed`,
+      );
+      assert.equal(page.total, expected.length, `${way}, ${name}: total`);
+      const reading = sent.filter((text) => text.includes('"contacts"'));
+      assert.deepEqual(reading, [], `${way}, ${name}: no statement reads contacts`);
+    }
+    sent.length = 0;
+    const found = await inbox.list(agent, { retentionCutoff: now, q: 'kim' });
+    assert.deepEqual(
+      found.rows.map((row) => row.id),
+      ['c1'],
+      `${way}: a search finds the agent's conversations by their contact's name`,
+    );
+    assert.ok(
+      sent.some((text) => text.includes('"contacts"')),
+      `${way}: the search reads contacts`,
+    );
+  }
+});
