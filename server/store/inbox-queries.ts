@@ -8,7 +8,7 @@ import type { ConversationFilter } from '../../protocol/types.js';
 import { jsonItemPattern, type Viewer } from './base.js';
 import { CountTotals } from './count-totals.js';
 import { SearchIndex } from './search-index.js';
-import { after, InboxSearch, type ListKey, type Listed, SEARCH_WINDOWS, type SearchWindows, withContact } from './inbox-search.js';
+import { after, InboxSearch, type ListKey, type Listed, SEARCH_WINDOWS, type SearchWindows } from './inbox-search.js';
 import type { Facet } from './facets-migration.js';
 import { WHOLE_TEAM } from './viewers-migration.js';
 import { type Few, InboxConditions, type ListedEb, NONE_FEW } from './inbox-conditions.js';
@@ -152,7 +152,7 @@ export class InboxQueries {
       const all = this.#candidates(viewer, filter, few);
       return key ? after(all, key) : all;
     };
-    if (filter.q) return this.#search.list((key) => withContact(candidates(key)), filter.q, { limit, offset, cursor: filter.after });
+    if (filter.q) return this.#search.list(candidates, filter.q, { limit, offset, cursor: filter.after });
     if (!filter.after && filter.countTotal !== false && Object.values(few).some(Boolean)) return this.#firstPageFromRows(candidates(), limit, offset);
     const [found, count] = await Promise.all([
       candidates(filter.after)

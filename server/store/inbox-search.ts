@@ -37,13 +37,15 @@ export interface SearchWindows {
   page: number;
   /** After a walk, the total counts the matches among this many conversations, the latest. */
   count: number;
+  /** A look-up reads the ids of the conversations the index and the contacts name first, when they are this many at most. */
+  named: number;
 }
 
 /**
  * Measured with bench/inbox.ts at 1,000,000 conversations: a walk of 500 where nothing matches takes SQLite 5–10 ms
  * and PostgreSQL about 6 ms; counting 1,000 after a walk 8 and 15–30 ms.
  */
-export const SEARCH_WINDOWS: SearchWindows = { page: 500, count: 1000 };
+export const SEARCH_WINDOWS: SearchWindows = { page: 500, count: 1000, named: 1000 };
 
 /** The walk's column saying whether the conversation's contact matches (see #window). */
 const WALKED_CONTACT = sql<SqlBool>`c.contact_match`;
@@ -91,11 +93,7 @@ export class InboxSearch {
   /**
    * @param candidates the list's conversations; after `key` (the keyset cursor) when one is given
    */
-  async list(
-    candidates: (key?: ListKey) => Candidates,
-    q: string,
-    page: { limit: number; offset: number; cursor: ListKey | undefined },
-  ): Promise<SearchResult> {
+  async list(candidates: (key?: ListKey) => Listed, q: string, page: { limit: number; offset: number; cursor: ListKey | undefined }): Promise<SearchResult> {
     const words = searchWords(q);
     await this.index.catchUp(); // SQLite: the messages stored since the last batch (search-index.ts)
     const walked = await this.#walk(candidates(page.cursor), q, words, page);
@@ -107,7 +105,7 @@ export class InboxSearch {
    * The walk: the page among the next `windows.page` conversations of the list, each checked on its own messages.
    * Null when fewer than a page of them match and more conversations follow.
    */
-  async #walk(next: Candidates, q: string, words: string[], page: Page): Promise<{ rows: ConversationsTable[]; more: boolean } | null> {
+  async #walk(next: Listed, q: string, words: string[], page: Page): Promise<{ rows: ConversationsTable[]; more: boolean } | null> {
     const size = page.offset + this.windows.page;
     const [rows, candidates] = await Promise.all([
       this.#ordered(
@@ -127,9 +125,15 @@ export class InboxSearch {
    * The index: too few of the recent conversations match, so only those the full-text index (or the contact search)
    * names can; they are few enough to sort and count exactly.
    */
-  async #lookUp(candidates: (key?: ListKey) => Candidates, q: string, words: string[], page: Page & { cursor: ListKey | undefined }): Promise<SearchResult> {
-    const named = this.#named(q, words.length === 0 ? undefined : await this.#rarest(words));
-    const matching = (query: Candidates) => query.where(this.#matches(this.#contactMatches('k', q), words)).where(named);
+  async #lookUp(candidates: (key?: ListKey) => Listed, q: string, words: string[], page: Page & { cursor: ListKey | undefined }): Promise<SearchResult> {
+    const word = words.length === 0 ? undefined : await this.#rarest(words);
+    const superset = this.#named(q, word);
+    const ids = await this.#namedIds(superset);
+    const named = ids === null ? superset : this.#idAmong(ids);
+    const matching = (query: Listed) =>
+      withContact(query)
+        .where(this.#matches(this.#contactMatches('k', q), words))
+        .where(named);
     const [rows, total] = await Promise.all([
       this.#ordered(matching(candidates(page.cursor)).selectAll('c'), page),
       this.#count(matching(candidates()).select('c.id')),
@@ -141,18 +145,18 @@ export class InboxSearch {
    * The first `size` conversations of the list, newest activity first, with whether their contact matches: the walk
    * checks these and no more, however rare the word.
    */
-  #window(query: Candidates, q: string, size: number) {
-    return query
-      .selectAll('c')
-      .select(this.#contactMatches('k', q).as('contact_match'))
-      .orderBy('c.last_activity_at', 'desc')
-      .orderBy('c.id')
-      .limit(size)
-      .as('c');
+  #window(query: Listed, q: string, size: number) {
+    // The latest first, then each one's contact. Joined before the limit, every candidate's contact was looked up (the
+    // 1,667 open conversations of an agent who may see a twentieth at 1,000,000, for a window of 500); joined after
+    // it (or asked with `exists`), PostgreSQL hashed all 50,000 contacts for the 500 rows. A scalar subquery can only
+    // be read one row at a time: 500 index reads.
+    const latest = query.selectAll('c').orderBy('c.last_activity_at', 'desc').orderBy('c.id').limit(size).as('c');
+    const contactMatch = sql<SqlBool>`coalesce((select ${this.#contactMatches('k', q)} from contacts k where k.id = c.contact_id), false)`;
+    return this.db.selectFrom(latest).selectAll('c').select(contactMatch.as('contact_match')).as('c');
   }
 
   /** After a walk: the matches among the latest `windows.count` conversations, a lower bound if there are more. */
-  async #countLatest(all: Candidates, q: string, words: string[]): Promise<{ total: number; totalIsLowerBound: boolean }> {
+  async #countLatest(all: Listed, q: string, words: string[]): Promise<{ total: number; totalIsLowerBound: boolean }> {
     const size = this.windows.count;
     const [row, scanned] = await Promise.all([
       this.db
@@ -198,6 +202,27 @@ export class InboxSearch {
     // One list: SQLite would scan the contacts twice for an OR of two.
     const ofContacts = sql`select cc.id from conversations cc where cc.contact_id in (${contacts})`;
     return sql<SqlBool>`c.id in (${word === undefined ? ofContacts : sql`${conversationsWithWord(this.dialect, word)} union all ${ofContacts}`})`;
+  }
+
+  /**
+   * The ids of the conversations `named` selects, when there are at most `windows.named`; else null. Read once here, the
+   * page and its total then look up just those: each had scanned the contacts for the query itself and, for an agent
+   * who may see few, looked up every conversation they may see to check it against the names, 15 ms each at 1,000,000
+   * conversations (docs/performance.md, session 30).
+   */
+  async #namedIds(named: RawBuilder<SqlBool>): Promise<string[] | null> {
+    const rows = await this.db
+      .selectFrom('conversations as c')
+      .select('c.id')
+      .where(named)
+      .limit(this.windows.named + 1)
+      .execute();
+    return rows.length > this.windows.named ? null : rows.map((row) => row.id);
+  }
+
+  /** SQL condition on `c`: its id is one of `ids` (one parameter, so the statement's text is the same for any count). */
+  #idAmong(ids: string[]): RawBuilder<SqlBool> {
+    return this.dialect === 'postgres' ? sql<SqlBool>`c.id = any(${ids}::text[])` : sql<SqlBool>`c.id in (select value from json_each(${JSON.stringify(ids)}))`;
   }
 
   /**

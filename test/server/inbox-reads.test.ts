@@ -36,7 +36,8 @@ test('an inbox list reads contacts only when it searches them, and lists the sam
     .execute();
   await db.insertInto('contact_tags').values({ contact_id: 'k2', tag: 'vip' }).execute();
 
-  // Every statement the lists send, as compiled.
+  // Every statement the lists send, as compiled; `contacts` as a word (not contact_tags, contact_id).
+  const readsContacts = (text: string) => /\bcontacts\b/.test(text);
   const sent: string[] = [];
   const executor = db.getExecutor();
   const recorder: KyselyPlugin = {
@@ -68,7 +69,7 @@ test('an inbox list reads contacts only when it searches them, and lists the sam
         `${way}, ${name}: listed`,
       );
       assert.equal(page.total, expected.length, `${way}, ${name}: total`);
-      const reading = sent.filter((text) => text.includes('"contacts"'));
+      const reading = sent.filter(readsContacts);
       assert.deepEqual(reading, [], `${way}, ${name}: no statement reads contacts`);
     }
     sent.length = 0;
@@ -78,9 +79,6 @@ test('an inbox list reads contacts only when it searches them, and lists the sam
       ['c1'],
       `${way}: a search finds the agent's conversations by their contact's name`,
     );
-    assert.ok(
-      sent.some((text) => text.includes('"contacts"')),
-      `${way}: the search reads contacts`,
-    );
+    assert.ok(sent.some(readsContacts), `${way}: the search reads contacts`);
   }
 });

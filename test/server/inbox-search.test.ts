@@ -191,11 +191,13 @@ test('every plan lists, pages and counts the matches of the reference', async (t
   await insert(db, all);
   const plans: Record<string, SearchWindows> = {
     // The walk sees every conversation: it answers every search alone.
-    walk: { page: 10_000, count: 10_000 },
-    // No walk: every search reads the index.
-    index: { page: 0, count: 10_000 },
+    walk: { page: 10_000, count: 10_000, named: 10_000 },
+    // No walk: every search reads the index, and the ids it names first.
+    index: { page: 0, count: 10_000, named: 10_000 },
+    // No walk, and too many named: each statement reads the index and the contacts itself.
+    'index, named in each statement': { page: 0, count: 10_000, named: 0 },
     // A few of each: common words are walked, rare ones looked up, and totals are lower bounds.
-    mixed: { page: 3, count: 5 },
+    mixed: { page: 3, count: 5, named: 2 },
   };
   const admin: Viewer = { id: 'admin-1', role: 'admin' };
   const agent: Viewer = { id: 'agent-1', role: 'agent' };
