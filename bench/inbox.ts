@@ -354,6 +354,11 @@ export async function inboxAtScale(postgres?: string): Promise<InboxResult> {
     ['restricted site: an agent who may see a twentieth', agent, {}],
     ['restricted site: an agent who may see a twentieth, old included', agent, { includeOld: true }],
     ['restricted site: an agent who may see a twentieth, closed, old included', agent, { inbox: 'closed', includeOld: true }],
+    ['restricted site: an agent who may see a twentieth, Unassigned', agent, { inbox: 'unassigned' }],
+    // A word in one conversation, of the agent's (conversation i has zx{i}; i % 20 = 4 is agent 4's) but closed: the
+    // costliest search, whose walk finds nothing and which then reads the index.
+    ['restricted site: an agent who may see a twentieth searches a rare word', agent, { q: `zx${CONVERSATIONS / 2 + 4}` }],
+    ['restricted site: an agent who may see a twentieth searches common words', agent, { q: 'tracking parcel' }],
     ['restricted site: an agent who may see 1 in 196, old included', fewAgent, { includeOld: true }],
     ['restricted site: an agent who may see 1 in 196, closed, old included', fewAgent, { inbox: 'closed', includeOld: true }],
   ]);

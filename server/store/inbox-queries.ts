@@ -312,11 +312,15 @@ export class InboxQueries {
   }
 
   /**
-   * Whether the agent may see fewer than `few` conversations in the list's state (a page alone: its share,
-   * VISIBLE_PAGE_SHARE), and under `visibleShare` of those the list would read in activity order (VISIBLE_SHARE).
+   * Whether the agent may see fewer than `few` conversations in the list's state (the page alone of the view of all
+   * of them: its share, VISIBLE_PAGE_SHARE), and under `visibleShare` of those the list would read in activity order
+   * (VISIBLE_SHARE). Another view's page may have few matches or none among those the agent may see (on a site that
+   * restricts each conversation to the agent it is assigned to, Unassigned has none), and read in order it read every
+   * open conversation of the year looking for them: 110 ms on PostgreSQL at 1,000,000 (docs/performance.md, session 30).
    */
   async #sparselyVisible(viewer: Viewer, filter: ListOptions): Promise<boolean> {
-    const few = filter.countTotal === false ? Math.round(this.few * VISIBLE_PAGE_SHARE) : this.few;
+    const pageOfAll = filter.countTotal === false && (filter.inbox ?? 'all') === 'all';
+    const few = pageOfAll ? Math.round(this.few * VISIBLE_PAGE_SHARE) : this.few;
     const visible = await this.#count(this.#viewable(viewer, listState(filter)), few);
     if (visible >= few) return false;
     const enough = Math.ceil(visible / this.visibleShare);

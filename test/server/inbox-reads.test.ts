@@ -82,3 +82,44 @@ test('an inbox list reads contacts only when it searches them, and lists the sam
     assert.ok(sent.some(readsContacts), `${way}: the search reads contacts`);
   }
 });
+
+test('an agent who may see few: a view’s page starts from their rows, the page of all of them reads in order', async (t) => {
+  const { db, dialect } = await openTestDatabase(t, 'inbox-reads-view');
+  const now = at(0, 0);
+  await db
+    .insertInto('contacts')
+    .values(contactRow('k1', now, { name: 'kim' }))
+    .execute();
+  // 200 open conversations, each held by the agent it is restricted to; agent-a may see 5 of them, none unassigned.
+  await db
+    .insertInto('conversations')
+    .values(
+      Array.from({ length: 200 }, (_, i) => {
+        const owner = i % 40 === 0 ? 'agent-a' : `agent-${i % 7}`;
+        return conversation(`c${i}`, at(0, 1 + i / 100), { contact_id: 'k1', holder_id: owner, visible_to: JSON.stringify([owner]) });
+      }),
+    )
+    .execute();
+  const sent: string[] = [];
+  const executor = db.getExecutor();
+  const recorded = db.withPlugin({
+    transformQuery: (args) => {
+      sent.push(executor.compileQuery(args.node, args.queryId).sql);
+      return args.node;
+    },
+    transformResult: async (args) => args.result,
+  });
+  // `few` 10: the agent's 5 are few; a page alone of all of them counts them against its share, 2 (VISIBLE_PAGE_SHARE).
+  const inbox = new InboxQueries(recorded, dialect, SEARCH_WINDOWS, 10);
+  const page = async (filter: Partial<ListOptions>) => {
+    sent.length = 0;
+    const listed = await inbox.list(agent, { retentionCutoff: now, includeOld: true, countTotal: false, ...filter });
+    const list = sent.filter((text) => text.includes('order by'));
+    return { ids: listed.rows.map((row) => row.id), fromRows: list.every((text) => text.includes('conversation_viewers')) };
+  };
+  // Unassigned has no match among them: read in order, the page read every open conversation looking for one.
+  assert.deepEqual(await page({ inbox: 'unassigned' }), { ids: [], fromRows: true });
+  assert.deepEqual(await page({ inbox: 'mine' }), { ids: ['c160', 'c120', 'c80', 'c40', 'c0'], fromRows: true });
+  // The view of all of them fills its page within the first conversations read in order.
+  assert.deepEqual(await page({}), { ids: ['c160', 'c120', 'c80', 'c40', 'c0'], fromRows: false });
+});
