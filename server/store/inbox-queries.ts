@@ -152,7 +152,11 @@ export class InboxQueries {
       const all = this.#candidates(viewer, filter, few);
       return key ? after(all, key) : all;
     };
-    if (filter.q) return this.#search.list(candidates, filter.q, { limit, offset, cursor: filter.after });
+    if (filter.q) {
+      // Few candidates: their keys, read once in the list's order (inbox-search.ts `#fromKeys`).
+      const keys = Object.values(few).some(Boolean) ? await this.#keysOf(candidates()) : null;
+      return this.#search.list(keys ?? candidates, filter.q, { limit, offset, cursor: filter.after });
+    }
     if (!filter.after && filter.countTotal !== false && Object.values(few).some(Boolean)) return this.#firstPageFromRows(candidates(), limit, offset);
     const [found, count] = await Promise.all([
       candidates(filter.after)
@@ -276,6 +280,12 @@ export class InboxQueries {
     return { rows: found.slice(0, limit), total: capped ? this.windows.count : keys.length, totalIsLowerBound: capped, more: page.length > limit };
   }
 
+  /** The keys of `candidates` in the list's order: few of them (`#fewOf`). */
+  async #keysOf(candidates: Listed): Promise<ListKey[]> {
+    const rows = await candidates.select(['c.id', 'c.last_activity_at']).orderBy('c.last_activity_at', 'desc').orderBy('c.id').execute();
+    return rows.map((row) => ({ at: row.last_activity_at, id: row.id }));
+  }
+
   /**
    * Which of the filters kept as rows of their own (a tag and Mine: migration 020; a language and a bot status:
    * migration 021; a contact tag; what an agent may see: migration 024) select fewer than `few` conversations (Mine:
@@ -354,9 +364,9 @@ export class InboxQueries {
   #candidates(viewer: Viewer, filter: ListOptions, few: Few): Listed {
     // SQLite's `+` keeps a column's index out of the plan. A search has no retention cutoff to bound the rows, and
     // SQLite would then read every open conversation by the state index and sort them; `+` keeps it on the
-    // last-activity index, newest first (inbox-search.ts). A filter that starts from its rows (`few`) must: without
-    // statistics SQLite would rather read the state's conversations in order and check each against them.
-    const fromRows = this.dialect === 'sqlite' && !filter.q && Object.values(few).some(Boolean);
+    // last-activity index, newest first (inbox-search.ts). A filter that starts from its rows (`few`) must, a search's
+    // too: without statistics SQLite would rather read the state's conversations in order and check each against them.
+    const fromRows = this.dialect === 'sqlite' && Object.values(few).some(Boolean);
     const state = listState(filter);
     return this.db
       .selectFrom('conversations as c')

@@ -58,6 +58,16 @@ interface Page {
   offset: number;
 }
 
+/** Where a search reads its candidates (`#fromQuery`, `#fromKeys`); after `key`, the keyset cursor, when one is given. */
+interface Source {
+  /** The candidates a window of the first `size` of them reads, not yet ordered (#window orders and limits). */
+  window(size: number, key?: ListKey): Listed;
+  /** How many candidates there are, counting no further than `limit`. */
+  countUpTo(limit: number, key?: ListKey): Promise<number>;
+  /** The candidates a look-up's `named` (a condition, or the ids it selects) may match. */
+  among(named: RawBuilder<SqlBool> | string[], key?: ListKey): Listed;
+}
+
 export interface SearchResult {
   rows: ConversationsTable[];
   total: number;
@@ -91,31 +101,70 @@ export class InboxSearch {
   ) {}
 
   /**
-   * @param candidates the list's conversations; after `key` (the keyset cursor) when one is given
+   * @param candidates the list's conversations (after `key`, the keyset cursor, when one is given); or, when the list
+   *   starts from few rows, their keys in the list's order (`keysOf`)
    */
-  async list(candidates: (key?: ListKey) => Listed, q: string, page: { limit: number; offset: number; cursor: ListKey | undefined }): Promise<SearchResult> {
+  async list(
+    candidates: ((key?: ListKey) => Listed) | ListKey[],
+    q: string,
+    page: { limit: number; offset: number; cursor: ListKey | undefined },
+  ): Promise<SearchResult> {
     const words = searchWords(q);
     await this.index.catchUp(); // SQLite: the messages stored since the last batch (search-index.ts)
-    const walked = await this.#walk(candidates(page.cursor), q, words, page);
-    if (walked) return { ...walked, ...(await this.#countLatest(candidates(), q, words)) };
-    return this.#lookUp(candidates, q, words, page);
+    const source = Array.isArray(candidates) ? this.#fromKeys(candidates) : this.#fromQuery(candidates);
+    const walked = await this.#walk(source, q, words, page);
+    if (walked) return { ...walked, ...(await this.#countLatest(source, q, words)) };
+    return this.#lookUp(source, q, words, page);
+  }
+
+  /** Candidates the database orders: each window sorts them afresh, each count reads them. */
+  #fromQuery(candidates: (key?: ListKey) => Listed): Source {
+    return {
+      window: (_size, key) => candidates(key),
+      countUpTo: (limit, key) => this.#count(candidates(key).select('c.id').limit(limit)),
+      among: (named, key) => candidates(key).where(Array.isArray(named) ? this.#idAmong(named) : named),
+    };
+  }
+
+  /**
+   * Candidates given by their keys in the list's order: a window is the next keys, a count is theirs. An agent who may
+   * see few starts from their rows (inbox-queries.ts), and each window and count of a query sorted all of them again:
+   * the 1,667 open conversations of an agent who may see a twentieth at 1,000,000, four times a search (session 30).
+   */
+  #fromKeys(keys: ListKey[]): Source {
+    const after = (key?: ListKey) => (key ? keys.filter((k) => k.at < key.at || (k.at === key.at && k.id > key.id)) : keys);
+    const of = (some: ListKey[]) => this.db.selectFrom('conversations as c').where(this.#idAmong(some.map((k) => k.id)));
+    return {
+      window: (size, key) => of(after(key).slice(0, size)),
+      countUpTo: async (limit, key) => Math.min(after(key).length, limit),
+      among: (named, key) => {
+        if (!Array.isArray(named)) return of(after(key)).where(named);
+        const ids = new Set(named);
+        return of(after(key).filter((k) => ids.has(k.id)));
+      },
+    };
   }
 
   /**
    * The walk: the page among the next `windows.page` conversations of the list, each checked on its own messages.
    * Null when fewer than a page of them match and more conversations follow.
    */
-  async #walk(next: Listed, q: string, words: string[], page: Page): Promise<{ rows: ConversationsTable[]; more: boolean } | null> {
+  async #walk(
+    source: Source,
+    q: string,
+    words: string[],
+    page: Page & { cursor: ListKey | undefined },
+  ): Promise<{ rows: ConversationsTable[]; more: boolean } | null> {
     const size = page.offset + this.windows.page;
     const [rows, candidates] = await Promise.all([
       this.#ordered(
         this.db
-          .selectFrom(this.#window(next, q, size))
+          .selectFrom(this.#window(source.window(size, page.cursor), q, size))
           .selectAll('c')
           .where(this.#matches(WALKED_CONTACT, words)),
         page,
       ),
-      this.#count(next.select('c.id').limit(size + 1)),
+      source.countUpTo(size + 1, page.cursor),
     ]);
     if (rows.length <= page.limit && candidates > size) return null;
     return { rows: rows.slice(0, page.limit).map(withoutMatch), more: rows.length > page.limit };
@@ -125,18 +174,14 @@ export class InboxSearch {
    * The index: too few of the recent conversations match, so only those the full-text index (or the contact search)
    * names can; they are few enough to sort and count exactly.
    */
-  async #lookUp(candidates: (key?: ListKey) => Listed, q: string, words: string[], page: Page & { cursor: ListKey | undefined }): Promise<SearchResult> {
+  async #lookUp(source: Source, q: string, words: string[], page: Page & { cursor: ListKey | undefined }): Promise<SearchResult> {
     const word = words.length === 0 ? undefined : await this.#rarest(words);
     const superset = this.#named(q, word);
-    const ids = await this.#namedIds(superset);
-    const named = ids === null ? superset : this.#idAmong(ids);
-    const matching = (query: Listed) =>
-      withContact(query)
-        .where(this.#matches(this.#contactMatches('k', q), words))
-        .where(named);
+    const named = (await this.#namedIds(superset)) ?? superset;
+    const matching = (query: Listed) => withContact(query).where(this.#matches(this.#contactMatches('k', q), words));
     const [rows, total] = await Promise.all([
-      this.#ordered(matching(candidates(page.cursor)).selectAll('c'), page),
-      this.#count(matching(candidates()).select('c.id')),
+      this.#ordered(matching(source.among(named, page.cursor)).selectAll('c'), page),
+      this.#count(matching(source.among(named)).select('c.id')),
     ]);
     return { rows: rows.slice(0, page.limit), total, totalIsLowerBound: false, more: rows.length > page.limit };
   }
@@ -156,14 +201,14 @@ export class InboxSearch {
   }
 
   /** After a walk: the matches among the latest `windows.count` conversations, a lower bound if there are more. */
-  async #countLatest(all: Listed, q: string, words: string[]): Promise<{ total: number; totalIsLowerBound: boolean }> {
+  async #countLatest(source: Source, q: string, words: string[]): Promise<{ total: number; totalIsLowerBound: boolean }> {
     const size = this.windows.count;
     const [row, scanned] = await Promise.all([
       this.db
-        .selectFrom(this.#window(all, q, size))
+        .selectFrom(this.#window(source.window(size), q, size))
         .select(sql<number | string | null>`sum(case when ${this.#matches(WALKED_CONTACT, words)} then 1 else 0 end)`.as('matched'))
         .executeTakeFirstOrThrow(),
-      this.#count(all.select('c.id').limit(size + 1)),
+      source.countUpTo(size + 1),
     ]);
     return { total: Number(row.matched ?? 0), totalIsLowerBound: scanned > size };
   }
