@@ -34,7 +34,7 @@ export async function openDatabase(
     const { default: pg } = await import('pg');
     // Connections are kept, not closed after 10 s idle (`pg`'s default): a fresh backend reads the catalog again and
     // maps every shared page it touches anew, so on a quiet hub an agent's next inbox list at 1,000,000 conversations
-    // took 75–180 ms instead of 8–25 (docs/performance.md, session 30), and the message path's prepared statements
+    // took 72–179 ms instead of 8–24 (docs/performance.md, session 30), and the message path's prepared statements
     // were lost with it. TCP keepalive finds a connection a restart or a firewall dropped; the pool replaces it.
     const pool = new pg.Pool({ connectionString: url, max: 10, idleTimeoutMillis: 0, keepAlive: true });
     pool.on('error', onConnectionLost);
