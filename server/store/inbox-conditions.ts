@@ -24,6 +24,9 @@ export interface Few {
 /** No filter starts from its rows. */
 export const NONE_FEW: Few = { tag: false, contactTag: false, mine: false, language: false, botStatus: false, visible: false };
 
+/** Whether any filter starts from its rows: the list's candidates are then few. */
+export const startsFromRows = (few: Few): boolean => Object.values(few).some(Boolean);
+
 /** The builder of a condition on a conversation `c`. */
 export type ListedEb = ExpressionBuilder<Database & { c: ConversationsTable }, 'c'>;
 

@@ -8,10 +8,10 @@ import type { ConversationFilter } from '../../protocol/types.js';
 import { jsonItemPattern, type Viewer } from './base.js';
 import { CountTotals } from './count-totals.js';
 import { SearchIndex } from './search-index.js';
-import { after, InboxSearch, type ListKey, type Listed, SEARCH_WINDOWS, type SearchWindows } from './inbox-search.js';
+import { after, InboxSearch, keyOf, type ListKey, type Listed, listOrder, SEARCH_WINDOWS, type SearchWindows } from './inbox-search.js';
 import type { Facet } from './facets-migration.js';
 import { WHOLE_TEAM } from './viewers-migration.js';
-import { type Few, InboxConditions, type ListedEb, NONE_FEW } from './inbox-conditions.js';
+import { type Few, InboxConditions, type ListedEb, NONE_FEW, startsFromRows } from './inbox-conditions.js';
 import type { Dialect } from './migrations.js';
 import type { ConversationsTable, Database } from './schema.js';
 
@@ -80,12 +80,8 @@ type ConversationEb = ExpressionBuilder<Database & { c: ConversationsTable }, 'c
 /** What a list's filter holds beside what selects conversations (the state's view is `listState`'s). */
 const NOT_SELECTING = new Set<string>(['inbox', 'includeOld', 'retentionCutoff', 'limit', 'offset', 'after', 'cursor', 'countTotal']);
 
-/**
- * The list's order, newest activity first, for the rows of two reads merged. Ids compare by code point, as every
- * collation orders UUIDs (hex digits, hyphens in the same places), so the merge agrees with the database's keyset.
- */
-const newestFirst = (a: ConversationsTable, b: ConversationsTable) =>
-  a.last_activity_at !== b.last_activity_at ? (a.last_activity_at > b.last_activity_at ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+/** The list's order for the rows of two reads merged (inbox-search.ts `listOrder`). */
+const newestFirst = (a: ConversationsTable, b: ConversationsTable) => listOrder(keyOf(a), keyOf(b));
 
 /** The state of the conversations a list shows: closed ones in the Closed view, open ones in every other. */
 type ListState = 'open' | 'closed';
@@ -155,10 +151,10 @@ export class InboxQueries {
     if (filter.q) {
       // Few candidates on SQLite: their keys, read once in the list's order (inbox-search.ts `#fromKeys`). On
       // PostgreSQL reading them cost about what it saved (2–3 ms more at the median, session 30).
-      const keys = this.dialect === 'sqlite' && Object.values(few).some(Boolean) ? await this.#keysOf(candidates()) : null;
+      const keys = this.dialect === 'sqlite' && startsFromRows(few) ? await this.#keysOf(candidates()) : null;
       return this.#search.list(keys ?? candidates, filter.q, { limit, offset, cursor: filter.after });
     }
-    if (!filter.after && filter.countTotal !== false && Object.values(few).some(Boolean)) return this.#firstPageFromRows(candidates(), limit, offset);
+    if (!filter.after && filter.countTotal !== false && startsFromRows(few)) return this.#firstPageFromRows(candidates(), limit, offset);
     const [found, count] = await Promise.all([
       candidates(filter.after)
         .selectAll('c')
@@ -272,7 +268,7 @@ export class InboxQueries {
    * 47 ms on SQLite. A row changed between the two reads is listed as it is now, as the next push would show it.
    */
   async #firstPageFromRows(candidates: Listed, limit: number, offset: number) {
-    const keys = await candidates.select('c.id').orderBy('c.last_activity_at', 'desc').orderBy('c.id').execute();
+    const keys = await this.#keysOf(candidates);
     const page = keys.slice(offset, offset + limit + 1).map((key) => key.id);
     const rows = page.length === 0 ? [] : await this.db.selectFrom('conversations').selectAll().where('id', 'in', page).execute();
     const byId = new Map(rows.map((row) => [row.id, row]));
@@ -284,7 +280,7 @@ export class InboxQueries {
   /** The keys of `candidates` in the list's order: few of them (`#fewOf`). */
   async #keysOf(candidates: Listed): Promise<ListKey[]> {
     const rows = await candidates.select(['c.id', 'c.last_activity_at']).orderBy('c.last_activity_at', 'desc').orderBy('c.id').execute();
-    return rows.map((row) => ({ at: row.last_activity_at, id: row.id }));
+    return rows.map(keyOf);
   }
 
   /**
@@ -337,15 +333,16 @@ export class InboxQueries {
     const enough = Math.ceil(visible / this.visibleShare);
     const windowed = !filter.includeOld && !filter.q;
     const scope = windowed ? 'window' : 'all';
+    const now = performance.now();
     const known = this.#reached.get(scope);
-    if (known && known.atLeast >= enough && known.until > performance.now()) return true;
+    const stillKnown = known !== undefined && known.until > now ? known.atLeast : 0;
+    if (stillKnown >= enough) return true;
     const inOrder = this.db
       .selectFrom('conversations')
       .select('id')
       .$if(windowed, (q) => q.where('last_activity_at', '>=', filter.retentionCutoff));
     if ((await this.#count(inOrder, enough)) < enough) return false;
-    const atLeast = known && known.until > performance.now() ? Math.max(known.atLeast, enough) : enough;
-    this.#reached.set(scope, { atLeast, until: performance.now() + COUNT_KEPT_MS });
+    this.#reached.set(scope, { atLeast: Math.max(stillKnown, enough), until: now + COUNT_KEPT_MS });
     return true;
   }
 
@@ -367,7 +364,7 @@ export class InboxQueries {
     // SQLite would then read every open conversation by the state index and sort them; `+` keeps it on the
     // last-activity index, newest first (inbox-search.ts). A filter that starts from its rows (`few`) must, a search's
     // too: without statistics SQLite would rather read the state's conversations in order and check each against them.
-    const fromRows = this.dialect === 'sqlite' && Object.values(few).some(Boolean);
+    const fromRows = this.dialect === 'sqlite' && startsFromRows(few);
     const state = listState(filter);
     return this.db
       .selectFrom('conversations as c')

@@ -76,6 +76,19 @@ export interface SearchResult {
   more: boolean;
 }
 
+/**
+ * The list's order in JavaScript, newest activity first, then id: negative when `a` comes before `b`. Ids compare by
+ * code point, as every collation orders UUIDs (hex digits, hyphens in the same places), so this agrees with the
+ * database's keyset.
+ */
+export function listOrder(a: ListKey, b: ListKey): number {
+  if (a.at !== b.at) return a.at > b.at ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** A row's place in the list's order. */
+export const keyOf = (row: Pick<ConversationsTable, 'id' | 'last_activity_at'>): ListKey => ({ at: row.last_activity_at, id: row.id });
+
 /** Rows after `key` in the list's order (the first conjunct lets the database use the last-activity index). */
 export function after(query: Listed, key: ListKey): Listed {
   return query.where((eb) => eb.and([eb('c.last_activity_at', '<=', key.at), eb.or([eb('c.last_activity_at', '<', key.at), eb('c.id', '>', key.id)])]));
@@ -132,7 +145,7 @@ export class InboxSearch {
    * the 1,667 open conversations of an agent who may see a twentieth at 1,000,000, four times a search (session 30).
    */
   #fromKeys(keys: ListKey[]): Source {
-    const after = (key?: ListKey) => (key ? keys.filter((k) => k.at < key.at || (k.at === key.at && k.id > key.id)) : keys);
+    const after = (key?: ListKey) => (key ? keys.filter((k) => listOrder(k, key) > 0) : keys);
     const of = (some: ListKey[]) => this.db.selectFrom('conversations as c').where(this.#idAmong(some.map((k) => k.id)));
     return {
       window: (size, key) => of(after(key).slice(0, size)),

@@ -7,13 +7,28 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { KyselyPlugin } from 'kysely';
+import type { Kysely, KyselyPlugin } from 'kysely';
 import type { Viewer } from '../../server/store/base.js';
 import { InboxQueries, type ListOptions } from '../../server/store/inbox-queries.js';
 import { SEARCH_WINDOWS } from '../../server/store/inbox-search.js';
+import type { Database } from '../../server/store/schema.js';
 import { at, conversation } from '../helpers/count-reference.js';
 import { contactRow } from '../helpers/rows.js';
 import { openTestDatabase } from '../helpers/store-database.js';
+
+/** `db`, recording every statement sent through it, as compiled, into `sent`. */
+function recording(db: Kysely<Database>): { recorded: Kysely<Database>; sent: string[] } {
+  const sent: string[] = [];
+  const executor = db.getExecutor();
+  const recorder: KyselyPlugin = {
+    transformQuery: (args) => {
+      sent.push(executor.compileQuery(args.node, args.queryId).sql);
+      return args.node;
+    },
+    transformResult: async (args) => args.result,
+  };
+  return { recorded: db.withPlugin(recorder), sent };
+}
 
 const admin: Viewer = { id: 'admin-1', role: 'admin' };
 const agent: Viewer = { id: 'agent-a', role: 'agent' };
@@ -36,18 +51,9 @@ test('an inbox list reads contacts only when it searches them, and lists the sam
     .execute();
   await db.insertInto('contact_tags').values({ contact_id: 'k2', tag: 'vip' }).execute();
 
-  // Every statement the lists send, as compiled; `contacts` as a word (not contact_tags, contact_id).
+  // `contacts` as a word (not contact_tags, contact_id).
   const readsContacts = (text: string) => /\bcontacts\b/.test(text);
-  const sent: string[] = [];
-  const executor = db.getExecutor();
-  const recorder: KyselyPlugin = {
-    transformQuery: (args) => {
-      sent.push(executor.compileQuery(args.node, args.queryId).sql);
-      return args.node;
-    },
-    transformResult: async (args) => args.result,
-  };
-  const recorded = db.withPlugin(recorder);
+  const { recorded, sent } = recording(db);
   const ways = {
     'in activity order': new InboxQueries(recorded, dialect, SEARCH_WINDOWS, 0),
     'from the rows': new InboxQueries(recorded, dialect, SEARCH_WINDOWS, 1_000_000, 1),
@@ -100,15 +106,7 @@ test('an agent who may see few: a view’s page starts from their rows, the page
       }),
     )
     .execute();
-  const sent: string[] = [];
-  const executor = db.getExecutor();
-  const recorded = db.withPlugin({
-    transformQuery: (args) => {
-      sent.push(executor.compileQuery(args.node, args.queryId).sql);
-      return args.node;
-    },
-    transformResult: async (args) => args.result,
-  });
+  const { recorded, sent } = recording(db);
   // `few` 10: the agent's 5 are few; a page alone of all of them counts them against its share, 2 (VISIBLE_PAGE_SHARE).
   const inbox = new InboxQueries(recorded, dialect, SEARCH_WINDOWS, 10);
   const page = async (filter: Partial<ListOptions>) => {
