@@ -1,5 +1,5 @@
 /** What every repository shares: the connection-or-transaction type and small SQL helpers. */
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, type SqlBool, sql, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
 /** A repository method runs on the pool or inside the caller's transaction. */
@@ -20,3 +20,18 @@ export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) 
 
 /** `"id"` inside a JSON array column, for LIKE (ids and tags are JSON-encoded, so quotes delimit them). */
 export const jsonItemPattern = (item: string): string => `%${escapeLike(JSON.stringify(item))}%`;
+
+/**
+ * SQL condition on the contact `alias`: its name or email contains `q` (with `everyField`, also its phone or user id).
+ * Name and email are stored lower-cased (schema.ts): lower() on every contact made a scan of 50,000 of them 3–4 times
+ * slower on PostgreSQL. The expressions are the ones contact-trigrams-migration.ts indexes, word for word, so that
+ * PostgreSQL reads only the contacts that have the query's trigrams (a missing email or phone is null, which `or` and
+ * `where` read as no match).
+ */
+export function contactContains(alias: string, q: string, everyField = false): RawBuilder<SqlBool> {
+  const pattern = `%${escapeLike(q.toLowerCase())}%`;
+  const column = (name: string) => sql.ref(`${alias}.${name}`);
+  const name = sql<SqlBool>`${column('name')} like ${pattern} escape '\\' or ${column('email')} like ${pattern} escape '\\'`;
+  if (!everyField) return sql<SqlBool>`(${name})`;
+  return sql<SqlBool>`(${name} or lower(${column('phone')}) like ${pattern} escape '\\' or lower(${column('user_id')}) like ${pattern} escape '\\')`;
+}

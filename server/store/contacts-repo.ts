@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { UserData } from '../../protocol/types.js';
 import { withPlainNames } from '../text.js';
-import { type Db, escapeLike, jsonItemPattern, type Viewer } from './base.js';
+import { contactContains, type Db, jsonItemPattern, type Viewer } from './base.js';
 import { HotQuery } from './hot-query.js';
 import type { Dialect } from './migrations.js';
 import type { ContactNotesTable, ContactsTable, Database } from './schema.js';
@@ -182,10 +182,7 @@ export class ContactsRepo {
     }
     if (search.siteIds) query = query.where('k.site_id', 'in', search.siteIds);
     if (search.query) {
-      const pattern = `%${escapeLike(search.query.toLowerCase())}%`;
-      query = query.where(
-        sql<SqlBool>`(k.name like ${pattern} escape '\\' or coalesce(k.email, '') like ${pattern} escape '\\' or lower(coalesce(k.phone, '')) like ${pattern} escape '\\' or lower(coalesce(k.user_id, '')) like ${pattern} escape '\\')`,
-      );
+      query = query.where(contactContains('k', search.query, true));
     }
     if (search.tag) {
       const tag = search.tag;

@@ -14,7 +14,7 @@
  * `windows.count` conversations, a lower bound when there are more (the panel shows "1,000+").
  */
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
-import { escapeLike } from './base.js';
+import { contactContains, escapeLike } from './base.js';
 import { conversationHasWord, conversationsWithWord, searchWords } from './message-search.js';
 import type { SearchIndex } from './search-index.js';
 import type { Dialect } from './migrations.js';
@@ -191,7 +191,7 @@ export class InboxSearch {
     const word = words.length === 0 ? undefined : await this.#rarest(words);
     const superset = this.#named(q, word);
     const named = (await this.#namedIds(superset)) ?? superset;
-    const matching = (query: Listed) => withContact(query).where(this.#matches(this.#contactMatches('k', q), words));
+    const matching = (query: Listed) => withContact(query).where(this.#matches(contactContains('k', q), words));
     const [rows, total] = await Promise.all([
       this.#ordered(matching(source.among(named, page.cursor)).selectAll('c'), page),
       this.#count(matching(source.among(named)).select('c.id')),
@@ -209,7 +209,7 @@ export class InboxSearch {
     // it (or asked with `exists`), PostgreSQL hashed all 50,000 contacts for the 500 rows. A scalar subquery can only
     // be read one row at a time: 500 index reads.
     const latest = query.selectAll('c').orderBy('c.last_activity_at', 'desc').orderBy('c.id').limit(size).as('c');
-    const contactMatch = sql<SqlBool>`coalesce((select ${this.#contactMatches('k', q)} from contacts k where k.id = c.contact_id), false)`;
+    const contactMatch = sql<SqlBool>`coalesce((select ${contactContains('k', q)} from contacts k where k.id = c.contact_id), false)`;
     return this.db.selectFrom(latest).selectAll('c').select(contactMatch.as('contact_match')).as('c');
   }
 
@@ -236,21 +236,11 @@ export class InboxSearch {
   }
 
   /**
-   * SQL condition on the contact `alias`: its name or email contains the query. Both are stored lower-cased
-   * (schema.ts), as the contact list's search relies on too: lower() on every contact made a scan of 50,000 of
-   * them 3–4 times slower on PostgreSQL.
-   */
-  #contactMatches(alias: string, q: string): RawBuilder<SqlBool> {
-    const pattern = `%${escapeLike(q.toLowerCase())}%`;
-    return sql<SqlBool>`(${sql.ref(`${alias}.name`)} like ${pattern} escape '\\' or coalesce(${sql.ref(`${alias}.email`)}, '') like ${pattern} escape '\\')`;
-  }
-
-  /**
    * SQL condition on `c`: its contact matches, or the index has `word` in one of its messages. A superset of the
    * matches, looked up by id.
    */
   #named(q: string, word: string | undefined): RawBuilder<SqlBool> {
-    const contacts = sql`select k2.id from contacts k2 where ${this.#contactMatches('k2', q)}`;
+    const contacts = sql`select k2.id from contacts k2 where ${contactContains('k2', q)}`;
     if (this.dialect === 'postgres') {
       // Arrays, so that each id is looked up in an index: PostgreSQL can't estimate how many a prefix query finds
       // (it guesses 2% of the messages) and would rather hash-join or scan every conversation.

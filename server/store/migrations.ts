@@ -5,6 +5,7 @@
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 import { createApiTokenTables } from './api-tokens-migration.js';
 import { backfillContacts } from './contacts-backfill.js';
+import { createContactTrigrams } from './contact-trigrams-migration.js';
 import { createCountTotals } from './count-totals-migration.js';
 import { createLanguageTotals } from './language-totals-migration.js';
 import type { Database } from './schema.js';
@@ -338,6 +339,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '026_closed_viewer_activity': {
       async up(db: Kysely<unknown>) {
         await addClosedViewerActivity(db, dialect);
+      },
+    },
+    '027_contact_trigrams': {
+      async up(db: Kysely<unknown>) {
+        await createContactTrigrams(db, dialect);
       },
     },
   };

@@ -7,28 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Kysely, KyselyPlugin } from 'kysely';
 import type { Viewer } from '../../server/store/base.js';
 import { InboxQueries, type ListOptions } from '../../server/store/inbox-queries.js';
 import { SEARCH_WINDOWS } from '../../server/store/inbox-search.js';
-import type { Database } from '../../server/store/schema.js';
 import { at, conversation } from '../helpers/count-reference.js';
 import { contactRow } from '../helpers/rows.js';
+import { recording } from '../helpers/statement-recorder.js';
 import { openTestDatabase } from '../helpers/store-database.js';
-
-/** `db`, recording every statement sent through it, as compiled, into `sent`. */
-function recording(db: Kysely<Database>): { recorded: Kysely<Database>; sent: string[] } {
-  const sent: string[] = [];
-  const executor = db.getExecutor();
-  const recorder: KyselyPlugin = {
-    transformQuery: (args) => {
-      sent.push(executor.compileQuery(args.node, args.queryId).sql);
-      return args.node;
-    },
-    transformResult: async (args) => args.result,
-  };
-  return { recorded: db.withPlugin(recorder), sent };
-}
 
 const admin: Viewer = { id: 'admin-1', role: 'admin' };
 const agent: Viewer = { id: 'agent-a', role: 'agent' };
