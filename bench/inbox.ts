@@ -78,7 +78,9 @@ export async function load(db: Kysely<Database>, dialect: Dialect): Promise<void
       `'{}'`,
       `'[]'`,
       iso(dialect, `${NOW - 365 * DAY}`),
-      iso(dialect, `${NOW}`),
+      // Last seen in their latest conversation, conversation i (the contact list's order; all alike, the list's first
+      // page had to sort every contact).
+      iso(dialect, activity),
     ],
     CONTACTS,
   );
@@ -308,6 +310,12 @@ export async function inboxAtScale(postgres?: string): Promise<InboxResult> {
   await time('dashboard tiles (admin)', async () => Object.keys(await hub.services.inbox.stats(admin)).length);
   await time('dashboard tiles (agent)', async () => Object.keys(await hub.services.inbox.stats(agent)).length);
   await time('language filter choices', async () => (await hub.services.inbox.languages(admin)).length);
+  // The panel's contact list (a page of 50, each with its tags and conversation count): contact i's email is
+  // person{i}@example.com, so the first query is in one contact's, the second in every one's.
+  const contacts = async (query?: string) => (await hub.services.contacts.list(admin, { query })).items.length;
+  await time('contacts: first page', () => contacts());
+  await time('contacts: search a rare substring', () => contacts(`person${CONTACTS - 7}@`));
+  await time('contacts: search a common substring', () => contacts('example.com'));
   // An agent who opens the panel on a quiet hub: nothing has queried the store for QUIET_MS (a pool that closed its
   // idle connections, as `pg`'s does after 10 s, would answer from fresh backends: docs/performance.md, session 30).
   const quiet: number[] = [];
@@ -353,6 +361,7 @@ export async function inboxAtScale(postgres?: string): Promise<InboxResult> {
     ['restricted site: an agent who may see a twentieth, old included', agent, { includeOld: true }],
     ['restricted site: an agent who may see a twentieth, closed, old included', agent, { inbox: 'closed', includeOld: true }],
     ['restricted site: an agent who may see a twentieth, Unassigned', agent, { inbox: 'unassigned' }],
+    ['restricted site: an agent who may see a twentieth, Mine', agent, { inbox: 'mine' }],
     // A word in one conversation, of the agent's (conversation i has zx{i}; i % 20 = 4 is agent 4's) but closed: the
     // costliest search, whose walk finds nothing and which then reads the index.
     ['restricted site: an agent who may see a twentieth searches a rare word', agent, { q: `zx${CONVERSATIONS / 2 + 4}` }],
