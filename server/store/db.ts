@@ -55,10 +55,15 @@ export async function openDatabase(
     // (a committed transaction survives SIGKILL; only an OS crash can lose the last commits).
     // `exec`, not `pragma`: `pragma` prepares a statement and drops it, and a dropped statement is what
     // sqlite-statements.ts must never leave behind (it can abort the process on Node 24).
+    // A page cache of up to 128 MiB, not SQLite's 2 MB: at 1,000,000 conversations one inbox list touches a few
+    // thousand pages, and the next list evicted them, so each re-read its pages from the OS (a system call a page).
+    // An agent's search took 54–63 ms with 2 MB, 53–55 with 16, 28–29 with 64 and with 256 (docs/performance.md,
+    // session 31). Pages are held only once read: a small site's hub never grows to it.
     database.exec(`
       pragma journal_mode = WAL;
       pragma synchronous = NORMAL;
       pragma busy_timeout = 5000;
+      pragma cache_size = -131072; -- KiB
       pragma foreign_keys = ON;
       pragma secure_delete = ON; -- deleted rows are zeroed on disk, see secure-delete.ts
       pragma wal_autocheckpoint = ${BACKSTOP_PAGES}; -- checkpoints run in a worker: wal-checkpointer.ts
