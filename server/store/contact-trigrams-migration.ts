@@ -20,7 +20,7 @@ import type { Dialect } from './migrations.js';
  * The indexed expressions; the searches' conditions must name the same ones for the planner to use it
  * (`contactContains` in base.ts).
  */
-export const CONTACT_TRIGRAMS = sql.raw('name gin_trgm_ops, email gin_trgm_ops, lower(phone) gin_trgm_ops, lower(user_id) gin_trgm_ops');
+const CONTACT_TRIGRAMS = sql.raw('name gin_trgm_ops, email gin_trgm_ops, lower(phone) gin_trgm_ops, lower(user_id) gin_trgm_ops');
 
 export async function createContactTrigrams(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   if (dialect !== 'postgres') return;

@@ -182,7 +182,7 @@ export class ContactsRepo {
     }
     if (search.siteIds) query = query.where('k.site_id', 'in', search.siteIds);
     if (search.query) {
-      query = query.where(contactContains('k', search.query, true));
+      query = query.where(contactContains('k', search.query, { alsoPhoneAndUserId: true }));
     }
     if (search.tag) {
       const tag = search.tag;
