@@ -203,7 +203,7 @@ export async function load(db: Kysely<Database>, dialect: Dialect): Promise<void
 /**
  * Every conversation restricted to one agent (conversation i to agent i % AGENTS), three over the year to `agent-new`,
  * and one in 196 to `agent-few` as well (5,102 at 1,000,000, of which 171 open: past the 5,000 rows at which
- * session 23's lists started from them, docs/performance.md session 24).
+ * session 23's lists started from them, docs/performance-history.md session 24).
  */
 async function restrictEveryConversation(db: Kysely<Database>, dialect: Dialect): Promise<void> {
   const started = performance.now();
@@ -317,7 +317,7 @@ export async function inboxAtScale(postgres?: string): Promise<InboxResult> {
   await time('contacts: search a rare substring', () => contacts(`person${CONTACTS - 7}@`));
   await time('contacts: search a common substring', () => contacts('example.com'));
   // An agent who opens the panel on a quiet hub: nothing has queried the store for QUIET_MS (a pool that closed its
-  // idle connections, as `pg`'s does after 10 s, would answer from fresh backends: docs/performance.md, session 30).
+  // idle connections, as `pg`'s does after 10 s, would answer from fresh backends: docs/performance-history.md, session 30).
   const quiet: number[] = [];
   let quietRows = 0;
   for (let r = 0; r < QUIET_REPEAT; r++) {

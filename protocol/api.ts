@@ -71,7 +71,7 @@ export interface ConversationList {
   total: number;
   /**
    * Present when `total` is only a lower bound (the panel shows "1,000+"): a list counts its conversations up to
-   * 1,000, and a search for a common word counts the matches among the latest 1,000 conversations it may list.
+   * 1,000, and a search for a common word counts the matches among the latest 500 conversations it may list.
    */
   totalIsLowerBound?: true;
   /**

@@ -155,7 +155,7 @@ export const ConversationListSchema = Type.Object(
     totalIsLowerBound: Type.Optional(
       Type.Literal(true, {
         description:
-          'Present when `total` is a lower bound: a list counts its conversations up to 1,000, and a search for a common word counts the matches among the latest 1,000 conversations only.',
+          'Present when `total` is a lower bound: a list counts its conversations up to 1,000, and a search for a common word counts the matches among the latest 500 conversations only.',
       }),
     ),
     counts: Type.Optional(InboxCountsSchema),

@@ -158,7 +158,7 @@ export class Broadcaster {
    * Whether a broadcast to these rooms can reach anyone. Socket.IO encodes a broadcast before it looks for its
    * sockets, and a message often has nobody to reach besides its sender: no agent has its conversation open, the
    * visitor has one tab. On one hub this process's rooms are everyone; with other hubs the adapter must publish.
-   * (The store section of the bench, with no socket connected, was 10% encoding: docs/performance.md, session 15.)
+   * (The store section of the bench, with no socket connected, was 10% encoding: docs/performance-history.md, session 15.)
    */
   #heard(nsp: VisitorNamespace | AgentNamespace, targets: readonly string[], exceptSocket?: string): boolean {
     if (this.clustered) return true;

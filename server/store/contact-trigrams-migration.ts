@@ -3,7 +3,7 @@
  * email, phone and user id, so that a search for a substring of them (`like '%…%'`, the inbox's search and the contact
  * list's) reads the contacts that have the query's trigrams instead of all of them. At 1,000,000 conversations and
  * 50,000 contacts, every search whose walk did not fill its page scanned all the contacts: a rare word took the admin
- * 19–23 ms at the median before, 11–13 after (docs/performance.md, session 31).
+ * 19–23 ms at the median before, 11–13 after (docs/performance-history.md, session 31).
  *
  * The index needs the `pg_trgm` extension, which ships with PostgreSQL and is trusted since version 13: the owner of
  * the database may create it. Where it is not available (a managed service without it, a role without the right), the

@@ -183,7 +183,7 @@ export class ConversationsRepo {
   /**
    * `update` for a caller that read the conversation in this transaction, under its write lock, on SQLite: there the
    * hub's connection is the only writer and no trigger changes a conversation, so the row is now the one read with
-   * these changes, and the update returns nothing. RETURNING cost as much as the update itself (docs/performance.md,
+   * these changes, and the update returns nothing. RETURNING cost as much as the update itself (docs/performance-history.md,
    * session 15). On PostgreSQL, as `update`.
    */
   async updateRead(current: ConversationRecord, changes: Partial<ConversationsTable>, db: Db): Promise<ConversationRecord> {

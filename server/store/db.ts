@@ -34,7 +34,7 @@ export async function openDatabase(
     const { default: pg } = await import('pg');
     // Connections are kept, not closed after 10 s idle (`pg`'s default): a fresh backend reads the catalog again and
     // maps every shared page it touches anew, so on a quiet hub an agent's next inbox list at 1,000,000 conversations
-    // took 72–179 ms instead of 8–24 (docs/performance.md, session 30), and the message path's prepared statements
+    // took 72–179 ms instead of 8–24 (docs/performance-history.md, session 30), and the message path's prepared statements
     // were lost with it. TCP keepalive finds a connection a restart or a firewall dropped; the pool replaces it.
     const pool = new pg.Pool({ connectionString: url, max: 10, idleTimeoutMillis: 0, keepAlive: true });
     pool.on('error', onConnectionLost);
@@ -57,7 +57,7 @@ export async function openDatabase(
     // sqlite-statements.ts must never leave behind (it can abort the process on Node 24).
     // A page cache of up to 128 MiB, not SQLite's 2 MB: at 1,000,000 conversations one inbox list touches a few
     // thousand pages, and the next list evicted them, so each re-read its pages from the OS (a system call a page).
-    // An agent's search took 54–63 ms with 2 MB, 53–55 with 16, 28–29 with 64 and with 256 (docs/performance.md,
+    // An agent's search took 54–63 ms with 2 MB, 53–55 with 16, 28–29 with 64 and with 256 (docs/performance-history.md,
     // session 31). Pages are held only once read: a small site's hub never grows to it.
     database.exec(`
       pragma journal_mode = WAL;

@@ -2,7 +2,7 @@
  * On SQLite, a group's transaction (group-commit.ts) runs its hot statements (hot-query.ts) on the connection itself.
  * Kysely's executor makes each query a chain of promises (the connection provided under a mutex, then released, the
  * result passed through the plugins): for the dozen small statements of a message that was about 4% of the hub's CPU
- * and a fifth of what it allocated (docs/performance.md, session 19). Inside a transaction the connection is that
+ * and a fifth of what it allocated (docs/performance-history.md, session 19). Inside a transaction the connection is that
  * transaction's alone (Kysely hands it to nobody else until it ends), and better-sqlite3 runs a statement at once, so
  * running it directly does what Kysely would, without the promises.
  *

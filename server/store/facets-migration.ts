@@ -3,7 +3,7 @@
  * (`conversation_facets`), indexed by value. The inbox's filters on them start from these rows when few conversations
  * match (inbox-queries.ts), as the tag filter does from migration 020's: checked on each conversation read in activity
  * order, a language on a few dozen conversations read every open one once older ones were included, 110–150 ms at
- * 1,000,000 on both stores (docs/performance.md, session 22). The channel is not one of them: a
+ * 1,000,000 on both stores (docs/performance-history.md, session 22). The channel is not one of them: a
  * conversation's channel is always `webchat` today (protocol/types.ts `CHANNELS`), so its filter never selects few.
  *
  * Rows rather than indexes on the columns: on PostgreSQL every index of `conversations` costs each message a write (a

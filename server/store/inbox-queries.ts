@@ -289,7 +289,7 @@ export class InboxQueries {
    * its share, MINE_SHARE): the list then starts from those rows (an index) and sorts them, instead of reading
    * conversations in activity order and checking each. Neither way suits both: starting from the 114,000 conversations
    * of a common tag took 180 ms at 1,000,000, and reading in order for a tag on three of them read them all, 250 ms
-   * (docs/performance.md, session 21). Counting stops at `few`.
+   * (docs/performance-history.md, session 21). Counting stops at `few`.
    */
   async #fewOf(viewer: Viewer, filter: ListOptions): Promise<Few> {
     const facet = (name: Facet, value: string | undefined) => (value ? this.#few(this.conditions.withFacet(name, value)) : false);
@@ -323,7 +323,7 @@ export class InboxQueries {
    * of them: its share, VISIBLE_PAGE_SHARE), and under `visibleShare` of those the list would read in activity order
    * (VISIBLE_SHARE). Another view's page may have few matches or none among those the agent may see (on a site that
    * restricts each conversation to the agent it is assigned to, Unassigned has none), and read in order it read every
-   * open conversation of the year looking for them: 110 ms on PostgreSQL at 1,000,000 (docs/performance.md, session 30).
+   * open conversation of the year looking for them: 110 ms on PostgreSQL at 1,000,000 (docs/performance-history.md, session 30).
    */
   async #sparselyVisible(viewer: Viewer, filter: ListOptions): Promise<boolean> {
     const pageOfAll = filter.countTotal === false && (filter.inbox ?? 'all') === 'all';

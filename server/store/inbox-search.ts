@@ -11,7 +11,7 @@
  * - the index: when the walk did not fill the page, the word is rare among recent conversations; read the
  *   conversations that have it from the full-text index (cheap when it is rare) and sort just those.
  * The total follows the page: exact when the index was read; after a walk, the matches among the latest
- * `windows.count` conversations, a lower bound when there are more (the panel shows "1,000+").
+ * `windows.page` conversations, a lower bound when there are more (the panel shows "500+").
  */
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import { contactContains, escapeLike } from './base.js';
@@ -33,9 +33,12 @@ export interface ListKey {
 }
 
 export interface SearchWindows {
-  /** The walk looks for the page among this many conversations (after the cursor) before asking the index. */
+  /**
+   * The walk looks for the page among this many conversations (after the cursor) before asking the index; after a
+   * walk, the total counts the matches among this many conversations, the latest.
+   */
   page: number;
-  /** After a walk, the total counts the matches among this many conversations, the latest. */
+  /** A list that is not a search counts its total no further than this (inbox-queries.ts: "1,000+"). */
   count: number;
   /** A look-up reads the ids of the conversations the index and the contacts name first, when they are this many at most. */
   named: number;
@@ -43,7 +46,8 @@ export interface SearchWindows {
 
 /**
  * Measured with bench/inbox.ts at 1,000,000 conversations: a walk of 500 where nothing matches takes SQLite 5–10 ms
- * and PostgreSQL about 6 ms; counting 1,000 after a walk 8 and 15–30 ms.
+ * and PostgreSQL about 6 ms. Counting the latest 1,000 after a walk took 8 and 15–30 ms more; a first page's walk now
+ * counts its own 500 (session 32).
  */
 export const SEARCH_WINDOWS: SearchWindows = { page: 500, count: 1000, named: 1000 };
 
@@ -71,7 +75,7 @@ interface Source {
 export interface SearchResult {
   rows: ConversationsTable[];
   total: number;
-  /** `total` counted only the latest `windows.count` conversations: there are at least that many. */
+  /** `total` counted only the matches among the latest `windows.page` conversations, or a list up to `windows.count`. */
   totalIsLowerBound: boolean;
   more: boolean;
 }
@@ -99,7 +103,7 @@ export function after(query: Listed, key: ListKey): Listed {
  * outside (read in the list's order, each looking up its contact); with statistics it would rather read every contact
  * and sort their conversations. Only a search joins it: every conversation has its contact (a contact's deletion takes
  * its conversations), and a list that joined it anyway looked each one up for nothing, a third of the pages an agent's
- * list read on PostgreSQL at 1,000,000 conversations (docs/performance.md, session 30).
+ * list read on PostgreSQL at 1,000,000 conversations (docs/performance-history.md, session 30).
  */
 export function withContact(listed: Listed): Candidates {
   return listed.crossJoin('contacts as k').whereRef('k.id', '=', 'c.contact_id');
@@ -126,8 +130,9 @@ export class InboxSearch {
     await this.index.catchUp(); // SQLite: the messages stored since the last batch (search-index.ts)
     const source = Array.isArray(candidates) ? this.#fromKeys(candidates) : this.#fromQuery(candidates);
     const walked = await this.#walk(source, q, words, page);
-    if (walked) return { ...walked, ...(await this.#countLatest(source, q, words)) };
-    return this.#lookUp(source, q, words, page);
+    if (!walked) return this.#lookUp(source, q, words, page);
+    const { latest, ...found } = walked;
+    return { ...found, ...(latest ?? (await this.#countLatest(source, q, words))) };
   }
 
   /** Candidates the database orders: each window sorts them afresh, each count reads them. */
@@ -160,27 +165,33 @@ export class InboxSearch {
 
   /**
    * The walk: the page among the next `windows.page` conversations of the list, each checked on its own messages.
-   * Null when fewer than a page of them match and more conversations follow.
+   * Null when fewer than a page of them match and more conversations follow. `latest`: the total after a walk (see
+   * `#countLatest`), when the walk's window was the latest conversations (a first page), so that it counted them too.
    */
   async #walk(
     source: Source,
     q: string,
     words: string[],
     page: Page & { cursor: ListKey | undefined },
-  ): Promise<{ rows: ConversationsTable[]; more: boolean } | null> {
+  ): Promise<{ rows: ConversationsTable[]; more: boolean; latest?: { total: number; totalIsLowerBound: boolean } } | null> {
     const size = page.offset + this.windows.page;
+    // A first page checks every conversation of its window (the count must), not only until the page is full: that
+    // saved a second statement checking the same conversations again, its slowest part (session 32).
+    const countsLatest = page.cursor === undefined && page.offset === 0;
+    const walked = this.db
+      .selectFrom(this.#window(source.window(size, page.cursor), q, size))
+      .selectAll('c')
+      .where(this.#matches(WALKED_CONTACT, words));
     const [rows, candidates] = await Promise.all([
-      this.#ordered(
-        this.db
-          .selectFrom(this.#window(source.window(size, page.cursor), q, size))
-          .selectAll('c')
-          .where(this.#matches(WALKED_CONTACT, words)),
-        page,
-      ),
+      this.#ordered(countsLatest ? walked.select(sql<number | string>`count(*) over ()`.as('matched')) : walked, page),
       source.countUpTo(size + 1, page.cursor),
     ]);
     if (rows.length <= page.limit && candidates > size) return null;
-    return { rows: rows.slice(0, page.limit).map(withoutMatch), more: rows.length > page.limit };
+    const found = { rows: rows.slice(0, page.limit).map(withoutWalkColumns), more: rows.length > page.limit };
+    if (!countsLatest) return found;
+    // No row: nothing of the window matched.
+    const matched = rows[0] ? Number((rows[0] as { matched?: number | string }).matched ?? 0) : 0;
+    return { ...found, latest: { total: matched, totalIsLowerBound: candidates > size } };
   }
 
   /**
@@ -213,9 +224,9 @@ export class InboxSearch {
     return this.db.selectFrom(latest).selectAll('c').select(contactMatch.as('contact_match')).as('c');
   }
 
-  /** After a walk: the matches among the latest `windows.count` conversations, a lower bound if there are more. */
+  /** After a walk: the matches among the latest `windows.page` conversations, a lower bound if there are more. */
   async #countLatest(source: Source, q: string, words: string[]): Promise<{ total: number; totalIsLowerBound: boolean }> {
-    const size = this.windows.count;
+    const size = this.windows.page;
     const [row, scanned] = await Promise.all([
       this.db
         .selectFrom(this.#window(source.window(size), q, size))
@@ -256,7 +267,7 @@ export class InboxSearch {
    * The ids of the conversations `named` selects, when there are at most `windows.named`; else null. Read once here, the
    * page and its total then look up just those: each had scanned the contacts for the query itself and, for an agent
    * who may see few, looked up every conversation they may see to check it against the names, 15 ms each at 1,000,000
-   * conversations (docs/performance.md, session 30).
+   * conversations (docs/performance-history.md, session 30).
    */
   async #namedIds(named: RawBuilder<SqlBool>): Promise<string[] | null> {
     const rows = await this.db
@@ -313,7 +324,7 @@ export class InboxSearch {
   }
 }
 
-/** A walked row without the walk's helper column. */
-function withoutMatch({ contact_match: _, ...row }: ConversationsTable & { contact_match: unknown }): ConversationsTable {
+/** A walked row without the walk's helper columns. */
+function withoutWalkColumns({ contact_match: _, matched: __, ...row }: ConversationsTable & { contact_match: unknown; matched?: unknown }): ConversationsTable {
   return row;
 }

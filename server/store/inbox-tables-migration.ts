@@ -4,7 +4,7 @@
  * with indexes. The inbox's tag filter and Mine view start from them when few
  * conversations match (inbox-queries.ts): checked in the JSON text of the conversation's columns
  * (`LIKE '%"billing"%'`), a rare tag or an agent with few conversations was a read of every conversation, 200–300 ms
- * at 1,000,000 once older ones were included (docs/performance.md, session 21).
+ * at 1,000,000 once older ones were included (docs/performance-history.md, session 21).
  *
  * The columns stay what the hub writes and the summaries read; triggers keep the tables in step with them, so that no
  * write path can forget to. A message's write sets neither column, so the triggers cost the message path nothing.

@@ -4,7 +4,7 @@
  *
  * - The answer carries the summary's contact (`contact`: what the conversation's summary shows of its person). The
  *   hub read it in the same statement as the call, but from outside: parsing the function's answer for the contact
- *   id, then a subquery. That was about a tenth of PostgreSQL's time per message (docs/performance.md, session 16).
+ *   id, then a subquery. That was about a tenth of PostgreSQL's time per message (docs/performance-history.md, session 16).
  * - A visitor's message reads the session's person and locks them in one statement.
  *
  * Same signatures and return type: a hub of the previous version, still running during a rolling upgrade, calls

@@ -6,7 +6,7 @@
  * that moment. In a new database (the messages table empty), the check for a resent message was planned as a scan
  * of the whole table, and kept that plan as the table grew: each message read every message before it, until
  * autovacuum's first ANALYZE (a minute or more) invalidated the plans. The bench's store section ran in that window:
- * 9.4 million rows read for 4,400 messages (docs/performance.md, session 16).
+ * 9.4 million rows read for 4,400 messages (docs/performance-history.md, session 16).
  *
  * - The functions run with `enable_seqscan` off: every statement in them is a lookup by key, which an index answers
  *   at any size, so no size seen at planning time may turn one into a scan of the table.

@@ -3,7 +3,7 @@
  * agents of open conversations only. Mine is a view of open conversations, and auto-assignment counts each agent's
  * open ones (assignment-repo.ts `openCounts`); with the rows of closed conversations kept too, an agent assigned a
  * twentieth of a year's conversations had 50,000 rows, and the count read every open conversation instead: 120 ms
- * for one agent and 270 for twenty at 1,000,000, inside the assignment's transaction (docs/performance.md, session 22).
+ * for one agent and 270 for twenty at 1,000,000, inside the assignment's transaction (docs/performance-history.md, session 22).
  * Closing a conversation removes its rows (its assignees stay in its column); reopening it writes them again. The
  * triggers also fire on `state`, which a message's write never sets.
  */

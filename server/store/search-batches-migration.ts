@@ -4,7 +4,7 @@
  *
  * An FTS5 index writes what it was given at every commit and every statement journal, so each stored message wrote
  * a segment of its own: in a transaction of one message (a trickle, the common case), 50 of its 190 µs of SQLite
- * time (docs/performance.md, session 14). The messages with an id above `messages_fts_indexed.up_to` are not in the
+ * time (docs/performance-history.md, session 14). The messages with an id above `messages_fts_indexed.up_to` are not in the
  * index yet; the batch indexes them in one statement. Ids only grow (AUTOINCREMENT), so that one number says which
  * messages the index holds. Deleting or editing a message changes the index only if it holds the message: one not
  * indexed yet is indexed as it is when its batch comes, or never if it was deleted first.

@@ -9,7 +9,7 @@ import type { Database } from './schema.js';
 
 /**
  * Most messages one transaction indexes. The hub's one SQLite connection is held while it runs, so a second's 2,000
- * messages in one statement (about 5 ms) held up every message arriving meanwhile (docs/performance.md, session 16);
+ * messages in one statement (about 5 ms) held up every message arriving meanwhile (docs/performance-history.md, session 16);
  * a chunk takes well under a millisecond.
  */
 export const SEARCH_CHUNK = 250;

@@ -15,7 +15,7 @@
  *
  * better-sqlite3 builds a row object by setting its properties one by one through V8's API, which cost as much as
  * finding and reading the row: a conversation's 27 columns took 9 µs, 3 of them in the property sets. A message
- * reads or returns two such rows (docs/performance.md, session 15). So a statement that returns rows runs in raw
+ * reads or returns two such rows (docs/performance-history.md, session 15). So a statement that returns rows runs in raw
  * mode (each row an array) and a function made once for its column list builds each row as one object literal,
  * which V8 creates with a fixed shape. The rows are the same: same names, same values, and where two columns share
  * a name the later one wins, as in better-sqlite3's own objects.

@@ -4,7 +4,7 @@
  * trip, and in PostgreSQL a portal, an executor and a result each. While a group's writes start, their calls are
  * held here, and then the calls of one function go as one statement that calls it once per write, in the writes'
  * order, over arrays of their parameters. Measured on the functions alone (8 writes a statement): PostgreSQL's CPU per
- * message fell by a fifth, the client's by half (docs/performance.md, session 17).
+ * message fell by a fifth, the client's by half (docs/performance-history.md, session 17).
  *
  * Each call in the statement is the same function call as alone, with the same locks, and it sees what the calls
  * before it wrote (a volatile function takes a new snapshot for each of its statements). A failing call fails the

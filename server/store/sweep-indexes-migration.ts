@@ -1,7 +1,7 @@
 /**
  * Migration 022_sweep_indexes (registered in migrations.ts): indexes that let the sweeper, which runs every 30 s,
  * read only the conversations it may change. At 1,000,000 conversations its two statements read most of the table
- * on every sweep (docs/performance.md, session 22): expiry read every conversation not expired whose visitor wrote
+ * on every sweep (docs/performance-history.md, session 22): expiry read every conversation not expired whose visitor wrote
  * more than a day ago, closed ones included (0.4–0.7 s on SQLite, holding the hub's one connection, so every
  * message waited), and inactivity every open conversation older than a day, already inactive ones included (0.2 s).
  *

@@ -4,7 +4,7 @@
  * team may see it (`visible_to` is `[]`). An agent's list starts from these rows when they may see few conversations
  * (inbox-queries.ts): checked in the JSON text of each conversation read in activity order, an agent who may see three
  * of 1,000,000 (every other conversation restricted to someone else) read them all, 250–510 ms on SQLite once older
- * or closed conversations were included (docs/performance.md, session 23).
+ * or closed conversations were included (docs/performance-history.md, session 23).
  *
  * The column stays what the hub writes, the summaries and the counts read; triggers keep the rows in step with it, so
  * no write path can forget to. A message's write never sets it, so the message path pays nothing; a new conversation
@@ -65,7 +65,7 @@ export async function createConversationViewers(db: Kysely<unknown>, dialect: Di
  * Migration 025_conversation_viewer_state: each row also carries its conversation's state, in the index by viewer, so
  * an agent's list of open (or closed) conversations starts from their rows in that state. An agent who may see 5,100 of
  * 1,000,000, 171 of them open, had a list whose total read every open conversation in activity order, 131 ms on
- * SQLite (docs/performance.md, session 24): their rows of every state were past the 5,000 at which a list starts from
+ * SQLite (docs/performance-history.md, session 24): their rows of every state were past the 5,000 at which a list starts from
  * them, their open ones are 171. A trigger keeps the state, and fires only when a statement sets `state` (closing,
  * reopening); a message never does.
  */
@@ -118,7 +118,7 @@ export async function addConversationViewerState(db: Kysely<unknown>, dialect: D
  * viewer and state, so an agent's closed list reads their rows newest first and stops at its page. It read every one
  * of them and sorted them: an agent who may see 4,931 closed conversations of 1,000,000 got the list in 32 ms on SQLite
  * and 48 on PostgreSQL, and one who may see 40,000 had their list read in activity order across all conversations
- * (docs/performance.md, session 25). Open rows leave it null: an open conversation's activity changes with every
+ * (docs/performance-history.md, session 25). Open rows leave it null: an open conversation's activity changes with every
  * message, and keeping it here would add a write to the message path; a closed one's changes only when closing or
  * reopening it (the state trigger) or a message lands in it anyway (the activity trigger, whose condition is all a
  * message to an open conversation pays).

@@ -2,7 +2,7 @@
  * SQLite's checkpoints, off the event loop. In WAL mode a commit that takes the WAL past 1,000 pages (the default
  * `wal_autocheckpoint`) copies the WAL into the database file and fsyncs it, in the committing call: in the store
  * bench, one group commit in ten took 6–7 ms instead of 0.6, and for those milliseconds the hub answered nobody
- * (docs/performance.md, session 14). A worker thread with a connection of its own checkpoints instead, every
+ * (docs/performance-history.md, session 14). A worker thread with a connection of its own checkpoints instead, every
  * CHECKPOINT_EVERY_MS, on the other core.
  *
  * A PASSIVE checkpoint waits for nobody and is waited for by nobody: it copies what no reader still needs, and the

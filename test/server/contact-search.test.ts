@@ -2,7 +2,7 @@
  * Searching contacts by a substring: the contact list (name, email, phone, user id) and the inbox's search (name,
  * email). On PostgreSQL both read the contacts that have the query's trigrams from one index (migration 027,
  * contact-trigrams-migration.ts) instead of every contact: at 50,000 contacts every inbox search scanned them all
- * (docs/performance.md, session 31). A server where the index cannot be made still upgrades, and searches by a scan.
+ * (docs/performance-history.md, session 31). A server where the index cannot be made still upgrades, and searches by a scan.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * What an inbox list reads: a contact only when it searches contacts. Every conversation has its contact (a contact's
  * deletion takes its conversations), so a list that joined them anyway looked one up for each conversation it read, a
- * third of the pages an agent's list read on PostgreSQL at 1,000,000 conversations (docs/performance.md, session 30).
+ * third of the pages an agent's list read on PostgreSQL at 1,000,000 conversations (docs/performance-history.md, session 30).
  * Each way of listing (in activity order, from an agent's viewer rows, an agent's closed conversations, a filter's
  * rows) is run, and must still list the same conversations. SQLite and PostgreSQL.
  */
@@ -11,7 +11,7 @@ import type { Viewer } from '../../server/store/base.js';
 import { InboxQueries, type ListOptions } from '../../server/store/inbox-queries.js';
 import { SEARCH_WINDOWS } from '../../server/store/inbox-search.js';
 import { at, conversation } from '../helpers/count-reference.js';
-import { contactRow } from '../helpers/rows.js';
+import { contactRow, messageRow } from '../helpers/rows.js';
 import { recording } from '../helpers/statement-recorder.js';
 import { openTestDatabase } from '../helpers/store-database.js';
 
@@ -105,4 +105,45 @@ test('an agent who may see few: a view’s page starts from their rows, the page
   assert.deepEqual(await page({ inbox: 'mine' }), { ids: ['c160', 'c120', 'c80', 'c40', 'c0'], fromRows: true });
   // The view of all of them fills its page within the first conversations read in order.
   assert.deepEqual(await page({}), { ids: ['c160', 'c120', 'c80', 'c40', 'c0'], fromRows: false });
+});
+
+test('a first page of a search checks each conversation once: its walk counts the matches too', async (t) => {
+  const { db, dialect } = await openTestDatabase(t, 'inbox-reads-search');
+  const now = at(0, 0);
+  await db
+    .insertInto('contacts')
+    .values(contactRow('k1', now, { name: 'kim' }))
+    .execute();
+  // 30 conversations, every third about a parcel.
+  await db
+    .insertInto('conversations')
+    .values(Array.from({ length: 30 }, (_, i) => conversation(`c${i}`, at(0, 1 + i / 100), { contact_id: 'k1' })))
+    .execute();
+  await db
+    .insertInto('messages')
+    .values(Array.from({ length: 30 }, (_, i) => messageRow(`c${i}`, i % 3 === 0 ? 'where is my parcel' : 'hello', at(0, 1 + i / 100))))
+    .execute();
+  const { recorded, sent } = recording(db);
+  // A walk of 20 conversations; a list's total would count up to 1,000.
+  const inbox = new InboxQueries(recorded, dialect, { page: 20, count: 1000, named: 1000 }, 0);
+  const checksMessages = (text: string) => /from "?messages"? (as )?"?m"? where "?m"?\.?"?conversation_id"? = "?c"?\.?"?id"?/.test(text.replace(/\s+/g, ' '));
+  sent.length = 0;
+  const first = await inbox.list(admin, { retentionCutoff: now, includeOld: true, q: 'parcel', limit: 3 });
+  assert.deepEqual(
+    first.rows.map((row) => row.id),
+    ['c27', 'c24', 'c21'],
+  );
+  // The latest 20 conversations (c29 … c10) hold 6 about a parcel (c27 … c12); 30 are listed, so "at least".
+  assert.deepEqual([first.total, first.totalIsLowerBound], [6, true]);
+  assert.equal(sent.filter(checksMessages).length, 1, 'one statement checks the messages');
+  const last = first.rows.at(-1);
+  assert.ok(last);
+  sent.length = 0;
+  const next = await inbox.list(admin, { retentionCutoff: now, includeOld: true, q: 'parcel', limit: 3, after: { at: last.last_activity_at, id: last.id } });
+  assert.deepEqual(
+    next.rows.map((row) => row.id),
+    ['c18', 'c15', 'c12'],
+  );
+  assert.deepEqual([next.total, next.totalIsLowerBound], [6, true], 'a later page: the same total, counted apart');
+  assert.equal(sent.filter(checksMessages).length, 2, 'its walk, then the count of the latest');
 });

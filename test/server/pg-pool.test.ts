@@ -1,7 +1,7 @@
 /**
  * PostgreSQL only: the hub's pool keeps its connections through a quiet spell. Closed after 10 s idle (`pg`'s default),
  * the next inbox list on a year of traffic ran on fresh backends (a new connection, the catalog read again, every
- * shared page it touched mapped anew) and took 72–179 ms instead of 8–24 (docs/performance.md, session 30).
+ * shared page it touched mapped anew) and took 72–179 ms instead of 8–24 (docs/performance-history.md, session 30).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -2,7 +2,7 @@
  * The sweeper runs every 30 s on every hub. Its two statements must change exactly the due conversations, and read
  * only those: at 1,000,000 conversations they read most of the table (the expiry every answered or closed
  * conversation whose visitor wrote over a day ago, the inactivity every open one older than a day), 0.5–1.2 s a
- * sweep on SQLite while the hub's one connection waited (docs/performance.md, session 22). SQLite plans without
+ * sweep on SQLite while the hub's one connection waited (docs/performance-history.md, session 22). SQLite plans without
  * statistics, so its plan is what every hub runs, and the test reads it; both stores change the same rows.
  */
 import assert from 'node:assert/strict';
