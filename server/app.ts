@@ -38,6 +38,7 @@ import { type InboundSmtp, startInboundSmtp } from './sockets/inbound-smtp.js';
 import { RateLimiter } from './sockets/rate-limit.js';
 import { registerVisitorNamespace } from './sockets/visitor.js';
 import { noteUpgradeResponses } from './sockets/upgrade-requests.js';
+import { writeOncePerTurn } from './sockets/write-per-turn.js';
 import { openDatabase } from './store/db.js';
 import { Store } from './store/store.js';
 
@@ -87,6 +88,7 @@ export async function buildHub(config: Config, options: HubOptions = {}): Promis
 
   const io = new Server(app.server, { cors: { origin: true }, maxHttpBufferSize: 64 * 1024, pingInterval: 20_000, pingTimeout: 20_000 });
   noteUpgradeResponses(io);
+  writeOncePerTurn(io);
   const redisClients = config.redisUrl ? await useRedisAdapter(io, config.redisUrl, config.redisPrefix) : [];
   const services = createServices(store, io, visitorTokens(secret), clock, config, secret);
   services.attachments.useLog({ warn: (obj, msg) => app?.log.warn(obj, msg) });
