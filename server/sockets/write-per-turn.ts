@@ -5,9 +5,9 @@
  * read each from its own TCP segment. Now a connection's frames wait until the end of the turn (`process.nextTick`,
  * after the promise jobs that produce them) and go in one `writev`.
  *
- * Over the bench's delivery rounds (1,000 visitors, 10,000 messages), with the same two steps loaded into the hub
- * before this module was written: 39,000 frames left in 20,000 writes, and in four interleaved pairs the visitor →
- * agent p95 went from 16.5–25.1 ms to 11.3–17.3, p99 from 26.1–66.9 to 15.7–31.8, at about the same CPU
+ * Over the bench's delivery rounds (1,000 visitors, 10,000 messages) the frames left in half as many writes (39,357 in
+ * 20,297). In 12 interleaved pairs against the hub without it, the visitor → agent p95 was lower by 10% or more in 7
+ * and within 10% in 5, and the CPU per message about 3% lower; the p99 moved both ways, within the noise of this VM
  * (decisions.md, session 32).
  *
  * engine.io has no option for this: its socket sends what it holds whenever its transport is writable, one frame per
