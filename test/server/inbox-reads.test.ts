@@ -7,15 +7,29 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Kysely } from 'kysely';
 import type { Viewer } from '../../server/store/base.js';
 import { InboxQueries, type ListOptions } from '../../server/store/inbox-queries.js';
 import { SEARCH_WINDOWS } from '../../server/store/inbox-search.js';
+import type { ConversationsTable, Database } from '../../server/store/schema.js';
 import { at, conversation } from '../helpers/count-reference.js';
 import { contactRow, messageRow } from '../helpers/rows.js';
 import { recording } from '../helpers/statement-recorder.js';
 import { openTestDatabase } from '../helpers/store-database.js';
 
 const admin: Viewer = { id: 'admin-1', role: 'admin' };
+
+/** The contact kim and `count` of their conversations, `c0` the oldest, each 36 s after the one before. */
+async function kimsConversations(db: Kysely<Database>, count: number, patch: (i: number) => Partial<ConversationsTable> = () => ({})): Promise<void> {
+  await db
+    .insertInto('contacts')
+    .values(contactRow('k1', at(0, 0), { name: 'kim' }))
+    .execute();
+  await db
+    .insertInto('conversations')
+    .values(Array.from({ length: count }, (_, i) => conversation(`c${i}`, at(0, 1 + i / 100), { contact_id: 'k1', ...patch(i) })))
+    .execute();
+}
 const agent: Viewer = { id: 'agent-a', role: 'agent' };
 
 test('an inbox list reads contacts only when it searches them, and lists the same conversations', async (t) => {
@@ -77,20 +91,11 @@ test('an inbox list reads contacts only when it searches them, and lists the sam
 test('an agent who may see few: a view’s page starts from their rows, the page of all of them reads in order', async (t) => {
   const { db, dialect } = await openTestDatabase(t, 'inbox-reads-view');
   const now = at(0, 0);
-  await db
-    .insertInto('contacts')
-    .values(contactRow('k1', now, { name: 'kim' }))
-    .execute();
   // 200 open conversations, each held by the agent it is restricted to; agent-a may see 5 of them, none unassigned.
-  await db
-    .insertInto('conversations')
-    .values(
-      Array.from({ length: 200 }, (_, i) => {
-        const owner = i % 40 === 0 ? 'agent-a' : `agent-${i % 7}`;
-        return conversation(`c${i}`, at(0, 1 + i / 100), { contact_id: 'k1', holder_id: owner, visible_to: JSON.stringify([owner]) });
-      }),
-    )
-    .execute();
+  await kimsConversations(db, 200, (i) => {
+    const owner = i % 40 === 0 ? 'agent-a' : `agent-${i % 7}`;
+    return { holder_id: owner, visible_to: JSON.stringify([owner]) };
+  });
   const { recorded, sent } = recording(db);
   // `few` 10: the agent's 5 are few; a page alone of all of them counts them against its share, 2 (VISIBLE_PAGE_SHARE).
   const inbox = new InboxQueries(recorded, dialect, SEARCH_WINDOWS, 10);
@@ -110,15 +115,8 @@ test('an agent who may see few: a view’s page starts from their rows, the page
 test('a first page of a search checks each conversation once: its walk counts the matches too', async (t) => {
   const { db, dialect } = await openTestDatabase(t, 'inbox-reads-search');
   const now = at(0, 0);
-  await db
-    .insertInto('contacts')
-    .values(contactRow('k1', now, { name: 'kim' }))
-    .execute();
   // 30 conversations, every third about a parcel.
-  await db
-    .insertInto('conversations')
-    .values(Array.from({ length: 30 }, (_, i) => conversation(`c${i}`, at(0, 1 + i / 100), { contact_id: 'k1' })))
-    .execute();
+  await kimsConversations(db, 30);
   await db
     .insertInto('messages')
     .values(Array.from({ length: 30 }, (_, i) => messageRow(`c${i}`, i % 3 === 0 ? 'where is my parcel' : 'hello', at(0, 1 + i / 100))))
