@@ -64,7 +64,7 @@ export class ConversationListView extends LitElement {
   @property({ attribute: false }) counts: InboxCounts = noCounts();
   @property({ attribute: false }) filter: ConversationFilter = { inbox: 'all' };
   @property({ attribute: false }) total = 0;
-  /** `total` is a lower bound, shown as "1,000+": a list counted up to 1,000, or a search's matches among the latest 500. */
+  /** `total` is a lower bound, shown with a "+" ("1,000+"): a list counted up to 1,000, or a search's matches among the latest 500 ("500+"). */
   @property({ attribute: false }) totalIsLowerBound = false;
   @property({ attribute: false }) selectedId: string | null = null;
   @property({ type: Boolean }) loading = false;
