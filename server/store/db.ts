@@ -2,13 +2,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { type Driver, Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import { noteSqliteConnection } from './direct-statements.js';
 import { type Dialect, migrationProvider } from './migrations.js';
 import { withPreparedStatements } from './prepared-statements.js';
 import type { Database } from './schema.js';
+import { CheckpointedSqliteDialect } from './sqlite-dialect.js';
 import { withStatementCache } from './sqlite-statements.js';
-import { BACKSTOP_PAGES, startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
+import { BACKSTOP_PAGES, startWalCheckpointer } from './wal-checkpointer.js';
 
 export interface OpenedDb {
   db: Kysely<Database>;
@@ -78,27 +79,4 @@ export async function openDatabase(
   const { error } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return opened;
-}
-
-/**
- * Kysely's SQLite dialect whose `destroy` also waits for the checkpoint worker to exit (wal-checkpointer.ts), after
- * the hub's connection has closed: whoever removes the database's directory next finds no file still changing.
- */
-class CheckpointedSqliteDialect extends SqliteDialect {
-  constructor(
-    private readonly sqliteConfig: SqliteDialectConfig,
-    private readonly checkpointer: WalCheckpointer,
-  ) {
-    super(sqliteConfig);
-  }
-
-  override createDriver(): Driver {
-    const checkpointer = this.checkpointer;
-    return new (class extends SqliteDriver {
-      override async destroy(): Promise<void> {
-        await super.destroy();
-        await checkpointer.stop();
-      }
-    })(this.sqliteConfig);
-  }
 }
