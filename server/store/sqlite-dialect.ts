@@ -3,10 +3,11 @@
  * in the order they asked, and `destroy` also waits for the checkpoint worker to exit (wal-checkpointer.ts).
  *
  * Kysely's driver guards the connection with a mutex whose `unlock` wakes every waiter at once; all but one find it
- * taken again and wait anew, each on a fresh promise. Under load many reads wait while a group's transaction holds
- * the connection, so every release cost a promise per waiter: in the delivery bench that lock allocated 11 kB of the
- * hub's 115 kB per message, and the young-generation collections it fed pause the loop (docs/performance-history.md,
- * session 34). Here a release hands the connection to the first waiter alone: one promise per acquisition.
+ * taken again and wait anew, each on a fresh promise. In a burst (a thousand visitors connecting, a hundred at a
+ * time) dozens of queries wait while a transaction holds the connection, so every release cost a promise per waiter:
+ * over a whole delivery bench run that lock allocated 11 of the hub's 115 kB per message, food for the young
+ * generation's collections, which pause the loop (docs/performance-history.md, session 34). Here a release hands the
+ * connection to the first waiter alone: one promise per acquisition.
  */
 import { type DatabaseConnection, type Driver, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
 import type { WalCheckpointer } from './wal-checkpointer.js';
