@@ -15,8 +15,8 @@ import type { WalCheckpointer } from './wal-checkpointer.js';
 /** A lock passed from holder to the next waiter in arrival order. */
 export class HandoffLock {
   #held = false;
-  readonly #waiting: (() => void)[] = [];
-  /** Index of the first waiter in `#waiting` (a shift per release would copy the whole queue). */
+  /** The waiters, from `#head` on; the slots before it were handed the lock already. */
+  readonly #waiting: ((() => void) | undefined)[] = [];
   #head = 0;
 
   lock(): Promise<void> {
@@ -35,9 +35,11 @@ export class HandoffLock {
       this.#head = 0;
       return;
     }
-    this.#waiting[this.#head++] = undefined as unknown as () => void;
-    if (this.#head === this.#waiting.length) {
-      this.#waiting.length = 0;
+    this.#waiting[this.#head++] = undefined;
+    // Drop the served slots now and then rather than on every release (a shift copies the whole queue), and also
+    // when the queue never empties under sustained load.
+    if (this.#head >= 1024 && this.#head * 2 >= this.#waiting.length) {
+      this.#waiting.splice(0, this.#head);
       this.#head = 0;
     }
     next(); // the lock stays held: it passes to `next`

@@ -40,6 +40,29 @@ test('the lock has one holder at a time and passes to its waiters in the order t
   lock.unlock();
 });
 
+test('a queue that never empties keeps its order while its served slots are dropped', async () => {
+  const lock = new HandoffLock();
+  await lock.lock();
+  const granted: number[] = [];
+  // Each holder queues the next two before releasing, so thousands pass through a queue that is never empty.
+  let issued = 0;
+  const waiter = (id: number): Promise<void> =>
+    lock.lock().then(() => {
+      granted.push(id);
+      if (issued < 5000) void waiter(issued++);
+      if (issued < 5000) void waiter(issued++);
+      lock.unlock();
+    });
+  const first = [waiter(issued++), waiter(issued++)];
+  lock.unlock();
+  await Promise.all(first);
+  while (granted.length < 5000) await turn();
+  assert.deepEqual(
+    granted,
+    Array.from({ length: 5000 }, (_, i) => i),
+  );
+});
+
 test('a release hands the lock to the first waiter only', async () => {
   const lock = new HandoffLock();
   await lock.lock();
