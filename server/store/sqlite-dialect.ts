@@ -87,6 +87,7 @@ class HandoffSqliteDriver extends SqliteDriver {
     this.#lock.unlock();
   }
 
+  /** After the connection has closed: whoever removes the database's directory next finds no file still changing. */
   override async destroy(): Promise<void> {
     await super.destroy();
     await this.checkpointer.stop();

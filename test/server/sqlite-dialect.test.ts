@@ -46,17 +46,22 @@ test('a queue that never empties keeps its order while its served slots are drop
   const granted: number[] = [];
   // Each holder queues the next two before releasing, so thousands pass through a queue that is never empty.
   let issued = 0;
-  const waiter = (id: number): Promise<void> =>
-    lock.lock().then(() => {
+  let allGranted: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    allGranted = resolve;
+  });
+  const waiter = (id: number): void =>
+    void lock.lock().then(() => {
       granted.push(id);
-      if (issued < 5000) void waiter(issued++);
-      if (issued < 5000) void waiter(issued++);
+      if (granted.length === 5000) allGranted();
+      if (issued < 5000) waiter(issued++);
+      if (issued < 5000) waiter(issued++);
       lock.unlock();
     });
-  const first = [waiter(issued++), waiter(issued++)];
+  waiter(issued++);
+  waiter(issued++);
   lock.unlock();
-  await Promise.all(first);
-  while (granted.length < 5000) await turn();
+  await done;
   assert.deepEqual(
     granted,
     Array.from({ length: 5000 }, (_, i) => i),
