@@ -8,7 +8,7 @@
  * hub's own.
  *
  * Memory is read twice at each step, a second after the last connection and after a full garbage collection asked
- * through the process's inspector (bench/inspector.ts), the base alike. The goal's figure is the second: what idle
+ * through the process's inspector (test/helpers/inspector.ts), the base alike. The goal's figure is the second: what idle
  * connections hold. The first also counts the garbage of their handshakes, which V8 collects by itself once the
  * process has been idle for about half a minute (decisions.md, session 18).
  */
@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { type Socket, io } from 'socket.io-client';
 import { spawnHub } from '../test/helpers/spawn-hub.mjs';
 import { BENCH_ENV, health, inBatches, log, quick } from './common.js';
-import { INSPECT, type Inspector, openInspector } from './inspector.js';
+import { INSPECT, type Inspector, openInspector } from '../test/helpers/inspector.js';
 import { startRelay } from './latency.js';
 
 /** The most open files a process may have (the hub needs one per connection, plus its own). */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type Socket, io } from 'socket.io-client';
 import { type Stats, inBatches, percentiles, processCpuMs, quick, root } from './common.js';
-import { INSPECT, inspectorUrl } from './inspector.js';
+import { INSPECT, inspectorUrl } from '../test/helpers/inspector.js';
 
 export const VISITORS = quick ? 300 : 1000;
 export const MESSAGES = quick ? 3 : 5;
@@ -136,7 +136,7 @@ export function relayTarget(url: string): Target {
 
 /**
  * A baseline relay in its own process (bench/echo-server.ts); `durable` stores each message in SQLite first. With
- * `inspect`, the process's inspector listens too (bench/inspector.ts) and `inspectorUrl` says where.
+ * `inspect`, the process's inspector listens too (test/helpers/inspector.ts) and `inspectorUrl` says where.
  */
 export async function startRelay(durable: boolean, inspect = false): Promise<{ url: string; pid: number; inspectorUrl?: string; stop(): void }> {
   const dir = durable ? mkdtempSync(join(tmpdir(), 'switchboard-relay-')) : null;
