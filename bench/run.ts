@@ -24,6 +24,8 @@ import { storeThroughput } from './stores.js';
 import { type WidgetLoad, widgetLoad } from './widget-load.js';
 
 const PAIRS = 3;
+/** Two-hub runs over each transport; the median one is reported. */
+const TWO_HUB_RUNS = quick ? 1 : 3;
 
 async function hubRun(): Promise<Latency> {
   const hub = await spawnHub({ env: BENCH_ENV, bundled: true });
@@ -161,18 +163,33 @@ const redis = process.env.BENCH_REDIS_URL || process.env.TEST_REDIS_URL;
 const overSockets = Boolean(process.env.BENCH_POSTGRES_URL && process.env.BENCH_REDIS_URL);
 let twoHubLatencyMs: Latency | null = null;
 let twoHubLatencyTcpMs: Latency | null = null;
+const twoHubP99Runs: { sockets: number[]; tcp: number[] } = { sockets: [], tcp: [] };
 if (postgres && redis) {
   stores.push(await storeThroughput(postgres));
   log('  postgres store done');
-  // 3. Visitors on hub A, the agent on hub B: every message crosses PostgreSQL and Redis.
-  twoHubLatencyMs = await twoHubs(postgres, redis);
-  log(`  two-hub latency done (${overSockets ? 'unix sockets' : 'TCP'})`);
+  // 3. Visitors on hub A, the agent on hub B: every message crosses PostgreSQL and Redis. Run TWO_HUB_RUNS times each
+  // way, interleaved, and the median run (by visitor→agent p99) decides: one stall of a tenth of a second makes a
+  // run's p99 (108.9 ms over unix sockets in session 34's file; 20–39 ms in the ten runs of session 35's probe).
   const tcpPostgres = process.env.TEST_POSTGRES_URL;
   const tcpRedis = process.env.TEST_REDIS_URL;
-  if (overSockets && tcpPostgres && tcpRedis) {
-    twoHubLatencyTcpMs = await twoHubs(tcpPostgres, tcpRedis);
-    log('  two-hub latency over TCP done');
+  const overTcpToo = overSockets && tcpPostgres && tcpRedis;
+  const runs: { main: Latency[]; tcp: Latency[] } = { main: [], tcp: [] };
+  for (let i = 0; i < TWO_HUB_RUNS; i++) {
+    runs.main.push(await twoHubs(postgres, redis));
+    log(`  two-hub run ${i + 1} (${overSockets ? 'unix sockets' : 'TCP'}): visitor→agent p99 ${runs.main.at(-1)?.visitorToAgent.p99} ms`);
+    if (overTcpToo) {
+      runs.tcp.push(await twoHubs(tcpPostgres, tcpRedis));
+      log(`  two-hub run ${i + 1} (TCP): visitor→agent p99 ${runs.tcp.at(-1)?.visitorToAgent.p99} ms`);
+    }
   }
+  const medianRun = (list: Latency[]) => [...list].sort((a, b) => a.visitorToAgent.p99 - b.visitorToAgent.p99)[Math.floor(list.length / 2)] ?? null;
+  twoHubLatencyMs = medianRun(runs.main);
+  twoHubLatencyTcpMs = overTcpToo ? medianRun(runs.tcp) : null;
+  const p99s = (list: Latency[]) => list.map((run) => run.visitorToAgent.p99);
+  if (overSockets) {
+    twoHubP99Runs.sockets = p99s(runs.main);
+    twoHubP99Runs.tcp = p99s(runs.tcp);
+  } else twoHubP99Runs.tcp = p99s(runs.main);
 } else {
   log('  PostgreSQL store and two-hub latency skipped: TEST_POSTGRES_URL / TEST_REDIS_URL not set (eval "$(sudo bash .ci/services)")');
 }
@@ -203,7 +220,7 @@ const goals: Goal[] = [
   atMost('1. delivery p99, hub / durable relay (median of 3)', durableRelay.medianRatioP99, 1.5, '×'),
   atLeast('2. SQLite msg/s, 50 in flight', sqlite?.concurrentPerSec, 12000),
   atLeast('2. PostgreSQL msg/s, 50 in flight', pg?.concurrentPerSec, 5000),
-  atMost('3. two hubs visitor→agent p99 (ms)', twoHubLatencyMs?.visitorToAgent.p99, 100),
+  atMost(`3. two hubs visitor→agent p99 (ms, median of ${TWO_HUB_RUNS})`, twoHubLatencyMs?.visitorToAgent.p99, 100),
   ...inbox.map((i) => atMost(`4. inbox, slowest query p95 (${i.store}, ${i.conversations} conversations)`, i.worstP95, 50, ' ms')),
   atMost(`5. REST requests per live message (${panelPushResult.panels} panels)`, panelPushResult.restPerMessage, 0),
   ...widgetGoals(widgetLoadResult, lighthouseResult),
@@ -227,6 +244,7 @@ const results = {
   twoHubLatencyMs,
   twoHubTransport: overSockets ? 'unix sockets' : 'tcp',
   twoHubLatencyTcpMs,
+  twoHubP99Runs,
   inbox,
   panelPush: panelPushResult,
   widgetLoad: widgetLoadResult,
@@ -253,12 +271,13 @@ console.log(
 );
 if (twoHubLatencyMs) {
   const via = overSockets ? 'over unix sockets' : 'over TCP';
-  console.log(`\n## Two hubs on PostgreSQL + Redis ${via}: visitors on hub A, agent on hub B (ms)`);
+  console.log(`\n## Two hubs on PostgreSQL + Redis ${via}: visitors on hub A, agent on hub B (ms; median of ${TWO_HUB_RUNS} runs)`);
   console.table({ 'visitor→agent': twoHubLatencyMs.visitorToAgent, 'agent→visitor': twoHubLatencyMs.agentToVisitor });
   if (twoHubLatencyTcpMs) {
-    console.log('The same over loopback TCP (ms)');
+    console.log(`The same over loopback TCP (ms; median of ${TWO_HUB_RUNS} runs)`);
     console.table({ 'visitor→agent': twoHubLatencyTcpMs.visitorToAgent, 'agent→visitor': twoHubLatencyTcpMs.agentToVisitor });
   }
+  console.log(`visitor→agent p99 of each run: unix sockets ${twoHubP99Runs.sockets.join(', ') || '—'}; TCP ${twoHubP99Runs.tcp.join(', ') || '—'}`);
 }
 console.log('\n## Store throughput (messages/s; real write path, bot muted; raw = one INSERT each, same driver)');
 console.table(stores);
