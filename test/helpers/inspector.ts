@@ -39,7 +39,7 @@ export async function openInspector(url: string): Promise<Inspector> {
       socket.send(JSON.stringify({ id, method, params }));
     });
   return {
-    collectGarbage: () => call('HeapProfiler.collectGarbage'),
+    collectGarbage: () => call<void>('HeapProfiler.collectGarbage'),
     memoryUsage: async () => {
       const { result } = await call<{ result: { value: NodeJS.MemoryUsage } }>('Runtime.evaluate', {
         expression: 'process.memoryUsage()',
