@@ -19,6 +19,9 @@ const hubEntry = (bundled) => {
   return existsSync(join(root, 'server/main.ts')) ? ['--import', 'tsx', 'server/main.ts'] : ['server/main.js'];
 };
 
+/** What node prints on stderr about its inspector: where it listens, a client attaching or leaving. */
+const INSPECTOR_NOTICE = /^(Debugger (listening on|attached|ending on)|For help, see: https:\/\/nodejs\.org|Waiting for the debugger to disconnect)/;
+
 export const TEST_ADMIN = { email: 'admin@test.local', password: 'admin-password-1' };
 /** The demo site's identity secret in spawned hubs, so tests can sign a visitor's identity. */
 export const TEST_SITE_SECRET = 'browser-test-site-secret';
@@ -73,7 +76,15 @@ export async function spawnHub(options = {}) {
     child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`hub exited with ${code} before listening:\n${output}`)));
   });
-  child.stderr.on('data', (chunk) => process.stderr.write(chunk));
+  // The hub's own errors go on to the caller's stderr; the inspector's notices (a bench or the soak asking it for a
+  // collection) would only be noise there.
+  child.stderr.on('data', (chunk) => {
+    const kept = String(chunk)
+      .split('\n')
+      .filter((line) => !INSPECTOR_NOTICE.test(line))
+      .join('\n');
+    if (kept.trim()) process.stderr.write(kept);
+  });
   const stop = (signal = 'SIGTERM') =>
     new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
