@@ -18,6 +18,10 @@ export const median = (values: number[]): number => {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 };
 
+/** The item whose `value` is the median of the items' (the upper one of an even count). */
+export const medianBy = <T>(items: T[], value: (item: T) => number): T | undefined =>
+  [...items].sort((a, b) => value(a) - value(b))[Math.floor(items.length / 2)];
+
 export const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** A process's CPU time so far (user + system, all threads), in milliseconds; Linux's /proc counts 10 ms ticks. */

@@ -15,7 +15,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { dropTestDatabase, testDatabaseUrl } from '../test/helpers/databases.mjs';
 import { spawnHub } from '../test/helpers/spawn-hub.mjs';
 import { FD_LIMIT, capacity } from './capacity.js';
-import { BENCH_ENV, type Goal, atLeast, atMost, log, login, median, quick, root } from './common.js';
+import { BENCH_ENV, type Goal, atLeast, atMost, log, login, median, medianBy, quick, root } from './common.js';
 import { type Latency, MESSAGES, VISITORS, hubTarget, latency, relayTarget, startRelay } from './latency.js';
 import { type InboxResult, QUIET_MS, inboxAtScale } from './inbox.js';
 import { LIGHTHOUSE_AUDITS, type LighthouseResult, lighthouseRun } from './lighthouse.js';
@@ -142,7 +142,7 @@ for (let i = 0; i < PAIRS; i++) {
   );
 }
 const bare = await relayRun(false);
-const medianPair = [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor(PAIRS / 2)] ?? pairs[0];
+const medianPair = medianBy(pairs, (pair) => pair.ratio);
 const durableRelay = {
   ratiosP99: pairs.map((p) => p.ratio),
   medianRatioP99: median(pairs.map((p) => p.ratio)),
@@ -163,7 +163,7 @@ const redis = process.env.BENCH_REDIS_URL || process.env.TEST_REDIS_URL;
 const overSockets = Boolean(process.env.BENCH_POSTGRES_URL && process.env.BENCH_REDIS_URL);
 let twoHubLatencyMs: Latency | null = null;
 let twoHubLatencyTcpMs: Latency | null = null;
-const twoHubP99Runs: { sockets: number[]; tcp: number[] } = { sockets: [], tcp: [] };
+let twoHubP99Runs: { sockets: number[]; tcp: number[] } = { sockets: [], tcp: [] };
 if (postgres && redis) {
   stores.push(await storeThroughput(postgres));
   log('  postgres store done');
@@ -173,23 +173,20 @@ if (postgres && redis) {
   const tcpPostgres = process.env.TEST_POSTGRES_URL;
   const tcpRedis = process.env.TEST_REDIS_URL;
   const overTcpToo = overSockets && tcpPostgres && tcpRedis;
-  const runs: { main: Latency[]; tcp: Latency[] } = { main: [], tcp: [] };
+  const runs: { sockets: Latency[]; tcp: Latency[] } = { sockets: [], tcp: [] };
+  const main = overSockets ? runs.sockets : runs.tcp;
   for (let i = 0; i < TWO_HUB_RUNS; i++) {
-    runs.main.push(await twoHubs(postgres, redis));
-    log(`  two-hub run ${i + 1} (${overSockets ? 'unix sockets' : 'TCP'}): visitor→agent p99 ${runs.main.at(-1)?.visitorToAgent.p99} ms`);
+    main.push(await twoHubs(postgres, redis));
+    log(`  two-hub run ${i + 1} (${overSockets ? 'unix sockets' : 'TCP'}): visitor→agent p99 ${main.at(-1)?.visitorToAgent.p99} ms`);
     if (overTcpToo) {
       runs.tcp.push(await twoHubs(tcpPostgres, tcpRedis));
       log(`  two-hub run ${i + 1} (TCP): visitor→agent p99 ${runs.tcp.at(-1)?.visitorToAgent.p99} ms`);
     }
   }
-  const medianRun = (list: Latency[]) => [...list].sort((a, b) => a.visitorToAgent.p99 - b.visitorToAgent.p99)[Math.floor(list.length / 2)] ?? null;
-  twoHubLatencyMs = medianRun(runs.main);
-  twoHubLatencyTcpMs = overTcpToo ? medianRun(runs.tcp) : null;
-  const p99s = (list: Latency[]) => list.map((run) => run.visitorToAgent.p99);
-  if (overSockets) {
-    twoHubP99Runs.sockets = p99s(runs.main);
-    twoHubP99Runs.tcp = p99s(runs.tcp);
-  } else twoHubP99Runs.tcp = p99s(runs.main);
+  const byP99 = (run: Latency) => run.visitorToAgent.p99;
+  twoHubLatencyMs = medianBy(main, byP99) ?? null;
+  twoHubLatencyTcpMs = overTcpToo ? (medianBy(runs.tcp, byP99) ?? null) : null;
+  twoHubP99Runs = { sockets: runs.sockets.map(byP99), tcp: runs.tcp.map(byP99) };
 } else {
   log('  PostgreSQL store and two-hub latency skipped: TEST_POSTGRES_URL / TEST_REDIS_URL not set (eval "$(sudo bash .ci/services)")');
 }

@@ -3,13 +3,14 @@
  * `npm test`, 300 s with `npm run soak`), while random clients lose their connection. At the end
  * every message any client sent is stored exactly once, and the hub's memory stayed flat: what it holds after a full
  * garbage collection (asked through its inspector) a third of the way in and at the end. Read without one, its
- * memory counted garbage V8 had not collected yet: RSS went 183 → 244 MB in one CI run and 206 → 208 MB in another.
+ * memory counted garbage V8 had not collected yet: RSS went 183 → 244 MB in one CI run and 206 → 208 MB in a local one.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as elapsed } from 'node:timers/promises';
 import type { Message } from '../../protocol/types.js';
 import { INSPECT, openInspector } from '../helpers/inspector.js';
 import { OutboxClient } from '../helpers/outbox-client.js';
@@ -100,7 +101,6 @@ test(`soak: ${VISITORS} visitors for ${SECONDS} s with random disconnects; nothi
   }
 
   // What the hub holds a third of the way in, once the load is steady, and at the end, the load still running.
-  const elapsed = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   await elapsed((SECONDS * 1000) / 3);
   const warm = await held();
   await elapsed((SECONDS * 2000) / 3);
