@@ -220,7 +220,7 @@ export class SwitchboardAgentPanel extends LitElement {
           ${this.#teamTab()}
           ${admin ? html`<button type="button" class="admin-tab" aria-current=${this.view === 'admin' ? 'page' : 'false'} @click=${() => (this.view = 'admin')}>Admin</button>` : nothing}
         </nav>
-        <span class="status ${this.live.connected ? '' : 'offline'}">${this.me.name} (${this.me.role})${this.live.connected ? '' : ' · reconnecting…'}</span>
+        <span class="status ${this.live.connected ? '' : 'offline'}">${this.me.name} · ${this.me.role}${this.live.connected ? '' : ' · reconnecting…'}</span>
         <label class="email-me" title="An email when a conversation you may see asks for a person while you are offline"><input type="checkbox"
           .checked=${this.me.emailOnEscalation} @change=${this.#onEmailMe} />Email me escalations</label>
         <button type="button" class="logout" @click=${this.#logout}>Sign out</button>
