@@ -4,6 +4,7 @@ import { panelStyles } from '../agent-panel.styles.js';
 import { type PendingFile, humanSize } from '../controllers/attachments.js';
 import { RecorderController, canRecord, clock } from '../controllers/recorder.js';
 import { request } from '../events.js';
+import { iconStyles, microphoneIcon, paperclipIcon } from './icons.js';
 
 /**
  * The composer's files: an **Attach files** button (a hidden `<input type=file multiple>`; dropped and pasted files
@@ -18,6 +19,7 @@ import { request } from '../events.js';
 export class ComposerFiles extends LitElement {
   static override styles = [
     panelStyles,
+    iconStyles,
     css`
       :host { display: grid; gap: 4px; }
       .tools { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
@@ -62,7 +64,7 @@ export class ComposerFiles extends LitElement {
     return html`<div class="tools">
         <input type="file" multiple hidden tabindex="-1" @change=${this.#picked} />
         <button type="button" class="attach" ?disabled=${this.disabled} @click=${() => this.input?.click()}>
-          <span aria-hidden="true">📎</span> Attach files</button>
+          ${paperclipIcon} Attach files</button>
         ${
           !canRecord()
             ? nothing
@@ -73,7 +75,7 @@ export class ComposerFiles extends LitElement {
                 <button type="button" class="stop" ?disabled=${r.state !== 'recording'} @click=${this.#stop}>Stop</button>
                 <button type="button" class="cancel-recording" @click=${() => r.cancel()}>Cancel</button>`
               : html`<button type="button" class="record" ?disabled=${this.disabled} @click=${this.#record}>
-                  <span aria-hidden="true">🎤</span> Record voice note</button>`
+                  ${microphoneIcon} Record voice note</button>`
         }
       </div>
       ${r.error ? html`<p class="error mic-error" role="alert">${r.error}</p>` : nothing}
@@ -82,7 +84,7 @@ export class ComposerFiles extends LitElement {
   }
 
   #file(f: PendingFile) {
-    const label = f.kind === 'audio' && f.durationMs !== null ? `🎤 ${f.name} (${clock(f.durationMs)})` : f.name;
+    const label = f.kind === 'audio' && f.durationMs !== null ? html`${microphoneIcon} ${f.name} (${clock(f.durationMs)})` : f.name;
     return html`<li class=${f.status} data-key=${f.key}>
       <span class="name" title=${f.name}>${label}</span><span class="size">${humanSize(f.size)}</span>
       ${

@@ -13,6 +13,7 @@ import { viewStyles } from './conversation-view.styles.js';
 import './assist-panel.js';
 import type { ComposerFiles } from './composer-attachments.js';
 import './composer-attachments.js';
+import { iconStyles } from './icons.js';
 import { attachmentStyles, attachmentsTemplate } from './message-attachments.js';
 import './conversation-side.js';
 import { deleteConversationControls, deleteDialogStyles } from './delete-conversation.js';
@@ -38,7 +39,7 @@ type SimpleAction = 'release' | 'mute' | 'unmute' | 'reopen';
  */
 @customElement('sb-conversation-view')
 export class ConversationView extends LitElement {
-  static override styles = [panelStyles, viewStyles, deleteDialogStyles, attachmentStyles];
+  static override styles = [panelStyles, viewStyles, deleteDialogStyles, attachmentStyles, iconStyles];
 
   @property({ attribute: false }) me!: Agent;
   @property({ attribute: false }) agents: Agent[] = [];

@@ -10,6 +10,7 @@ import type { AssistStatus } from '../../protocol/assist.js';
 import type { AttachmentRef } from '../../protocol/attachments.js';
 import { type TranscriptState, humanSize } from '../controllers/attachments.js';
 import { clock } from '../controllers/recorder.js';
+import { paperclipIcon } from './icons.js';
 
 /** `ref.url` against the hub's address (`new URL(url, hub)`), or null when it isn't an http(s) URL. */
 export function fileUrl(url: string, hub: string): string | null {
@@ -48,8 +49,8 @@ function attachmentTemplate(a: AttachmentRef, view: AttachmentsView) {
   }
   const chip = html`<span class="file-name">${a.name}</span> <span class="file-size">${humanSize(a.size)}</span>`;
   return url
-    ? html`<a class="file-chip" href=${url} download=${a.name} rel="noopener noreferrer" title="Download ${a.name}">📎 ${chip}</a>`
-    : html`<span class="file-chip">📎 ${chip}</span>`;
+    ? html`<a class="file-chip" href=${url} download=${a.name} rel="noopener noreferrer" title="Download ${a.name}">${paperclipIcon} ${chip}</a>`
+    : html`<span class="file-chip">${paperclipIcon} ${chip}</span>`;
 }
 
 function transcriptTemplate(a: AttachmentRef, view: AttachmentsView) {
@@ -69,7 +70,7 @@ export const attachmentStyles = css`
   .msg.agent .files, .msg.bot .files { justify-content: flex-end; }
   a.thumb { display: block; border: 1px solid var(--sb-border); border-radius: var(--sb-radius); overflow: hidden; line-height: 0; }
   a.thumb img { max-width: 220px; max-height: 160px; object-fit: contain; background: var(--sb-surface-alt); }
-  .file-chip { display: inline-flex; gap: 6px; align-items: baseline; padding: 4px 10px; border: 1px solid var(--sb-border); border-radius: 999px; font-size: 13px; text-decoration: none; max-width: 100%; }
+  .file-chip { display: inline-flex; gap: 6px; align-items: center; padding: 4px 10px; border: 1px solid var(--sb-border); border-radius: 999px; font-size: 13px; text-decoration: none; max-width: 100%; }
   .file-chip .file-name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 30ch; }
   .file-chip .file-size { color: var(--sb-muted); font-size: 12px; }
   figure.voice { margin: 0; display: grid; gap: 2px; }
