@@ -68,6 +68,9 @@ describe('<switchboard-agent-panel> contacts', () => {
     expect(row.querySelector('td.name bdi')?.textContent).to.contain(`Alice${u}`);
     expect(row.querySelector('td.email')?.textContent).to.contain(`alice-${u}@example.com`);
     expect(row.querySelector('td.count')?.textContent?.trim()).to.equal('1');
+    // Empty cells say so alike: no tags and no owner both show a dash.
+    expect(row.querySelector('td[data-label="Tags"]')?.textContent?.trim()).to.equal('—');
+    expect(row.querySelector('td.owner')?.textContent?.trim()).to.equal('—');
     expect(list$(el).querySelector('[role="status"]')?.textContent).to.contain('1 contact shown');
 
     await search(el, `Bob${u}`);

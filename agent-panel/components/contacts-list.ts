@@ -119,7 +119,7 @@ export class ContactsList extends LitElement {
                 <td class="email" data-label="Email"><bdi>${c.email ?? '—'}</bdi></td>
                 <td class="last-seen" data-label="Last seen"><time datetime=${c.lastSeenAt} title=${formatFull(c.lastSeenAt)}>${formatTime(c.lastSeenAt)}</time></td>
                 <td class="count" data-label="Conversations">${c.conversationCount}</td>
-                <td data-label="Tags"><span class="tags">${c.tags.map((t) => tagChip(t, catalogue))}</span></td>
+                <td data-label="Tags">${c.tags.length ? html`<span class="tags">${c.tags.map((t) => tagChip(t, catalogue))}</span>` : '—'}</td>
                 <td class="owner" data-label="Owner"><bdi>${agentName(this.agents, c.ownerId) || '—'}</bdi></td>
               </tr>`,
               )}
