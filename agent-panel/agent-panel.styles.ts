@@ -11,6 +11,8 @@ export const panelStyles = css`
     color: var(--sb-text, #1b1f24);
   }
   * { box-sizing: border-box; }
+  /* The drawn icons (components/icons.ts): as tall as the text beside them, on its baseline. */
+  .icon { width: 1.1em; height: 1.1em; flex: none; vertical-align: -0.2em; }
   [hidden] { display: none !important; }
   button, input, select, textarea { font: inherit; color: inherit; }
   button { cursor: pointer; border: 1px solid var(--sb-border); background: var(--sb-surface); border-radius: var(--sb-radius); padding: 5px 10px; }

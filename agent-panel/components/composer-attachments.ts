@@ -4,7 +4,7 @@ import { panelStyles } from '../agent-panel.styles.js';
 import { type PendingFile, humanSize } from '../controllers/attachments.js';
 import { RecorderController, canRecord, clock } from '../controllers/recorder.js';
 import { request } from '../events.js';
-import { iconStyles, microphoneIcon, paperclipIcon } from './icons.js';
+import { microphoneIcon, paperclipIcon } from './icons.js';
 
 /**
  * The composer's files: an **Attach files** button (a hidden `<input type=file multiple>`; dropped and pasted files
@@ -19,7 +19,6 @@ import { iconStyles, microphoneIcon, paperclipIcon } from './icons.js';
 export class ComposerFiles extends LitElement {
   static override styles = [
     panelStyles,
-    iconStyles,
     css`
       :host { display: grid; gap: 4px; }
       .tools { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }

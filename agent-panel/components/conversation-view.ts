@@ -13,7 +13,6 @@ import { viewStyles } from './conversation-view.styles.js';
 import './assist-panel.js';
 import type { ComposerFiles } from './composer-attachments.js';
 import './composer-attachments.js';
-import { iconStyles } from './icons.js';
 import { attachmentStyles, attachmentsTemplate } from './message-attachments.js';
 import './conversation-side.js';
 import { deleteConversationControls, deleteDialogStyles } from './delete-conversation.js';
@@ -39,7 +38,7 @@ type SimpleAction = 'release' | 'mute' | 'unmute' | 'reopen';
  */
 @customElement('sb-conversation-view')
 export class ConversationView extends LitElement {
-  static override styles = [panelStyles, viewStyles, deleteDialogStyles, attachmentStyles, iconStyles];
+  static override styles = [panelStyles, viewStyles, deleteDialogStyles, attachmentStyles];
 
   @property({ attribute: false }) me!: Agent;
   @property({ attribute: false }) agents: Agent[] = [];
