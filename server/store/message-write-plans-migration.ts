@@ -22,7 +22,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Dialect } from './migrations.js';
 
 /** The functions a stored message runs (their current versions), by signature. */
-const MESSAGE_FUNCTIONS = [
+export const MESSAGE_FUNCTIONS = [
   'switchboard_visitor_message(text, text, text, text, text, text, text, text, text, boolean)',
   'switchboard_agent_message(text, text, text, text, text, text, text, text, boolean)',
   'switchboard_checked_agent_reply(text, text, text, boolean, text, text, text, text, text, boolean)',

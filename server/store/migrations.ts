@@ -23,6 +23,7 @@ import { createSweepIndexes } from './sweep-indexes-migration.js';
 import { createMessageWriteFunctions } from './message-writes-migration.js';
 import { keepMessageWritePlans } from './message-write-plans-migration.js';
 import { returnSummaryContact } from './message-functions-contact-migration.js';
+import { keepMessageFunctionsFromJit } from './message-functions-jit-migration.js';
 import { addTriggerConditions } from './trigger-conditions-migration.js';
 import { createWebhookTables } from './webhooks-migration.js';
 import { addClosedViewerActivity, addConversationViewerState, createConversationViewers } from './viewers-migration.js';
@@ -344,6 +345,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '027_contact_trigrams': {
       async up(db: Kysely<unknown>) {
         await createContactTrigrams(db, dialect);
+      },
+    },
+    '028_message_functions_jit': {
+      async up(db: Kysely<unknown>) {
+        await keepMessageFunctionsFromJit(db, dialect);
       },
     },
   };

@@ -1,0 +1,96 @@
+/**
+ * Migration 028 (server/store/message-functions-jit-migration.ts), PostgreSQL only, on a database made by the previous
+ * schema: every message is kept, and the message path's functions run with JIT off and sequential scans priced out,
+ * set on the functions themselves, so a session that has JIT on (PostgreSQL's default; a pooler in transaction mode
+ * does not keep the hub's own `set jit = off`) still runs them as the hub does. Before 028 such a session compiled
+ * the webhook endpoints' statement with LLVM on every message: 37 ms a message instead of 0.3.
+ *
+ * PostgreSQL shows no JIT counter outside pg_stat_statements (an extension, not installed here): what makes a call
+ * run without JIT is the function's own setting, so that is what is read.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { migrationProvider } from '../../server/store/migrations.js';
+import type { Database } from '../../server/store/schema.js';
+import { conversation } from '../helpers/count-reference.js';
+import { contactRow, messageRow } from '../helpers/rows.js';
+import { dropTestDatabase, testDatabaseUrl, testPostgresUrl } from '../helpers/databases.mjs';
+
+const NOW = '2026-11-29T12:00:00.000Z';
+const FUNCTIONS = ['switchboard_visitor_message', 'switchboard_agent_message', 'switchboard_checked_agent_reply'];
+
+/** Each message function's own settings, by name (`proconfig`: what a call runs with, whatever the session's). */
+async function functionSettings(db: Kysely<Database>): Promise<Record<string, string[]>> {
+  const { rows } = await sql<{ proname: string; proconfig: string[] | null }>`select proname, proconfig from pg_proc
+    where proname in (${sql.join(FUNCTIONS)})`.execute(db);
+  return Object.fromEntries(rows.map((r) => [r.proname, [...(r.proconfig ?? [])].sort()]));
+}
+
+test('028 keeps every message, and the message functions run without JIT in any session', {
+  skip: testPostgresUrl() ? false : 'PostgreSQL only (migration 028 changes PostgreSQL functions)',
+}, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-jit-'));
+  const url = await testDatabaseUrl(dir);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) }) });
+  // A session with PostgreSQL's defaults, and JIT made to compile anything it may: not the hub's pool (db.ts).
+  const client = new pg.Client({ connectionString: url, options: '-c jit=on -c jit_above_cost=0 -c jit_inline_above_cost=0 -c jit_optimize_above_cost=0' });
+  t.after(async () => {
+    await client.end();
+    await db.destroy();
+    await dropTestDatabase(dir);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  // The previous schema, with a visitor's open conversation and its messages.
+  const migrator = new Migrator({ db, provider: migrationProvider('postgres') });
+  assert.equal((await migrator.migrateTo('027_contact_trigrams')).error, undefined);
+  await db.insertInto('contacts').values(contactRow('k1', NOW)).execute();
+  await db
+    .insertInto('visitors')
+    .values({
+      id: 'v1',
+      site_id: 'demo',
+      contact_id: 'k1',
+      user_data: '{}',
+      name: '',
+      email: null,
+      verified: 0,
+      channel: 'webchat',
+      language: 'en',
+      first_seen_at: NOW,
+      last_seen_at: NOW,
+    })
+    .execute();
+  await db
+    .insertInto('conversations')
+    .values(conversation('c1', NOW, { visitor_id: 'v1', contact_id: 'k1' }))
+    .execute();
+  await db
+    .insertInto('messages')
+    .values([messageRow('c1', 'hello', NOW, { client_id: 'old-1' }), messageRow('c1', 'a system line', NOW)])
+    .execute();
+  const before = await db.selectFrom('messages').selectAll().orderBy('id').execute();
+  const previous = await functionSettings(db);
+  for (const name of FUNCTIONS) assert.deepEqual(previous[name], ['enable_seqscan=off'], `before 028, ${name} left JIT to the session`);
+
+  assert.equal((await migrator.migrateToLatest()).error, undefined);
+  assert.deepEqual(await db.selectFrom('messages').selectAll().orderBy('id').execute(), before, 'every message kept as it was');
+  const settings = await functionSettings(db);
+  for (const name of FUNCTIONS) assert.deepEqual(settings[name], ['enable_seqscan=off', 'jit=off'], `${name} runs without JIT, scans priced out`);
+
+  // Called from that session, the functions still store and answer as before.
+  await client.connect();
+  const { rows } = await client.query<{ r: { message?: { text: string }; after?: { unread_count: number } } }>(
+    `select switchboard_visitor_message('v1', 'new-1', 'c1', 'webchat', 'still there?', 'still there?', $1, 'open', 'pending', true) as r`,
+    [NOW],
+  );
+  assert.equal(rows[0]?.r.message?.text, 'still there?', 'the message is stored');
+  const { rows: session } = await client.query<{ jit: string }>(`select current_setting('jit') as jit`);
+  assert.equal(session[0]?.jit, 'on', "the function's setting holds inside its calls only; the session keeps its own");
+  assert.equal((await db.selectFrom('messages').selectAll().execute()).length, before.length + 1);
+});
