@@ -262,7 +262,7 @@ export class SwitchboardAgentPanel extends LitElement {
     const inbox = this.inbox;
     return html`<div class="main ${inbox.selectedId ? 'has-selection' : ''}">
       <section class="list-pane" aria-label="Customers">
-        <sb-conversation-list .catalogue=${inbox.contacts.state.catalogue} .languages=${inbox.languages} .items=${inbox.items} .counts=${inbox.counts} .filter=${inbox.filter} .total=${inbox.total} .totalIsLowerBound=${inbox.totalIsLowerBound} .selectedId=${inbox.selectedId} ?loading=${inbox.loading}
+        <sb-conversation-list .agents=${inbox.agents} .catalogue=${inbox.contacts.state.catalogue} .languages=${inbox.languages} .items=${inbox.items} .counts=${inbox.counts} .filter=${inbox.filter} .total=${inbox.total} .totalIsLowerBound=${inbox.totalIsLowerBound} .selectedId=${inbox.selectedId} ?loading=${inbox.loading}
           ?more=${inbox.next !== null} ?loading-more=${inbox.loadingMore} @sb-load-more=${() => void inbox.loadMore()}
           @sb-filter-change=${(e: CustomEvent<{ filter: ConversationFilter }>) => this.setFilter(e.detail.filter)}
           @sb-open=${(e: CustomEvent<{ conversationId: string }>) => void this.openConversation(e.detail.conversationId)}></sb-conversation-list>

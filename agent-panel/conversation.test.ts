@@ -3,7 +3,7 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { Agent, ConversationDetail, ConversationSummary, Message, Visitor, VisitorConversation } from '../protocol/types.js';
 import type { ApiError } from './api.js';
-import { api, listedIds, login, newAgent, open, panel, root, sideRoot, testHub, unique, view, viewRoot, visitor } from './test-helpers.js';
+import { api, listRoot, listedIds, login, newAgent, open, panel, root, sideRoot, testHub, unique, view, viewRoot, visitor } from './test-helpers.js';
 
 describe('<switchboard-agent-panel> conversation view', () => {
   let admin: string;
@@ -122,6 +122,9 @@ describe('<switchboard-agent-panel> conversation view', () => {
     const me = el.me?.id as string;
     s().querySelector<HTMLInputElement>(`.assignees input[value="${me}"]`)?.click();
     await until((c) => c.assignees.join() === me, 'assignee');
+    // Nobody handles it, so it leaves Unassigned: its row says who it is assigned to.
+    const chip = () => listRoot(el).querySelector(`li[data-id="${v.conversationId}"] .chip.assignee`)?.textContent ?? '';
+    await waitUntil(() => chip() === `Assigned: ${el.me?.name}`, `the list row does not show the assignee: "${chip()}"`);
     s().querySelector<HTMLInputElement>(`.visibility input[value="${me}"]`)?.click();
     await until((c) => c.visibleTo.join() === me, 'visibility');
     await waitUntil(() => !s().querySelector<HTMLInputElement>('.visibility input.everyone')?.checked);

@@ -9,6 +9,7 @@ import {
   BOT_STATUSES,
   CHANNELS,
   type ConversationFilter,
+  type Agent,
   type ConversationSummary,
   INBOXES,
   type Inbox,
@@ -75,13 +76,22 @@ export class ConversationListView extends LitElement {
   @property({ attribute: false }) catalogue: TagCatalogue = { tags: [], freeTags: true };
   /** The visitor languages the hub reports (`GET /api/languages`): the language filter's choices. */
   @property({ attribute: false }) languages: LanguageCount[] = [];
+  /** The team (`GET /api/agents`): the names of a row's assignees. */
+  @property({ attribute: false }) agents: Agent[] = [];
   @state() private activeId: string | null = null;
   @state() private showFilters = false;
   #timers = new Map<TypedKey, number>();
   /** Infinite scroll: asks for the next page when the end of the list scrolls into view. */
   #endWatcher: IntersectionObserver | null = null;
 
+  /** Agents' names by id; the same map while the names stay the same, so that a presence change re-renders no row. */
+  #names = new Map<string, string>();
+
   override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('agents')) {
+      const names = new Map(this.agents.map((a) => [a.id, a.name]));
+      if (names.size !== this.#names.size || [...names].some(([id, name]) => this.#names.get(id) !== name)) this.#names = names;
+    }
     if (changed.has('selectedId') && this.selectedId) this.activeId = this.selectedId;
     if (changed.has('filter')) {
       const f = this.filter;
@@ -266,7 +276,7 @@ export class ConversationListView extends LitElement {
     return repeat(
       this.items,
       (c) => c.id,
-      (c) => guard([c, c.id === this.selectedId, c.id === this.activeId, this.catalogue, today], () => this.#renderItem(c)),
+      (c) => guard([c, c.id === this.selectedId, c.id === this.activeId, this.catalogue, this.#names, today], () => this.#renderItem(c)),
     );
   }
 
@@ -287,11 +297,24 @@ export class ConversationListView extends LitElement {
         <span class="chip ticket">${TICKET_LABELS[c.ticketStatus]}</span>
         <span class="chip where"><span class="language" title="Visitor language: ${languageName(c.language)}">${c.language}</span> ·
           <span class="channel" title="Channel">${CHANNEL_LABELS[c.channel] ?? c.channel}</span></span>
-        ${c.holderName ? html`<bdi class="chip holder" title="Handling it">${c.holderName}</bdi>` : nothing}
+        ${c.holderName ? html`<bdi class="chip holder" title="Handling it">${c.holderName}</bdi>` : this.#assigneesChip(c.assignees)}
         ${c.tags.slice(0, 3).map((t) => html`<span class="chip tag">#${t}</span>`)}
         ${tagChips((c.contactTags ?? []).slice(0, 3), this.catalogue, 'contact-tag')}
       </div>
     </li>`;
+  }
+
+  /**
+   * Who a conversation nobody is handling is assigned to: it is not in Unassigned, and the row should say why.
+   * The first name, and how many more ("Assigned: Jordan +1"); a name the panel does not know (a removed agent) reads
+   * as "someone".
+   */
+  #assigneesChip(assignees: string[]) {
+    if (assignees.length === 0) return nothing;
+    const first = this.#names.get(assignees[0] ?? '') ?? 'someone';
+    const more = assignees.length > 1 ? ` +${assignees.length - 1}` : '';
+    const all = assignees.map((id) => this.#names.get(id) ?? 'someone').join(', ');
+    return html`<bdi class="chip assignee" title="Assigned to ${all}">Assigned: ${first}${more}</bdi>`;
   }
 
   #value(name: string): string {
