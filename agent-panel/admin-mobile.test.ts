@@ -16,6 +16,22 @@ function narrowestTextCell(table: HTMLTableElement): number {
   return Math.min(...cells.map((cell) => cell.getBoundingClientRect().width));
 }
 
+/** The words of `cell` that are laid out over more than one line. */
+function brokenWords(cell: HTMLElement): string[] {
+  const broken: string[] = [];
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent ?? '';
+    for (const match of text.matchAll(/\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      if (new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1) broken.push(match[0]);
+    }
+  }
+  return broken;
+}
+
 describe('<switchboard-agent-panel> admin screens on a 390 × 844 phone', () => {
   onPhone();
   let admin: string;
@@ -46,6 +62,9 @@ describe('<switchboard-agent-panel> admin screens on a 390 × 844 phone', () => 
 
     admin$(el).querySelector<HTMLButtonElement>('.tab-agents')?.click();
     await waitUntil(() => screen(el, 'sb-admin-agents')?.querySelector('tbody tr'), 'agents not shown');
-    expect(narrowestTextCell(screen(el, 'sb-admin-agents').querySelector('table') as HTMLTableElement)).to.be.at.least(100); // name and email
+    const agents = screen(el, 'sb-admin-agents').querySelector('table') as HTMLTableElement;
+    expect(narrowestTextCell(agents)).to.be.at.least(100); // name and email
+    // Headers wrap between words, and no word is cut ("Escalation email" over its checkboxes was "Es / cal / ati / on…").
+    for (const th of agents.querySelectorAll('th')) expect(brokenWords(th), `header "${th.textContent}"`).to.deep.equal([]);
   });
 });

@@ -11,7 +11,9 @@ export const adminStyles = css`
   .table { overflow-x: auto; position: relative; }
   table { width: 100%; border-collapse: collapse; }
   td, th { text-align: left; border-bottom: 1px solid var(--sb-border); padding: 4px 6px; vertical-align: top; overflow-wrap: anywhere; }
-  th { font-size: 12px; color: var(--sb-muted); }
+  /* A header breaks between its words, never inside one: over a column of checkboxes "Escalation email" was
+     squeezed to a few letters a line. */
+  th { font-size: 12px; color: var(--sb-muted); overflow-wrap: normal; }
   tr.archived td { color: var(--sb-muted); text-decoration: line-through; }
   form { display: flex; gap: 6px; flex-wrap: wrap; align-items: flex-end; }
   form label { display: grid; gap: 2px; font-size: 12px; color: var(--sb-muted); }
