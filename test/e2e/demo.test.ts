@@ -145,3 +145,20 @@ test('a pinned, versioned widget URL serves exactly the bytes its integrity hash
   }
   assert.equal((await fetch(`${hub.url}/widget.000000000000.js`)).status, 404, 'an unknown version is not served');
 });
+
+test("on a phone, the demo CRM's conversation fits the screen: the reply box is in view without scrolling the page", async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const crm = await context.newPage();
+  await crm.goto(`${hub.url}/demo/crm.html`);
+  await crm.getByLabel('Email').fill('admin@test.local');
+  await crm.getByLabel('Password').fill('admin-password-1');
+  await crm.getByRole('button', { name: 'Sign in' }).click();
+  await crm.getByRole('option').first().click();
+  const reply = crm.getByPlaceholder('Reply to the visitor (Enter to send)');
+  await reply.waitFor();
+  const box = await reply.boundingBox();
+  assert.ok(box && box.y + box.height <= 844, `the reply box ends at ${box && box.y + box.height} px, below the 844 px screen`);
+  const page = await crm.evaluate(() => ({ height: document.documentElement.scrollHeight, screen: innerHeight }));
+  assert.ok(page.height <= page.screen, `the page is ${page.height} px tall on a ${page.screen} px screen`);
+  await context.close();
+});
