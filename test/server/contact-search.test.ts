@@ -118,8 +118,8 @@ test('PostgreSQL: a server where the trigram index cannot be made still upgrades
     await dropTestDatabase(dir);
     rmSync(dir, { recursive: true, force: true });
   });
-  const migrated = await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(opened.db);
-  assert.equal(migrated.rows[0]?.name, '027_contact_trigrams');
+  const migrated = await sql<{ name: string }>`select name from kysely_migration where name = '027_contact_trigrams'`.execute(opened.db);
+  assert.equal(migrated.rows.length, 1, '027 ran (and every migration after it)');
   const indexes = await sql<{ indexname: string }>`select indexname from pg_indexes where tablename = 'contacts'`.execute(opened.db);
   assert.ok(!indexes.rows.some((row) => row.indexname === 'contacts_trigrams'));
 
