@@ -55,3 +55,15 @@ export function decideReply(text: string, context: { matcher: FaqMatcher; quickR
   }
   return { text: settings.fallbackText, choices: [], botStatus: 'not_understood', source: 'fallback' };
 }
+
+/**
+ * The bot's reply to a conversation whose status is `current`. A visitor who asked for a person (`need_help`) waits
+ * for one until an agent takes the conversation over (store/conversations-repo.ts `claim`): meanwhile the bot still
+ * answers what it knows, without lifting the escalation, and says nothing to what it does not understand: its
+ * fallback would tell them to ask for a human, which they did. null: no answer.
+ */
+export function replyWhileWaiting(reply: BotReply, current: BotStatus): BotReply | null {
+  if (current !== 'need_help') return reply;
+  if (reply.source === 'fallback') return null;
+  return { ...reply, botStatus: 'need_help' };
+}

@@ -6,6 +6,7 @@
 import type { UserData } from '../../protocol/types.js';
 import type { Clock } from '../clock.js';
 import { notFound } from '../errors.js';
+import { replyWhileWaiting } from '../rules/bot.js';
 import { botMayAnswer } from '../rules/mute.js';
 import { type VisitorValues, visitorValues } from '../rules/personalise.js';
 import { type ConversationRecord, json } from '../store/mappers.js';
@@ -32,22 +33,25 @@ export class BotAnswers {
   ) {}
 
   async answer(record: ConversationRecord, text: string): Promise<void> {
-    const reply = await this.bot.reply(text, this.clock.now(), () => this.#visitorValues(record.contactId));
+    const decided = await this.bot.reply(text, this.clock.now(), () => this.#visitorValues(record.contactId));
     const now = this.clock.now().toISOString();
     // The answer, the conversation's new state and their webhook deliveries commit together, under the conversation's
     // row lock and only if the bot may still answer: while it was thinking, an agent may have taken over or an admin
     // deleted the conversation (an answer written then would outlive it: store/conversations-repo.ts eraseConversations).
+    // Whether the visitor is waiting for a person is read there too: the message before may have just asked for one.
     const answered = await this.webhooks.transaction(
       async (tx, events) => {
         const fresh = await this.store.conversations.get(record.id, tx, { forUpdate: true });
         if (!fresh || !botMayAnswer(fresh)) return undefined;
+        const reply = replyWhileWaiting(decided, fresh.botStatus);
+        if (!reply) return undefined;
         const message = await this.store.messages.insert(
           {
             conversationId: record.id,
             clientId: null,
             author: 'bot',
             agentId: null,
-            authorName: reply.botName,
+            authorName: decided.botName,
             text: reply.text,
             choices: reply.choices,
             createdAt: now,
@@ -68,17 +72,18 @@ export class BotAnswers {
         if (!updated) throw notFound('Conversation'); // rolls the answer back
         const escalated = updated.botStatus === 'need_help' && fresh.botStatus !== 'need_help';
         await events([messageEvent(message, updated), ...(escalated ? [conversationEvent('conversation.escalated', updated)] : [])]);
-        return { message, updated, fresh };
+        return { message, updated, fresh, handoff: reply.source === 'handoff' };
       },
       { key: record.contactId },
     );
     if (!answered) return;
-    const { message, updated, fresh } = answered;
+    const { message, updated, fresh, handoff } = answered;
     // Escalated now: the offline agents who asked for it get an email (stored before the push, never throws).
     if (updated.botStatus === 'need_help' && fresh.botStatus !== 'need_help') await this.email?.escalated(updated, text);
     await this.publisher.publish(updated, fresh, { message });
-    // Escalated (the visitor asked for a human): an agent now, if nobody is responsible yet.
-    if (updated.botStatus === 'need_help') await this.assignment?.offer(updated);
+    // The visitor asked for a human: an agent now, if nobody is responsible yet (not again for the bot's other answers
+    // while they wait).
+    if (handoff) await this.assignment?.offer(updated);
   }
 
   /** What the bot may say back to the person: their contact's data (rules/personalise.ts). */

@@ -209,7 +209,12 @@ export class ConversationsRepo {
    * The conditional UPDATE is what makes "first claim wins" hold across hub processes.
    */
   async claim(id: string, agentId: string, now: string, force: boolean, db: Db = this.db): Promise<ConversationRecord | undefined> {
-    let query = db.updateTable('conversations').set({ holder_id: agentId, muted: 1, muted_at: now, muted_by: agentId }).where('id', '=', id);
+    // A visitor waiting for a person (the bot's `need_help`) has one now: the escalation ends (rules/bot.ts `replyWhileWaiting`).
+    const botStatus = sql<string>`case when bot_status = 'need_help' then 'ok' else bot_status end`;
+    let query = db
+      .updateTable('conversations')
+      .set({ holder_id: agentId, muted: 1, muted_at: now, muted_by: agentId, bot_status: botStatus })
+      .where('id', '=', id);
     if (!force) query = query.where((eb) => eb.or([eb('holder_id', 'is', null), eb('holder_id', '=', agentId)]));
     const row = await query.returningAll().executeTakeFirst();
     return row ? toConversation(row) : undefined;

@@ -43,6 +43,32 @@ test('an unknown question gets the fallback and marks the conversation not_under
   assert.equal(after.body.conversation.botStatus, 'need_help');
 });
 
+test('a visitor waiting for a person stays Need help: the bot answers what it knows, not with its fallback, until an agent takes over', async (t) => {
+  const h = await startHub(t);
+  const admin = await h.login();
+  const { socket } = await h.visitor();
+  const status = async (id: string) => (await h.api<ConversationDetail>('GET', `/api/conversations/${id}`, { token: admin })).body.conversation.botStatus;
+  const handoff = next<Message>(socket, 'message:new', (m) => m.author === 'bot');
+  const { conversation } = await say(socket, 'I want to talk to a human please');
+  assert.match((await handoff).text, /team/);
+
+  // Bot answers are written in the order of the messages they answer (one at a time under the conversation's lock):
+  // once the greeting is in, the question before it has had its turn.
+  const greeting = next<Message>(socket, 'message:new', (m) => m.author === 'bot' && /How can I help/.test(m.text));
+  await say(socket, 'Do you sell quantum bananas on Mars?');
+  await say(socket, 'Hello!');
+  await greeting;
+  const { body } = await h.api<ConversationDetail>('GET', `/api/conversations/${conversation.id}`, { token: admin });
+  const answers = body.messages.filter((m) => m.author === 'bot').map((m) => m.text);
+  assert.equal(answers.length, 2, `no fallback ("ask for a human agent") to a visitor who did: ${JSON.stringify(answers)}`);
+  assert.match(answers[1] ?? '', /How can I help/);
+  assert.equal(body.conversation.botStatus, 'need_help', 'still waiting for a person');
+
+  const claimed = await h.api<ConversationSummary>('POST', `/api/conversations/${conversation.id}/claim`, { token: admin, body: {} });
+  assert.equal(claimed.body.botStatus, 'ok', 'an agent took it: nobody is waiting any more');
+  assert.equal(await status(conversation.id), 'ok');
+});
+
 test('take over: bot muted, visitor sees the agent join and gets agent messages live; a second claim is refused; hand back revives the bot', async (t) => {
   const h = await startHub(t);
   const alice = await h.agent('agent', 'Alice');

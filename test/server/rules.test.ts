@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Faq, QuickReply } from '../../protocol/types.js';
-import { DEFAULT_SETTINGS, decideReply, wantsHuman } from '../../server/rules/bot.js';
+import { DEFAULT_SETTINGS, decideReply, replyWhileWaiting, wantsHuman } from '../../server/rules/bot.js';
 import { FaqMatcher } from '../../server/rules/faq-matcher.js';
 import { checkClaim, checkRelease } from '../../server/rules/handoff.js';
 import { autoUnmuteCutoff, botMayAnswer, unmuteAt } from '../../server/rules/mute.js';
@@ -133,6 +133,17 @@ describe('bot decision', () => {
     assert.equal(decideReply('Hello, is anyone there?', context).botStatus, 'need_help');
     assert.equal(decideReply('anybody around?', context).botStatus, 'need_help');
     assert.ok(!wantsHuman('Can anyone use the discount code?'));
+  });
+  test('while a visitor waits for a person: known answers keep need_help, the fallback is not sent', () => {
+    const context = { matcher, quickReplies: [], settings: DEFAULT_SETTINGS, now: at1200Paris };
+    const hello = decideReply('hello', context);
+    assert.deepEqual(replyWhileWaiting(hello, 'need_help'), { ...hello, botStatus: 'need_help' });
+    assert.equal(replyWhileWaiting(decideReply('blorp zzz', context), 'need_help'), null);
+    assert.equal(replyWhileWaiting(decideReply('a human please', context), 'need_help')?.source, 'handoff');
+    for (const status of ['ok', 'not_understood'] as const) {
+      assert.equal(replyWhileWaiting(decideReply('blorp zzz', context), status)?.botStatus, 'not_understood');
+      assert.equal(replyWhileWaiting(hello, status), hello);
+    }
   });
 });
 
