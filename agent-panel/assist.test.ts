@@ -89,6 +89,10 @@ describe('<switchboard-agent-panel> AI assist', () => {
     await waitUntil(() => summary(p)?.querySelector('.summary-points'), 'summary did not show', { timeout: 8000 });
     const s = summary(p) as ShadowRoot;
     expect(s.querySelector('.summary-source')?.textContent).to.equal('Built from the messages');
+    // The side panel keeps to its column: the summary's header wraps rather than pushing every section past the
+    // panel's edge (Refresh and the ends of the lines were cut off).
+    const side = viewRoot(p).querySelector('sb-conversation-side') as HTMLElement;
+    expect(side.scrollWidth, 'the side panel overflows sideways').to.be.at.most(side.clientWidth);
     const asked = [...s.querySelectorAll('dt.kind-request, dt.kind-open_question')].map((dt) => dt.nextElementSibling?.textContent ?? '');
     expect(asked.join(' ')).to.contain('replacement lamp');
     expect(s.querySelector('dt.kind-status')?.textContent).to.equal('Status');

@@ -100,7 +100,8 @@ export class AssistSummary extends LitElement {
     shared,
     css`
       :host { display: block; }
-      header { display: flex; gap: 8px; align-items: center; }
+      /* Wraps in the side panel's 280 px: in one line the title, the source and Refresh needed 313. */
+      header { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: center; }
       h3 { margin: 0; flex: 1; }
       dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 8px; margin: 6px 0 0; }
       dt { font-weight: 600; font-size: 12px; color: var(--sb-muted); }

@@ -60,7 +60,8 @@ export const viewStyles = css`
 `;
 
 export const sideStyles = css`
-  :host { display: grid; gap: 14px; padding: 10px; align-content: start; }
+  /* One column no wider than the panel: a section that needs more wraps (or scrolls in itself) rather than widening them all. */
+  :host { display: grid; grid-template-columns: minmax(0, 1fr); gap: 14px; padding: 10px; align-content: start; }
   h3 { font-size: 12px; margin: 0 0 6px; text-transform: uppercase; letter-spacing: 0.03em; color: var(--sb-muted); }
   dl { display: grid; grid-template-columns: auto 1fr; gap: 2px 8px; margin: 0; }
   dt { color: var(--sb-muted); }
