@@ -24,6 +24,7 @@ import { createMessageWriteFunctions } from './message-writes-migration.js';
 import { keepMessageWritePlans } from './message-write-plans-migration.js';
 import { returnSummaryContact } from './message-functions-contact-migration.js';
 import { keepMessageFunctionsFromJit } from './message-functions-jit-migration.js';
+import { endClaimedEscalations } from './claimed-escalations-migration.js';
 import { addTriggerConditions } from './trigger-conditions-migration.js';
 import { createWebhookTables } from './webhooks-migration.js';
 import { addClosedViewerActivity, addConversationViewerState, createConversationViewers } from './viewers-migration.js';
@@ -350,6 +351,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '028_message_functions_jit': {
       async up(db: Kysely<unknown>) {
         await keepMessageFunctionsFromJit(db, dialect);
+      },
+    },
+    '029_claimed_escalations': {
+      async up(db: Kysely<unknown>) {
+        await endClaimedEscalations(db);
       },
     },
   };
