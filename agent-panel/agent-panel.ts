@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { Agent, ConversationFilter } from '../protocol/types.js';
+import type { Agent, ConversationFilter, Me } from '../protocol/types.js';
 import { panelStyles, themeDefaults } from './agent-panel.styles.js';
 import { layoutStyles } from './agent-panel.layout.styles.js';
 import { ApiError, HubApi } from './api.js';
@@ -50,7 +50,7 @@ export class SwitchboardAgentPanel extends LitElement {
   /** Mirror the filters in `location.hash` (and read them from it at start) so a CRM can deep-link. */
   @property({ type: Boolean, attribute: 'sync-hash' }) syncHash = false;
 
-  @state() me: Agent | null = null;
+  @state() me: Me | null = null;
   @state() private view: 'inbox' | 'contacts' | 'admin' | 'team' = 'inbox';
 
   /** The REST client (typed by protocol/api.ts), usable by the host page with the same token. */
@@ -222,7 +222,10 @@ export class SwitchboardAgentPanel extends LitElement {
         </nav>
         <span class="status ${this.live.connected ? '' : 'offline'}">${this.me.name} · ${this.me.role}${this.live.connected ? '' : ' · reconnecting…'}</span>
         <label class="email-me" title="An email when a conversation you may see asks for a person while you are offline"><input type="checkbox"
-          .checked=${this.me.emailOnEscalation} @change=${this.#onEmailMe} />Email me escalations</label>
+          .checked=${this.me.emailOnEscalation} @change=${this.#onEmailMe} />Email me escalations${
+            // Saved either way, and honest about it: without a mail server the hub sends nothing until an admin sets one.
+            this.me.mailEnabled ? nothing : html` <span class="mail-off">(this hub sends no email yet)</span>`
+          }</label>
         <button type="button" class="logout" @click=${this.#logout}>Sign out</button>
       </div>
       <div>

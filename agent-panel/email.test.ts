@@ -63,6 +63,8 @@ describe('<switchboard-agent-panel> email continuity', () => {
     const own = await panel(token);
     const mine = root(own).querySelector('.email-me input') as HTMLInputElement;
     expect(mine.checked).to.equal(true);
+    // This hub has no SMTP_URL: the switch says so (it is saved anyway, for when an admin sets one).
+    expect(root(own).querySelector('.email-me')?.textContent).to.contain('this hub sends no email yet');
     mine.checked = false;
     mine.dispatchEvent(new Event('change'));
     // The panel takes the hub's answer to its PATCH, so once it shows the switch off the hub has stored it. (Polling

@@ -32,6 +32,7 @@ import type { TeamMessagePage, TeamThread } from './team.js';
 import type { WebhookDelivery, WebhookDeliveryPage, WebhookEndpoint, WebhookInput, WebhookPatch, WebhookSettings } from './webhooks.js';
 import type {
   Agent,
+  Me,
   ConversationDetail,
   ConversationFilter,
   ConversationSummary,
@@ -185,9 +186,9 @@ export interface ApiRoutes {
   'POST /api/auth/login': { body: LoginRequest; response: LoginResponse };
   /** Revokes the token used for the call. */
   'POST /api/auth/logout': { response: { ok: true } };
-  'GET /api/me': { response: Agent };
+  'GET /api/me': { response: Me };
   /** The signed-in agent's own preferences (any role). */
-  'PATCH /api/me': { body: MePatch; response: Agent };
+  'PATCH /api/me': { body: MePatch; response: Me };
 
   'GET /api/conversations': { query: ConversationListQuery; response: ConversationList };
   'GET /api/conversations/:id': { response: ConversationDetail };

@@ -176,6 +176,12 @@ export interface Agent {
   emailOnEscalation: boolean;
 }
 
+/** The signed-in agent (`GET /api/me`), with what their own settings depend on. */
+export interface Me extends Agent {
+  /** The hub sends email (its SMTP_URL is set): escalation emails can go out. */
+  mailEnabled: boolean;
+}
+
 export interface Faq {
   id: string;
   type: FaqType;

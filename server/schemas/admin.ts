@@ -1,7 +1,18 @@
 /** Response schemas of sign-in, agents, sites, FAQs, quick replies and the bot settings (protocol/types.ts, protocol/api.ts). */
 import Type, { type Static } from 'typebox';
 import type { BotSettings, FaqImportResult, FaqTestResult, LoginResponse } from '../../protocol/api.js';
-import { ASSIGNMENT_MODES, type Agent, FAQ_TYPES, type Faq, type QuickReply, RESPONDERS, ROLES, type Site, type TimeWindow } from '../../protocol/types.js';
+import {
+  ASSIGNMENT_MODES,
+  type Agent,
+  FAQ_TYPES,
+  type Me,
+  type Faq,
+  type QuickReply,
+  RESPONDERS,
+  ROLES,
+  type Site,
+  type TimeWindow,
+} from '../../protocol/types.js';
 import { IsoDate, Nullable, StringEnum, assertSame } from './common.js';
 
 export const AgentSchema = Type.Object(
@@ -21,6 +32,15 @@ export const AgentSchema = Type.Object(
   { title: 'Agent', additionalProperties: false },
 );
 assertSame<Static<typeof AgentSchema>, Agent>(true);
+
+export const MeSchema = Type.Object(
+  {
+    ...AgentSchema.properties,
+    mailEnabled: Type.Boolean({ description: 'The hub sends email (its SMTP_URL is set): escalation emails can go out.' }),
+  },
+  { title: 'Me', additionalProperties: false },
+);
+assertSame<Static<typeof MeSchema>, Me>(true);
 
 export const LoginResponseSchema = Type.Object(
   { token: Type.String({ description: 'The bearer token of every other /api call.' }), expiresAt: IsoDate, agent: AgentSchema },

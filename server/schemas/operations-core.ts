@@ -4,6 +4,7 @@ import type { ApiRoutes } from '../../protocol/api.js';
 import { ErasedSchema, OkSchema } from './common.js';
 import {
   AgentSchema,
+  MeSchema,
   BotSettingsSchema,
   FaqImportResultSchema,
   FaqSchema,
@@ -68,12 +69,12 @@ export const CORE_OPERATIONS = {
     response: LoginResponseSchema,
   },
   'POST /api/auth/logout': { tag: 'auth', summary: 'Sign out', description: 'Revokes the token used for the call.', response: OkSchema },
-  'GET /api/me': { tag: 'auth', summary: 'The signed-in agent', response: AgentSchema },
+  'GET /api/me': { tag: 'auth', summary: 'The signed-in agent', response: MeSchema },
   'PATCH /api/me': {
     tag: 'auth',
     summary: "The signed-in agent's own preferences",
     description: '`emailOnEscalation`: be emailed when a conversation you may see escalates while you are offline.',
-    response: AgentSchema,
+    response: MeSchema,
   },
 
   'GET /api/conversations': {

@@ -5,7 +5,7 @@
  * revoke the API tokens they created (api-tokens.ts).
  */
 import type { AgentInput, AgentPatch, LoginResponse, MePatch } from '../../protocol/api.js';
-import type { Agent, Role } from '../../protocol/types.js';
+import type { Agent, Me, Role } from '../../protocol/types.js';
 import { hashPassword, hashToken, newAgentToken, unmatchableHash, verifyPassword } from '../auth.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -72,14 +72,15 @@ export class Accounts {
     this.broadcaster.disconnectToken(tokenHash);
   }
 
-  async me(actor: Actor): Promise<Agent> {
+  /** The signed-in agent, and whether the hub sends email (their escalation emails need it). */
+  async me(actor: Actor): Promise<Me> {
     const agent = await this.store.agents.get(actor.id);
     if (!agent) throw new HubError('unauthorized', 'Account removed');
-    return toAgent(agent, await this.broadcaster.agentOnline(agent.id));
+    return { ...toAgent(agent, await this.broadcaster.agentOnline(agent.id)), mailEnabled: this.config.smtpUrl !== null };
   }
 
   /** The agent's own preferences (any role): today, whether escalations are emailed while offline. */
-  async updateMe(actor: Actor, patch: MePatch): Promise<Agent> {
+  async updateMe(actor: Actor, patch: MePatch): Promise<Me> {
     if (patch.emailOnEscalation !== undefined) await this.store.agents.update(actor.id, { email_on_escalation: patch.emailOnEscalation ? 1 : 0 });
     return this.me(actor);
   }

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EmailSettings } from '../../protocol/email.js';
-import type { Agent, Message } from '../../protocol/types.js';
+import type { Agent, Me, Message } from '../../protocol/types.js';
 import { MAIL_FROM, MINUTE, REPLY_DOMAIN, SHOP_ORIGIN, chat, emailHub, leave } from '../helpers/email.js';
 import { testPostgresUrl } from '../helpers/databases.mjs';
 import { clientId, next, request, startHub } from '../helpers/hub.js';
@@ -37,6 +37,9 @@ test('the settings: off by default, admin only, and the server status (no SMTP: 
   });
   const agent = await plain.agent();
   assert.equal((await plain.api('GET', '/api/email/settings', { token: agent.token })).status, 403);
+  // Every agent learns, with their own account, that their escalation emails would go nowhere yet.
+  assert.equal((await plain.api<Me>('GET', '/api/me', { token: agent.token })).body.mailEnabled, false);
+  assert.equal((await plain.api<Me>('PATCH', '/api/me', { token: agent.token, body: { emailOnEscalation: true } })).body.mailEnabled, false);
   const bad = await plain.api<{ field: string }>('PUT', '/api/email/settings', { token: admin, body: { chatUrl: 'javascript:alert(1)' } });
   assert.equal(bad.status, 400);
   assert.equal(bad.body.field, 'chatUrl');
@@ -53,6 +56,7 @@ test('an unseen reply is emailed once after the delay, with every unseen reply, 
   const { h, admin } = await emailHub(t, sink);
   const status = (await h.api<EmailSettings>('GET', '/api/email/settings', { token: admin })).body;
   assert.deepEqual({ smtp: status.smtpConfigured, enabled: status.enabled, domain: status.replyDomain }, { smtp: true, enabled: true, domain: REPLY_DOMAIN });
+  assert.equal((await h.api<Me>('GET', '/api/me', { token: admin })).body.mailEnabled, true, 'with SMTP_URL, escalation emails can go out');
 
   const c = await chat(h, admin, { firstName: 'Wendy', email: 'Wendy@Example.com' }, ['It ships tomorrow.', 'Tracking number:\nZX-42']);
   await leave(h, c);
