@@ -151,7 +151,7 @@ describe('<switchboard-agent-panel> conversation view', () => {
     v.socket.disconnect();
   });
 
-  it('the status line tells the truth: the bot is answering / the bot is muted until … / X is handling it / closed', async () => {
+  it('the status line tells the truth: the bot is answering / the bot is muted until … / waiting for a person / X is handling it / closed', async () => {
     const v = await visitor('what is going on?');
     const el = await panel(admin);
     await open(el, v.conversationId);
@@ -167,6 +167,10 @@ describe('<switchboard-agent-panel> conversation view', () => {
     viewRoot(el).querySelector<HTMLButtonElement>('button.unmute')?.click();
     await waitUntil(() => line() === 'The bot is answering', `unmuted: ${line()}`);
     expect(header()).not.to.contain('muted until');
+
+    // The visitor asks for a person: the line says they wait, and that the bot answers only what it knows meanwhile.
+    await v.say('Can I talk to a human?');
+    await waitUntil(() => line() === 'The visitor is waiting for a person; the bot answers only what it knows', `waiting: ${line()}`);
 
     // Taken over: the agent is handling it (the bot is muted meanwhile); another agent reads the holder's name.
     viewRoot(el).querySelector<HTMLButtonElement>('button.claim')?.click();

@@ -193,7 +193,7 @@ export class ConversationView extends LitElement {
       ${this.#renderCloseDialog(c)}`;
   }
 
-  /** Who answers the visitor now, in one line: closed, an agent, the muted bot, or the bot. */
+  /** Who answers the visitor now, in one line: closed, an agent, the muted bot, the bot while they wait for a person, or the bot. */
   #status(c: ConversationSummary, mine: boolean) {
     if (c.state === 'closed') return 'Closed';
     const until = c.unmuteAt ? html` until <time datetime=${c.unmuteAt}>${formatFull(c.unmuteAt)}</time>` : nothing;
@@ -202,6 +202,8 @@ export class ConversationView extends LitElement {
       return html`${who} handling it<span class="unmute-at">; the bot is muted${until}</span>`;
     }
     if (c.muted) return html`<span class="unmute-at">The bot is muted${until}</span>`;
+    // Need help: the bot still answers what it knows, and nothing else, until someone takes over (rules/bot.ts).
+    if (c.botStatus === 'need_help') return 'The visitor is waiting for a person; the bot answers only what it knows';
     return 'The bot is answering';
   }
 
