@@ -310,11 +310,10 @@ export class ConversationListView extends LitElement {
    * as "someone".
    */
   #assigneesChip(assignees: string[]) {
-    if (assignees.length === 0) return nothing;
-    const first = this.#names.get(assignees[0] ?? '') ?? 'someone';
-    const more = assignees.length > 1 ? ` +${assignees.length - 1}` : '';
-    const all = assignees.map((id) => this.#names.get(id) ?? 'someone').join(', ');
-    return html`<bdi class="chip assignee" title="Assigned to ${all}">Assigned: ${first}${more}</bdi>`;
+    const [first, ...others] = assignees.map((id) => this.#names.get(id) ?? 'someone');
+    if (first === undefined) return nothing;
+    const more = others.length > 0 ? ` +${others.length}` : '';
+    return html`<bdi class="chip assignee" title="Assigned to ${[first, ...others].join(', ')}">Assigned: ${first}${more}</bdi>`;
   }
 
   #value(name: string): string {

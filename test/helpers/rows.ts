@@ -1,5 +1,5 @@
 /** Rows written straight into the store's tables (bulk seeds, and databases of an older schema), with defaults. */
-import type { ContactsTable, MessagesTable } from '../../server/store/schema.js';
+import type { ContactsTable, MessagesTable, VisitorsTable } from '../../server/store/schema.js';
 
 /** An anonymous contact first and last seen at `at`. */
 export function contactRow(id: string, at: string, patch: Partial<ContactsTable> = {}): ContactsTable {
@@ -16,6 +16,24 @@ export function contactRow(id: string, at: string, patch: Partial<ContactsTable>
     fields: '{}',
     default_assignee_id: null,
     default_visible_to: '[]',
+    first_seen_at: at,
+    last_seen_at: at,
+    ...patch,
+  };
+}
+
+/** A webchat session of contact `contactId`, anonymous, first and last seen at `at`. */
+export function visitorRow(id: string, contactId: string, at: string, patch: Partial<VisitorsTable> = {}): VisitorsTable {
+  return {
+    id,
+    site_id: 'demo',
+    contact_id: contactId,
+    user_data: '{}',
+    name: '',
+    email: null,
+    verified: 0,
+    channel: 'webchat',
+    language: 'en',
     first_seen_at: at,
     last_seen_at: at,
     ...patch,

@@ -4,37 +4,12 @@
  * with it; every other conversation, and every other column, is kept as it was. SQLite and PostgreSQL.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
-import { migrationProvider } from '../../server/store/migrations.js';
-import type { Database } from '../../server/store/schema.js';
-import { withStatementCache } from '../../server/store/sqlite-statements.js';
 import { at, conversation } from '../helpers/count-reference.js';
-import { dropTestDatabase, testDatabaseUrl, testPostgresUrl } from '../helpers/databases.mjs';
+import { openAtMigration } from '../helpers/store-database.js';
 
 test('029: a held conversation is no longer Need help; nothing else changes', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-escalations-'));
-  const url = await testDatabaseUrl(dir);
-  const dialect = testPostgresUrl() ? 'postgres' : 'sqlite';
-  const db = new Kysely<Database>({
-    dialect:
-      dialect === 'postgres'
-        ? new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) })
-        : new SqliteDialect({ database: withStatementCache(new SqliteDatabase(url.replace(/^sqlite:/, ''))) }),
-  });
-  t.after(async () => {
-    await db.destroy();
-    await dropTestDatabase(dir);
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
-  assert.equal((await migrator.migrateTo('028_message_functions_jit')).error, undefined);
+  const { db, migrator } = await openAtMigration(t, 'escalations', '028_message_functions_jit');
   const held = { holder_id: 'agent-a', muted: 1, muted_at: at(0, 1), muted_by: 'agent-a' };
   await db
     .insertInto('conversations')

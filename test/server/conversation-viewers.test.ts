@@ -6,25 +6,17 @@
  * PostgreSQL.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type { Kysely } from 'kysely';
 import type { Viewer } from '../../server/store/base.js';
 import { InboxQueries, type ListOptions } from '../../server/store/inbox-queries.js';
 import { SEARCH_WINDOWS } from '../../server/store/inbox-search.js';
-import { withStatementCache } from '../../server/store/sqlite-statements.js';
 import type { ConversationsTable, Database } from '../../server/store/schema.js';
-import { migrationProvider } from '../../server/store/migrations.js';
 import { WHOLE_TEAM } from '../../server/store/viewers-migration.js';
 import { at, conversation } from '../helpers/count-reference.js';
-import { dropTestDatabase, testDatabaseUrl, testPostgresUrl } from '../helpers/databases.mjs';
 import { everyListed } from '../helpers/inbox-pages.js';
 import { contactRow } from '../helpers/rows.js';
-import { openTestDatabase } from '../helpers/store-database.js';
+import { openAtMigration, openTestDatabase } from '../helpers/store-database.js';
 
 const agent = (id: string): Viewer => ({ id, role: 'agent' });
 
@@ -139,23 +131,8 @@ test('the viewer rows follow every change, and both ways of listing an agent’s
 
 for (const previous of ['024_conversation_viewers', '025_conversation_viewer_state']) {
   test(`upgraded from ${previous}, the rows of conversations stored before get their state, and closed ones their activity`, async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'switchboard-viewer-state-'));
-    const url = await testDatabaseUrl(dir);
-    const dialect = testPostgresUrl() ? 'postgres' : 'sqlite';
-    const db = new Kysely<Database>({
-      dialect:
-        dialect === 'postgres'
-          ? new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) })
-          : new SqliteDialect({ database: withStatementCache(new SqliteDatabase(url.replace(/^sqlite:/, ''))) }),
-    });
-    t.after(async () => {
-      await db.destroy();
-      await dropTestDatabase(dir);
-      rmSync(dir, { recursive: true, force: true });
-    });
     // The previous schema, with open and closed conversations, the team's and restricted ones.
-    const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
-    assert.equal((await migrator.migrateTo(previous)).error, undefined);
+    const { db, dialect, migrator } = await openAtMigration(t, 'viewer-state', previous);
     const now = at(0, 0);
     await db
       .insertInto('contacts')

@@ -9,17 +9,14 @@
  * run without JIT is the function's own setting, so that is what is read.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
-import { migrationProvider } from '../../server/store/migrations.js';
 import type { Database } from '../../server/store/schema.js';
 import { conversation } from '../helpers/count-reference.js';
-import { contactRow, messageRow } from '../helpers/rows.js';
-import { dropTestDatabase, testDatabaseUrl, testPostgresUrl } from '../helpers/databases.mjs';
+import { contactRow, messageRow, visitorRow } from '../helpers/rows.js';
+import { testPostgresUrl } from '../helpers/databases.mjs';
+import { openAtMigration } from '../helpers/store-database.js';
 
 const NOW = '2026-11-29T12:00:00.000Z';
 const FUNCTIONS = ['switchboard_visitor_message', 'switchboard_agent_message', 'switchboard_checked_agent_reply'];
@@ -34,37 +31,15 @@ async function functionSettings(db: Kysely<Database>): Promise<Record<string, st
 test('028 keeps every message, and the message functions run without JIT in any session', {
   skip: testPostgresUrl() ? false : 'PostgreSQL only (migration 028 changes PostgreSQL functions)',
 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-jit-'));
-  const url = await testDatabaseUrl(dir);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) }) });
+  // The previous schema, with a visitor's open conversation and its messages.
+  const { db, migrator, url, alsoClose } = await openAtMigration(t, 'jit', '027_contact_trigrams');
   // A session with PostgreSQL's defaults, and JIT made to compile anything it may: not the hub's pool (db.ts).
   const client = new pg.Client({ connectionString: url, options: '-c jit=on -c jit_above_cost=0 -c jit_inline_above_cost=0 -c jit_optimize_above_cost=0' });
-  t.after(async () => {
-    await client.end();
-    await db.destroy();
-    await dropTestDatabase(dir);
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  // The previous schema, with a visitor's open conversation and its messages.
-  const migrator = new Migrator({ db, provider: migrationProvider('postgres') });
-  assert.equal((await migrator.migrateTo('027_contact_trigrams')).error, undefined);
+  alsoClose(() => client.end());
   await db.insertInto('contacts').values(contactRow('k1', NOW)).execute();
   await db
     .insertInto('visitors')
-    .values({
-      id: 'v1',
-      site_id: 'demo',
-      contact_id: 'k1',
-      user_data: '{}',
-      name: '',
-      email: null,
-      verified: 0,
-      channel: 'webchat',
-      language: 'en',
-      first_seen_at: NOW,
-      last_seen_at: NOW,
-    })
+    .values(visitorRow('v1', 'k1', NOW))
     .execute();
   await db
     .insertInto('conversations')

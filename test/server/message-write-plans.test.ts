@@ -5,17 +5,13 @@
  * nearly empty does not read the table, or the visitor's conversation, in full once it has grown.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { sql } from 'kysely';
 import pg from 'pg';
-import { migrationProvider } from '../../server/store/migrations.js';
-import type { Database } from '../../server/store/schema.js';
 import { conversation } from '../helpers/count-reference.js';
-import { contactRow, messageRow } from '../helpers/rows.js';
-import { dropTestDatabase, testDatabaseUrl, testPostgresUrl } from '../helpers/databases.mjs';
+import { contactRow, messageRow, visitorRow } from '../helpers/rows.js';
+import { testPostgresUrl } from '../helpers/databases.mjs';
+import { openAtMigration } from '../helpers/store-database.js';
 
 const NOW = '2026-11-26T12:00:00.000Z';
 
@@ -33,36 +29,14 @@ async function messagesRead(client: pg.Client): Promise<{ seq: number; index: nu
 test('018 keeps every message, one per client id and conversation, and the message function never reads the table in full', {
   skip: testPostgresUrl() ? false : 'PostgreSQL only (migration 018 changes PostgreSQL functions and an index)',
 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-plans-'));
-  const url = await testDatabaseUrl(dir);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) }) });
-  const client = new pg.Client({ connectionString: url });
-  t.after(async () => {
-    await client.end();
-    await db.destroy();
-    await dropTestDatabase(dir);
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   // The previous schema, with a visitor's conversation and its messages.
-  const migrator = new Migrator({ db, provider: migrationProvider('postgres') });
-  assert.equal((await migrator.migrateTo('017_message_search_batches')).error, undefined);
+  const { db, migrator, url, alsoClose } = await openAtMigration(t, 'plans', '017_message_search_batches');
+  const client = new pg.Client({ connectionString: url });
+  alsoClose(() => client.end());
   await db.insertInto('contacts').values(contactRow('k1', NOW)).execute();
   await db
     .insertInto('visitors')
-    .values({
-      id: 'v1',
-      site_id: 'demo',
-      contact_id: 'k1',
-      user_data: '{}',
-      name: '',
-      email: null,
-      verified: 0,
-      channel: 'webchat',
-      language: 'en',
-      first_seen_at: NOW,
-      last_seen_at: NOW,
-    })
+    .values(visitorRow('v1', 'k1', NOW))
     .execute();
   await db
     .insertInto('conversations')
