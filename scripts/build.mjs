@@ -6,7 +6,7 @@
 import { build as esbuild } from 'esbuild';
 import { build } from 'vite';
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const LOADER_BUDGET_GZIP = 6 * 1024;
@@ -79,6 +79,11 @@ for (const [key, file] of [
   versions[key] = { file: versioned, integrity: `sha384-${sha('sha384', bytes).digest('base64')}` };
 }
 writeFileSync('dist/versions.json', `${JSON.stringify(versions, null, 2)}\n`);
+
+// The demo pages' stylesheet too, which both pages load (uncompressed, Lighthouse's text-compression audit failed once
+// it passed 2 kB); the hub serves this copy when built, else the one in demo/.
+copyFileSync('demo/demo.css', 'dist/demo.css');
+served.push('demo.css');
 
 // Precompressed copies, made once here rather than on every request: server/plugins/assets.ts serves file.js.br or
 // file.js.gz by the request's Accept-Encoding (@fastify/static's preCompressed), with Vary: Accept-Encoding.

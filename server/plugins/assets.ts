@@ -44,6 +44,8 @@ const distFiles: FastifyPluginAsync = async (app) => {
   }
   for (const file of built) app.get(`/${file}`, (_request, reply) => reply.sendFile(file, { maxAge: YEAR_MS, immutable: true }));
   app.get('/versions.json', (_request, reply) => reply.sendFile('versions.json', { maxAge: 60_000 }));
+  // The demo pages' stylesheet, compressed (the build copies it from demo/, which serves it when not built).
+  if (built.length > 0) app.get('/demo/demo.css', (_request, reply) => reply.sendFile('demo.css', { maxAge: 300_000, immutable: false }));
 };
 
 interface Versions {

@@ -100,3 +100,16 @@ test('the demo pages load the pinned scripts with their integrity (cached for a 
     assert.equal(`sha384-${createHash('sha384').update(script.body).digest('base64')}`, pinned.integrity, pinned.file);
   }
 });
+
+test("the demo pages' stylesheet is served compressed too, as the build copied it from demo/", async (t) => {
+  assert.ok(existsSync(new URL('demo.css', dist)), 'dist/demo.css is missing: run `npm run build` first');
+  const h = await startHub(t);
+  const source = readFileSync(new URL('../../demo/demo.css', import.meta.url));
+  const res = await raw(`${h.url}/demo/demo.css`, { 'accept-encoding': 'gzip, deflate, br' });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers['content-encoding'], 'br');
+  assert.match(String(res.headers['content-type']), /^text\/css/);
+  assert.match(String(res.headers.vary ?? ''), /accept-encoding/i);
+  assert.ok(decode('br', res.body).equals(source), 'the same stylesheet once decoded');
+  assert.equal((await raw(`${h.url}/demo/demo.css`)).headers['content-encoding'], undefined, 'plain to a client that asks for it');
+});
