@@ -110,6 +110,8 @@ test("the demo pages' stylesheet is served compressed too, as the build copied i
   assert.equal(res.headers['content-encoding'], 'br');
   assert.match(String(res.headers['content-type']), /^text\/css/);
   assert.match(String(res.headers.vary ?? ''), /accept-encoding/i);
+  assert.equal(res.headers['cache-control'], 'public, max-age=0', "revalidated by its ETag, as demo/'s files are");
+  assert.ok(res.headers.etag);
   assert.ok(decode('br', res.body).equals(source), 'the same stylesheet once decoded');
   assert.equal((await raw(`${h.url}/demo/demo.css`)).headers['content-encoding'], undefined, 'plain to a client that asks for it');
 });
