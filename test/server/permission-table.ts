@@ -214,6 +214,8 @@ export const PUBLIC = [
   // The demo pages, served with the build's pinned script URLs (plugins/assets.ts); the rest of demo/ is 'GET /*'.
   'GET /demo/shop.html',
   'GET /demo/crm.html',
+  // Their stylesheet, the build's compressed copy (plugins/assets.ts).
+  'GET /demo/demo.css',
   'GET /health',
   // Operations: /ready answers anyone (load balancers); /metrics checks the address or METRICS_TOKEN itself (metrics.test.ts).
   'GET /ready',
