@@ -57,7 +57,7 @@ export function languageName(tag: string): string {
  * Formatters made once: `toLocaleTimeString(…, options)` builds a new ICU formatter on every call (about 140 µs),
  * and a list re-rendered for each live update formats every listed conversation's time.
  */
-const formatters: { time?: Intl.DateTimeFormat; dayTime?: Intl.DateTimeFormat } = {};
+const formatters: { time?: Intl.DateTimeFormat; dayTime?: Intl.DateTimeFormat; full?: Intl.DateTimeFormat } = {};
 /** Times already formatted today (what "today" means changes at midnight, so the memo is per day). */
 const formatted = new Map<string, string>();
 let formattedOn = '';
@@ -81,10 +81,16 @@ export function formatTime(iso: string | null | undefined): string {
   return text;
 }
 
+/**
+ * A full date and time, for details and tooltips, in the agent's locale: "Nov 29, 2026, 2:15 AM". The month is named,
+ * so that 11/12 and 12/11 can't be mistaken, and seconds are left out, as in the lists.
+ */
 export function formatFull(iso: string | null | undefined): string {
   if (!iso) return '';
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '' : date.toLocaleString();
+  if (Number.isNaN(date.getTime())) return '';
+  formatters.full ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return formatters.full.format(date);
 }
 
 /** Short message for an error of any kind. */

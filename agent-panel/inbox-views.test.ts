@@ -44,6 +44,8 @@ describe('<switchboard-agent-panel> inbox views and tiles', () => {
         `${inbox}: count ${n.textContent} vs the hub's ${hub.counts[inbox]}`,
       );
       expect(n.textContent?.trim()).to.equal(String(hub.counts[inbox]));
+      // Drawn as the rows' unreplied badge when there is something to answer; plain text for 0 and for Closed.
+      expect(n.classList.contains('waiting'), `${inbox}: badge`).to.equal(hub.counts[inbox] > 0 && inbox !== 'closed');
     }
 
     // The buttons wrap (at most three short lines at 390 px) rather than hide: each is fully in sight, none clipped,
@@ -80,8 +82,8 @@ describe('<switchboard-agent-panel> inbox views and tiles', () => {
         ?.textContent?.trim();
     expect(groups.map(name)).to.deep.equal(['For you', 'Team']);
     const labels = (g: HTMLElement) => [...g.querySelectorAll('button.tile span')].map((s) => s.textContent?.trim());
-    expect(labels(groups[0] as HTMLElement)).to.deep.equal(['Assigned to me', 'My unreplied messages']);
-    expect(labels(groups[1] as HTMLElement)).to.deep.equal(['Unassigned', 'Unreplied messages']);
+    expect(labels(groups[0] as HTMLElement)).to.deep.equal(['Conversations assigned to me', 'My unreplied messages']);
+    expect(labels(groups[1] as HTMLElement)).to.deep.equal(['Unassigned conversations', 'Unreplied messages']);
 
     const stats = await api<DashboardStats>(admin, 'GET', '/api/stats');
     const value = (cls: string) => Number(root(el).querySelector(`.tile.${cls} b`)?.textContent);

@@ -32,14 +32,14 @@ export function tilesTemplate(stats: DashboardStats | null, current: Conversatio
     <div class="tile-group" role="group" aria-labelledby="tiles-you">
       <h2 id="tiles-you">For you</h2>
       <div class="tile-row">
-        ${tile('Assigned to me', stats.assignedToMe, 'assigned', 'mine')}
+        ${tile('Conversations assigned to me', stats.assignedToMe, 'assigned', 'mine')}
         ${tile('My unreplied messages', stats.myUnreplied, 'my-unreplied', 'mine')}
       </div>
     </div>
     <div class="tile-group" role="group" aria-labelledby="tiles-team">
       <h2 id="tiles-team">Team</h2>
       <div class="tile-row">
-        ${tile('Unassigned', stats.unassigned, 'unassigned', 'unassigned')}
+        ${tile('Unassigned conversations', stats.unassigned, 'unassigned', 'unassigned')}
         ${tile('Unreplied messages', stats.totalUnreplied, 'total-unreplied', 'all')}
       </div>
     </div>

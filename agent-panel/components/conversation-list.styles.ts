@@ -8,6 +8,11 @@ export const listStyles = css`
   .views button[aria-pressed='true'] { background: var(--sb-accent); color: var(--sb-accent-text); border-color: var(--sb-accent); }
   .views button[aria-pressed='true'] .n { color: inherit; }
   .n { color: var(--sb-muted); font-variant-numeric: tabular-nums; }
+  /* A view's count is its unreplied visitor messages, drawn as the rows' unreplied badge is, so the two read alike
+     next to the tiles, which count conversations. Zero stays plain text, and so do Closed's: nothing there
+     waits for a reply. */
+  .n.waiting { background: var(--sb-accent); color: var(--sb-accent-text); border-radius: 10px; padding: 0 6px; }
+  .views button[aria-pressed='true'] .n.waiting { background: var(--sb-accent-text); color: var(--sb-accent); }
   .search { padding: 0 8px 6px; display: flex; gap: 6px; }
   .search input { flex: 1; min-width: 0; }
   .filters { display: grid; grid-template-columns: 1fr 1fr; gap: 6px; padding: 0 8px 8px; }

@@ -195,7 +195,7 @@ export class ConversationListView extends LitElement {
       <div class="views" role="group" aria-label="Inbox views">
         ${INBOXES.map(
           (inbox) => html`<button type="button" data-inbox=${inbox} aria-pressed=${active === inbox} @click=${() => this.#change({ inbox })}>
-            <span class="label">${INBOX_LABELS[inbox]}</span> <span class="n" title="Unreplied visitor messages" aria-label="${this.counts[inbox]} unreplied">${this.counts[inbox]}</span>
+            <span class="label">${INBOX_LABELS[inbox]}</span> <span class="n ${this.counts[inbox] > 0 && inbox !== 'closed' ? 'waiting' : ''}" title="Unreplied visitor messages" aria-label="${this.counts[inbox]} unreplied">${this.counts[inbox]}</span>
           </button>`,
         )}
       </div>
@@ -203,7 +203,7 @@ export class ConversationListView extends LitElement {
         e.preventDefault();
         this.#flush('q');
       }}>
-        <input type="search" name="q" aria-label="Search name, email or latest message" placeholder="Search name, email, message…"
+        <input type="search" name="q" aria-label="Search names, emails and messages" placeholder="Search name, email, message…"
           @input=${this.#typed('q')} @change=${() => this.#flush('q')} />
         <button type="button" class="toggle-filters" aria-expanded=${this.showFilters} aria-controls="filters" @click=${() => (this.showFilters = !this.showFilters)}>
           Filters${filterCount ? ` (${filterCount})` : ''}
