@@ -18,6 +18,8 @@ export interface Target {
   visitor(i: number): Promise<{ socket: Socket; send(text: string): Promise<string> }>;
   /** `onVisitorText`: called with each visitor message's text as it reaches the agent. */
   agent(onVisitorText: (text: string) => void): Promise<{ socket: Socket; send(to: string, text: string): Promise<void>; open?(to: string): Promise<void> }>;
+  /** The server's full (mark-compact) collections so far, where it reports them: the hub's /metrics. */
+  majorCollections?(): Promise<number>;
 }
 
 export interface Latency {
@@ -28,6 +30,11 @@ export interface Latency {
    * its pid was given. Tail latency follows it: the busier the event loop, the longer arrivals queue in a burst.
    */
   serverCpuUsPerMessage?: number;
+  /**
+   * The server's full collections during the timed rounds, when the target counts them. Each stops the loop for
+   * milliseconds and slows it for tens around it: the slowest 1% of messages are mostly those caught in one.
+   */
+  serverMajorCollections?: number;
 }
 
 /** `serverPid`: the process serving `target`, whose CPU time over the rounds is reported (`serverCpuUsPerMessage`). */
@@ -68,14 +75,17 @@ export async function latency(target: Target, serverPid?: number, visitorsCount 
   // One untimed exchange first: the rounds measure a server that has run this path before, as one that has been up
   // for a while has. Two hubs' first exchange after the takeover queued up to 60–90 ms (decisions.md, session 36).
   await exchange('warm', false);
+  const collectionsBefore = await target.majorCollections?.();
   const cpuBefore = serverPid ? processCpuMs(serverPid) : 0;
   for (let round = 0; round < rounds; round++) await exchange(String(round), true);
   const deadline = Date.now() + 10_000;
   while ((v2a.length < visitorsCount * rounds || a2v.length < visitorsCount * rounds) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   const serverCpuUsPerMessage = serverPid ? Math.round(((processCpuMs(serverPid) - cpuBefore) * 1000) / (2 * visitorsCount * rounds)) : undefined;
+  const collectionsAfter = await target.majorCollections?.();
+  const serverMajorCollections = collectionsBefore === undefined || collectionsAfter === undefined ? undefined : collectionsAfter - collectionsBefore;
   for (const v of visitors) v.socket.disconnect();
   agent.socket.disconnect();
-  return { visitorToAgent: percentiles(v2a), agentToVisitor: percentiles(a2v), serverCpuUsPerMessage };
+  return { visitorToAgent: percentiles(v2a), agentToVisitor: percentiles(a2v), serverCpuUsPerMessage, serverMajorCollections };
 }
 
 export function hubTarget(url: string, token: string): Target {
@@ -112,6 +122,11 @@ export function hubTarget(url: string, token: string): Target {
           if (ack.error) throw new Error(`agent watch failed: ${JSON.stringify(ack.error)}`);
         },
       };
+    },
+    // prom-client's GC histogram, which the hub serves to loopback clients (server/plugins/metrics.ts).
+    async majorCollections() {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      return Number(/^switchboard_nodejs_gc_duration_seconds_count\{kind="major"\} (\d+)$/m.exec(text)?.[1] ?? 0);
     },
   };
 }

@@ -138,7 +138,7 @@ for (let i = 0; i < PAIRS; i++) {
   pairs.push({ hub, durable, ratio: Number((hub.visitorToAgent.p99 / durable.visitorToAgent.p99).toFixed(2)) });
   const cpu = (run: Latency) => `${run.serverCpuUsPerMessage ?? '?'} µs CPU/message`;
   log(
-    `  pair ${i + 1}: hub p99 ${hub.visitorToAgent.p99} ms (${cpu(hub)}), durable relay p99 ${durable.visitorToAgent.p99} ms (${cpu(durable)}) → ${pairs.at(-1)?.ratio}×`,
+    `  pair ${i + 1}: hub p99 ${hub.visitorToAgent.p99} ms (${cpu(hub)}, ${hub.serverMajorCollections ?? '?'} full GCs in the rounds), durable relay p99 ${durable.visitorToAgent.p99} ms (${cpu(durable)}) → ${pairs.at(-1)?.ratio}×`,
   );
 }
 const bare = await relayRun(false);

@@ -2,6 +2,7 @@
  * Entry point: the only file that reads the environment and listens.
  * `npm start` runs it with DEMO_DATA=1 after building the widget and the panel.
  */
+import './v8-tuning.js'; // first: before any of the hub's modules allocate
 import { buildHub } from './app.js';
 import { loadConfig } from './config.js';
 import { DEMO_LOGINS, seedDemoData } from './demo-data.js';

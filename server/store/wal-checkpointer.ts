@@ -9,13 +9,22 @@
  * writer goes on appending meanwhile. Durability does not change: a commit is durable when its WAL frames are
  * written (synchronous = NORMAL), before and after. The hub's own connection keeps a backstop, a checkpoint of its
  * own once the WAL passes BACKSTOP_PAGES, should the worker fall behind or die.
+ *
+ * The backstop is reached under steady traffic too, not only when the worker fails: SQLite starts the WAL over only
+ * when a writer finds every frame already copied, and with commits every millisecond the worker never quite catches
+ * up, so the WAL grows by what it holds. At 10,000 pages the delivery bench met the backstop every 0.55 s, each
+ * time two fsyncs on the event loop (5–8 ms here), which set its p99 (docs/performance-history.md, session 38).
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
 const CHECKPOINT_EVERY_MS = 100;
-/** 40 MB of WAL at SQLite's 4 kB pages: ten times the default, reached only if the worker stops keeping up. */
-export const BACKSTOP_PAGES = 10_000;
+/**
+ * 400 MB of WAL at SQLite's 4 kB pages: reached after 5–6 s of the delivery bench's 2,000 messages a second, where
+ * a real site's lulls let the WAL start over long before. The file keeps the largest size it reached (SQLite reuses
+ * it), and a hub restarted after a crash reads what it holds.
+ */
+export const BACKSTOP_PAGES = 100_000;
 
 /** CommonJS, evaluated in the worker: no file of its own to find, whether the hub runs from TypeScript or not. */
 const WORKER_SOURCE = `
