@@ -1,5 +1,7 @@
 /** Rows written straight into the store's tables (bulk seeds, and databases of an older schema), with defaults. */
-import type { ContactsTable, MessagesTable, VisitorsTable } from '../../server/store/schema.js';
+import type { Kysely } from 'kysely';
+import type { ContactsTable, Database, MessagesTable, VisitorsTable } from '../../server/store/schema.js';
+import { conversation } from './count-reference.js';
 
 /** An anonymous contact first and last seen at `at`. */
 export function contactRow(id: string, at: string, patch: Partial<ContactsTable> = {}): ContactsTable {
@@ -55,4 +57,17 @@ export function messageRow(conversationId: string, text: string, at: string, pat
     read_at: null,
     ...patch,
   };
+}
+
+/** Contact `k1`, its visitor `v1` and their open conversation `c1`, as of `at`: what a migration test's messages need. */
+export async function insertVisitorConversation(db: Kysely<Database>, at: string): Promise<void> {
+  await db.insertInto('contacts').values(contactRow('k1', at)).execute();
+  await db
+    .insertInto('visitors')
+    .values(visitorRow('v1', 'k1', at))
+    .execute();
+  await db
+    .insertInto('conversations')
+    .values(conversation('c1', at, { visitor_id: 'v1', contact_id: 'k1' }))
+    .execute();
 }

@@ -13,8 +13,7 @@ import { test } from 'node:test';
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../server/store/schema.js';
-import { conversation } from '../helpers/count-reference.js';
-import { contactRow, messageRow, visitorRow } from '../helpers/rows.js';
+import { insertVisitorConversation, messageRow } from '../helpers/rows.js';
 import { testPostgresUrl } from '../helpers/databases.mjs';
 import { openAtMigration } from '../helpers/store-database.js';
 
@@ -36,15 +35,7 @@ test('028 keeps every message, and the message functions run without JIT in any 
   // A session with PostgreSQL's defaults, and JIT made to compile anything it may: not the hub's pool (db.ts).
   const client = new pg.Client({ connectionString: url, options: '-c jit=on -c jit_above_cost=0 -c jit_inline_above_cost=0 -c jit_optimize_above_cost=0' });
   alsoClose(() => client.end());
-  await db.insertInto('contacts').values(contactRow('k1', NOW)).execute();
-  await db
-    .insertInto('visitors')
-    .values(visitorRow('v1', 'k1', NOW))
-    .execute();
-  await db
-    .insertInto('conversations')
-    .values(conversation('c1', NOW, { visitor_id: 'v1', contact_id: 'k1' }))
-    .execute();
+  await insertVisitorConversation(db, NOW);
   await db
     .insertInto('messages')
     .values([messageRow('c1', 'hello', NOW, { client_id: 'old-1' }), messageRow('c1', 'a system line', NOW)])

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { conversation } from '../helpers/count-reference.js';
-import { contactRow, messageRow, visitorRow } from '../helpers/rows.js';
+import { insertVisitorConversation, messageRow } from '../helpers/rows.js';
 import { testPostgresUrl } from '../helpers/databases.mjs';
 import { openAtMigration } from '../helpers/store-database.js';
 
@@ -33,15 +33,7 @@ test('018 keeps every message, one per client id and conversation, and the messa
   const { db, migrator, url, alsoClose } = await openAtMigration(t, 'plans', '017_message_search_batches');
   const client = new pg.Client({ connectionString: url });
   alsoClose(() => client.end());
-  await db.insertInto('contacts').values(contactRow('k1', NOW)).execute();
-  await db
-    .insertInto('visitors')
-    .values(visitorRow('v1', 'k1', NOW))
-    .execute();
-  await db
-    .insertInto('conversations')
-    .values(conversation('c1', NOW, { visitor_id: 'v1', contact_id: 'k1' }))
-    .execute();
+  await insertVisitorConversation(db, NOW);
   await db
     .insertInto('messages')
     .values([message('old-1', 'hello'), message('old-2', 'anyone there?'), message(null, 'a system line')])
