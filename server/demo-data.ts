@@ -143,7 +143,7 @@ const PAST: PastConversation[] = [
     email: 'ava.johnson@example.com',
     language: 'en-US',
     daysAgo: 6,
-    botStatus: 'need_help',
+    botStatus: 'ok',
     ticketStatus: 'resolved',
     state: 'closed',
     tags: ['complaint'],
