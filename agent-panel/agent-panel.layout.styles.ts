@@ -40,5 +40,7 @@ export const layoutStyles = css`
     .tile b { display: inline; font-size: 16px; }
     .top h1 { display: none; }
     .base.has-selection .tiles { display: none; }
+    /* With a conversation open on a phone, the account's settings give way to the transcript (back in the list, they return). */
+    .base.has-selection .top .email-me, .base.has-selection .top .logout { display: none; }
   }
 `;

@@ -80,6 +80,27 @@ describe('<switchboard-agent-panel> conversation on a 390 × 844 phone', () => {
     v.socket.disconnect();
   });
 
+  it('gives the room of the account settings to the transcript while a conversation is open, and brings them back with the list', async () => {
+    const v = await visitor('so much to read on a phone');
+    const el = await panel(admin, 390, 844);
+    const settings = () => [root(el).querySelector('.top .email-me'), root(el).querySelector('.top .logout')] as HTMLElement[];
+    expect(settings().map((e) => getComputedStyle(e).display)).to.not.include('none');
+    const transcript = () => viewRoot(el).querySelector('.transcript, [role="log"]') as HTMLElement;
+    await open(el, v.conversationId);
+    await waitUntil(() => transcript() !== null && getComputedStyle(root(el).querySelector('.top .logout') as HTMLElement).display === 'none');
+    expect(settings().map((e) => getComputedStyle(e).display)).to.deep.equal(['none', 'none']);
+    // The screens stay one tap away, and so does the connection's status.
+    expect(reachable(root(el), root(el).querySelector('.top nav button') as Element)).to.equal(true);
+    expect(getComputedStyle(root(el).querySelector('.top .status') as HTMLElement).display).to.not.equal('none');
+    expect(transcript().getBoundingClientRect().height, 'the height of the transcript on an 844 px screen').to.be.at.least(300);
+
+    viewRoot(el).querySelector<HTMLButtonElement>('button.back')?.click();
+    await waitUntil(() => view(el) === null);
+    expect(settings().map((e) => getComputedStyle(e).display)).to.not.include('none');
+    expect(reachable(root(el), root(el).querySelector('.top .logout') as Element)).to.equal(true);
+    v.socket.disconnect();
+  });
+
   it('the close dialog fits the phone', async () => {
     const v = await visitor('close me on a phone');
     const el = await panel(admin, 390, 844);
