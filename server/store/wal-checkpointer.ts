@@ -45,14 +45,13 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const { statSync } = require('node:fs');
 const database = new Database(workerData.file);
-// The WAL's size and last write as the previous turn saw them, and how many turns since it last changed.
-let seen = '';
+// The WAL's last write as the previous turn saw it, and how many turns since it changed.
+let lastWrite;
 let quietTurns = 0;
 const emptyWhenQuiet = () => {
   const wal = statSync(workerData.file + '-wal', { throwIfNoEntry: false });
-  const now = wal ? wal.size + ':' + wal.mtimeMs : '';
-  if (now !== seen) {
-    seen = now;
+  if (wal?.mtimeMs !== lastWrite) {
+    lastWrite = wal?.mtimeMs;
     quietTurns = 0;
   } else if (++quietTurns >= workerData.quietTurns && wal && wal.size > workerData.keptBytes) {
     database.exec('pragma wal_checkpoint(TRUNCATE)');
