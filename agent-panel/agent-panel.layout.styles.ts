@@ -10,7 +10,10 @@ export const layoutStyles = css`
   .top nav button[aria-current='page'] { background: var(--sb-accent); color: var(--sb-accent-text); border-color: var(--sb-accent); }
   .status { font-size: 12px; color: var(--sb-muted); }
   .status.offline { color: var(--sb-danger); }
-  .email-me { font-size: 12px; color: var(--sb-muted); display: flex; gap: 4px; align-items: center; }
+  .email-me { font-size: 12px; color: var(--sb-muted); display: flex; flex-wrap: wrap; gap: 0 4px; align-items: center; }
+  .mail-off { white-space: nowrap; }
+  /* Who is signed in and their email setting: in the bar's row when wide, one block beside Sign out when narrow. */
+  .account { display: contents; }
   .tiles { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px 16px; padding: 8px 12px; }
   .tile-group h2 { font-size: 11px; margin: 0 0 4px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--sb-muted); }
   .tile-row { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px; }
@@ -39,6 +42,8 @@ export const layoutStyles = css`
     .tile { display: flex; align-items: baseline; gap: 6px; padding: 4px 8px; }
     .tile b { display: inline; font-size: 16px; }
     .top h1 { display: none; }
+    /* On a phone the bar takes two rows, not four: the screens, then the account beside Sign out. */
+    .account { display: grid; gap: 2px; flex: 1 1 180px; min-width: 0; }
     .base.has-selection .tiles { display: none; }
     /* With a conversation open on a phone, the account's settings give way to the transcript (back in the list, they return). */
     .base.has-selection .top .email-me, .base.has-selection .top .logout { display: none; }

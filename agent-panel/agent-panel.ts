@@ -220,12 +220,14 @@ export class SwitchboardAgentPanel extends LitElement {
           ${this.#teamTab()}
           ${admin ? html`<button type="button" class="admin-tab" aria-current=${this.view === 'admin' ? 'page' : 'false'} @click=${() => (this.view = 'admin')}>Admin</button>` : nothing}
         </nav>
-        <span class="status ${this.live.connected ? '' : 'offline'}">${this.me.name} · ${this.me.role}${this.live.connected ? '' : ' · reconnecting…'}</span>
-        <label class="email-me" title="An email when a conversation you may see asks for a person while you are offline"><input type="checkbox"
-          .checked=${this.me.emailOnEscalation} @change=${this.#onEmailMe} />Email me escalations${
-            // Saved either way, and honest about it: without a mail server the hub sends nothing until an admin sets one.
-            this.me.mailEnabled ? nothing : html` <span class="mail-off">(this hub sends no email yet)</span>`
-          }</label>
+        <div class="account">
+          <span class="status ${this.live.connected ? '' : 'offline'}">${this.me.name} · ${this.me.role}${this.live.connected ? '' : ' · reconnecting…'}</span>
+          <label class="email-me" title="An email when a conversation you may see asks for a person while you are offline"><input type="checkbox"
+            .checked=${this.me.emailOnEscalation} @change=${this.#onEmailMe} />Email me escalations${
+              // Saved either way, and honest about it: without a mail server the hub sends nothing until an admin sets one.
+              this.me.mailEnabled ? nothing : html` <span class="mail-off">(this hub sends no email yet)</span>`
+            }</label>
+        </div>
         <button type="button" class="logout" @click=${this.#logout}>Sign out</button>
       </div>
       <div>

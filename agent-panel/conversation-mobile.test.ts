@@ -101,6 +101,21 @@ describe('<switchboard-agent-panel> conversation on a 390 × 844 phone', () => {
     v.socket.disconnect();
   });
 
+  it('keeps the top bar to two rows above the list: the screens, then the account beside Sign out', async () => {
+    const el = await panel(admin, 390, 844);
+    const box = (selector: string) => (root(el).querySelector(`.top ${selector}`) as HTMLElement).getBoundingClientRect();
+    const [nav, status, emailMe, logout] = ['nav', '.status', '.email-me', '.logout'].map(box) as [DOMRect, DOMRect, DOMRect, DOMRect];
+    // This hub has no mail server, so the honest note is there, at its longest.
+    expect(root(el).querySelector('.top .mail-off')?.textContent).to.equal('(this hub sends no email yet)');
+    expect(status.top, 'the account below the screens').to.be.at.least(nav.bottom);
+    expect(emailMe.top, 'the email setting below the name').to.be.at.least(status.bottom - 1);
+    expect(logout.left, 'Sign out beside the account, not below it').to.be.at.least(Math.max(status.right, emailMe.right));
+    expect(logout.top).to.be.below(emailMe.bottom);
+    const bar = (root(el).querySelector('.top') as HTMLElement).getBoundingClientRect();
+    expect(bar.bottom - Math.max(emailMe.bottom, logout.bottom), 'nothing below the account row').to.be.at.most(12);
+    for (const part of [nav, status, emailMe, logout]) expect(part.right, 'within the screen').to.be.at.most(390);
+  });
+
   it('the close dialog fits the phone', async () => {
     const v = await visitor('close me on a phone');
     const el = await panel(admin, 390, 844);
