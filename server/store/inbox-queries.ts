@@ -8,6 +8,7 @@ import type { ConversationFilter } from '../../protocol/types.js';
 import { jsonItemPattern, type Viewer } from './base.js';
 import { CountTotals } from './count-totals.js';
 import { SearchIndex } from './search-index.js';
+import { firstPageFromRows, keysOf } from './inbox-first-page.js';
 import { after, InboxSearch, keyOf, type ListKey, type Listed, listOrder, SEARCH_WINDOWS, type SearchWindows } from './inbox-search.js';
 import type { Facet } from './facets-migration.js';
 import { WHOLE_TEAM } from './viewers-migration.js';
@@ -151,10 +152,11 @@ export class InboxQueries {
     if (filter.q) {
       // Few candidates on SQLite: their keys, read once in the list's order (inbox-search.ts `#fromKeys`). On
       // PostgreSQL reading them cost about what it saved (2–3 ms more at the median, session 30).
-      const keys = this.dialect === 'sqlite' && startsFromRows(few) ? await this.#keysOf(candidates()) : null;
+      const keys = this.dialect === 'sqlite' && startsFromRows(few) ? await keysOf(candidates()) : null;
       return this.#search.list(keys ?? candidates, filter.q, { limit, offset, cursor: filter.after });
     }
-    if (!filter.after && filter.countTotal !== false && startsFromRows(few)) return this.#firstPageFromRows(candidates(), limit, offset);
+    if (!filter.after && filter.countTotal !== false && startsFromRows(few))
+      return firstPageFromRows(this.db, this.dialect, candidates(), limit, offset, this.windows.count);
     const [found, count] = await Promise.all([
       candidates(filter.after)
         .selectAll('c')
@@ -259,28 +261,6 @@ export class InboxQueries {
     if (filter.from) rows = rows.where('w.last_activity_at', '>=', rangeStart(filter.from));
     if (filter.to) rows = rows.where('w.last_activity_at', '<', rangeEnd(filter.to));
     return rows;
-  }
-
-  /**
-   * A first page and its total when the list starts from a filter's rows (`few`): fewer than `few` conversations, so
-   * their keys are read once, newest first, and the page's rows then fetched by id. Read as the other pages are (the
-   * page, then the total), every candidate's row was looked up twice: a tag on 4,900 of 1,000,000 conversations took
-   * 47 ms on SQLite. A row changed between the two reads is listed as it is now, as the next push would show it.
-   */
-  async #firstPageFromRows(candidates: Listed, limit: number, offset: number) {
-    const keys = await this.#keysOf(candidates);
-    const page = keys.slice(offset, offset + limit + 1).map((key) => key.id);
-    const rows = page.length === 0 ? [] : await this.db.selectFrom('conversations').selectAll().where('id', 'in', page).execute();
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    const found = page.flatMap((id) => byId.get(id) ?? []);
-    const capped = keys.length > this.windows.count;
-    return { rows: found.slice(0, limit), total: capped ? this.windows.count : keys.length, totalIsLowerBound: capped, more: page.length > limit };
-  }
-
-  /** The keys of `candidates` in the list's order: few of them (`#fewOf`). */
-  async #keysOf(candidates: Listed): Promise<ListKey[]> {
-    const rows = await candidates.select(['c.id', 'c.last_activity_at']).orderBy('c.last_activity_at', 'desc').orderBy('c.id').execute();
-    return rows.map(keyOf);
   }
 
   /**

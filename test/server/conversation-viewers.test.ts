@@ -114,6 +114,9 @@ test('the viewer rows follow every change, and both ways of listing an agent’s
     ] as const) {
       const page = await inbox.list(viewer, { retentionCutoff: now, includeOld: true, ...filter });
       assert.equal(page.total, expected.length, `${name}: the total, ${way}`);
+      // Past the last one (an old client's offset): nothing listed, and the total still counted.
+      const past = await inbox.list(viewer, { retentionCutoff: now, includeOld: true, ...filter, offset: expected.length });
+      assert.deepEqual([past.rows.length, past.total, past.more], [0, expected.length, false], `${name}: past the last, ${way}`);
     }
     // A page alone (a tab: its total comes from the count groups) has a plan of its own.
     const alone = await fromRows.list(viewer, { retentionCutoff: now, includeOld: true, countTotal: false, ...filter });
