@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import type { ContactSummary, TagCatalogue } from '../../protocol/contacts.js';
 import type { Agent } from '../../protocol/types.js';
 import { panelStyles } from '../agent-panel.styles.js';
 import type { ContactsState } from '../controllers/contacts.js';
@@ -52,6 +53,10 @@ export class ContactsList extends LitElement {
         tr.contact { border: 1px solid var(--sb-border); border-radius: var(--sb-radius); margin-bottom: 8px; padding: 4px 8px; }
         td { border: none; padding: 2px 0; display: grid; grid-template-columns: 7em minmax(0, 1fr); gap: 8px; }
         td::before { content: attr(data-label); color: var(--sb-muted); font-size: 12px; }
+        /* A card: the name is its title, and a field the contact does not have is left out rather than shown as a dash. */
+        td.name { display: block; padding-top: 4px; }
+        td.name::before { content: none; }
+        td.none { display: none; }
       }
     `,
   ];
@@ -113,21 +118,25 @@ export class ContactsList extends LitElement {
           : html`<table aria-label="Contacts">
             <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Last seen</th><th scope="col">Conversations</th><th scope="col">Tags</th><th scope="col">Owner</th></tr></thead>
             <tbody @keydown=${this.#onKey}>
-              ${s.items.map(
-                (c) => html`<tr class="contact" data-id=${c.id} tabindex="0" title="Open contact" @click=${() => this.#open(c.id)}>
-                <td class="name" data-label="Name"><span><bdi>${c.name}</bdi>${c.online ? html` <span class="online">● Online</span>` : nothing}</span></td>
-                <td class="email" data-label="Email"><bdi>${c.email ?? '—'}</bdi></td>
-                <td class="last-seen" data-label="Last seen"><time datetime=${c.lastSeenAt} title=${formatFull(c.lastSeenAt)}>${formatTime(c.lastSeenAt)}</time></td>
-                <td class="count" data-label="Conversations">${c.conversationCount}</td>
-                <td data-label="Tags">${c.tags.length ? html`<span class="tags">${c.tags.map((t) => tagChip(t, catalogue))}</span>` : '—'}</td>
-                <td class="owner" data-label="Owner"><bdi>${agentName(this.agents, c.ownerId) || '—'}</bdi></td>
-              </tr>`,
-              )}
+              ${s.items.map((c) => this.#row(c, catalogue))}
             </tbody>
           </table>`
       }
       ${s.next ? html`<button type="button" class="more" ?disabled=${s.loading !== null} @click=${() => this.#act({ action: 'more' })}>Load more</button>` : nothing}
     `;
+  }
+
+  /** One contact: a row of the table when wide, a card when narrow (a field the contact lacks is a dash, or left out). */
+  #row(c: ContactSummary, catalogue: TagCatalogue) {
+    const owner = agentName(this.agents, c.ownerId);
+    return html`<tr class="contact" data-id=${c.id} tabindex="0" title="Open contact" @click=${() => this.#open(c.id)}>
+      <td class="name" data-label="Name"><span><bdi>${c.name}</bdi>${c.online ? html` <span class="online">● Online</span>` : nothing}</span></td>
+      <td class=${c.email ? 'email' : 'email none'} data-label="Email"><bdi>${c.email ?? '—'}</bdi></td>
+      <td class="last-seen" data-label="Last seen"><time datetime=${c.lastSeenAt} title=${formatFull(c.lastSeenAt)}>${formatTime(c.lastSeenAt)}</time></td>
+      <td class="count" data-label="Conversations">${c.conversationCount}</td>
+      <td class=${c.tags.length ? 'tags-cell' : 'tags-cell none'} data-label="Tags">${c.tags.length ? html`<span class="tags">${c.tags.map((t) => tagChip(t, catalogue))}</span>` : '—'}</td>
+      <td class=${owner ? 'owner' : 'owner none'} data-label="Owner"><bdi>${owner || '—'}</bdi></td>
+    </tr>`;
   }
 
   #statusText(): string {
