@@ -1,8 +1,9 @@
 /**
  * The first page of a list that starts from a filter's rows (inbox-queries.ts `#fewOf`), and its total: there are
- * fewer candidates than `few`, so each is read once and sorted, and the total counts them all.
+ * fewer candidates than `few`, so each is read once and sorted, and the total counts them all. Also the counting up
+ * to a bound and the capped total that every list page shares.
  */
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import { keyOf, type ListKey, type Listed } from './inbox-search.js';
 import type { Dialect } from './migrations.js';
 import type { ConversationsTable, Database } from './schema.js';
@@ -47,7 +48,7 @@ async function fromKeys(db: Kysely<Database>, candidates: Listed, limit: number,
   const rows = page.length === 0 ? [] : await db.selectFrom('conversations').selectAll().where('id', 'in', page).execute();
   const byId = new Map(rows.map((row) => [row.id, row]));
   const found = page.flatMap((id) => byId.get(id) ?? []);
-  return capped({ rows: found.slice(0, limit), total: keys.length, more: page.length > limit }, countCap);
+  return cappedPage({ rows: found.slice(0, limit), total: keys.length, more: page.length > limit }, countCap);
 }
 
 /**
@@ -67,20 +68,22 @@ async function inOneStatement(db: Kysely<Database>, candidates: Listed, limit: n
     .execute();
   const first = found[0];
   // Past the last candidate no row is left to carry the count.
-  const total = first ? Number(first.candidates_total) : offset > 0 ? await countOf(db, candidates, countCap + 1) : 0;
+  const total = first ? Number(first.candidates_total) : offset > 0 ? await countUpTo(db, candidates.select('c.id'), countCap + 1) : 0;
   const rows = found.slice(0, limit).map(({ candidates_total: _, ...row }) => row);
-  return capped({ rows, total, more: found.length > limit }, countCap);
+  return cappedPage({ rows, total, more: found.length > limit }, countCap);
 }
 
-async function countOf(db: Kysely<Database>, candidates: Listed, upTo: number): Promise<number> {
+/** How many rows `matching` selects, counting no further than `limit`. */
+export async function countUpTo<DB, TB extends keyof DB, O>(db: Kysely<Database>, matching: SelectQueryBuilder<DB, TB, O>, limit: number): Promise<number> {
   const row = await db
-    .selectFrom(candidates.select('c.id').limit(upTo).as('counted'))
+    .selectFrom(matching.limit(limit).as('matching'))
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
-function capped(page: Omit<ListPage, 'totalIsLowerBound'>, countCap: number): ListPage {
+/** The page with its total capped at `countCap`: past it, the total is a lower bound ("1,000+"). */
+export function cappedPage(page: Omit<ListPage, 'totalIsLowerBound'>, countCap: number): ListPage {
   const over = page.total > countCap;
   return { ...page, total: over ? countCap : page.total, totalIsLowerBound: over };
 }

@@ -8,7 +8,7 @@ import type { ConversationFilter } from '../../protocol/types.js';
 import { jsonItemPattern, type Viewer } from './base.js';
 import { CountTotals } from './count-totals.js';
 import { SearchIndex } from './search-index.js';
-import { firstPageFromRows, keysOf } from './inbox-first-page.js';
+import { cappedPage, countUpTo, firstPageFromRows, keysOf, type ListPage } from './inbox-first-page.js';
 import { after, InboxSearch, keyOf, type ListKey, type Listed, listOrder, SEARCH_WINDOWS, type SearchWindows } from './inbox-search.js';
 import type { Facet } from './facets-migration.js';
 import { WHOLE_TEAM } from './viewers-migration.js';
@@ -137,7 +137,7 @@ export class InboxQueries {
    * `windows.count` conversations and is then a lower bound ("1,000+"): a year of a busy site has 80,000 in the
    * default view, and counting them all cost SQLite 40 ms of row reads per page at 1,000,000 conversations.
    */
-  async list(viewer: Viewer, filter: ListOptions): Promise<{ rows: ConversationsTable[]; total: number; totalIsLowerBound: boolean; more: boolean }> {
+  async list(viewer: Viewer, filter: ListOptions): Promise<ListPage> {
     const limit = filter.limit ?? 50;
     const offset = filter.after ? 0 : (filter.offset ?? 0);
     const closedOfAgent = viewer.role !== 'admin' && listState(filter) === 'closed';
@@ -186,9 +186,7 @@ export class InboxQueries {
               .select((eb) => eb.fn.countAll<number | string>().as('n'))
               .executeTakeFirstOrThrow(),
     ]);
-    const total = Number(count.n);
-    const capped = total > this.windows.count;
-    return { rows: found.slice(0, limit), total: capped ? this.windows.count : total, totalIsLowerBound: capped, more: found.length > limit };
+    return cappedPage({ rows: found.slice(0, limit), total: Number(count.n), more: found.length > limit }, this.windows.count);
   }
 
   /**
@@ -213,8 +211,7 @@ export class InboxQueries {
     ]);
     const page = pages.flat().sort(newestFirst).slice(offset, wanted);
     const counted = counts.reduce((sum, n) => sum + n, 0);
-    const capped = counted > this.windows.count;
-    return { rows: page.slice(0, limit), total: capped ? this.windows.count : counted, totalIsLowerBound: capped, more: page.length > limit };
+    return cappedPage({ rows: page.slice(0, limit), total: counted, more: page.length > limit }, this.windows.count);
   }
 
   /**
@@ -327,12 +324,8 @@ export class InboxQueries {
   }
 
   /** How many rows `matching` selects, counting no further than `limit`. */
-  async #count<DB, TB extends keyof DB, O>(matching: SelectQueryBuilder<DB, TB, O>, limit: number): Promise<number> {
-    const row = await this.db
-      .selectFrom(matching.limit(limit).as('matching'))
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+  #count<DB, TB extends keyof DB, O>(matching: SelectQueryBuilder<DB, TB, O>, limit: number): Promise<number> {
+    return countUpTo(this.db, matching, limit);
   }
 
   /**
